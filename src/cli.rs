@@ -1,0 +1,178 @@
+//! The command line: arguments (clap) and what each command does with the library.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+
+use renkei::build::Error;
+use renkei::{Diagnostics, Options};
+
+/// Exit codes, as documented in the README.
+pub(crate) const EXIT_CONTENT: u8 = 1;
+pub(crate) const EXIT_SETUP: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "renkei",
+    version,
+    about = "Static site generator of the 特別区全国連携プロジェクト"
+)]
+#[command(
+    after_help = "Exit codes: 0 success, 1 problems in the content or templates, 2 usage or configuration errors.\nThe build's notion of today (upcoming or past events) follows SOURCE_DATE_EPOCH when set."
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Build the site into the output folder (replaced only when the whole build succeeds)
+    Build(BuildArgs),
+    /// Check everything `build` checks, rendering every page, without writing anything
+    Check(RootArg),
+    /// Create a content file with the front matter its collection needs (never overwrites)
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RootArg {
+    /// The site's folder (holding site.toml, content/ and themes/)
+    #[arg(long, default_value = ".")]
+    pub(crate) root: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BuildArgs {
+    #[command(flatten)]
+    pub(crate) root: RootArg,
+    /// Where to write the site [default: <root>/public]
+    #[arg(long, short)]
+    pub(crate) output: Option<PathBuf>,
+    /// The URL the site will be served from, overriding site.toml (e.g. https://example.org/renkei/)
+    #[arg(long)]
+    pub(crate) base_url: Option<String>,
+    /// Also build entries marked `draft: true`
+    #[arg(long)]
+    pub(crate) drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NewArgs {
+    #[command(flatten)]
+    pub(crate) root: RootArg,
+    /// wards, prefectures, municipalities, events, exhibits, news, facilities, agreements or page
+    pub(crate) collection: String,
+    /// The new entry's id (its file name): a slug, or a 6-digit code for municipalities
+    pub(crate) id: String,
+}
+
+impl Cli {
+    pub(crate) fn run(self) -> ExitCode {
+        match self.command {
+            Command::Build(args) => build(args),
+            Command::Check(args) => check(args),
+            Command::New(args) => new(args),
+        }
+    }
+}
+
+fn build(args: BuildArgs) -> ExitCode {
+    let root = args.root.root;
+    let output = args.output.unwrap_or_else(|| root.join("public"));
+    let options = Options { base_url: args.base_url, drafts: args.drafts, today: today() };
+    let started = Instant::now();
+    match renkei::build(&root, &output, &options) {
+        Ok(report) => {
+            let seconds = started.elapsed().as_secs_f64();
+            say(&format!(
+                "Built {} pages ({} files) in {seconds:.2} s → {}",
+                report.pages,
+                report.files,
+                output.display()
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&error, Some(&output)),
+    }
+}
+
+fn check(args: RootArg) -> ExitCode {
+    let options = Options { today: today(), ..Options::default() };
+    match renkei::check(&args.root, &options) {
+        Ok(report) => {
+            say(&format!("No problems found ({} pages checked)", report.pages));
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&error, None),
+    }
+}
+
+fn new(args: NewArgs) -> ExitCode {
+    let day = today().unwrap_or_else(|| chrono::Local::now().date_naive());
+    match renkei::scaffold::new_entry(&args.root.root, &args.collection, &args.id, day) {
+        Ok(path) => {
+            say(&format!("Created {}", path.display()));
+            ExitCode::SUCCESS
+        }
+        Err(diagnostic) => {
+            report(&diagnostic.into());
+            ExitCode::from(EXIT_SETUP)
+        }
+    }
+}
+
+fn fail(error: &Error, output: Option<&Path>) -> ExitCode {
+    let diagnostics = error.diagnostics();
+    report(diagnostics);
+    let count = diagnostics.len();
+    let plural = if count == 1 { "problem" } else { "problems" };
+    let kept = output
+        .filter(|o| o.exists())
+        .map(|o| format!("; the previous site in {} is unchanged", o.display()))
+        .unwrap_or_default();
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("error: {count} {plural} found, nothing was written{kept}");
+    }
+    ExitCode::from(match error {
+        Error::Setup(_) => EXIT_SETUP,
+        Error::Content(_) => EXIT_CONTENT,
+    })
+}
+
+fn report(diagnostics: &Diagnostics) {
+    for diagnostic in diagnostics.iter() {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("{}\n", diagnostic.render());
+        }
+    }
+}
+
+fn say(message: &str) {
+    #[allow(clippy::print_stdout)]
+    {
+        println!("{message}");
+    }
+}
+
+/// "Today" from SOURCE_DATE_EPOCH (the reproducible-builds convention), in Japan time.
+fn today() -> Option<chrono::NaiveDate> {
+    let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    let japan = chrono::FixedOffset::east_opt(9 * 3600)?;
+    Some(chrono::DateTime::from_timestamp(seconds, 0)?.with_timezone(&japan).date_naive())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,248 @@
+//! Configuration: `site.toml` (exactly as written, `RawConfig`) resolved with the command line's
+//! options into a validated `Config`. Reads one file; knows nothing of content.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Location};
+
+/// The name of the configuration file at the site root.
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// `site.toml`, field for field.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    author: String,
+    #[serde(default = "default_license")]
+    license: String,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default = "default_language")]
+    default_language: String,
+    #[serde(default = "default_per_page")]
+    events_per_page: usize,
+    #[serde(default = "default_per_page")]
+    news_per_page: usize,
+    #[serde(default)]
+    languages: BTreeMap<String, RawLanguage>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    title: String,
+    #[serde(default)]
+    description: String,
+}
+
+fn default_license() -> String {
+    "CC BY 4.0".to_owned()
+}
+fn default_theme() -> String {
+    "default".to_owned()
+}
+fn default_language() -> String {
+    "ja".to_owned()
+}
+fn default_per_page() -> usize {
+    20
+}
+
+/// What the command line adds to `site.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Overrides `base_url` (for a preview or a different host).
+    pub base_url: Option<String>,
+    /// Build entries marked `draft: true`.
+    pub drafts: bool,
+    /// The day the build considers "today" (upcoming versus past events). `None`: the clock.
+    pub today: Option<NaiveDate>,
+}
+
+/// A language the site is published in besides the default one.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Language {
+    pub code: String,
+    pub title: String,
+    pub description: String,
+}
+
+/// The resolved configuration every later stage reads.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub title: String,
+    pub description: String,
+    pub author: String,
+    pub license: String,
+    /// Absolute, ending with `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, starting and ending with `/`: `/` or `/renkei/`.
+    pub base_path: String,
+    pub theme: String,
+    pub default_language: String,
+    /// Other languages, by code.
+    pub languages: BTreeMap<String, Language>,
+    pub events_per_page: usize,
+    pub news_per_page: usize,
+    pub drafts: bool,
+    pub today: NaiveDate,
+}
+
+impl Config {
+    /// Reads and validates `<root>/site.toml`.
+    pub fn load(root: &Path, options: &Options) -> Result<Config, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|error| {
+            Diagnostic::new(CONFIG_FILE, format!("cannot read the site configuration: {error}"))
+                .with_help(format!("`{}` must hold a `site.toml`", root.display()))
+        })?;
+        Config::parse(root, &text, options)
+    }
+
+    /// Validates the text of a `site.toml`.
+    pub fn parse(root: &Path, text: &str, options: &Options) -> Result<Config, Diagnostic> {
+        let raw: RawConfig = toml::from_str(text).map_err(|error| toml_diagnostic(text, &error))?;
+        let base_url = normalize_base_url(options.base_url.as_deref().unwrap_or(&raw.base_url))
+            .map_err(|message| config_error(text, "base_url", message))?;
+        if raw.events_per_page == 0 || raw.news_per_page == 0 {
+            return Err(config_error(text, "per_page", "a page must hold at least one entry"));
+        }
+        let languages = raw
+            .languages
+            .into_iter()
+            .map(|(code, l)| {
+                let language =
+                    Language { code: code.clone(), title: l.title, description: l.description };
+                (code, language)
+            })
+            .collect();
+        Ok(Config {
+            root: root.to_path_buf(),
+            base_path: base_path(&base_url),
+            base_url,
+            title: raw.title,
+            description: raw.description,
+            author: raw.author,
+            license: raw.license,
+            theme: raw.theme,
+            default_language: raw.default_language,
+            languages,
+            events_per_page: raw.events_per_page,
+            news_per_page: raw.news_per_page,
+            drafts: options.drafts,
+            today: options.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        })
+    }
+
+    /// A configuration for tests: `https://example.org/`, today 2026-01-01.
+    pub fn for_test(root: &Path) -> Config {
+        let options = Options { today: NaiveDate::from_ymd_opt(2026, 1, 1), ..Options::default() };
+        let text = "title = \"Test\"\nbase_url = \"https://example.org/\"\n";
+        match Config::parse(root, text, &options) {
+            Ok(config) => config,
+            Err(diagnostic) => unreachable!("the test configuration is valid: {diagnostic}"),
+        }
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    pub fn theme_dir(&self) -> PathBuf {
+        self.root.join("themes").join(&self.theme)
+    }
+
+    /// Every language code, the default first.
+    pub fn language_codes(&self) -> Vec<&str> {
+        std::iter::once(self.default_language.as_str())
+            .chain(self.languages.keys().map(String::as_str))
+            .collect()
+    }
+}
+
+fn toml_diagnostic(text: &str, error: &toml::de::Error) -> Diagnostic {
+    let message = error.message().trim_end().to_owned();
+    let diagnostic = Diagnostic::new(CONFIG_FILE, format!("invalid site configuration: {message}"));
+    let Some(span) = error.span() else { return diagnostic };
+    let location = Location::from_offset(text, span.start, span.len().max(1), 1);
+    diagnostic.at(location).with_help(
+        "see the README's `site.toml` section for the settings and their types".to_owned(),
+    )
+}
+
+/// An error about the setting `key`, pointing at its line when it is written in the file.
+fn config_error(text: &str, key: &str, message: impl Into<String>) -> Diagnostic {
+    let diagnostic = Diagnostic::new(CONFIG_FILE, message);
+    let found = text.lines().scan(0, |offset, line| {
+        let start = *offset;
+        *offset += line.len() + 1;
+        Some((start, line))
+    });
+    for (start, line) in found {
+        if line.trim_start().starts_with(key) || line.contains(key) {
+            return diagnostic.at(Location::from_offset(text, start, line.len(), 1));
+        }
+    }
+    diagnostic
+}
+
+fn normalize_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("base_url `{url}` must start with https:// or http://"))?;
+    if rest.is_empty() || rest.starts_with('/') || url.contains(char::is_whitespace) {
+        return Err(format!("base_url `{url}` has no host"));
+    }
+    if url.contains(['?', '#']) {
+        return Err(format!("base_url `{url}` must not have a query or fragment"));
+    }
+    Ok(if url.ends_with('/') { url.to_owned() } else { format!("{url}/") })
+}
+
+fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(slash) => after_scheme[slash..].to_owned(),
+        None => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_of_a_sub_path_site() {
+        let url = normalize_base_url("https://example.org/renkei").unwrap_or_default();
+        assert_eq!(url, "https://example.org/renkei/");
+        assert_eq!(base_path(&url), "/renkei/");
+        assert_eq!(base_path("https://example.org/"), "/");
+    }
+
+    #[test]
+    fn unknown_setting_is_located() {
+        let text = "title = \"x\"\nbase_url = \"https://e.org/\"\ntitel = \"y\"\n";
+        let error = Config::parse(Path::new("."), text, &Options::default()).err();
+        let error = error.map(|d| d.origin()).unwrap_or_default();
+        assert_eq!(error, "site.toml:3:1");
+    }
+
+    #[test]
+    fn bad_base_url_is_rejected() {
+        let text = "title = \"x\"\nbase_url = \"example.org\"\n";
+        let error = Config::parse(Path::new("."), text, &Options::default()).err();
+        assert!(error.is_some_and(|d| d.message.contains("https://")));
+    }
+}

@@ -1,0 +1,20 @@
+//! Renkei: a static site generator for the 特別区全国連携プロジェクト.
+//!
+//! The build is a pipeline of stages, one module each, data flowing only downstream:
+//! [`config`] → [`load`] → [`model`] → [`markdown`] → [`render`] → [`output`].
+//! [`build`] runs them all; the binary only parses arguments and prints diagnostics.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod build;
+pub mod config;
+pub mod diag;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+
+pub use build::{BuildReport, build, check};
+pub use config::{Config, Options};
+pub use diag::{Diagnostic, Diagnostics};

@@ -1,0 +1,203 @@
+//! Front matter: splits a file into its YAML header and Markdown body, and parses the header into
+//! the collection's typed `Meta`. The only user of the YAML parser, so that replacing
+//! serde_yaml (archived upstream) touches this file alone.
+
+use serde::de::DeserializeOwned;
+
+use super::Collection;
+use super::meta::Meta;
+use crate::diag::Location;
+
+/// A file cut at its front matter fences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the fences.
+    pub yaml: &'a str,
+    /// The 1-based line of the file where `yaml` starts.
+    pub yaml_line: usize,
+    /// Everything after the closing fence.
+    pub body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+    /// The 1-based line of the file where `body` starts.
+    pub body_line: usize,
+}
+
+/// Why a file could not be split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SplitError {
+    /// The file does not begin with a `---` line.
+    Missing,
+    /// The opening `---` has no closing one.
+    Unterminated,
+}
+
+/// Cuts `text` (without a byte-order mark) at its `---` fences. Accepts `\r\n` line endings.
+pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != "---" {
+        return Err(SplitError::Missing);
+    }
+    let mut offset = first_line_end;
+    let mut line = 2;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        if text[offset..end].trim_end() == "---" {
+            return Ok(Split {
+                yaml: &text[first_line_end..offset],
+                yaml_line: 2,
+                body: &text[end..],
+                body_offset: end,
+                body_line: line + 1,
+            });
+        }
+        offset = end;
+        line += 1;
+    }
+    Err(SplitError::Unterminated)
+}
+
+/// A YAML problem, located in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub message: String,
+    pub location: Option<Location>,
+}
+
+/// Parses `split.yaml` as the front matter of `collection` (`section`: an `_index.md` text).
+pub fn parse(split: &Split<'_>, collection: Collection, section: bool) -> Result<Meta, YamlError> {
+    if section {
+        return typed(split).map(Meta::Page);
+    }
+    match collection {
+        Collection::Wards => typed(split).map(Meta::Ward),
+        Collection::Prefectures => typed(split).map(Meta::Prefecture),
+        Collection::Municipalities => typed(split).map(Meta::Municipality),
+        Collection::Events => typed(split).map(Meta::Event),
+        Collection::Exhibits => typed(split).map(Meta::Exhibit),
+        Collection::News => typed(split).map(Meta::News),
+        Collection::Facilities => typed(split).map(Meta::Facility),
+        Collection::Agreements => typed(split).map(Meta::Agreement),
+        Collection::Pages => typed(split).map(Meta::Page),
+    }
+}
+
+fn typed<T: DeserializeOwned>(split: &Split<'_>) -> Result<T, YamlError> {
+    // An empty header is an empty mapping, so that the message names the missing field.
+    let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
+    serde_yaml::from_str(yaml).map_err(|error| yaml_error(split, &error))
+}
+
+fn yaml_error(split: &Split<'_>, error: &serde_yaml::Error) -> YamlError {
+    let message = clean_message(&error.to_string());
+    let location = error.location().map(|at| {
+        let mut location = Location::from_offset(split.yaml, at.index(), 1, split.yaml_line);
+        widen_to_token(&mut location);
+        location
+    });
+    YamlError { message, location }
+}
+
+/// serde_yaml appends " at line L column C" to its messages; the location is shown apart.
+fn clean_message(message: &str) -> String {
+    let message = match message.find(" at line ") {
+        Some(index) => &message[..index],
+        None => message,
+    };
+    message.trim_end_matches('.').to_owned()
+}
+
+/// Points the caret at the whole word under the location, not at one character.
+fn widen_to_token(location: &mut Location) {
+    let rest = &location.source_line[location.span.start..];
+    let len = rest.find([',', ']', '}', '#']).unwrap_or(rest.len());
+    let token = rest[..len].trim_end();
+    if !token.is_empty() {
+        location.span.end = location.span.start + token.len();
+    }
+}
+
+/// Where `value` is written in the front matter, searched after the line of `key` when given.
+pub fn locate_value(split: &Split<'_>, key: Option<&str>, value: &str) -> Option<Location> {
+    let yaml = split.yaml;
+    let from = key.and_then(|key| find_key(yaml, key)).unwrap_or(0);
+    let offset =
+        find_token(&yaml[from..], value).map(|i| from + i).or_else(|| find_token(yaml, value))?;
+    Some(Location::from_offset(yaml, offset, value.len(), split.yaml_line))
+}
+
+/// Where `key` begins a mapping entry (at any indentation, or as a list item).
+pub fn locate_key(split: &Split<'_>, key: &str) -> Option<Location> {
+    let offset = find_key(split.yaml, key)?;
+    let start = offset + split.yaml[offset..].find(key).unwrap_or(0);
+    Some(Location::from_offset(split.yaml, start, key.len(), split.yaml_line))
+}
+
+fn find_key(yaml: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
+        if trimmed.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')) {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The first occurrence of `value` that is not part of a longer word.
+fn find_token(text: &str, value: &str) -> Option<usize> {
+    if value.is_empty() {
+        return None;
+    }
+    let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    text.match_indices(value).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + value.len()..].chars().next();
+        !before.is_some_and(is_word) && !after.is_some_and(is_word)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_at_the_fences() {
+        let text = "---\ntitle: x\n---\n# Body\n";
+        let split = split(text).ok();
+        assert_eq!(split.as_ref().map(|s| s.yaml), Some("title: x\n"));
+        assert_eq!(split.as_ref().map(|s| s.body), Some("# Body\n"));
+        assert_eq!(split.map(|s| s.body_line), Some(4));
+    }
+
+    #[test]
+    fn accepts_windows_line_endings() {
+        let split = split("---\r\ntitle: x\r\n---\r\nbody").ok();
+        assert_eq!(split.map(|s| s.body), Some("body"));
+    }
+
+    #[test]
+    fn reports_missing_and_unterminated_front_matter() {
+        assert_eq!(split("# no front matter"), Err(SplitError::Missing));
+        assert_eq!(split("---\ntitle: x\n"), Err(SplitError::Unterminated));
+        assert_eq!(split(""), Err(SplitError::Missing));
+    }
+
+    #[test]
+    fn yaml_errors_are_located_in_the_file() {
+        let text = "---\ntitle: x\ndate: [oops\n---\n";
+        let split = split(text).ok();
+        let error = split.map(|s| parse(&s, Collection::News, false));
+        let line = error.and_then(|e| e.err()).and_then(|e| e.location).map(|l| l.line);
+        assert!(line.is_some_and(|l| l >= 3), "{line:?}");
+    }
+
+    #[test]
+    fn locates_a_value_after_its_key() {
+        let text = "---\nname: chiyoda\npartners:\n  - ward: chiyodda\n---\n";
+        let split = split(text).ok();
+        let location = split.and_then(|s| locate_value(&s, Some("ward"), "chiyodda"));
+        assert_eq!(location.map(|l| (l.line, l.column)), Some((4, 11)));
+    }
+}

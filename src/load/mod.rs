@@ -1,0 +1,323 @@
+//! Loading: finds the content files under `content/`, reads them (UTF-8 checked), splits and
+//! parses their front matter. Output: one `Entry` per file, or located diagnostics.
+//! The only stage besides `output` that touches the file system; it knows nothing of relations.
+
+pub mod front_matter;
+pub mod meta;
+mod walk;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
+use front_matter::{Split, SplitError};
+pub use meta::{Date, Meta};
+
+/// The collections of the content model, one folder each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Collection {
+    Wards,
+    Prefectures,
+    Municipalities,
+    Events,
+    Exhibits,
+    News,
+    Facilities,
+    Agreements,
+    /// Plain pages at the top of `content/`.
+    Pages,
+}
+
+impl Collection {
+    pub const FOLDERS: [Collection; 8] = [
+        Collection::Wards,
+        Collection::Prefectures,
+        Collection::Municipalities,
+        Collection::Events,
+        Collection::Exhibits,
+        Collection::News,
+        Collection::Facilities,
+        Collection::Agreements,
+    ];
+
+    /// The folder under `content/`, which is also the first segment of the URL.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Collection::Wards => "wards",
+            Collection::Prefectures => "prefectures",
+            Collection::Municipalities => "municipalities",
+            Collection::Events => "events",
+            Collection::Exhibits => "exhibits",
+            Collection::News => "news",
+            Collection::Facilities => "facilities",
+            Collection::Agreements => "agreements",
+            Collection::Pages => "",
+        }
+    }
+
+    pub fn from_folder(folder: &str) -> Option<Collection> {
+        Collection::FOLDERS.into_iter().find(|c| c.folder() == folder)
+    }
+}
+
+/// One content file, read and parsed.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Relative to the site root: `content/wards/chiyoda.md`.
+    pub path: PathBuf,
+    pub collection: Collection,
+    /// The file stem without the language: `chiyoda`; `_index` for a section text.
+    pub id: String,
+    pub lang: String,
+    /// An `_index.md`: the text of a list page.
+    pub section: bool,
+    pub meta: Meta,
+    /// The whole file, without a byte-order mark.
+    pub text: String,
+    yaml: Range<usize>,
+    yaml_line: usize,
+    body: Range<usize>,
+    /// The 1-based line of the file where the body starts.
+    pub body_line: usize,
+}
+
+impl Entry {
+    pub fn body(&self) -> &str {
+        &self.text[self.body.clone()]
+    }
+
+    /// The front matter as it was split, for locating values in it.
+    pub fn split(&self) -> Split<'_> {
+        Split {
+            yaml: &self.text[self.yaml.clone()],
+            yaml_line: self.yaml_line,
+            body: self.body(),
+            body_offset: self.body.start,
+            body_line: self.body_line,
+        }
+    }
+
+    /// A diagnostic at `value` as written in the front matter (after `key`), or at the file.
+    pub fn error_at_value(&self, key: &str, value: &str, message: String) -> Diagnostic {
+        let location = front_matter::locate_value(&self.split(), Some(key), value)
+            .or_else(|| front_matter::locate_key(&self.split(), key));
+        let diagnostic = Diagnostic::new(&self.path, message);
+        match location {
+            Some(location) => diagnostic.at(location),
+            None => diagnostic,
+        }
+    }
+
+    /// A diagnostic at byte range `span` of the body.
+    pub fn error_in_body(&self, span: Range<usize>, message: String) -> Diagnostic {
+        let location = Location::from_offset(self.body(), span.start, span.len(), self.body_line);
+        Diagnostic::new(&self.path, message).at(location)
+    }
+}
+
+/// Loads every content file of the site, in parallel. Files come back sorted by path.
+pub fn load(config: &Config) -> Result<Vec<Entry>, Diagnostics> {
+    let content = config.content_dir();
+    let (files, mut diagnostics) = walk::content_files(&config.root, &content);
+    let languages = config.language_codes();
+    let results: Vec<Result<Entry, Diagnostic>> =
+        files.par_iter().map(|path| load_file(&config.root, path, &languages)).collect();
+    let mut entries = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(entry) => entries.push(entry),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    diagnostics.into_result(entries)
+}
+
+fn load_file(root: &Path, relative: &Path, languages: &[&str]) -> Result<Entry, Diagnostic> {
+    let place = place_of(relative, languages)?;
+    let bytes = std::fs::read(root.join(relative))
+        .map_err(|error| Diagnostic::new(relative, format!("cannot read the file: {error}")))?;
+    let text = decode(relative, bytes)?;
+    let split =
+        front_matter::split(&text).map_err(|error| split_diagnostic(relative, &text, error))?;
+    let meta = front_matter::parse(&split, place.collection, place.section).map_err(|error| {
+        let diagnostic =
+            Diagnostic::new(relative, format!("invalid front matter: {}", error.message))
+                .with_optional_help(field_help(&error.message));
+        match error.location {
+            Some(location) => diagnostic.at(location),
+            None => diagnostic,
+        }
+    })?;
+    let yaml_start = split.yaml.as_ptr() as usize - text.as_ptr() as usize;
+    let (yaml, yaml_line, body_offset, body_line) = (
+        yaml_start..yaml_start + split.yaml.len(),
+        split.yaml_line,
+        split.body_offset,
+        split.body_line,
+    );
+    Ok(Entry {
+        path: relative.to_path_buf(),
+        collection: place.collection,
+        id: place.id,
+        lang: place.lang.unwrap_or_else(|| languages.first().copied().unwrap_or("ja").to_owned()),
+        section: place.section,
+        meta,
+        body: body_offset..text.len(),
+        text,
+        yaml,
+        yaml_line,
+        body_line,
+    })
+}
+
+/// Where a file belongs, read from its path: `content/wards/chiyoda.en.md`.
+struct Place {
+    collection: Collection,
+    id: String,
+    lang: Option<String>,
+    section: bool,
+}
+
+fn place_of(relative: &Path, languages: &[&str]) -> Result<Place, Diagnostic> {
+    let parts: Vec<&str> = relative.iter().filter_map(|p| p.to_str()).collect();
+    let (collection, file) = match parts.as_slice() {
+        ["content", file] => (Collection::Pages, *file),
+        ["content", folder, file] => {
+            let collection = Collection::from_folder(folder).ok_or_else(|| {
+                let folders: Vec<&str> = Collection::FOLDERS.iter().map(|c| c.folder()).collect();
+                Diagnostic::new(relative, format!("unknown collection folder `{folder}`"))
+                    .with_optional_help(suggest(folder, &folders))
+            })?;
+            (collection, *file)
+        }
+        _ => {
+            return Err(Diagnostic::new(relative, "content files live at most one folder deep")
+                .with_help("move the file to `content/<collection>/<id>.md`"));
+        }
+    };
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    let (id, lang) = match stem.rsplit_once('.') {
+        Some((id, lang)) => {
+            if !languages.contains(&lang) {
+                return Err(Diagnostic::new(
+                    relative,
+                    format!("unknown language `{lang}` in the file name"),
+                )
+                .with_optional_help(
+                    suggest(lang, languages)
+                        .map(|h| format!("{h} (languages are set in site.toml under [languages])")),
+                ));
+            }
+            (id, Some(lang.to_owned()))
+        }
+        None => (stem, None),
+    };
+    let section = id == "_index";
+    if !section {
+        check_id(relative, collection, id)?;
+    }
+    Ok(Place { collection, id: id.to_owned(), lang, section })
+}
+
+fn check_id(relative: &Path, collection: Collection, id: &str) -> Result<(), Diagnostic> {
+    if collection == Collection::Municipalities {
+        return check_municipality_code(id).map_err(|help| {
+            Diagnostic::new(relative, format!("`{id}` is not a municipality code")).with_help(help)
+        });
+    }
+    let valid = !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(Diagnostic::new(relative, format!("`{id}` is not a valid id"))
+            .with_help("a file name (the id) uses lower-case ASCII letters, digits and `-`, e.g. `2016-12-asakusa.md`"))
+    }
+}
+
+/// A 全国地方公共団体コード: five digits and the check digit of 総務省's definition.
+pub fn check_municipality_code(code: &str) -> Result<(), String> {
+    let digits: Vec<u32> = code.chars().filter_map(|c| c.to_digit(10)).collect();
+    if code.len() != 6 || digits.len() != 6 {
+        return Err("the file name of a municipality is its 6-digit 全国地方公共団体コード, e.g. `012068.md`".to_owned());
+    }
+    let expected = check_digit(&digits[..5]);
+    if digits[5] == expected {
+        Ok(())
+    } else {
+        Err(format!("the check digit is wrong: the code for {} ends in {expected}", &code[..5]))
+    }
+}
+
+fn check_digit(five: &[u32]) -> u32 {
+    let sum: u32 = five.iter().zip([6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum();
+    let c = if sum < 11 { 11 - sum } else { 11 - sum % 11 };
+    c % 10
+}
+
+/// The text of a file: UTF-8, without a byte-order mark.
+fn decode(relative: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text)),
+        Err(error) => {
+            let bytes = error.as_bytes();
+            let valid_up_to = error.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(bytes);
+            let prefix = String::from_utf8_lossy(&bytes[..valid_up_to]);
+            let location = Location::from_offset(&lossy, prefix.len(), 1, 1);
+            Err(Diagnostic::new(relative, "the file is not valid UTF-8").at(location).with_help(
+                "save the file as UTF-8 (in Windows Notepad: 名前を付けて保存 → 文字コード UTF-8)",
+            ))
+        }
+    }
+}
+
+fn split_diagnostic(relative: &Path, text: &str, error: SplitError) -> Diagnostic {
+    let first_line = Location::from_offset(text, 0, text.find('\n').unwrap_or(text.len()), 1);
+    match error {
+        SplitError::Missing => Diagnostic::new(relative, "the file has no front matter")
+            .at(first_line)
+            .with_help("begin the file with a line `---`, the fields, and another line `---`"),
+        SplitError::Unterminated => Diagnostic::new(relative, "the front matter is never closed")
+            .at(first_line)
+            .with_help("add a line `---` after the last field"),
+    }
+}
+
+/// serde's "unknown field `x`, expected one of …" already names the valid fields; for a missing
+/// field, say what it is for.
+fn field_help(message: &str) -> Option<String> {
+    let field = message.strip_prefix("missing field `")?.strip_suffix('`')?;
+    Some(format!("add `{field}:` to the front matter (see docs/content-model.md)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_digits_of_known_codes() {
+        assert!(check_municipality_code("131016").is_ok()); // 千代田区
+        assert!(check_municipality_code("012068").is_ok()); // 釧路市
+        assert!(check_municipality_code("012069").is_err());
+        assert!(check_municipality_code("12068").is_err());
+    }
+
+    #[test]
+    fn place_reads_collection_id_and_language() {
+        let place = place_of(Path::new("content/wards/chiyoda.en.md"), &["ja", "en"]).ok();
+        let place = place.map(|p| (p.collection, p.id, p.lang));
+        assert_eq!(place, Some((Collection::Wards, "chiyoda".to_owned(), Some("en".to_owned()))));
+    }
+
+    #[test]
+    fn unknown_folder_suggests_the_nearest() {
+        let error = place_of(Path::new("content/event/x.md"), &["ja"]).err();
+        assert_eq!(error.and_then(|d| d.help), Some("did you mean `events`?".to_owned()));
+    }
+}

@@ -1,0 +1,67 @@
+//! Finding the content files: every `*.md` under `content/`, sorted, editors' temporary files
+//! and hidden files skipped. Symbolic links are not followed, so a link loop or a link out of the
+//! site cannot make the build read what it should not.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, Diagnostics};
+
+/// The Markdown files under `content`, relative to `root`, sorted by path.
+pub(crate) fn content_files(root: &Path, content: &Path) -> (Vec<PathBuf>, Diagnostics) {
+    let mut files = Vec::new();
+    let mut diagnostics = Diagnostics::default();
+    if !content.is_dir() {
+        diagnostics.push(
+            Diagnostic::new("content", "the site has no `content` folder")
+                .with_help("create `content/` beside `site.toml`, or pass --root"),
+        );
+        return (files, diagnostics);
+    }
+    let walker = WalkDir::new(content).sort_by_file_name().into_iter();
+    for item in walker.filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str())) {
+        match item {
+            Ok(entry) if entry.file_type().is_file() && is_markdown(entry.path()) => {
+                let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                files.push(relative.to_path_buf());
+            }
+            Ok(_) => {}
+            Err(error) => {
+                let path = error.path().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
+                let path = path.unwrap_or_else(|| PathBuf::from("content"));
+                diagnostics.push(Diagnostic::new(path, format!("cannot read: {error}")));
+            }
+        }
+    }
+    (files, diagnostics)
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "md")
+}
+
+/// Hidden files and what editors leave beside a file while saving it (vim's `.swp` and `4913`,
+/// emacs's `#x#` and `.#x`, backups ending in `~`).
+pub(crate) fn is_ignored(name: Option<&str>) -> bool {
+    let Some(name) = name else { return true };
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name == "4913"
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for name in [".chiyoda.md.swp", "chiyoda.md~", "4913", "#chiyoda.md#", ".DS_Store"] {
+            assert!(is_ignored(Some(name)), "{name}");
+        }
+        assert!(!is_ignored(Some("chiyoda.md")));
+    }
+}

@@ -1,0 +1,434 @@
+//! Linking: entries become nodes, references by id become relations in both directions, and
+//! everything that cannot be resolved becomes a located diagnostic with the nearest valid id.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::{
+    Backlinks, CATEGORIES, Collection, Links, Node, NodeId, Partner, REGIONS, Site, routes,
+};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, suggest};
+use crate::load::{Entry, Meta};
+
+pub(super) fn link(config: &Config, entries: Vec<Entry>) -> Result<Site, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let mut drafts = BTreeSet::new();
+    let mut sections = BTreeMap::new();
+    let mut originals = Vec::new();
+    let mut translations = Vec::new();
+    for entry in entries {
+        if entry.meta.common().draft && !config.drafts {
+            drafts.insert((entry.collection, entry.id.clone()));
+        } else if entry.section {
+            sections.insert((entry.collection.folder().to_owned(), entry.lang.clone()), entry);
+        } else if entry.lang == config.default_language {
+            originals.push(entry);
+        } else {
+            translations.push(entry);
+        }
+    }
+    let mut site = Site {
+        config: config.clone(),
+        nodes: originals.into_iter().map(new_node).collect(),
+        partners: Vec::new(),
+        collections: BTreeMap::new(),
+        sections,
+        routes: Vec::new(),
+        index: HashMap::new(),
+    };
+    site.index = site
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| ((n.collection(), n.id().to_owned()), i))
+        .collect();
+    attach_translations(&mut site, translations, &mut diagnostics);
+    let resolver = Resolver { site: &site, drafts: &drafts };
+    let resolved: Vec<(Links, Vec<Partner>)> =
+        (0..site.nodes.len()).map(|id| resolver.links_of(id, &mut diagnostics)).collect();
+    for (id, (mut links, partners)) in resolved.into_iter().enumerate() {
+        links.partners = (site.partners.len()..site.partners.len() + partners.len()).collect();
+        site.partners.extend(partners);
+        site.nodes[id].links = links;
+    }
+    check_values(&site, &mut diagnostics);
+    sort_collections(&mut site);
+    fill_backlinks(&mut site);
+    site.routes = routes::routes(&site, &mut diagnostics);
+    diagnostics.into_result(site)
+}
+
+fn new_node(entry: Entry) -> Node {
+    Node {
+        entry,
+        translations: BTreeMap::new(),
+        links: Links::default(),
+        backlinks: Backlinks::default(),
+    }
+}
+
+fn attach_translations(site: &mut Site, translations: Vec<Entry>, diagnostics: &mut Diagnostics) {
+    for entry in translations {
+        match site.node(entry.collection, &entry.id) {
+            Some(id) => {
+                if let Meta::Municipality(m) = &entry.meta
+                    && !m.partners.is_empty()
+                {
+                    diagnostics.push(entry.error_at_value("partners", "partners", "a translation lists partners".to_owned())
+                        .with_help("relations are written once, in the Japanese file; remove `partners:` here"));
+                }
+                site.nodes[id].translations.insert(entry.lang.clone(), entry);
+            }
+            None => {
+                let original =
+                    entry.path.to_string_lossy().replace(&format!(".{}.md", entry.lang), ".md");
+                diagnostics.push(
+                    Diagnostic::new(
+                        &entry.path,
+                        format!("translation of `{}`, which does not exist", entry.id),
+                    )
+                    .with_help(format!(
+                        "a translation needs the original file `{original}` beside it"
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// Looks ids up, with the nearest valid id for a typo.
+struct Resolver<'a> {
+    site: &'a Site,
+    drafts: &'a BTreeSet<(Collection, String)>,
+}
+
+impl Resolver<'_> {
+    fn links_of(&self, id: NodeId, diagnostics: &mut Diagnostics) -> (Links, Vec<Partner>) {
+        let entry = &self.site.nodes[id].entry;
+        let mut links = Links::default();
+        let mut partners = Vec::new();
+        let refs = |key: &str, collection: Collection, ids: &[String], d: &mut Diagnostics| {
+            ids.iter()
+                .filter_map(|target| self.resolve(entry, key, collection, target, d))
+                .collect::<Vec<_>>()
+        };
+        match &entry.meta {
+            Meta::Municipality(m) => {
+                links.parent = self.resolve(
+                    entry,
+                    "prefecture",
+                    Collection::Prefectures,
+                    &m.prefecture,
+                    diagnostics,
+                );
+                let mut seen = BTreeSet::new();
+                for partner in &m.partners {
+                    let Some(ward) =
+                        self.resolve(entry, "ward", Collection::Wards, &partner.ward, diagnostics)
+                    else {
+                        continue;
+                    };
+                    if !seen.insert(ward) {
+                        diagnostics.push(entry.error_at_value("ward", &partner.ward, format!("ward `{}` is listed twice among the partners", partner.ward))
+                            .with_help("write one entry per ward; put several relations in one `relation` text"));
+                        continue;
+                    }
+                    partners.push(Partner {
+                        ward,
+                        municipality: id,
+                        relation: partner.relation.clone(),
+                        since: partner.since.as_ref().map(|s| s.0.clone()),
+                        source: partner.source.clone(),
+                    });
+                }
+            }
+            Meta::Event(m) => {
+                links.wards = refs("wards", Collection::Wards, &m.wards, diagnostics);
+                links.municipalities = refs(
+                    "municipalities",
+                    Collection::Municipalities,
+                    &m.municipalities,
+                    diagnostics,
+                );
+                links.prefectures =
+                    refs("prefectures", Collection::Prefectures, &m.prefectures, diagnostics);
+            }
+            Meta::Exhibit(m) => {
+                links.wards = refs("wards", Collection::Wards, &m.wards, diagnostics);
+                links.municipalities = refs(
+                    "municipalities",
+                    Collection::Municipalities,
+                    &m.municipalities,
+                    diagnostics,
+                );
+                links.prefectures =
+                    refs("prefectures", Collection::Prefectures, &m.prefectures, diagnostics);
+            }
+            Meta::News(m) => {
+                links.wards = refs("wards", Collection::Wards, &m.wards, diagnostics);
+                links.municipalities = refs(
+                    "municipalities",
+                    Collection::Municipalities,
+                    &m.municipalities,
+                    diagnostics,
+                );
+                links.prefectures =
+                    refs("prefectures", Collection::Prefectures, &m.prefectures, diagnostics);
+            }
+            Meta::Agreement(m) => {
+                links.municipalities = refs(
+                    "municipalities",
+                    Collection::Municipalities,
+                    &m.municipalities,
+                    diagnostics,
+                );
+                links.prefectures =
+                    refs("prefectures", Collection::Prefectures, &m.prefectures, diagnostics);
+            }
+            Meta::Facility(m) => {
+                links.parent = self.resolve(entry, "ward", Collection::Wards, &m.ward, diagnostics);
+            }
+            Meta::Ward(_) | Meta::Prefecture(_) | Meta::Page(_) => {}
+        }
+        (links, partners)
+    }
+
+    fn resolve(
+        &self,
+        entry: &Entry,
+        key: &str,
+        collection: Collection,
+        target: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<NodeId> {
+        if let Some(id) = self.site.node(collection, target) {
+            return Some(id);
+        }
+        let noun = noun(collection);
+        let diagnostic = if self.drafts.contains(&(collection, target.to_owned())) {
+            entry
+                .error_at_value(key, target, format!("{noun} `{target}` is a draft"))
+                .with_help("publish it (remove `draft: true`) or build with --drafts")
+        } else {
+            entry
+                .error_at_value(key, target, format!("unknown {noun} `{target}`"))
+                .with_optional_help(self.nearest(collection, target))
+        };
+        diagnostics.push(diagnostic);
+        None
+    }
+
+    /// The nearest id by spelling, or the id of an entity whose name was written instead.
+    fn nearest(&self, collection: Collection, target: &str) -> Option<String> {
+        let ids: Vec<&str> = self.site.list_unsorted(collection).map(|n| n.id()).collect();
+        let by_name: Vec<&Node> =
+            self.site.list_unsorted(collection).filter(|n| n.title() == target).collect();
+        if let [node] = by_name.as_slice() {
+            return Some(format!(
+                "{} are referred to by id: `{target}` is `{}`",
+                plural(collection),
+                node.id()
+            ));
+        }
+        if by_name.len() > 1 {
+            let choices: Vec<String> = by_name.iter().map(|n| format!("`{}`", n.id())).collect();
+            return Some(format!(
+                "`{target}` is the name of several entries: {}",
+                choices.join(", ")
+            ));
+        }
+        suggest(target, &ids).or_else(|| {
+            (!ids.is_empty())
+                .then(|| format!("see `content/{}/` for the valid ids", collection.folder()))
+        })
+    }
+}
+
+impl Site {
+    fn list_unsorted(&self, collection: Collection) -> impl Iterator<Item = &Node> {
+        self.nodes.iter().filter(move |n| n.collection() == collection)
+    }
+}
+
+fn noun(collection: Collection) -> &'static str {
+    match collection {
+        Collection::Wards => "ward",
+        Collection::Prefectures => "prefecture",
+        Collection::Municipalities => "municipality",
+        Collection::Events => "event",
+        Collection::Exhibits => "exhibit",
+        Collection::News => "news item",
+        Collection::Facilities => "facility",
+        Collection::Agreements => "agreement",
+        Collection::Pages => "page",
+    }
+}
+
+fn plural(collection: Collection) -> &'static str {
+    collection.folder()
+}
+
+/// Values that must come from a fixed set, codes that must be unique, periods that must not end
+/// before they begin.
+fn check_values(site: &Site, diagnostics: &mut Diagnostics) {
+    let categories: Vec<&str> = CATEGORIES.iter().map(|(name, _)| *name).collect();
+    let mut codes: HashMap<(Collection, &str), &Entry> = HashMap::new();
+    for node in &site.nodes {
+        let entry = &node.entry;
+        match &entry.meta {
+            Meta::Ward(m) => {
+                unique_code(&mut codes, entry, Collection::Wards, &m.code, diagnostics)
+            }
+            Meta::Prefecture(m) => {
+                unique_code(&mut codes, entry, Collection::Prefectures, &m.code, diagnostics);
+                if !REGIONS.contains(&m.region.as_str()) {
+                    diagnostics.push(
+                        entry
+                            .error_at_value(
+                                "region",
+                                &m.region,
+                                format!("unknown region `{}`", m.region),
+                            )
+                            .with_optional_help(suggest(&m.region, &REGIONS)),
+                    );
+                }
+            }
+            Meta::Event(m) => {
+                if !categories.contains(&m.category.as_str()) {
+                    diagnostics.push(
+                        entry
+                            .error_at_value(
+                                "category",
+                                &m.category,
+                                format!("unknown category `{}`", m.category),
+                            )
+                            .with_optional_help(suggest(&m.category, &categories)),
+                    );
+                }
+                if let Some(end) = m.end
+                    && end < m.date
+                {
+                    diagnostics.push(entry.error_at_value(
+                        "end",
+                        &end.iso(),
+                        format!("the event ends ({end}) before it begins ({})", m.date),
+                    ));
+                }
+            }
+            Meta::Exhibit(m) if m.end < m.date => {
+                diagnostics.push(entry.error_at_value(
+                    "end",
+                    &m.end.iso(),
+                    format!("the exhibit ends ({}) before it begins ({})", m.end, m.date),
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn unique_code<'a>(
+    codes: &mut HashMap<(Collection, &'a str), &'a Entry>,
+    entry: &'a Entry,
+    collection: Collection,
+    code: &'a str,
+    diagnostics: &mut Diagnostics,
+) {
+    if let Some(first) = codes.insert((collection, code), entry) {
+        diagnostics.push(
+            entry
+                .error_at_value(
+                    "code",
+                    code,
+                    format!("code `{code}` is already used by `{}`", first.path.display()),
+                )
+                .with_help("each code belongs to one entity; check both files"),
+        );
+    }
+}
+
+fn sort_collections(site: &mut Site) {
+    let mut collections: BTreeMap<Collection, Vec<NodeId>> = BTreeMap::new();
+    for (id, node) in site.nodes.iter().enumerate() {
+        collections.entry(node.collection()).or_default().push(id);
+    }
+    for (collection, ids) in &mut collections {
+        let nodes = &site.nodes;
+        match collection {
+            // Codes give the official order (千代田区 … 江戸川区; 北海道 … 沖縄県).
+            Collection::Wards
+            | Collection::Prefectures
+            | Collection::Municipalities
+            | Collection::Pages => {
+                ids.sort_by(|&a, &b| nodes[a].code().cmp(nodes[b].code()));
+            }
+            Collection::Facilities => ids.sort_by(|&a, &b| nodes[a].title().cmp(nodes[b].title())),
+            // Newest first; ties by id so that the order never depends on the file system.
+            _ => ids.sort_by(|&a, &b| {
+                nodes[b].date().cmp(&nodes[a].date()).then_with(|| nodes[a].id().cmp(nodes[b].id()))
+            }),
+        }
+    }
+    site.collections = collections;
+}
+
+/// Every relation written on one side is recorded on the other, in list order.
+fn fill_backlinks(site: &mut Site) {
+    let mut backlinks: Vec<Backlinks> = vec![Backlinks::default(); site.nodes.len()];
+    for (index, partner) in site.partners.iter().enumerate() {
+        backlinks[partner.ward].partners.push(index);
+    }
+    for &id in site.list(Collection::Municipalities) {
+        let node = &site.nodes[id];
+        if let Some(prefecture) = node.links.parent {
+            backlinks[prefecture].municipalities.push(id);
+            backlinks[prefecture].partners.extend(&node.links.partners);
+        }
+    }
+    for collection in [
+        Collection::Events,
+        Collection::Exhibits,
+        Collection::News,
+        Collection::Agreements,
+        Collection::Facilities,
+    ] {
+        for &id in site.list(collection) {
+            for target in involved(site, id) {
+                let list = match collection {
+                    Collection::Events => &mut backlinks[target].events,
+                    Collection::Exhibits => &mut backlinks[target].exhibits,
+                    Collection::News => &mut backlinks[target].news,
+                    Collection::Agreements => &mut backlinks[target].agreements,
+                    _ => &mut backlinks[target].facilities,
+                };
+                list.push(id);
+            }
+        }
+    }
+    // A ward's partners read best grouped by prefecture, in code order.
+    for list in &mut backlinks {
+        list.partners.sort_by(|&a, &b| {
+            site.nodes[site.partners[a].municipality]
+                .code()
+                .cmp(site.nodes[site.partners[b].municipality].code())
+        });
+    }
+    for (node, backlinks) in site.nodes.iter_mut().zip(backlinks) {
+        node.backlinks = backlinks;
+    }
+}
+
+/// The wards, municipalities and prefectures an entry involves, each once: a prefecture is
+/// involved when one of its municipalities is.
+fn involved(site: &Site, id: NodeId) -> BTreeSet<NodeId> {
+    let links = &site.nodes[id].links;
+    let mut targets: BTreeSet<NodeId> = BTreeSet::new();
+    targets.extend(&links.wards);
+    targets.extend(&links.prefectures);
+    targets.extend(links.parent);
+    for &municipality in &links.municipalities {
+        targets.insert(municipality);
+        targets.extend(site.nodes[municipality].links.parent);
+    }
+    targets
+}

@@ -1,0 +1,192 @@
+//! The site model: every entry as a node of one graph, its references resolved into relations
+//! in both directions, validated, and the list of pages (routes) the site consists of.
+//!
+//! Input: the loaded entries and the configuration. Output: a `Site`, or diagnostics for every
+//! unknown id, duplicate and inconsistency. Plain data: no I/O, no Markdown, no templates.
+
+mod link;
+mod routes;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Config;
+use crate::diag::Diagnostics;
+pub use crate::load::Collection;
+use crate::load::{Date, Entry, Meta};
+pub use routes::{Route, RouteKind};
+
+/// Index of a node in `Site::nodes`.
+pub type NodeId = usize;
+
+/// The six fields of the policy (推進方針 5), each with its own event list.
+pub const CATEGORIES: [(&str, &str); 6] = [
+    ("産業振興", "industry"),
+    ("観光振興", "tourism"),
+    ("文化芸術振興", "culture"),
+    ("東京2020", "tokyo2020"),
+    ("地域課題", "challenges"),
+    ("住民交流", "exchange"),
+];
+
+/// The eight regions, in their usual order.
+pub const REGIONS: [&str; 8] =
+    ["北海道", "東北", "関東", "中部", "近畿", "中国", "四国", "九州・沖縄"];
+
+/// One entity: a file in the default language, with its translations and relations.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub entry: Entry,
+    /// The same entity in other languages, by language code.
+    pub translations: BTreeMap<String, Entry>,
+    /// References written in this node's front matter, resolved.
+    pub links: Links,
+    /// Nodes whose front matter refers to this one.
+    pub backlinks: Backlinks,
+}
+
+impl Node {
+    pub fn collection(&self) -> Collection {
+        self.entry.collection
+    }
+
+    pub fn id(&self) -> &str {
+        &self.entry.id
+    }
+
+    pub fn title(&self) -> &str {
+        self.entry.meta.title()
+    }
+
+    /// The entry in `lang`, falling back to the default language.
+    pub fn entry_in(&self, lang: &str) -> &Entry {
+        self.translations.get(lang).unwrap_or(&self.entry)
+    }
+
+    /// The date lists are sorted by: start of an event, exhibit, news or agreement.
+    pub fn date(&self) -> Option<Date> {
+        match &self.entry.meta {
+            Meta::Event(m) => Some(m.date),
+            Meta::Exhibit(m) => Some(m.date),
+            Meta::News(m) => Some(m.date),
+            Meta::Agreement(m) => Some(m.date),
+            _ => None,
+        }
+    }
+
+    /// The last day of an event or exhibit (its first day when it has no end).
+    pub fn last_day(&self) -> Option<chrono::NaiveDate> {
+        match &self.entry.meta {
+            Meta::Event(m) => Some(m.end.unwrap_or(m.date).day),
+            Meta::Exhibit(m) => Some(m.end.day),
+            _ => self.date().map(|d| d.day),
+        }
+    }
+
+    /// The sort key within a collection: codes for places, ids otherwise.
+    fn code(&self) -> &str {
+        match &self.entry.meta {
+            Meta::Ward(m) => &m.code,
+            Meta::Prefecture(m) => &m.code,
+            _ => &self.entry.id,
+        }
+    }
+}
+
+/// Resolved outgoing references.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    pub wards: Vec<NodeId>,
+    pub municipalities: Vec<NodeId>,
+    pub prefectures: Vec<NodeId>,
+    /// A municipality's prefecture, a facility's ward.
+    pub parent: Option<NodeId>,
+    /// A municipality's partner relations (indices into `Site::partners`).
+    pub partners: Vec<usize>,
+}
+
+/// Incoming references, each list sorted as its list page is.
+#[derive(Debug, Clone, Default)]
+pub struct Backlinks {
+    /// Partner relations (indices into `Site::partners`) of a ward, or of a prefecture's municipalities.
+    pub partners: Vec<usize>,
+    /// A prefecture's municipalities.
+    pub municipalities: Vec<NodeId>,
+    pub events: Vec<NodeId>,
+    pub exhibits: Vec<NodeId>,
+    pub news: Vec<NodeId>,
+    pub agreements: Vec<NodeId>,
+    pub facilities: Vec<NodeId>,
+}
+
+/// A ward ↔ municipality relation, written once in the municipality's file.
+#[derive(Debug, Clone)]
+pub struct Partner {
+    pub ward: NodeId,
+    pub municipality: NodeId,
+    pub relation: Option<String>,
+    pub since: Option<String>,
+    pub source: Option<String>,
+}
+
+/// The whole site, linked and validated.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub nodes: Vec<Node>,
+    pub partners: Vec<Partner>,
+    /// Node ids of each collection, in list order.
+    pub collections: BTreeMap<Collection, Vec<NodeId>>,
+    /// The texts of list pages: (collection folder, or "" for the home page; language) → entry.
+    pub sections: BTreeMap<(String, String), Entry>,
+    /// Every page of the site, sorted by URL.
+    pub routes: Vec<Route>,
+    index: HashMap<(Collection, String), NodeId>,
+}
+
+impl Site {
+    /// Builds the model from loaded entries: drafts dropped (unless configured), translations
+    /// attached, references resolved and checked, routes listed and checked for collisions.
+    pub fn build(config: &Config, entries: Vec<Entry>) -> Result<Site, Diagnostics> {
+        link::link(config, entries)
+    }
+
+    pub fn node(&self, collection: Collection, id: &str) -> Option<NodeId> {
+        self.index.get(&(collection, id.to_owned())).copied()
+    }
+
+    /// The nodes of a collection, in list order.
+    pub fn list(&self, collection: Collection) -> &[NodeId] {
+        self.collections.get(&collection).map_or(&[], Vec::as_slice)
+    }
+
+    /// The text of a list page, in `lang` or else the default language.
+    pub fn section(&self, folder: &str, lang: &str) -> Option<&Entry> {
+        self.sections.get(&(folder.to_owned(), lang.to_owned())).or_else(|| {
+            self.sections.get(&(folder.to_owned(), self.config.default_language.clone()))
+        })
+    }
+
+    /// The URL path of a node's page in `lang`, relative to the site root: `wards/chiyoda/`.
+    pub fn path_of(&self, node: NodeId, lang: &str) -> String {
+        let node = &self.nodes[node];
+        let prefix = self.lang_prefix(lang);
+        match node.collection() {
+            Collection::Pages => format!("{prefix}{}/", node.id()),
+            collection => format!("{prefix}{}/{}/", collection.folder(), node.id()),
+        }
+    }
+
+    /// `""` for the default language, `en/` for English.
+    pub fn lang_prefix(&self, lang: &str) -> String {
+        if lang == self.config.default_language { String::new() } else { format!("{lang}/") }
+    }
+
+    /// Every entry of the site (nodes, translations, section texts), for the Markdown stage.
+    pub fn entries(&self) -> Vec<&Entry> {
+        let nodes = self
+            .nodes
+            .iter()
+            .flat_map(|n| std::iter::once(&n.entry).chain(n.translations.values()));
+        nodes.chain(self.sections.values()).collect()
+    }
+}

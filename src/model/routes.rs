@@ -1,0 +1,192 @@
+//! Routes: every page the site consists of, with its URL, checked so that no two sources claim
+//! the same URL.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::{CATEGORIES, Collection, NodeId, Site};
+use crate::diag::{Diagnostic, Diagnostics};
+
+/// One page of the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// URL path relative to the site root, ending with `/` (or a file name such as `404.html`).
+    pub path: String,
+    pub lang: String,
+    pub kind: RouteKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteKind {
+    Home,
+    /// The page of one entity (in `Route::lang`).
+    Entity(NodeId),
+    /// A list page: page `page` (1-based) of a collection, or of one event category.
+    List {
+        collection: Collection,
+        page: usize,
+        category: Option<usize>,
+    },
+    NotFound,
+}
+
+impl Site {
+    /// Events in list order: upcoming and current ones first (soonest first), then past ones
+    /// (latest first). `category` restricts to one of `CATEGORIES`.
+    pub fn event_list(&self, category: Option<usize>) -> (Vec<NodeId>, Vec<NodeId>) {
+        let today = self.config.today;
+        let in_category = |id: &NodeId| match (category, &self.nodes[*id].entry.meta) {
+            (Some(c), crate::load::Meta::Event(m)) => m.category == CATEGORIES[c].0,
+            _ => true,
+        };
+        let (mut upcoming, past): (Vec<NodeId>, Vec<NodeId>) = self
+            .list(Collection::Events)
+            .iter()
+            .copied()
+            .filter(in_category)
+            .partition(|&id| self.nodes[id].last_day().is_some_and(|day| day >= today));
+        upcoming.reverse();
+        (upcoming, past)
+    }
+
+    /// Exhibits on show today (soonest to end first), then the others (latest first).
+    pub fn exhibit_list(&self) -> (Vec<NodeId>, Vec<NodeId>) {
+        let today = self.config.today;
+        let (mut current, past): (Vec<NodeId>, Vec<NodeId>) = self
+            .list(Collection::Exhibits)
+            .iter()
+            .copied()
+            .partition(|&id| self.nodes[id].last_day().is_some_and(|day| day >= today));
+        current.reverse();
+        (current, past)
+    }
+
+    /// The URL path of page `page` of a list: `events/`, `events/page/2/`, `events/category/culture/`.
+    pub fn list_path(
+        &self,
+        collection: Collection,
+        page: usize,
+        category: Option<usize>,
+    ) -> String {
+        let mut path = format!("{}/", collection.folder());
+        if let Some(category) = category {
+            path.push_str(&format!("category/{}/", CATEGORIES[category].1));
+        }
+        if page > 1 {
+            path.push_str(&format!("page/{page}/"));
+        }
+        path
+    }
+
+    /// How many list pages `count` entries fill.
+    pub fn page_count(&self, collection: Collection, count: usize) -> usize {
+        let per_page = match collection {
+            Collection::News => self.config.news_per_page,
+            Collection::Events | Collection::Exhibits => self.config.events_per_page,
+            _ => usize::MAX,
+        };
+        count.div_ceil(per_page).max(1)
+    }
+}
+
+pub(super) fn routes(site: &Site, diagnostics: &mut Diagnostics) -> Vec<Route> {
+    let default = site.config.default_language.clone();
+    let mut routes = vec![
+        Route { path: String::new(), lang: default.clone(), kind: RouteKind::Home },
+        Route { path: "404.html".to_owned(), lang: default.clone(), kind: RouteKind::NotFound },
+    ];
+    for lang in site.config.languages.keys() {
+        routes.push(Route {
+            path: site.lang_prefix(lang),
+            lang: lang.clone(),
+            kind: RouteKind::Home,
+        });
+    }
+    for (id, node) in site.nodes.iter().enumerate() {
+        routes.push(Route {
+            path: site.path_of(id, &default),
+            lang: default.clone(),
+            kind: RouteKind::Entity(id),
+        });
+        for lang in node.translations.keys() {
+            routes.push(Route {
+                path: site.path_of(id, lang),
+                lang: lang.clone(),
+                kind: RouteKind::Entity(id),
+            });
+        }
+    }
+    for collection in Collection::FOLDERS {
+        let count = match collection {
+            Collection::Events => site.event_list(None).0.len() + site.event_list(None).1.len(),
+            other => site.list(other).len(),
+        };
+        routes.extend(list_routes(site, collection, count, None, &default));
+    }
+    for category in 0..CATEGORIES.len() {
+        let (upcoming, past) = site.event_list(Some(category));
+        routes.extend(list_routes(
+            site,
+            Collection::Events,
+            upcoming.len() + past.len(),
+            Some(category),
+            &default,
+        ));
+    }
+    check_collisions(site, &routes, diagnostics);
+    routes.sort_by(|a, b| a.path.cmp(&b.path));
+    routes
+}
+
+fn list_routes(
+    site: &Site,
+    collection: Collection,
+    count: usize,
+    category: Option<usize>,
+    lang: &str,
+) -> Vec<Route> {
+    (1..=site.page_count(collection, count))
+        .map(|page| Route {
+            path: site.list_path(collection, page, category),
+            lang: lang.to_owned(),
+            kind: RouteKind::List { collection, page, category },
+        })
+        .collect()
+}
+
+/// Two sources for one URL would silently overwrite each other: report both.
+fn check_collisions(site: &Site, routes: &[Route], diagnostics: &mut Diagnostics) {
+    let mut claimed: BTreeMap<&str, &Route> = BTreeMap::new();
+    for route in routes {
+        let Some(first) = claimed.insert(&route.path, route) else { continue };
+        let (mine, theirs) = (describe(site, route), describe(site, first));
+        let path = source_of(site, route)
+            .or_else(|| source_of(site, first))
+            .unwrap_or_else(|| PathBuf::from("content"));
+        diagnostics.push(
+            Diagnostic::new(
+                path,
+                format!("{mine} and {theirs} both claim the URL /{}", route.path),
+            )
+            .with_help("rename one of the files (the file name is the URL)"),
+        );
+    }
+}
+
+fn source_of(site: &Site, route: &Route) -> Option<PathBuf> {
+    match route.kind {
+        RouteKind::Entity(id) => Some(site.nodes[id].entry_in(&route.lang).path.clone()),
+        _ => None,
+    }
+}
+
+fn describe(site: &Site, route: &Route) -> String {
+    match route.kind {
+        RouteKind::Home => "the home page".to_owned(),
+        RouteKind::NotFound => "the 404 page".to_owned(),
+        RouteKind::Entity(id) => {
+            format!("`{}`", site.nodes[id].entry_in(&route.lang).path.display())
+        }
+        RouteKind::List { collection, .. } => format!("the list of {}", collection.folder()),
+    }
+}

@@ -1,0 +1,191 @@
+//! Output: where rendered files go. `DiskOutput` builds the site in a staging folder beside the
+//! target and swaps it in only when the whole build succeeded, so a failed or killed build never
+//! touches the previous site; it refuses to replace a folder that Renkei did not create.
+//! `MemoryOutput` keeps files in memory, for tests and `check`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::diag::Diagnostic;
+
+/// The file that marks a folder as Renkei's own output.
+pub const MARKER: &str = ".renkei-output";
+const MARKER_TEXT: &str =
+    "This folder is written by `renkei build` and replaced as a whole on every build.\n";
+
+/// A sink for the files of a build. `path` is relative to the output root, `/`-separated.
+pub trait Output: Sync {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+}
+
+/// Keeps every file in memory.
+#[derive(Debug, Default)]
+pub struct MemoryOutput {
+    files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemoryOutput {
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Output for MemoryOutput {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let mut files = self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        files.insert(path.to_owned(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+/// Discards everything: `renkei check` renders every page but writes nothing.
+#[derive(Debug, Default)]
+pub struct NullOutput;
+
+impl Output for NullOutput {
+    fn write(&self, _: &str, _: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes into a staging folder; `commit` swaps it in place of the target.
+#[derive(Debug)]
+pub struct DiskOutput {
+    target: PathBuf,
+    staging: PathBuf,
+}
+
+impl DiskOutput {
+    /// Checks that `target` may be replaced and creates the staging folder beside it.
+    pub fn prepare(target: &Path) -> Result<DiskOutput, Diagnostic> {
+        check_replaceable(target)?;
+        let parent =
+            target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".to_owned());
+        remove_stale_siblings(parent, &name);
+        let staging = parent.join(format!("{name}.renkei-staging-{}", std::process::id()));
+        let created = fs::create_dir_all(&staging)
+            .and_then(|()| fs::write(staging.join(MARKER), MARKER_TEXT));
+        created.map_err(|error| {
+            Diagnostic::new(&staging, format!("cannot create the staging folder: {error}"))
+                .with_help("the folder that holds the output must be writable")
+        })?;
+        Ok(DiskOutput { target: target.to_path_buf(), staging })
+    }
+
+    /// Replaces the target with the finished build: the old output moves aside, the new one
+    /// takes its name, then the old one is deleted.
+    pub fn commit(self) -> io::Result<()> {
+        let old = self.staging.with_file_name(format!(
+            "{}.renkei-old-{}",
+            self.target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            std::process::id()
+        ));
+        let had_target = self.target.exists();
+        if had_target {
+            fs::rename(&self.target, &old)?;
+        }
+        if let Err(error) = fs::rename(&self.staging, &self.target) {
+            if had_target {
+                // Put the previous site back rather than leave nothing.
+                let _ = fs::rename(&old, &self.target);
+            }
+            return Err(error);
+        }
+        if had_target {
+            fs::remove_dir_all(&old)?;
+        }
+        Ok(())
+    }
+
+    /// Throws the unfinished build away; the target is untouched.
+    pub fn abandon(self) {
+        let _ = fs::remove_dir_all(&self.staging);
+    }
+}
+
+impl Output for DiskOutput {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let file = self.staging.join(path);
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(file, bytes)
+    }
+}
+
+/// The output may replace: nothing, an empty folder, or a folder with the marker.
+fn check_replaceable(target: &Path) -> Result<(), Diagnostic> {
+    let metadata = match fs::symlink_metadata(target) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => {
+            return Err(Diagnostic::new(
+                target,
+                format!("cannot inspect the output folder: {error}"),
+            ));
+        }
+        Ok(metadata) => metadata,
+    };
+    let refuse = |why: &str| {
+        Diagnostic::new(target, format!("refusing to replace `{}`: {why}", target.display()))
+            .with_help("choose another --output; renkei only replaces folders it created (they hold a `.renkei-output` file)")
+    };
+    if !metadata.is_dir() {
+        return Err(refuse("it is not a folder"));
+    }
+    if target.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let empty = fs::read_dir(target).map(|mut entries| entries.next().is_none()).unwrap_or(false);
+    if empty { Ok(()) } else { Err(refuse("it was not created by renkei")) }
+}
+
+/// Staging and old folders that a killed build left behind (they carry the marker).
+fn remove_stale_siblings(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let ours = file_name.starts_with(&format!("{name}.renkei-staging-"))
+            || file_name.starts_with(&format!("{name}.renkei-old-"));
+        if ours && entry.path().join(MARKER).is_file() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_a_folder_it_did_not_create() {
+        let dir = tempfile::tempdir().ok();
+        let Some(dir) = dir else { return };
+        fs::write(dir.path().join("precious.txt"), "keep").ok();
+        let error = DiskOutput::prepare(dir.path()).err();
+        assert!(error.is_some_and(|d| d.message.contains("refusing")));
+        assert!(dir.path().join("precious.txt").exists());
+    }
+
+    #[test]
+    fn commit_replaces_and_abandon_keeps() {
+        let Ok(dir) = tempfile::tempdir() else { return };
+        let target = dir.path().join("public");
+        let first = DiskOutput::prepare(&target).ok();
+        assert!(first.as_ref().is_some_and(|o| o.write("a.html", b"1").is_ok()));
+        assert!(first.is_some_and(|o| o.commit().is_ok()));
+        let second = DiskOutput::prepare(&target).ok();
+        assert!(second.as_ref().is_some_and(|o| o.write("a.html", b"2").is_ok()));
+        if let Some(second) = second {
+            second.abandon();
+        }
+        assert_eq!(fs::read(target.join("a.html")).ok(), Some(b"1".to_vec()));
+        assert_eq!(fs::read_dir(dir.path()).map(|d| d.count()).ok(), Some(1));
+    }
+}

@@ -1,0 +1,661 @@
+//! The template context of each route, exactly as docs/templates.md describes it.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value, json};
+
+use super::{Bodies, i18n};
+use crate::load::{Entry, Meta};
+use crate::model::{CATEGORIES, Collection, NodeId, Partner, REGIONS, Route, RouteKind, Site};
+
+/// What every page of a language shares, computed once per build rather than once per page.
+pub struct Shared {
+    per_lang: HashMap<String, Map<String, Value>>,
+    categories: Vec<Value>,
+}
+
+impl Shared {
+    pub fn new(site: &Site) -> Shared {
+        let categories: Vec<Value> = (0..CATEGORIES.len()).map(|i| category(site, i)).collect();
+        let per_lang = site
+            .config
+            .language_codes()
+            .into_iter()
+            .map(|lang| {
+                let mut values = Map::new();
+                values.insert("site".into(), site_value(site, lang));
+                values.insert("lang".into(), json!(lang));
+                values.insert("t".into(), i18n::strings(lang));
+                values.insert("nav".into(), nav(site, lang, &categories));
+                (lang.to_owned(), values)
+            })
+            .collect();
+        Shared { per_lang, categories }
+    }
+}
+
+/// The whole context of one page.
+pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &Route) -> Value {
+    let lang = route.lang.as_str();
+    let mut context = match route.kind {
+        RouteKind::Home => home(site, bodies, lang),
+        RouteKind::NotFound => Map::new(),
+        RouteKind::Entity(id) => entity(site, shared, bodies, id, lang),
+        RouteKind::List { collection, page, category } => {
+            list(site, shared, bodies, collection, page, category, lang)
+        }
+    };
+    let title = page_title(site, route, &context);
+    if let Some(values) = shared.per_lang.get(lang) {
+        context.extend(values.clone());
+    }
+    context.insert("current_url".into(), json!(url(site, &route.path)));
+    context.insert("permalink".into(), json!(permalink(site, &route.path)));
+    context.insert("breadcrumbs".into(), breadcrumbs(site, route, &title));
+    context.insert("title".into(), json!(title));
+    context.insert("alternates".into(), alternates(site, route));
+    context.insert("section".into(), json!(section_name(site, route)));
+    context.insert("feeds".into(), feeds(site, route));
+    Value::Object(context)
+}
+
+fn url(site: &Site, path: &str) -> String {
+    format!("{}{path}", site.config.base_path)
+}
+
+fn permalink(site: &Site, path: &str) -> String {
+    format!("{}{path}", site.config.base_url)
+}
+
+fn site_value(site: &Site, lang: &str) -> Value {
+    let config = &site.config;
+    let (title, description) = match config.languages.get(lang) {
+        Some(language) => (language.title.as_str(), language.description.as_str()),
+        None => (config.title.as_str(), config.description.as_str()),
+    };
+    json!({
+        "title": title,
+        "description": description,
+        "base_url": config.base_url,
+        "base_path": config.base_path,
+        "author": config.author,
+        "license": config.license,
+        "home_url": url(site, &site.lang_prefix(lang)),
+    })
+}
+
+/// A link to a node, in `lang` when it has that translation.
+pub(super) fn reference(site: &Site, id: NodeId, lang: &str) -> Value {
+    let node = &site.nodes[id];
+    let shown = if node.translations.contains_key(lang) {
+        lang
+    } else {
+        site.config.default_language.as_str()
+    };
+    json!({
+        "id": node.id(),
+        "title": node.entry_in(shown).meta.title(),
+        "url": url(site, &site.path_of(id, shown)),
+        "lang": shown,
+    })
+}
+
+fn references(site: &Site, ids: &[NodeId], lang: &str) -> Value {
+    Value::Array(ids.iter().map(|&id| reference(site, id, lang)).collect())
+}
+
+/// An entry in a list: a reference plus what a list shows of it.
+pub(super) fn card(site: &Site, id: NodeId, lang: &str) -> Value {
+    let mut card = reference(site, id, lang);
+    let node = &site.nodes[id];
+    let entry = node.entry_in(lang);
+    let fields = match &entry.meta {
+        Meta::Event(m) => {
+            json!({"kind": "event", "kind_label": m.kind.clone().unwrap_or_else(|| "イベント".into()), "date": m.date, "end": m.end, "category": m.category, "venue": m.venue, "summary": m.summary})
+        }
+        Meta::Exhibit(m) => {
+            json!({"kind": "exhibit", "kind_label": "展示", "date": m.date, "end": m.end, "location": m.location, "summary": m.summary})
+        }
+        Meta::News(m) => {
+            json!({"kind": "news", "kind_label": m.category, "date": m.date, "category": m.category, "summary": m.summary})
+        }
+        Meta::Agreement(m) => {
+            json!({"kind": "agreement", "kind_label": "協定", "date": m.date, "summary": m.summary})
+        }
+        Meta::Facility(m) => {
+            json!({"kind": "facility", "kind_label": "施設", "location": m.address, "summary": m.summary})
+        }
+        Meta::Municipality(m) => {
+            json!({"kind": "municipality", "kind_label": m.kind, "summary": m.summary})
+        }
+        _ => json!({"kind": node.collection().folder()}),
+    };
+    merge(&mut card, fields);
+    card
+}
+
+fn cards(site: &Site, ids: &[NodeId], lang: &str) -> Value {
+    Value::Array(ids.iter().map(|&id| card(site, id, lang)).collect())
+}
+
+/// Adds the non-null fields of `extra` to `target`.
+fn merge(target: &mut Value, extra: Value) {
+    if let (Value::Object(target), Value::Object(extra)) = (target, extra) {
+        target.extend(extra.into_iter().filter(|(_, v)| !v.is_null()));
+    }
+}
+
+fn partner_value(site: &Site, partner: &Partner, lang: &str) -> Value {
+    let municipality = &site.nodes[partner.municipality];
+    let mut value = json!({
+        "ward": reference(site, partner.ward, lang),
+        "municipality": reference(site, partner.municipality, lang),
+    });
+    if let Some(prefecture) = municipality.links.parent {
+        merge(&mut value, json!({"prefecture": reference(site, prefecture, lang)}));
+    }
+    merge(
+        &mut value,
+        json!({"relation": partner.relation, "since": partner.since, "source": partner.source}),
+    );
+    value
+}
+
+fn partners(site: &Site, indices: &[usize], lang: &str) -> Vec<Value> {
+    indices.iter().map(|&i| partner_value(site, &site.partners[i], lang)).collect()
+}
+
+/// `page`: the front matter of the entry plus its rendered body and URLs.
+fn page_value(site: &Site, bodies: &Bodies, entry: &Entry, path: &str) -> Value {
+    let mut page = match &entry.meta {
+        Meta::Ward(m) => serde_json::to_value(m),
+        Meta::Prefecture(m) => serde_json::to_value(m),
+        Meta::Municipality(m) => serde_json::to_value(m),
+        Meta::Event(m) => serde_json::to_value(m),
+        Meta::Exhibit(m) => serde_json::to_value(m),
+        Meta::News(m) => serde_json::to_value(m),
+        Meta::Facility(m) => serde_json::to_value(m),
+        Meta::Agreement(m) => serde_json::to_value(m),
+        Meta::Page(m) => serde_json::to_value(m),
+    }
+    .unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut page {
+        map.retain(|_, v| !v.is_null());
+        map.remove("partners");
+        map.remove("draft");
+    }
+    let body = bodies.get(&entry.path);
+    let summary = entry_summary(entry, body.map(|b| b.text.as_str()));
+    merge(
+        &mut page,
+        json!({
+            "id": entry.id,
+            "title": entry.meta.title(),
+            "url": url(site, path),
+            "permalink": permalink(site, path),
+            "content": body.map_or("", |b| b.html.as_str()),
+            "toc": body.map(|b| &b.toc),
+            "summary": summary,
+        }),
+    );
+    page
+}
+
+/// The front matter's summary, or the first sentence or so of the body.
+pub(super) fn entry_summary(entry: &Entry, text: Option<&str>) -> String {
+    let written = match &entry.meta {
+        Meta::Municipality(m) => m.summary.as_deref(),
+        Meta::Event(m) => m.summary.as_deref(),
+        Meta::Exhibit(m) => m.summary.as_deref(),
+        Meta::News(m) => m.summary.as_deref(),
+        Meta::Facility(m) => m.summary.as_deref(),
+        Meta::Agreement(m) => m.summary.as_deref(),
+        Meta::Page(m) => m.summary.as_deref(),
+        Meta::Ward(_) | Meta::Prefecture(_) => None,
+    };
+    if let Some(summary) = written {
+        return summary.to_owned();
+    }
+    let text = text.unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+    let cut: String = text.chars().take(120).collect();
+    if cut.len() < text.len() { format!("{cut}…") } else { cut }
+}
+
+fn home(site: &Site, bodies: &Bodies, lang: &str) -> Map<String, Value> {
+    let mut context = Map::new();
+    let prefix = site.lang_prefix(lang);
+    if let Some(entry) = site.section("", lang) {
+        context.insert("page".into(), page_value(site, bodies, entry, &prefix));
+    }
+    let news: Vec<NodeId> = site.list(Collection::News).iter().copied().take(5).collect();
+    let (upcoming, _) = site.event_list(None);
+    let (current, _) = site.exhibit_list();
+    context.insert("news".into(), cards(site, &news, lang));
+    context.insert("upcoming_events".into(), cards(site, &upcoming[..upcoming.len().min(6)], lang));
+    context.insert("current_exhibits".into(), cards(site, &current, lang));
+    context.insert(
+        "stats".into(),
+        json!({
+            "wards": site.list(Collection::Wards).len(),
+            "prefectures": site.list(Collection::Prefectures).len(),
+            "municipalities": site.list(Collection::Municipalities).len(),
+            "partners": site.partners.len(),
+        }),
+    );
+    context.insert("regions".into(), regions(site, lang));
+    context
+}
+
+/// The prefectures by region, each with its number of partner relations.
+fn regions(site: &Site, lang: &str) -> Value {
+    let regions = REGIONS.iter().map(|&region| {
+        let prefectures: Vec<Value> = site
+            .list(Collection::Prefectures)
+            .iter()
+            .filter(|&&id| matches!(&site.nodes[id].entry.meta, Meta::Prefecture(m) if m.region == region))
+            .map(|&id| {
+                let node = &site.nodes[id];
+                let mut value = reference(site, id, lang);
+                let code = match &node.entry.meta {
+                    Meta::Prefecture(m) => m.code.as_str(),
+                    _ => "",
+                };
+                merge(&mut value, json!({
+                    "code": code,
+                    "partner_count": node.backlinks.partners.len(),
+                    "municipality_count": node.backlinks.municipalities.len(),
+                }));
+                value
+            })
+            .collect();
+        json!({"name": region, "prefectures": prefectures})
+    });
+    Value::Array(regions.collect())
+}
+
+fn entity(
+    site: &Site,
+    shared: &Shared,
+    bodies: &Bodies,
+    id: NodeId,
+    lang: &str,
+) -> Map<String, Value> {
+    let node = &site.nodes[id];
+    let entry = node.entry_in(lang);
+    let mut context = Map::new();
+    let mut page = page_value(site, bodies, entry, &site.path_of(id, lang));
+    // Relations and codes come from the original: a translation only translates text.
+    if let (Meta::Municipality(_), Value::Object(map)) = (&node.entry.meta, &mut page) {
+        map.insert("code".into(), json!(node.id()));
+    }
+    context.insert("page".into(), page);
+    let back = &node.backlinks;
+    let links = &node.links;
+    match node.collection() {
+        Collection::Wards => {
+            context.insert(
+                "partners_by_prefecture".into(),
+                partners_by_prefecture(site, &back.partners, lang),
+            );
+            context.insert("partner_count".into(), json!(back.partners.len()));
+            context.insert("facilities".into(), cards(site, &back.facilities, lang));
+        }
+        Collection::Prefectures => {
+            let municipalities =
+                back.municipalities.iter().map(|&m| municipality_row(site, m, lang)).collect();
+            context.insert("municipalities".into(), Value::Array(municipalities));
+            context.insert("partner_count".into(), json!(back.partners.len()));
+            context.insert("agreements".into(), cards(site, &back.agreements, lang));
+        }
+        Collection::Municipalities => {
+            if let Some(prefecture) = links.parent {
+                context.insert("prefecture".into(), reference(site, prefecture, lang));
+            }
+            context.insert("partners".into(), Value::Array(partners(site, &links.partners, lang)));
+            context.insert("agreements".into(), cards(site, &back.agreements, lang));
+        }
+        Collection::Events => {
+            if let Meta::Event(m) = &node.entry.meta
+                && let Some(index) = CATEGORIES.iter().position(|(name, _)| *name == m.category)
+            {
+                context.insert("category".into(), shared.categories[index].clone());
+            }
+        }
+        Collection::Facilities => {
+            if let Some(ward) = links.parent {
+                context.insert("ward".into(), reference(site, ward, lang));
+            }
+        }
+        _ => {}
+    }
+    if matches!(
+        node.collection(),
+        Collection::Wards | Collection::Prefectures | Collection::Municipalities
+    ) {
+        context.insert("events".into(), cards(site, &back.events, lang));
+        context.insert("exhibits".into(), cards(site, &back.exhibits, lang));
+        context.insert("news".into(), cards(site, &back.news, lang));
+    } else {
+        context.insert("wards".into(), references(site, &links.wards, lang));
+        context.insert("municipalities".into(), references(site, &links.municipalities, lang));
+        context.insert("prefectures".into(), references(site, &links.prefectures, lang));
+    }
+    context
+}
+
+fn municipality_row(site: &Site, id: NodeId, lang: &str) -> Value {
+    let node = &site.nodes[id];
+    let mut value = reference(site, id, lang);
+    let kind = match &node.entry.meta {
+        Meta::Municipality(m) => m.kind.clone(),
+        _ => None,
+    };
+    merge(
+        &mut value,
+        json!({
+            "code": node.id(),
+            "kind": kind,
+            "partner_count": node.links.partners.len(),
+            "partners": partners(site, &node.links.partners, lang),
+        }),
+    );
+    value
+}
+
+fn partners_by_prefecture(site: &Site, indices: &[usize], lang: &str) -> Value {
+    let mut groups: Vec<(Option<NodeId>, Vec<usize>)> = Vec::new();
+    for &index in indices {
+        let prefecture = site.nodes[site.partners[index].municipality].links.parent;
+        match groups.last_mut() {
+            Some((last, members)) if *last == prefecture => members.push(index),
+            _ => groups.push((prefecture, vec![index])),
+        }
+    }
+    let groups = groups.into_iter().map(|(prefecture, members)| {
+        json!({
+            "prefecture": prefecture.map(|p| reference(site, p, lang)),
+            "partners": partners(site, &members, lang),
+        })
+    });
+    Value::Array(groups.collect())
+}
+
+fn category(site: &Site, index: usize) -> Value {
+    let (name, slug) = CATEGORIES[index];
+    let (upcoming, past) = site.event_list(Some(index));
+    json!({
+        "name": name,
+        "slug": slug,
+        "url": url(site, &site.list_path(Collection::Events, 1, Some(index))),
+        "count": upcoming.len() + past.len(),
+    })
+}
+
+fn list(
+    site: &Site,
+    shared: &Shared,
+    bodies: &Bodies,
+    collection: Collection,
+    page: usize,
+    category_index: Option<usize>,
+    lang: &str,
+) -> Map<String, Value> {
+    let mut context = Map::new();
+    let path = site.list_path(collection, page, category_index);
+    match site.section(collection.folder(), lang) {
+        Some(entry) => context.insert("page".into(), page_value(site, bodies, entry, &path)),
+        None => context.insert("page".into(), json!({"title": i18n::collection_title(collection, lang), "url": url(site, &path), "content": ""})),
+    };
+    match collection {
+        Collection::Events => {
+            let (upcoming, past) = site.event_list(category_index);
+            let (upcoming, past) =
+                paginate_two(&upcoming, &past, page, site.config.events_per_page);
+            context.insert("upcoming".into(), cards(site, upcoming, lang));
+            context.insert("past".into(), cards(site, past, lang));
+            context.insert(
+                "paginator".into(),
+                paginator(site, collection, page, category_index, upcoming.len() + past.len()),
+            );
+            if let Some(index) = category_index {
+                context.insert("category".into(), shared.categories[index].clone());
+            }
+        }
+        Collection::Exhibits => {
+            let (current, past) = site.exhibit_list();
+            let (current, past) = paginate_two(&current, &past, page, site.config.events_per_page);
+            context.insert("current".into(), cards(site, current, lang));
+            context.insert("past".into(), cards(site, past, lang));
+            context.insert("paginator".into(), paginator(site, collection, page, None, 0));
+        }
+        Collection::News => {
+            let per_page = site.config.news_per_page;
+            let items: Vec<NodeId> = site
+                .list(collection)
+                .iter()
+                .copied()
+                .skip((page - 1) * per_page)
+                .take(per_page)
+                .collect();
+            context.insert("items".into(), cards(site, &items, lang));
+            context.insert("paginator".into(), paginator(site, collection, page, None, 0));
+        }
+        Collection::Wards => {
+            let wards = site.list(collection).iter().map(|&id| {
+                let mut value = reference(site, id, lang);
+                if let Meta::Ward(m) = &site.nodes[id].entry.meta {
+                    merge(&mut value, json!({"code": m.code, "kana": m.kana, "partner_count": site.nodes[id].backlinks.partners.len()}));
+                }
+                value
+            });
+            context.insert("wards".into(), Value::Array(wards.collect()));
+        }
+        Collection::Prefectures => {
+            context.insert("regions".into(), regions(site, lang));
+        }
+        Collection::Municipalities => {
+            let groups = site
+                .list(Collection::Prefectures)
+                .iter()
+                .filter(|&&p| !site.nodes[p].backlinks.municipalities.is_empty())
+                .map(|&p| {
+                    let members: Vec<Value> = site.nodes[p]
+                        .backlinks
+                        .municipalities
+                        .iter()
+                        .map(|&m| {
+                            let mut row = municipality_row(site, m, lang);
+                            if let Value::Object(map) = &mut row {
+                                map.remove("partners");
+                            }
+                            row
+                        })
+                        .collect();
+                    json!({"prefecture": reference(site, p, lang), "municipalities": members})
+                });
+            context.insert("prefectures".into(), Value::Array(groups.collect()));
+        }
+        Collection::Facilities | Collection::Agreements | Collection::Pages => {
+            context.insert("items".into(), cards(site, site.list(collection), lang));
+        }
+    }
+    context
+}
+
+/// Page `page` of the list `first` followed by `second`, split back into its two parts.
+fn paginate_two<'a>(
+    first: &'a [NodeId],
+    second: &'a [NodeId],
+    page: usize,
+    per_page: usize,
+) -> (&'a [NodeId], &'a [NodeId]) {
+    let start = (page - 1) * per_page;
+    let end = start + per_page;
+    let clamp = |x: usize, len: usize| x.min(len);
+    let a = &first[clamp(start, first.len())..clamp(end, first.len())];
+    let second_start = start.saturating_sub(first.len());
+    let second_end = end.saturating_sub(first.len());
+    let b = &second[clamp(second_start, second.len())..clamp(second_end, second.len())];
+    (a, b)
+}
+
+fn paginator(
+    site: &Site,
+    collection: Collection,
+    current: usize,
+    category: Option<usize>,
+    _shown: usize,
+) -> Value {
+    let count = match collection {
+        Collection::Events => {
+            let (upcoming, past) = site.event_list(category);
+            upcoming.len() + past.len()
+        }
+        other => site.list(other).len(),
+    };
+    let total = site.page_count(collection, count);
+    let page_url = |n: usize| url(site, &site.list_path(collection, n, category));
+    let mut value = json!({
+        "current": current,
+        "total": total,
+        "first_url": page_url(1),
+        "last_url": page_url(total),
+        "pages": (1..=total).map(|n| json!({"number": n, "url": page_url(n)})).collect::<Vec<_>>(),
+    });
+    if current > 1 {
+        merge(&mut value, json!({"prev_url": page_url(current - 1)}));
+    }
+    if current < total {
+        merge(&mut value, json!({"next_url": page_url(current + 1)}));
+    }
+    value
+}
+
+fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> String {
+    match route.kind {
+        RouteKind::Home => site
+            .config
+            .languages
+            .get(&route.lang)
+            .map_or(site.config.title.clone(), |l| l.title.clone()),
+        RouteKind::NotFound => i18n::text(&route.lang, "not_found_title"),
+        RouteKind::List { page, category, collection } => {
+            let base = match category {
+                Some(index) => format!(
+                    "{}（{}）",
+                    i18n::collection_title(collection, &route.lang),
+                    CATEGORIES[index].0
+                ),
+                None => context
+                    .get("page")
+                    .and_then(|p| p.get("title"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+            };
+            if page > 1 {
+                format!(
+                    "{base} {}",
+                    i18n::text(&route.lang, "page_n").replace("{n}", &page.to_string())
+                )
+            } else {
+                base
+            }
+        }
+        RouteKind::Entity(id) => site.nodes[id].entry_in(&route.lang).meta.title().to_owned(),
+    }
+}
+
+fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
+    let lang = route.lang.as_str();
+    let mut crumbs =
+        vec![json!({"title": i18n::text(lang, "home"), "url": url(site, &site.lang_prefix(lang))})];
+    let mut push =
+        |title: String, path: String| crumbs.push(json!({"title": title, "url": url(site, &path)}));
+    match route.kind {
+        RouteKind::Home => return Value::Array(crumbs),
+        RouteKind::NotFound => {}
+        RouteKind::List { collection, category, page } => {
+            if category.is_some() || page > 1 {
+                push(i18n::collection_title(collection, lang), site.list_path(collection, 1, None));
+            }
+        }
+        RouteKind::Entity(id) => {
+            let node = &site.nodes[id];
+            let collection = node.collection();
+            if collection != Collection::Pages {
+                push(i18n::collection_title(collection, lang), site.list_path(collection, 1, None));
+            }
+            if let (Collection::Municipalities, Some(prefecture)) = (collection, node.links.parent)
+            {
+                let shown = reference(site, prefecture, lang);
+                push(
+                    shown["title"].as_str().unwrap_or_default().to_owned(),
+                    site.path_of(prefecture, lang).to_owned(),
+                );
+            }
+        }
+    }
+    crumbs.push(json!({"title": title, "url": url(site, &route.path)}));
+    Value::Array(crumbs)
+}
+
+fn alternates(site: &Site, route: &Route) -> Value {
+    let langs: Vec<&str> = match route.kind {
+        RouteKind::Entity(id) => {
+            let node = &site.nodes[id];
+            std::iter::once(site.config.default_language.as_str())
+                .chain(node.translations.keys().map(String::as_str))
+                .collect()
+        }
+        RouteKind::Home => site.config.language_codes(),
+        _ => Vec::new(),
+    };
+    if langs.len() < 2 {
+        return json!([]);
+    }
+    let alternates = langs.into_iter().map(|lang| {
+        let path = match route.kind {
+            RouteKind::Entity(id) => site.path_of(id, lang),
+            _ => site.lang_prefix(lang),
+        };
+        json!({"lang": lang, "url": url(site, &path), "permalink": permalink(site, &path), "current": lang == route.lang})
+    });
+    Value::Array(alternates.collect())
+}
+
+fn nav(site: &Site, lang: &str, categories: &[Value]) -> Value {
+    json!({
+        "regions": REGIONS.iter().map(|&region| {
+            let prefectures: Vec<Value> = site.list(Collection::Prefectures).iter()
+                .filter(|&&id| matches!(&site.nodes[id].entry.meta, Meta::Prefecture(m) if m.region == region))
+                .map(|&id| reference(site, id, lang))
+                .collect();
+            json!({"name": region, "prefectures": prefectures})
+        }).collect::<Vec<_>>(),
+        "wards": references(site, site.list(Collection::Wards), lang),
+        "categories": categories,
+    })
+}
+
+fn section_name(site: &Site, route: &Route) -> &'static str {
+    match route.kind {
+        RouteKind::Home => "home",
+        RouteKind::NotFound => "",
+        RouteKind::List { collection, .. } => collection.folder(),
+        RouteKind::Entity(id) => match site.nodes[id].collection() {
+            Collection::Pages => "pages",
+            collection => collection.folder(),
+        },
+    }
+}
+
+fn feeds(site: &Site, route: &Route) -> Value {
+    let feed = |collection: Collection| json!({"title": format!("{} — {}", site.config.title, i18n::collection_title(collection, &site.config.default_language)), "url": url(site, &format!("{}/atom.xml", collection.folder()))});
+    let collections: Vec<Collection> = match route.kind {
+        RouteKind::Home => vec![Collection::News, Collection::Events],
+        RouteKind::List { collection: c @ (Collection::News | Collection::Events), .. } => vec![c],
+        _ => Vec::new(),
+    };
+    Value::Array(collections.into_iter().map(feed).collect())
+}

@@ -1,0 +1,75 @@
+//! Template filters and functions the theme relies on: Japanese dates and the URLs of static
+//! files under the site's base path.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use tera::{Tera, Value};
+
+use crate::config::Config;
+use crate::load::Date;
+
+pub(super) fn register(tera: &mut Tera, config: &Config) {
+    tera.register_filter(
+        "ja_date",
+        date_filter(|d| format!("{}（{}）", ja_day(d.day), weekday(d.day.weekday()))),
+    );
+    tera.register_filter("ja_date_short", date_filter(|d| ja_day(d.day)));
+    tera.register_filter("iso_date", date_filter(|d| d.iso()));
+    tera.register_filter(
+        "ja_time",
+        date_filter(|d| d.time.map(|t| t.format("%H:%M").to_string()).unwrap_or_default()),
+    );
+    let base_path = config.base_path.clone();
+    tera.register_function("asset", move |args: &HashMap<String, Value>| {
+        let path = args
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("asset() needs `path=\"…\"`"))?;
+        Ok(Value::String(format!("{base_path}{}", path.trim_start_matches('/'))))
+    });
+}
+
+/// A filter that reads its input as a `Date` (`2016-12-03` or `2016-12-03T10:00`).
+fn date_filter(
+    format: impl Fn(&Date) -> String + Send + Sync + 'static,
+) -> impl Fn(&Value, &HashMap<String, Value>) -> tera::Result<Value> + Send + Sync + 'static {
+    move |value: &Value, _: &HashMap<String, Value>| {
+        let text = value
+            .as_str()
+            .ok_or_else(|| tera::Error::msg(format!("expected a date, got `{value}`")))?;
+        let date = Date::parse(text).map_err(tera::Error::msg)?;
+        Ok(Value::String(format(&date)))
+    }
+}
+
+fn ja_day(day: NaiveDate) -> String {
+    format!("{}年{}月{}日", day.year(), day.month(), day.day())
+}
+
+fn weekday(weekday: Weekday) -> &'static str {
+    ["月", "火", "水", "木", "金", "土", "日"][weekday.num_days_from_monday() as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(template: &str) -> String {
+        let mut tera = Tera::default();
+        register(&mut tera, &Config::for_test(std::path::Path::new(".")));
+        tera.render_str(template, &tera::Context::new()).unwrap_or_else(|e| format!("error: {e}"))
+    }
+
+    #[test]
+    fn japanese_dates_with_weekday() {
+        assert_eq!(render("{{ '2016-12-03' | ja_date }}"), "2016年12月3日（土）");
+        assert_eq!(render("{{ '2016-12-03T10:30' | ja_time }}"), "10:30");
+        assert_eq!(render("{{ '2016-12-03T10:30' | iso_date }}"), "2016-12-03T10:30");
+    }
+
+    #[test]
+    fn assets_live_under_the_base_path() {
+        assert_eq!(render("{{ asset(path='style.css') }}"), "/style.css");
+    }
+}

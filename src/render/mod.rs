@@ -1,0 +1,228 @@
+//! Rendering: the theme's tera templates applied to each route of the site model, plus the
+//! files that need no template (sitemap, robots.txt, Atom feeds). Returns bytes; writes nothing.
+
+mod context;
+mod feeds;
+mod filters;
+mod i18n;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
+use crate::markdown::Rendered;
+use crate::model::{Collection, Route, RouteKind, Site};
+pub use context::Shared;
+pub use feeds::{atom_feeds, robots, sitemap};
+
+/// Rendered Markdown bodies, keyed by the source file.
+pub type Bodies = HashMap<PathBuf, Rendered>;
+
+/// The theme's templates, parsed once and shared by every rendering thread.
+pub struct Renderer {
+    tera: Tera,
+    templates_dir: PathBuf,
+}
+
+impl Renderer {
+    /// Parses every template of the configured theme. Syntax errors name the file, line and column.
+    pub fn new(config: &Config) -> Result<Renderer, Diagnostics> {
+        let templates_dir = config.theme_dir().join("templates");
+        if !templates_dir.is_dir() {
+            let relative = relative(&config.root, &templates_dir);
+            return Err(Diagnostic::new(
+                relative,
+                format!("the theme `{}` has no templates folder", config.theme),
+            )
+            .with_help("set `theme` in site.toml to a folder under themes/")
+            .into());
+        }
+        let mut diagnostics = Diagnostics::default();
+        let mut sources = Vec::new();
+        for file in template_files(&templates_dir) {
+            let name = file
+                .strip_prefix(&templates_dir)
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .replace('\\', "/");
+            match std::fs::read_to_string(&file) {
+                Ok(text) => sources.push((name, text)),
+                Err(error) => diagnostics.push(Diagnostic::new(
+                    relative(&config.root, &file),
+                    format!("cannot read the template: {error}"),
+                )),
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        filters::register(&mut tera, config);
+        // Each template is parsed alone first, so that a syntax error names its own file and line;
+        // only then are they linked together (inheritance, imports).
+        for (name, text) in &sources {
+            if let Err(error) = tera::Template::new(name, None, text) {
+                diagnostics.push(template_diagnostic(
+                    &config.root,
+                    &templates_dir,
+                    name,
+                    text,
+                    &error,
+                ));
+            }
+        }
+        if diagnostics.is_empty()
+            && let Err(error) =
+                tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
+            let message = error_chain(&error);
+            let culprit = message.split(['\'', '`']).nth(1).unwrap_or_default();
+            let path = relative(&config.root, &templates_dir.join(culprit));
+            diagnostics.push(Diagnostic::new(path, format!("template error: {message}")));
+        }
+        diagnostics.into_result(Renderer { tera, templates_dir })
+    }
+
+    /// Every template the routes need must exist; reported all at once.
+    pub fn check_templates(&self, site: &Site) -> Result<(), Diagnostics> {
+        let mut needed: Vec<&str> = site.routes.iter().map(|r| template_of(site, r)).collect();
+        needed.sort_unstable();
+        needed.dedup();
+        let known: Vec<&str> = self.tera.get_template_names().collect();
+        let missing = needed.into_iter().filter(|name| !known.contains(name)).map(|name| {
+            let path = relative(&site.config.root, &self.templates_dir.join(name));
+            Diagnostic::new(path, format!("the theme has no template `{name}`")).with_optional_help(
+                suggest(name, &known).or_else(|| {
+                    Some("create it; the theme contract is in docs/templates.md".to_owned())
+                }),
+            )
+        });
+        missing.collect::<Diagnostics>().into_result(())
+    }
+
+    /// Renders one route to HTML.
+    pub fn render(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        bodies: &Bodies,
+        route: &Route,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let template = template_of(site, route);
+        let context = context::for_route(site, shared, bodies, route);
+        let context = tera::Context::from_value(context)
+            .map_err(|e| self.runtime_error(site, route, template, &e))?;
+        self.tera
+            .render(template, &context)
+            .map(String::into_bytes)
+            .map_err(|e| self.runtime_error(site, route, template, &e))
+    }
+
+    fn runtime_error(
+        &self,
+        site: &Site,
+        route: &Route,
+        template: &str,
+        error: &tera::Error,
+    ) -> Diagnostic {
+        let path = relative(&site.config.root, &self.templates_dir.join(template));
+        let page = match route.kind {
+            RouteKind::Entity(id) => {
+                site.nodes[id].entry_in(&route.lang).path.display().to_string()
+            }
+            _ => format!("/{}", route.path),
+        };
+        Diagnostic::new(path, format!("cannot render {page}: {}", error_chain(error)))
+            .with_help("a variable the template uses may be missing for this page: guard it with `{% if … %}` (docs/templates.md lists what each template gets)")
+    }
+}
+
+/// The template that renders a route, named after the page kind.
+pub fn template_of(site: &Site, route: &Route) -> &'static str {
+    match route.kind {
+        RouteKind::Home => "home.html",
+        RouteKind::NotFound => "404.html",
+        RouteKind::Entity(id) => match site.nodes[id].collection() {
+            Collection::Wards => "ward.html",
+            Collection::Prefectures => "prefecture.html",
+            Collection::Municipalities => "municipality.html",
+            Collection::Events => "event.html",
+            Collection::Exhibits => "exhibit.html",
+            Collection::News => "news.html",
+            Collection::Facilities => "facility.html",
+            Collection::Agreements => "agreement.html",
+            Collection::Pages => "page.html",
+        },
+        RouteKind::List { collection, .. } => match collection {
+            Collection::Wards => "ward_list.html",
+            Collection::Prefectures => "prefecture_list.html",
+            Collection::Municipalities => "municipality_list.html",
+            Collection::Events => "event_list.html",
+            Collection::Exhibits => "exhibit_list.html",
+            Collection::News => "news_list.html",
+            Collection::Facilities => "facility_list.html",
+            Collection::Agreements => "agreement_list.html",
+            Collection::Pages => "page.html",
+        },
+    }
+}
+
+fn template_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html" || x == "xml"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// tera wraps the useful message in a chain of sources; all of it, on one line per cause.
+fn error_chain(error: &tera::Error) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        parts.push(cause.to_string());
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
+/// A template syntax error at its line and column: tera's parser reports `--> line:col`.
+fn template_diagnostic(
+    root: &Path,
+    dir: &Path,
+    name: &str,
+    text: &str,
+    error: &tera::Error,
+) -> Diagnostic {
+    let chain = error_chain(error);
+    let position = chain.split("--> ").nth(1).and_then(|rest| {
+        let (line, rest) = rest.split_once(':')?;
+        let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some((line.trim().parse::<usize>().ok()?, column.parse::<usize>().ok()?))
+    });
+    let message = chain
+        .lines()
+        .last()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .unwrap_or("syntax error")
+        .trim_start_matches("= ");
+    let diagnostic = Diagnostic::new(
+        relative(root, &dir.join(name)),
+        format!("template syntax error: {message}"),
+    );
+    match position {
+        Some((line, column)) => diagnostic.at(Location::from_line_col(text, line, column)),
+        None => diagnostic,
+    }
+}

@@ -1,0 +1,97 @@
+//! `renkei new`: a new content file with the front matter its collection requires.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, suggest};
+use crate::load::{Collection, check_municipality_code};
+
+/// Collections `renkei new` accepts, by their folder name, plus `page`.
+pub const COLLECTIONS: [&str; 9] = [
+    "wards",
+    "prefectures",
+    "municipalities",
+    "events",
+    "exhibits",
+    "news",
+    "facilities",
+    "agreements",
+    "page",
+];
+
+/// Creates `content/<collection>/<id>.md`, never overwriting. Returns the path created.
+pub fn new_entry(
+    root: &Path,
+    collection: &str,
+    id: &str,
+    today: chrono::NaiveDate,
+) -> Result<PathBuf, Diagnostic> {
+    let collection_kind = match collection {
+        "page" | "pages" => Collection::Pages,
+        other => Collection::from_folder(other).ok_or_else(|| {
+            Diagnostic::new("content", format!("unknown collection `{other}`"))
+                .with_optional_help(suggest(other, &COLLECTIONS))
+        })?,
+    };
+    check_id(collection_kind, id)?;
+    let relative = match collection_kind {
+        Collection::Pages => PathBuf::from("content").join(format!("{id}.md")),
+        c => PathBuf::from("content").join(c.folder()).join(format!("{id}.md")),
+    };
+    let path = root.join(&relative);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Diagnostic::new(&relative, format!("cannot create the folder: {e}")))?;
+    }
+    // create_new: the check and the creation are one step, so a file appearing meanwhile is safe too.
+    let mut file =
+        OpenOptions::new().write(true).create_new(true).open(&path).map_err(|error| {
+            if error.kind() == std::io::ErrorKind::AlreadyExists {
+                Diagnostic::new(
+                    &relative,
+                    format!("`{}` already exists; nothing was written", relative.display()),
+                )
+                .with_help("choose another id, or edit the existing file")
+            } else {
+                Diagnostic::new(&relative, format!("cannot create the file: {error}"))
+            }
+        })?;
+    file.write_all(template(collection_kind, &today.format("%Y-%m-%d").to_string()).as_bytes())
+        .map_err(|e| Diagnostic::new(&relative, format!("cannot write the file: {e}")))?;
+    Ok(relative)
+}
+
+fn check_id(collection: Collection, id: &str) -> Result<(), Diagnostic> {
+    if collection == Collection::Municipalities {
+        return check_municipality_code(id).map_err(|help| {
+            Diagnostic::new("content/municipalities", format!("`{id}` is not a municipality code"))
+                .with_help(help)
+        });
+    }
+    let valid = !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(Diagnostic::new("content", format!("`{id}` is not a valid id"))
+            .with_help("use lower-case ASCII letters, digits and `-`"))
+    }
+}
+
+/// The front matter of a new file: every required field present with a value of the right
+/// type, and `draft: true`, so that the site keeps building until the editor fills it in.
+fn template(collection: Collection, today: &str) -> String {
+    let fields = match collection {
+        Collection::Wards => "name: \"\"\nkana: \"\"\ncode: \"\"\nwebsite: \"\"\n".to_owned(),
+        Collection::Prefectures => "name: \"\"\nkana: \"\"\ncode: \"\"\nregion: \"\"\n".to_owned(),
+        Collection::Municipalities => "name: \"\"\nkana: \"\"\nprefecture: \"\"\nkind: \"\"\nwebsite: \"\"\n# partners:\n#   - ward: chiyoda\n#     relation: 友好都市\n#     since: 2020-04\n#     source: https://…\npartners: []\n".to_owned(),
+        Collection::Events => format!("title: \"\"\ndate: {today}\nend: {today}\ncategory: 産業振興\nkind: 魅力発信イベント\nvenue: \"\"\nwards: []\nmunicipalities: []\nprefectures: []\n"),
+        Collection::Exhibits => format!("title: \"\"\ndate: {today}\nend: {today}\nlocation: 東京区政会館 1階\nwards: []\nmunicipalities: []\n"),
+        Collection::News => format!("title: \"\"\ndate: {today}\ncategory: お知らせ\nwards: []\nmunicipalities: []\nprefectures: []\n"),
+        Collection::Facilities => "name: \"\"\nward: \"\"\naddress: \"\"\nuses: []\n".to_owned(),
+        Collection::Agreements => format!("title: \"\"\ndate: {today}\nparties: []\nprefectures: []\n"),
+        Collection::Pages => "title: \"\"\n".to_owned(),
+    };
+    format!("---\n{fields}# Remove the next line to publish.\ndraft: true\n---\n\n")
+}
