@@ -248,7 +248,7 @@ impl LinkResolver for ContentLinks {
     }
 
     fn candidates(&self) -> Vec<String> {
-        let mut candidates: Vec<String> = self.urls.keys().map(|k| format!("@/{k}")).collect();
+        let mut candidates: Vec<String> = self.urls.keys().cloned().collect();
         candidates.sort();
         candidates
     }

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::Bodies;
 use super::context::entry_summary;
+use super::escape_html as escape;
 use crate::load::Date;
 use crate::model::{Collection, RouteKind, Site};
 
@@ -105,21 +106,4 @@ fn rfc3339(date: Date) -> String {
     let time =
         date.time.map_or_else(|| "00:00:00".to_owned(), |t| t.format("%H:%M:%S").to_string());
     format!("{}T{time}+09:00", date.day.format("%Y-%m-%d"))
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids would make the whole feed invalid.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }

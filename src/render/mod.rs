@@ -58,6 +58,7 @@ impl Renderer {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         filters::register(&mut tera, config);
         // Each template is parsed alone first, so that a syntax error names its own file and line;
         // only then are they linked together (inheritance, imports).
@@ -183,6 +184,25 @@ fn template_files(dir: &Path) -> Vec<PathBuf> {
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Escaping of text and attribute values, for HTML and XML alike. tera's own also escapes `/` (as
+/// `&#x2F;`), which is valid but bloats every URL of every page; control characters that XML
+/// forbids (and HTML reports as parse errors) are dropped.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// tera wraps the useful message in a chain of sources; all of it, on one line per cause.

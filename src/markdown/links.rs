@@ -1,0 +1,273 @@
+//! Internal links: destinations written as "@/path/to/file.md#fragment" become the linked page's
+//! URL; ones that do not resolve are reported and point to "#", so the page still renders.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Tag};
+
+use super::{LinkProblem, LinkResolver, Spanned};
+
+/// How an internal link starts: a path from the content folder, as the author sees it.
+const INTERNAL_PREFIX: &str = "@/";
+
+/// Where a broken link points in the HTML: nowhere, but still a link.
+const BROKEN_HREF: &str = "#";
+
+/// Adapter: rewrites the destination of every internal link and image, recording in `problems`
+/// (in source order) those that do not resolve.
+pub(crate) struct InternalLinks<'s, I> {
+    events: I,
+    source: &'s str,
+    resolver: &'s dyn LinkResolver,
+    problems: &'s mut Vec<LinkProblem>,
+    /// Asked for only when a link fails, and then only once per page: the list can be long.
+    candidates: Option<Vec<String>>,
+}
+
+impl<'a, 's, I: Iterator<Item = Spanned<'a>>> InternalLinks<'s, I> {
+    pub(crate) fn new(
+        events: I,
+        source: &'s str,
+        resolver: &'s dyn LinkResolver,
+        problems: &'s mut Vec<LinkProblem>,
+    ) -> Self {
+        Self { events, source, resolver, problems, candidates: None }
+    }
+
+    fn rewrite(&mut self, tag: Tag<'a>, link: &Range<usize>) -> Tag<'a> {
+        match tag {
+            Tag::Link { link_type, dest_url, title, id } if is_internal(&dest_url) => {
+                let dest_url = self.resolve(&dest_url, link);
+                Tag::Link { link_type, dest_url, title, id }
+            }
+            Tag::Image { link_type, dest_url, title, id } if is_internal(&dest_url) => {
+                let dest_url = self.resolve(&dest_url, link);
+                Tag::Image { link_type, dest_url, title, id }
+            }
+            other => other,
+        }
+    }
+
+    fn resolve(&mut self, target: &str, link: &Range<usize>) -> CowStr<'a> {
+        let (path, fragment) = split_fragment(&target[INTERNAL_PREFIX.len()..]);
+        if let Some(url) = self.resolver.resolve(path) {
+            return CowStr::from(with_fragment(url, fragment));
+        }
+        let suggestion = self
+            .suggest(path)
+            .map(|nearest| with_fragment(format!("{INTERNAL_PREFIX}{nearest}"), fragment));
+        self.problems.push(LinkProblem {
+            span: destination_span(self.source, link, target),
+            target: target.to_owned(),
+            suggestion,
+        });
+        CowStr::Borrowed(BROKEN_HREF)
+    }
+
+    fn suggest(&mut self, path: &str) -> Option<String> {
+        let candidates = self.candidates.get_or_insert_with(|| self.resolver.candidates());
+        nearest(path, candidates).map(str::to_owned)
+    }
+}
+
+impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for InternalLinks<'_, I> {
+    type Item = Spanned<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.events.next()? {
+            (Event::Start(tag), range) => Some((Event::Start(self.rewrite(tag, &range)), range)),
+            other => Some(other),
+        }
+    }
+}
+
+fn is_internal(dest: &str) -> bool {
+    dest.starts_with(INTERNAL_PREFIX)
+}
+
+/// "wards/arakawa.md#partners" → ("wards/arakawa.md", Some("partners")); an empty fragment is none.
+fn split_fragment(target: &str) -> (&str, Option<&str>) {
+    match target.split_once('#') {
+        Some((path, fragment)) if !fragment.is_empty() => (path, Some(fragment)),
+        Some((path, _)) => (path, None),
+        None => (target, None),
+    }
+}
+
+fn with_fragment(mut url: String, fragment: Option<&str>) -> String {
+    if let Some(fragment) = fragment {
+        url.push('#');
+        url.push_str(fragment);
+    }
+    url
+}
+
+/// The bytes of `dest` inside the link's source, so a diagnostic can underline just the target.
+/// The destination of an inline link follows "(" or "<" (the same text may also be the link's label
+/// or title); when it is not in the link at all (a reference link, or one written with escapes),
+/// the whole link is the span.
+pub(crate) fn destination_span(source: &str, link: &Range<usize>, dest: &str) -> Range<usize> {
+    let Some(written) = source.get(link.clone()) else { return link.clone() };
+    if dest.is_empty() {
+        return link.clone();
+    }
+    let found = written
+        .match_indices(dest)
+        .map(|(at, _)| at)
+        .filter(|&at| written[..at].trim_end().ends_with(['(', '<']))
+        .last()
+        .or_else(|| written.rfind(dest));
+    match found {
+        Some(at) => link.start + at..link.start + at + dest.len(),
+        None => link.clone(),
+    }
+}
+
+/// The candidate closest to `path` by edit distance, if it is close enough to be a likely typo:
+/// at most max(2, a third of the path's length) edits. Ties go to the alphabetically first, so the
+/// suggestion does not depend on the order of `candidates`.
+pub(crate) fn nearest<'c>(path: &str, candidates: &'c [String]) -> Option<&'c str> {
+    let length = path.chars().count();
+    let limit = (length / 3).max(2);
+    candidates
+        .iter()
+        // The length difference is a lower bound on the distance; skipping on it keeps a very long
+        // or garbage target from costing a full comparison with every candidate.
+        .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
+        .map(|candidate| (strsim::levenshtein(path, candidate), candidate.as_str()))
+        .filter(|&(distance, _)| distance <= limit)
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{SITE, to_html};
+    use super::super::{parse, testing::FixedSite};
+    use super::*;
+
+    /// Runs only this adapter over `markdown`, returning the HTML and the problems.
+    fn resolved(markdown: &str) -> (String, Vec<LinkProblem>) {
+        let mut problems = Vec::new();
+        let html = to_html(InternalLinks::new(
+            parse(markdown).into_iter(),
+            markdown,
+            &SITE,
+            &mut problems,
+        ));
+        (html, problems)
+    }
+
+    #[test]
+    fn internal_link_resolves() {
+        let (html, problems) = resolved("[荒川区](@/wards/arakawa.md)");
+        assert_eq!(html, "<p><a href=\"/wards/arakawa/\">荒川区</a></p>\n");
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn fragment_is_kept() {
+        let (html, _) = resolved("[連携先](@/wards/arakawa.md#partners)");
+        assert_eq!(html, "<p><a href=\"/wards/arakawa/#partners\">連携先</a></p>\n");
+    }
+
+    #[test]
+    fn internal_image_resolves() {
+        let (html, _) = resolved("![地図](@/about.md \"題\")");
+        assert_eq!(html, "<p><img src=\"/about/\" alt=\"地図\" title=\"題\" /></p>\n");
+    }
+
+    #[test]
+    fn other_links_are_untouched() {
+        let md =
+            "[外部](https://example.jp/@/x) [相対](../a.md) [頁内](#概要) <https://example.jp>";
+        let (html, problems) = resolved(md);
+        assert_eq!(html, to_html(parse(md).into_iter()));
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn unresolved_link_reports_span_and_suggestion() {
+        let md = "釧路市は[こちら](@/municipalities/012069.md)。";
+        let (html, problems) = resolved(md);
+        assert_eq!(html, "<p>釧路市は<a href=\"#\">こちら</a>。</p>\n");
+        let [problem] = problems.as_slice() else { panic!("{problems:?}") };
+        assert_eq!(&md[problem.span.clone()], "@/municipalities/012069.md");
+        assert_eq!(problem.target, "@/municipalities/012069.md");
+        assert_eq!(problem.suggestion.as_deref(), Some("@/municipalities/012068.md"));
+    }
+
+    #[test]
+    fn unresolved_link_with_fragment_suggests_with_fragment() {
+        let md = "[x](@/wards/arakawa.mdx#partners)";
+        let (_, problems) = resolved(md);
+        assert_eq!(&md[problems[0].span.clone()], "@/wards/arakawa.mdx#partners");
+        assert_eq!(problems[0].suggestion.as_deref(), Some("@/wards/arakawa.md#partners"));
+    }
+
+    #[test]
+    fn far_target_gets_no_suggestion() {
+        let (_, problems) = resolved("[x](@/events/totally-different.md)");
+        assert_eq!(problems[0].suggestion, None);
+    }
+
+    #[test]
+    fn span_skips_label_and_title_that_repeat_the_target() {
+        let md = "前置き [@/wards/nowhere.md](<@/wards/nowhere.md> \"@/wards/nowhere.md\")";
+        let (_, problems) = resolved(md);
+        let span = problems[0].span.clone();
+        assert_eq!(&md[span.clone()], "@/wards/nowhere.md");
+        assert_eq!(&md[..span.start], "前置き [@/wards/nowhere.md](<");
+    }
+
+    #[test]
+    fn reference_link_falls_back_to_link_span() {
+        let md = "[釧路][k]\n\n[k]: @/municipalities/999999.md\n";
+        let (_, problems) = resolved(md);
+        assert_eq!(&md[problems[0].span.clone()], "[釧路][k]");
+    }
+
+    #[test]
+    fn problems_come_in_source_order() {
+        let md = "[a](@/a.md) ![b](@/b.png)\n\n> [c](@/c.md)\n";
+        let (_, problems) = resolved(md);
+        let targets: Vec<_> = problems.iter().map(|problem| problem.target.as_str()).collect();
+        assert_eq!(targets, ["@/a.md", "@/b.png", "@/c.md"]);
+        for problem in &problems {
+            assert_eq!(md[problem.span.clone()], problem.target);
+        }
+    }
+
+    #[test]
+    fn candidates_are_asked_only_on_failure() {
+        struct NoCandidates;
+        impl LinkResolver for NoCandidates {
+            fn resolve(&self, path: &str) -> Option<String> {
+                Some(format!("/{path}"))
+            }
+            fn candidates(&self) -> Vec<String> {
+                panic!("candidates asked for although every link resolved")
+            }
+        }
+        let md = "[a](@/a.md)";
+        let mut problems = Vec::new();
+        let _ =
+            to_html(InternalLinks::new(parse(md).into_iter(), md, &NoCandidates, &mut problems));
+    }
+
+    #[test]
+    fn nearest_prefers_smallest_distance_then_name() {
+        let site = FixedSite(&["b.md", "a.md", "abc.md"]).0;
+        let candidates: Vec<String> = site.iter().map(|path| path.to_string()).collect();
+        assert_eq!(nearest("c.md", &candidates), Some("a.md"));
+        assert_eq!(nearest("abd.md", &candidates), Some("abc.md"));
+        assert_eq!(nearest("zzzzzz.md", &candidates), None);
+        assert_eq!(nearest("", &[]), None);
+    }
+
+    #[test]
+    fn span_outside_source_falls_back_to_link() {
+        assert_eq!(destination_span("abc", &(2..10), "x"), 2..10);
+        assert_eq!(destination_span("abc", &(0..3), ""), 0..3);
+    }
+}

@@ -1,0 +1,143 @@
+// Checks a built site in a real browser: every page kind is loaded in headless Chromium and must
+// pass axe-core (WCAG 2.1 A/AA), have one h1 and a lang, start with a working skip link, not
+// scroll sideways at 360 px, and log no errors. Screenshots at 375 px and 1280 px go to SHOTS.
+//
+// usage: node check.mjs PUBLIC_DIR SHOTS_DIR
+import { readFile, mkdir, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const [publicDir, shotsDir] = process.argv.slice(2);
+if (!publicDir || !shotsDir) {
+  console.error('usage: node check.mjs PUBLIC_DIR SHOTS_DIR');
+  process.exit(2);
+}
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.js': 'text/javascript' };
+
+// A static server like any host: index.html for folders, the site's 404.html for the rest.
+async function serve(root) {
+  const server = createServer(async (request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
+    let file = join(root, path);
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      const body = await readFile(file);
+      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      response.end(body);
+    } catch {
+      response.writeHead(404, { 'content-type': TYPES['.html'] });
+      response.end(await readFile(join(root, '404.html')));
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+// One page of each kind; items are found by following the first link of their list.
+const PAGES = [
+  ['home', '/'],
+  ['ward-list', '/wards/'],
+  ['ward', '/wards/arakawa/'],
+  ['prefecture-list', '/prefectures/'],
+  ['prefecture', '/prefectures/hokkaido/'],
+  ['municipality-list', '/municipalities/'],
+  ['municipality', '/municipalities/012068/'],
+  ['event-list', '/events/'],
+  ['event-category', '/events/category/tourism/'],
+  ['event', { from: '/events/', link: '.card-title a' }],
+  ['exhibit-list', '/exhibits/'],
+  ['exhibit', { from: '/exhibits/', link: '.card-title a' }],
+  ['news-list', '/news/'],
+  ['news', { from: '/news/', link: '.card-title a' }],
+  ['facility-list', '/facilities/'],
+  ['facility', { from: '/facilities/', link: '.card-title a' }],
+  ['agreement-list', '/agreements/'],
+  ['agreement', { from: '/agreements/', link: '.card-title a' }],
+  ['page', '/about/'],
+  ['home-en', '/en/'],
+  ['ward-en', '/en/wards/chiyoda/'],
+  ['not-found', '/no-such-page/'],
+];
+
+const server = await serve(publicDir);
+const origin = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+await mkdir(shotsDir, { recursive: true });
+const failures = [];
+const fail = (name, message) => failures.push(`${name}: ${message}`);
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+
+  for (const [name, target] of PAGES) {
+    let path = target;
+    if (typeof target === 'object') {
+      await page.goto(origin + target.from);
+      path = await page.locator(target.link).first().getAttribute('href');
+      if (!path) { fail(name, `no item linked from ${target.from}`); continue; }
+    }
+    errors.length = 0;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const response = await page.goto(origin + path);
+    const expected = name === 'not-found' ? 404 : 200;
+    if (response.status() !== expected) fail(name, `${path} answered ${response.status()}, expected ${expected}`);
+
+    const facts = await page.evaluate(() => ({
+      lang: document.documentElement.lang,
+      h1: document.querySelectorAll('h1').length,
+      title: document.title,
+    }));
+    if (!facts.lang) fail(name, 'no lang on <html>');
+    if (facts.h1 !== 1) fail(name, `${facts.h1} h1 elements`);
+    if (!facts.title) fail(name, 'empty <title>');
+
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('href'));
+    if (focused !== '#main') fail(name, `the first Tab focuses ${focused}, not the skip link`);
+
+    await page.addScriptTag({ content: axeSource });
+    const violations = await page.evaluate(async () => {
+      const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    });
+    for (const v of violations) fail(name, `axe ${v}`);
+    await page.screenshot({ path: join(shotsDir, `${name}-1280.png`), fullPage: true });
+
+    await page.setViewportSize({ width: 360, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    if (overflow > 0) fail(name, `scrolls sideways by ${overflow}px at 360px wide`);
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.screenshot({ path: join(shotsDir, `${name}-375.png`), fullPage: true });
+
+    // The 404 page's own status is logged by Chromium as a failed resource; that one is expected.
+    for (const e of errors.filter((e) => !(name === 'not-found' && e.includes('404')))) fail(name, `console: ${e}`);
+    console.log(`checked ${name} ${path}`);
+  }
+
+  // Without JavaScript, every page still shows its content.
+  const noScript = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await noScript.newPage();
+  await plain.goto(origin + '/wards/arakawa/');
+  const rows = await plain.locator('main table tbody tr').count();
+  if (rows === 0) fail('no-js', 'the ward page shows no partner rows without JavaScript');
+} finally {
+  await browser.close();
+  server.close();
+}
+
+if (failures.length) {
+  console.error(`${failures.length} problems:\n` + failures.join('\n'));
+  process.exit(1);
+}
+console.log(`all ${PAGES.length} page kinds pass`);
