@@ -129,13 +129,16 @@ fn fail(error: &Error, output: Option<&Path>) -> ExitCode {
     report(diagnostics);
     let count = diagnostics.len();
     let plural = if count == 1 { "problem" } else { "problems" };
-    let kept = output
-        .filter(|o| o.exists())
-        .map(|o| format!("; the previous site in {} is unchanged", o.display()))
-        .unwrap_or_default();
+    let outcome = match output {
+        Some(o) if o.exists() => {
+            format!(", nothing was written; the previous site in {} is unchanged", o.display())
+        }
+        Some(_) => ", nothing was written".to_owned(),
+        None => String::new(),
+    };
     #[allow(clippy::print_stderr)]
     {
-        eprintln!("error: {count} {plural} found, nothing was written{kept}");
+        eprintln!("error: {count} {plural} found{outcome}");
     }
     ExitCode::from(match error {
         Error::Setup(_) => EXIT_SETUP,

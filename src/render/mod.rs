@@ -25,6 +25,8 @@ pub type Bodies = HashMap<PathBuf, Rendered>;
 pub struct Renderer {
     tera: Tera,
     templates_dir: PathBuf,
+    /// (name, text) of every template, to locate runtime errors, which tera reports without a line.
+    sources: Vec<(String, String)>,
 }
 
 impl Renderer {
@@ -82,7 +84,7 @@ impl Renderer {
             let path = relative(&config.root, &templates_dir.join(culprit));
             diagnostics.push(Diagnostic::new(path, format!("template error: {message}")));
         }
-        diagnostics.into_result(Renderer { tera, templates_dir })
+        diagnostics.into_result(Renderer { tera, templates_dir, sources })
     }
 
     /// Every template the routes need must exist; reported all at once.
@@ -127,15 +129,37 @@ impl Renderer {
         template: &str,
         error: &tera::Error,
     ) -> Diagnostic {
-        let path = relative(&site.config.root, &self.templates_dir.join(template));
         let page = match route.kind {
             RouteKind::Entity(id) => {
                 site.nodes[id].entry_in(&route.lang).path.display().to_string()
             }
             _ => format!("/{}", route.path),
         };
-        Diagnostic::new(path, format!("cannot render {page}: {}", error_chain(error)))
-            .with_help("a variable the template uses may be missing for this page: guard it with `{% if … %}` (docs/templates.md lists what each template gets)")
+        let message = error_chain(error);
+        let (name, location) = self.locate(template, &message);
+        let path = relative(&site.config.root, &self.templates_dir.join(name));
+        let diagnostic = Diagnostic::new(path, format!("cannot render {page}: {message}"))
+            .with_help("a variable the template uses may be missing for this page: guard it with `{% if … %}` (docs/templates.md lists what each template gets)");
+        match location {
+            Some(location) => diagnostic.at(location),
+            None => diagnostic,
+        }
+    }
+
+    /// Where the name that a runtime error quotes (`page.foo`, a filter) is written: in the
+    /// template being rendered, else in the first template (a parent, a macro file) that has it.
+    fn locate<'a>(&'a self, template: &'a str, message: &str) -> (&'a str, Option<Location>) {
+        let Some(culprit) = message.split('`').nth(1).filter(|c| !c.is_empty()) else {
+            return (template, None);
+        };
+        let own = self.sources.iter().filter(|(name, _)| name == template);
+        let others = self.sources.iter().filter(|(name, _)| name != template);
+        for (name, text) in own.chain(others) {
+            if let Some(offset) = text.find(culprit) {
+                return (name, Some(Location::from_offset(text, offset, culprit.len(), 1)));
+            }
+        }
+        (template, None)
     }
 }
 
