@@ -298,6 +298,14 @@ pub struct PageMeta {
     pub updated: Option<Date>,
 }
 
+/// Ids an entry refers to, as written.
+#[derive(Debug, Clone, Copy)]
+pub struct References<'a> {
+    pub wards: &'a [String],
+    pub municipalities: &'a [String],
+    pub prefectures: &'a [String],
+}
+
 /// The front matter of one file, typed by its collection.
 #[derive(Debug, Clone)]
 pub enum Meta {
@@ -326,6 +334,19 @@ impl Meta {
             Meta::Page(m) => (m.draft, m.updated),
         };
         Common { draft, updated }
+    }
+
+    /// The wards, municipalities and prefectures an event, exhibit, news item or agreement
+    /// names (empty for other collections).
+    pub fn references(&self) -> References<'_> {
+        let (wards, municipalities, prefectures): (&[String], &[String], &[String]) = match self {
+            Meta::Event(m) => (&m.wards, &m.municipalities, &m.prefectures),
+            Meta::Exhibit(m) => (&m.wards, &m.municipalities, &m.prefectures),
+            Meta::News(m) => (&m.wards, &m.municipalities, &m.prefectures),
+            Meta::Agreement(m) => (&[], &m.municipalities, &m.prefectures),
+            _ => (&[], &[], &[]),
+        };
+        References { wards, municipalities, prefectures }
     }
 
     /// The name or title shown for the entry.

@@ -142,48 +142,17 @@ impl Resolver<'_> {
                     });
                 }
             }
-            Meta::Event(m) => {
-                links.wards = refs("wards", Collection::Wards, &m.wards, diagnostics);
+            Meta::Event(_) | Meta::Exhibit(_) | Meta::News(_) | Meta::Agreement(_) => {
+                let written = entry.meta.references();
+                links.wards = refs("wards", Collection::Wards, written.wards, diagnostics);
                 links.municipalities = refs(
                     "municipalities",
                     Collection::Municipalities,
-                    &m.municipalities,
+                    written.municipalities,
                     diagnostics,
                 );
                 links.prefectures =
-                    refs("prefectures", Collection::Prefectures, &m.prefectures, diagnostics);
-            }
-            Meta::Exhibit(m) => {
-                links.wards = refs("wards", Collection::Wards, &m.wards, diagnostics);
-                links.municipalities = refs(
-                    "municipalities",
-                    Collection::Municipalities,
-                    &m.municipalities,
-                    diagnostics,
-                );
-                links.prefectures =
-                    refs("prefectures", Collection::Prefectures, &m.prefectures, diagnostics);
-            }
-            Meta::News(m) => {
-                links.wards = refs("wards", Collection::Wards, &m.wards, diagnostics);
-                links.municipalities = refs(
-                    "municipalities",
-                    Collection::Municipalities,
-                    &m.municipalities,
-                    diagnostics,
-                );
-                links.prefectures =
-                    refs("prefectures", Collection::Prefectures, &m.prefectures, diagnostics);
-            }
-            Meta::Agreement(m) => {
-                links.municipalities = refs(
-                    "municipalities",
-                    Collection::Municipalities,
-                    &m.municipalities,
-                    diagnostics,
-                );
-                links.prefectures =
-                    refs("prefectures", Collection::Prefectures, &m.prefectures, diagnostics);
+                    refs("prefectures", Collection::Prefectures, written.prefectures, diagnostics);
             }
             Meta::Facility(m) => {
                 links.parent = self.resolve(entry, "ward", Collection::Wards, &m.ward, diagnostics);
