@@ -1,1 +1,347 @@
-//! CLI tests.
+//! The command line: help texts, `check`, `new`, and what `build --output` may replace.
+
+use std::path::Path;
+
+use crate::support::{
+    assert_same_tree, edit, fixture_copy, read, read_tree, renkei, tempdir, write,
+};
+
+/// Exit code of problems in the content or the templates.
+const CONTENT: i32 = 1;
+/// Exit code of problems with site.toml or the command line.
+const SETUP: i32 = 2;
+
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Runs `renkei` with `args`; returns its output.
+fn run(args: &[&str], root: Option<&Path>) -> std::process::Output {
+    let mut command = renkei();
+    command.args(args);
+    if let Some(root) = root {
+        command.arg("--root").arg(root);
+    }
+    command.output().unwrap_or_else(|e| panic!("cannot run renkei: {e}"))
+}
+
+#[test]
+fn help_of_every_command() {
+    for (name, args) in [
+        ("help", &["--help"][..]),
+        ("help_build", &["build", "--help"][..]),
+        ("help_check", &["check", "--help"][..]),
+        ("help_new", &["new", "--help"][..]),
+    ] {
+        let output = run(args, None);
+        assert!(output.status.success(), "{args:?} succeeds");
+        assert!(output.stderr.is_empty(), "{args:?} writes nothing on stderr");
+        insta::assert_snapshot!(name, stdout_of(&output));
+    }
+    let top = stdout_of(&run(&["--help"], None));
+    for command in ["build", "check", "new"] {
+        assert!(top.contains(&format!("  {command} ")), "--help lists `{command}`:\n{top}");
+    }
+    assert!(top.contains("Exit codes"), "--help explains the exit codes:\n{top}");
+    let build = stdout_of(&run(&["build", "--help"], None));
+    for option in ["--root", "--output", "--base-url", "--drafts"] {
+        assert!(build.contains(option), "build --help lists {option}:\n{build}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let output = run(&["bogus"], None);
+    assert_eq!(output.status.code(), Some(SETUP));
+    assert!(stderr_of(&output).contains("bogus"));
+    let output = run(&["build", "--no-such-flag"], None);
+    assert_eq!(output.status.code(), Some(SETUP));
+    let output = run(&[], None);
+    assert_eq!(output.status.code(), Some(SETUP), "a command is required");
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = fixture_copy("basic");
+    let before = read_tree(site.path());
+    let output = run(&["check"], Some(site.path()));
+    assert!(output.status.success(), "check succeeds:\n{}", stderr_of(&output));
+    assert!(stdout_of(&output).contains("No problems found"), "{}", stdout_of(&output));
+    assert!(!site.path().join("public").exists(), "check created public/");
+    assert_same_tree(&before, &read_tree(site.path()), "check changed the site's folder");
+}
+
+#[test]
+fn check_fails_like_build_on_bad_input() {
+    let site = fixture_copy("basic");
+    edit(site.path(), "content/municipalities/012068.md", "ward: arakawa", "ward: chiyodda");
+    edit(
+        site.path(),
+        "themes/plain/templates/ward.html",
+        "kana={{ page.kana }}",
+        "kana={{ page.kana }",
+    );
+    let before = read_tree(site.path());
+    let check = run(&["check"], Some(site.path()));
+    assert_eq!(check.status.code(), Some(CONTENT), "{}", stderr_of(&check));
+    assert!(check.stdout.is_empty());
+    assert_same_tree(&before, &read_tree(site.path()), "a failed check changed the site's folder");
+    // The same report as `build` (which has no previous output to keep here).
+    let output = site.path().join("public");
+    let build = renkei()
+        .arg("build")
+        .arg("--root")
+        .arg(site.path())
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(build.status.code(), Some(CONTENT));
+    // The same diagnostics; only the closing line may differ (build adds "nothing was written").
+    let diagnostics = |stderr: String| -> (String, String) {
+        let (body, last) = stderr.trim_end().rsplit_once('\n').unwrap_or_default();
+        (body.to_owned(), last.to_owned())
+    };
+    let (check_body, check_last) = diagnostics(stderr_of(&check));
+    let (build_body, build_last) = diagnostics(stderr_of(&build));
+    assert_eq!(check_body, build_body, "check and build report alike");
+    assert!(check_last.starts_with("error: 2 problems found"), "{check_last}");
+    assert!(build_last.starts_with("error: 2 problems found"), "{build_last}");
+    assert!(stderr_of(&check).contains("--> content/municipalities/012068.md:9:11"));
+    assert!(stderr_of(&check).contains("--> themes/plain/templates/ward.html:3:43"));
+    assert!(!output.exists(), "a failed first build creates no output");
+
+    // A bad site.toml is a setup problem for check too.
+    edit(site.path(), "site.toml", "author = ", "titel = \"x\"\nauthor = ");
+    let check = run(&["check"], Some(site.path()));
+    assert_eq!(check.status.code(), Some(SETUP), "{}", stderr_of(&check));
+    assert!(stderr_of(&check).contains("--> site.toml:5:1"), "{}", stderr_of(&check));
+}
+
+#[test]
+fn new_creates_a_draft_that_builds() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    let output = run(&["new", "events", "my-event"], Some(root));
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(stdout_of(&output).contains("content/events/my-event.md"), "{}", stdout_of(&output));
+    let created = read(&root.join("content/events/my-event.md"));
+    assert!(created.starts_with("---\n"), "{created}");
+    assert!(created.contains("draft: true"), "the new entry is a draft:\n{created}");
+    // The date is today (SOURCE_DATE_EPOCH: 2026-01-01 in Japan).
+    assert!(created.contains("date: 2026-01-01"), "{created}");
+
+    let public = root.join("public");
+    let build = renkei().arg("build").arg("--root").arg(root).arg("--output").arg(&public).output();
+    let build = build.unwrap_or_else(|e| panic!("{e}"));
+    assert!(build.status.success(), "the site still builds:\n{}", stderr_of(&build));
+    assert!(!public.join("events/my-event").exists(), "a draft is not published");
+    let drafts = root.join("drafts");
+    let build = renkei()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(&drafts)
+        .arg("--drafts")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(build.status.success(), "the draft builds with --drafts:\n{}", stderr_of(&build));
+    assert!(drafts.join("events/my-event/index.html").is_file());
+}
+
+#[test]
+fn new_creates_a_file_for_every_collection_that_checks() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    for (collection, id, path) in [
+        ("wards", "shibuya", "content/wards/shibuya.md"),
+        ("prefectures", "osaka", "content/prefectures/osaka.md"),
+        ("municipalities", "271004", "content/municipalities/271004.md"),
+        ("events", "new-event", "content/events/new-event.md"),
+        ("exhibits", "new-exhibit", "content/exhibits/new-exhibit.md"),
+        ("news", "new-news", "content/news/new-news.md"),
+        ("facilities", "new-facility", "content/facilities/new-facility.md"),
+        ("agreements", "new-agreement", "content/agreements/new-agreement.md"),
+        ("page", "contact", "content/contact.md"),
+    ] {
+        let output = run(&["new", collection, id], Some(root));
+        assert!(output.status.success(), "new {collection} {id}: {}", stderr_of(&output));
+        assert!(root.join(path).is_file(), "{path}");
+    }
+    let check = run(&["check"], Some(root));
+    assert!(check.status.success(), "the new drafts do not break the site:\n{}", stderr_of(&check));
+}
+
+#[test]
+fn new_refuses_to_overwrite() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    assert!(run(&["new", "events", "my-event"], Some(root)).status.success());
+    let file = root.join("content/events/my-event.md");
+    write(root, "content/events/my-event.md", "---\ntitle: 編集中\n---\n大事な下書き\n");
+    let output = run(&["new", "events", "my-event"], Some(root));
+    assert_eq!(output.status.code(), Some(SETUP), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("already exists"), "{stderr}");
+    assert!(stderr.contains("content/events/my-event.md"), "{stderr}");
+    assert_eq!(read(&file), "---\ntitle: 編集中\n---\n大事な下書き\n", "the file is unchanged");
+    // Nor does it overwrite an existing entry of the fixture.
+    let before = read(&root.join("content/wards/chiyoda.md"));
+    let output = run(&["new", "wards", "chiyoda"], Some(root));
+    assert_eq!(output.status.code(), Some(SETUP));
+    assert_eq!(read(&root.join("content/wards/chiyoda.md")), before);
+}
+
+#[test]
+fn new_suggests_the_nearest_collection() {
+    let site = fixture_copy("basic");
+    let before = read_tree(site.path());
+    let output = run(&["new", "event", "my-event"], Some(site.path()));
+    assert_eq!(output.status.code(), Some(SETUP));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("unknown collection `event`"), "{stderr}");
+    assert!(stderr.contains("did you mean `events`?"), "{stderr}");
+    insta::assert_snapshot!("new_bad_collection", stderr);
+    assert_same_tree(&before, &read_tree(site.path()), "a refused `new` wrote something");
+}
+
+#[test]
+fn new_explains_a_wrong_check_digit() {
+    let site = fixture_copy("basic");
+    let before = read_tree(site.path());
+    let output = run(&["new", "municipalities", "012069"], Some(site.path()));
+    assert_eq!(output.status.code(), Some(SETUP));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("`012069` is not a municipality code"), "{stderr}");
+    assert!(stderr.contains("check digit"), "{stderr}");
+    assert!(stderr.contains("01206 ends in 8"), "{stderr}");
+    insta::assert_snapshot!("new_bad_check_digit", stderr);
+    assert_same_tree(&before, &read_tree(site.path()), "a refused `new` wrote something");
+    // Neither a name nor a short code is accepted.
+    for id in ["kushiro", "12068", "釧路市"] {
+        let output = run(&["new", "municipalities", id], Some(site.path()));
+        assert_eq!(output.status.code(), Some(SETUP), "{id}");
+    }
+    let output = run(&["new", "events", "My Event"], Some(site.path()));
+    assert_eq!(output.status.code(), Some(SETUP), "an id is a slug");
+    assert_same_tree(&before, &read_tree(site.path()), "a refused `new` wrote something");
+}
+
+/// `renkei build` of the fixture into `output`.
+fn build_into(root: &Path, output: &Path) -> std::process::Output {
+    renkei()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(output)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run renkei: {e}"))
+}
+
+#[test]
+fn output_into_a_foreign_folder_is_refused() {
+    let site = fixture_copy("basic");
+    let elsewhere = tempdir();
+    let target = elsewhere.path().join("precious");
+    write(&target, "notes.txt", "大事なメモ");
+    write(&target, "sub/index.html", "<p>mine</p>");
+    let before = read_tree(&target);
+    let output = build_into(site.path(), &target);
+    assert_eq!(output.status.code(), Some(SETUP), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("refusing to replace"), "{stderr}");
+    assert!(stderr.contains("not created by renkei"), "{stderr}");
+    assert!(stderr.contains("help:"), "{stderr}");
+    assert_same_tree(&before, &read_tree(&target), "the foreign folder was changed");
+    let beside: Vec<String> = std::fs::read_dir(elsewhere.path())
+        .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    assert_eq!(beside, ["precious"], "nothing was created beside it");
+}
+
+#[test]
+fn output_at_a_file_is_refused() {
+    let site = fixture_copy("basic");
+    let elsewhere = tempdir();
+    let target = elsewhere.path().join("site.zip");
+    write(elsewhere.path(), "site.zip", "not a folder");
+    let output = build_into(site.path(), &target);
+    assert_eq!(output.status.code(), Some(SETUP), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("not a folder"), "{}", stderr_of(&output));
+    assert_eq!(read(&target), "not a folder");
+    let count = std::fs::read_dir(elsewhere.path()).map(|d| d.count()).unwrap_or_default();
+    assert_eq!(count, 1, "nothing was created beside it");
+}
+
+#[test]
+fn output_into_an_empty_folder_is_accepted() {
+    let site = fixture_copy("basic");
+    let elsewhere = tempdir();
+    let output = build_into(site.path(), elsewhere.path());
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(elsewhere.path().join("index.html").is_file());
+}
+
+#[test]
+fn a_build_replaces_its_previous_output() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    let public = root.join("public");
+    assert!(build_into(root, &public).status.success());
+    let first = read_tree(&public);
+    assert!(first.contains_key(".renkei-output"), "the output is marked as renkei's");
+    // Something left in the output, and a page whose source goes away.
+    write(&public, "stale.html", "<p>old</p>");
+    write(&public, "news/stale/index.html", "<p>old</p>");
+    std::fs::remove_file(root.join("content/news/site-open.md")).unwrap_or_else(|e| panic!("{e}"));
+    let output = build_into(root, &public);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let second = read_tree(&public);
+    assert!(!second.contains_key("stale.html"), "a stale file survived the build");
+    assert!(!second.contains_key("news/stale/index.html"), "a stale folder survived");
+    assert!(!second.contains_key("news/site-open/index.html"), "a deleted entry's page survived");
+    assert!(second.contains_key("news/kushiro-report/index.html"));
+    assert!(second.contains_key(".renkei-output"));
+    let leftovers: Vec<String> = std::fs::read_dir(root)
+        .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    assert!(
+        !leftovers.iter().any(|n| n.starts_with("public.")),
+        "staging or old folders left: {leftovers:?}"
+    );
+}
+
+#[test]
+fn the_default_output_is_public_under_the_root() {
+    let site = fixture_copy("basic");
+    let output = run(&["build"], Some(site.path()));
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(stdout_of(&output).contains("Built"), "{}", stdout_of(&output));
+    assert!(site.path().join("public/index.html").is_file());
+}
+
+#[test]
+fn a_bad_base_url_on_the_command_line_is_a_setup_error() {
+    let site = fixture_copy("basic");
+    let output = run(&["build", "--base-url", "example.org/renkei"], Some(site.path()));
+    assert_eq!(output.status.code(), Some(SETUP), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("https://"), "{}", stderr_of(&output));
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn a_missing_site_is_a_setup_error() {
+    let empty = tempdir();
+    let output = run(&["build"], Some(empty.path()));
+    assert_eq!(output.status.code(), Some(SETUP), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("site.toml"), "{}", stderr_of(&output));
+    assert!(!empty.path().join("public").exists());
+    let output = run(&["check"], Some(empty.path()));
+    assert_eq!(output.status.code(), Some(SETUP));
+}

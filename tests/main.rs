@@ -3,6 +3,9 @@
 
 mod support;
 
+mod browser;
 mod cli;
+mod golden;
 mod invalid;
+mod properties;
 mod site;

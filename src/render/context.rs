@@ -588,10 +588,12 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
             }
             if let (Collection::Municipalities, Some(prefecture)) = (collection, node.links.parent)
             {
+                // The prefecture's page in this language if it has one, else the Japanese page.
                 let shown = reference(site, prefecture, lang);
+                let shown_lang = shown["lang"].as_str().unwrap_or(&site.config.default_language);
                 push(
                     shown["title"].as_str().unwrap_or_default().to_owned(),
-                    site.path_of(prefecture, lang).to_owned(),
+                    site.path_of(prefecture, shown_lang),
                 );
             }
         }

@@ -80,6 +80,9 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("all_events", "イベント一覧", "All events"),
     ("all_news", "お知らせ一覧", "All news"),
     ("stats", "連携の状況", "At a glance"),
+    ("primary_nav", "メインメニュー", "Main menu"),
+    ("disaster", "災害", "Disaster"),
+    ("past_exhibits", "過去の展示", "Past exhibits"),
 ];
 
 /// All strings of `lang` (English for every language but Japanese).

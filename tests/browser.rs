@@ -1,0 +1,95 @@
+//! The project's own site in a real browser (headless Chromium, driven by playwright-core):
+//! axe-core finds no WCAG 2.1 A/AA violation on any page kind, each page has one h1 and a lang,
+//! the skip link comes first, nothing scrolls sideways on a 360 px phone. Screenshots of every
+//! page kind at 375 px and 1280 px are left in `target/browser/` to look at.
+//!
+//! Needs Node.js and Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it); the
+//! npm packages are installed on first run from tests/browser/package-lock.json. The Nu Html
+//! Checker (vnu-jar, Java) validates every page.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::{renkei, repo_root};
+
+/// Installs the pinned npm packages (playwright-core, axe-core, vnu-jar) on first use.
+fn browser_tools() -> std::path::PathBuf {
+    let scripts = repo_root().join("tests/browser");
+    if !scripts.join("node_modules/vnu-jar").is_dir() {
+        let installed = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&scripts)
+            .status();
+        assert!(installed.is_ok_and(|s| s.success()), "npm ci in tests/browser failed");
+    }
+    scripts
+}
+
+/// The project's site, built into a temporary folder.
+fn built_site() -> (tempfile::TempDir, std::path::PathBuf) {
+    let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let public = out.path().join("public");
+    renkei()
+        .arg("build")
+        .arg("--root")
+        .arg(repo_root())
+        .arg("--output")
+        .arg(&public)
+        .assert()
+        .success();
+    (out, public)
+}
+
+#[test]
+fn every_page_is_valid_html() {
+    let scripts = browser_tools();
+    let (_out, public) = built_site();
+    let vnu = scripts.join("node_modules/vnu-jar/build/dist/vnu.jar");
+    let run = Command::new("java")
+        .arg("-jar")
+        .arg(vnu)
+        .args(["--errors-only", "--skip-non-html"])
+        .arg(&public)
+        .output();
+    let run = run.unwrap_or_else(|e| panic!("cannot run java: {e}"));
+    let report = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "the Nu Html Checker found errors:\n{report}");
+}
+
+#[test]
+fn every_page_kind_passes_the_browser_checks() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    assert!(
+        Path::new(&chromium).exists(),
+        "the browser tests need Chromium at {chromium}: apt-get install chromium (or set CHROMIUM)"
+    );
+    let scripts = repo_root().join("tests/browser");
+    if !scripts.join("node_modules/playwright-core").is_dir() {
+        let installed = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&scripts)
+            .status();
+        assert!(installed.is_ok_and(|s| s.success()), "npm ci in tests/browser failed");
+    }
+    let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let public = out.path().join("public");
+    renkei()
+        .arg("build")
+        .arg("--root")
+        .arg(repo_root())
+        .arg("--output")
+        .arg(&public)
+        .assert()
+        .success();
+    let shots = repo_root().join("target/browser");
+    let run = Command::new("node")
+        .arg(scripts.join("check.mjs"))
+        .arg(&public)
+        .arg(&shots)
+        .env("CHROMIUM", &chromium)
+        .output();
+    let run = run.unwrap_or_else(|e| panic!("cannot run node: {e}"));
+    let report =
+        format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "browser checks failed:\n{report}");
+}
