@@ -69,14 +69,14 @@ pub fn check(root: &Path, options: &Options) -> Result<BuildReport, Error> {
 
 /// Loads, links, renders and writes the site into `output`.
 pub fn build_into(config: &Config, output: &dyn Output) -> Result<BuildReport, Error> {
-    let entries = load::load(config).map_err(Error::Content)?;
+    let loaded = load::load(config);
     let renderer = Renderer::new(config);
-    let site = Site::build(config, entries);
-    // Template and content problems are reported together, so one run shows everything.
-    let (site, renderer) = match (site, renderer) {
-        (Ok(site), Ok(renderer)) => (site, renderer),
-        (site, renderer) => {
-            let mut all = Diagnostics::default();
+    let site = Site::build(config, loaded.entries, &loaded.unavailable);
+    // Problems of every stage are reported together, so that one run shows everything.
+    let (site, renderer) = match (site, renderer, loaded.diagnostics.is_empty()) {
+        (Ok(site), Ok(renderer), true) => (site, renderer),
+        (site, renderer, _) => {
+            let mut all = loaded.diagnostics;
             all.extend(site.err().into_iter().flatten());
             all.extend(renderer.err().into_iter().flatten());
             return Err(Error::Content(all.sorted()));

@@ -39,7 +39,8 @@ impl Location {
         let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
         let source_line = text[line_start..line_end].trim_end_matches('\r').to_owned();
         let start = (offset - line_start).min(source_line.len());
-        let end = floor_char_boundary(&source_line, (start + len).min(source_line.len()));
+        let end =
+            floor_char_boundary(&source_line, start.saturating_add(len).min(source_line.len()));
         Location {
             line: first_line + text[..line_start].matches('\n').count(),
             column: source_line[..start].chars().count() + 1,
@@ -202,7 +203,15 @@ impl IntoIterator for Diagnostics {
 
 /// The candidate nearest to `wrong`, if it is close enough to be a likely typo.
 pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (wrong.chars().count() / 3).max(2);
+    nearest_within(wrong, candidates, (wrong.chars().count() / 3).max(2))
+}
+
+/// The candidate nearest to `wrong` within `limit` edits.
+pub fn nearest_within<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    limit: usize,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(wrong, c), c))

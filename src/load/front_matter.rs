@@ -90,12 +90,25 @@ fn typed<T: DeserializeOwned>(split: &Split<'_>) -> Result<T, YamlError> {
 
 fn yaml_error(split: &Split<'_>, error: &serde_yaml::Error) -> YamlError {
     let message = clean_message(&error.to_string());
-    let location = error.location().map(|at| {
-        let mut location = Location::from_offset(split.yaml, at.index(), 1, split.yaml_line);
-        widen_to_token(&mut location);
-        location
+    let location = quoted_value_location(split, &message).or_else(|| {
+        error.location().map(|at| {
+            let mut location = Location::from_offset(split.yaml, at.index(), 1, split.yaml_line);
+            widen_to_token(&mut location);
+            location
+        })
     });
     YamlError { message, location }
+}
+
+/// serde_yaml places errors raised while converting a value (an impossible date) at the start
+/// of the mapping; the message quotes the value, so point at where it is written instead.
+fn quoted_value_location(split: &Split<'_>, message: &str) -> Option<Location> {
+    if message.starts_with("missing field") || message.starts_with("unknown field") {
+        return None;
+    }
+    let value = message.strip_prefix('`')?.split('`').next()?;
+    let offset = find_token(split.yaml, value)?;
+    Some(Location::from_offset(split.yaml, offset, value.len(), split.yaml_line))
 }
 
 /// serde_yaml appends " at line L column C" to its messages; the location is shown apart.
@@ -110,7 +123,7 @@ fn clean_message(message: &str) -> String {
 /// Points the caret at the whole word under the location, not at one character.
 fn widen_to_token(location: &mut Location) {
     let rest = &location.source_line[location.span.start..];
-    let len = rest.find([',', ']', '}', '#']).unwrap_or(rest.len());
+    let len = rest.find([',', ']', '}', '#', ':']).unwrap_or(rest.len());
     let token = rest[..len].trim_end();
     if !token.is_empty() {
         location.span.end = location.span.start + token.len();

@@ -106,7 +106,9 @@ fn scalar_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D
 /// A code that loses its leading zeros when written unquoted (`01`, `012068`): padded back.
 fn code<'de, D: Deserializer<'de>>(deserializer: D, width: usize) -> Result<String, D::Error> {
     let text = scalar_string(deserializer)?;
-    Ok(format!("{text:0>width$}"))
+    // Only a number lost its zeros; anything else (a name written by mistake) stays as written,
+    // so that the diagnostic can name it.
+    if text.bytes().all(|b| b.is_ascii_digit()) { Ok(format!("{text:0>width$}")) } else { Ok(text) }
 }
 
 fn prefecture_code<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {

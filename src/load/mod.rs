@@ -6,6 +6,7 @@ pub mod front_matter;
 pub mod meta;
 mod walk;
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -120,21 +121,35 @@ impl Entry {
     }
 }
 
-/// Loads every content file of the site, in parallel. Files come back sorted by path.
-pub fn load(config: &Config) -> Result<Vec<Entry>, Diagnostics> {
+/// What loading found: the entries that parsed, the problems of the others, and the ids of
+/// those others (so that later stages do not report references to them as unknown as well).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub entries: Vec<Entry>,
+    pub diagnostics: Diagnostics,
+    pub unavailable: BTreeSet<(Collection, String)>,
+}
+
+/// Loads every content file of the site, in parallel. Entries come back sorted by path.
+pub fn load(config: &Config) -> Loaded {
     let content = config.content_dir();
-    let (files, mut diagnostics) = walk::content_files(&config.root, &content);
+    let (files, diagnostics) = walk::content_files(&config.root, &content);
     let languages = config.language_codes();
     let results: Vec<Result<Entry, Diagnostic>> =
         files.par_iter().map(|path| load_file(&config.root, path, &languages)).collect();
-    let mut entries = Vec::with_capacity(results.len());
-    for result in results {
+    let mut loaded = Loaded { diagnostics, ..Loaded::default() };
+    for (result, path) in results.into_iter().zip(&files) {
         match result {
-            Ok(entry) => entries.push(entry),
-            Err(diagnostic) => diagnostics.push(diagnostic),
+            Ok(entry) => loaded.entries.push(entry),
+            Err(diagnostic) => {
+                if let Ok(place) = place_of(path, &languages) {
+                    loaded.unavailable.insert((place.collection, place.id));
+                }
+                loaded.diagnostics.push(diagnostic);
+            }
         }
     }
-    diagnostics.into_result(entries)
+    loaded
 }
 
 fn load_file(root: &Path, relative: &Path, languages: &[&str]) -> Result<Entry, Diagnostic> {
@@ -292,8 +307,14 @@ fn split_diagnostic(relative: &Path, text: &str, error: SplitError) -> Diagnosti
 /// serde's "unknown field `x`, expected one of …" already names the valid fields; for a missing
 /// field, say what it is for.
 fn field_help(message: &str) -> Option<String> {
-    let field = message.strip_prefix("missing field `")?.strip_suffix('`')?;
-    Some(format!("add `{field}:` to the front matter (see docs/content-model.md)"))
+    if let Some(field) = message.strip_prefix("missing field `").and_then(|f| f.strip_suffix('`')) {
+        return Some(format!("add `{field}:` to the front matter (see docs/content-model.md)"));
+    }
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once('`')?;
+    let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let nearest = crate::diag::nearest(field, valid.iter().copied())?;
+    Some(format!("did you mean `{nearest}`?"))
 }
 
 #[cfg(test)]

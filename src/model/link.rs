@@ -10,7 +10,11 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, suggest};
 use crate::load::{Entry, Meta};
 
-pub(super) fn link(config: &Config, entries: Vec<Entry>) -> Result<Site, Diagnostics> {
+pub(super) fn link(
+    config: &Config,
+    entries: Vec<Entry>,
+    unavailable: &BTreeSet<(Collection, String)>,
+) -> Result<Site, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let mut drafts = BTreeSet::new();
     let mut sections = BTreeMap::new();
@@ -42,8 +46,8 @@ pub(super) fn link(config: &Config, entries: Vec<Entry>) -> Result<Site, Diagnos
         .enumerate()
         .map(|(i, n)| ((n.collection(), n.id().to_owned()), i))
         .collect();
-    attach_translations(&mut site, translations, &mut diagnostics);
-    let resolver = Resolver { site: &site, drafts: &drafts };
+    attach_translations(&mut site, translations, &[&drafts, unavailable], &mut diagnostics);
+    let resolver = Resolver { site: &site, drafts: &drafts, unavailable };
     let resolved: Vec<(Links, Vec<Partner>)> =
         (0..site.nodes.len()).map(|id| resolver.links_of(id, &mut diagnostics)).collect();
     for (id, (mut links, partners)) in resolved.into_iter().enumerate() {
@@ -67,8 +71,19 @@ fn new_node(entry: Entry) -> Node {
     }
 }
 
-fn attach_translations(site: &mut Site, translations: Vec<Entry>, diagnostics: &mut Diagnostics) {
+/// Attaches each translation to its original. `absent` originals (drafts, files that failed to
+/// load) take their translations with them silently.
+fn attach_translations(
+    site: &mut Site,
+    translations: Vec<Entry>,
+    absent: &[&BTreeSet<(Collection, String)>],
+    diagnostics: &mut Diagnostics,
+) {
     for entry in translations {
+        let key = (entry.collection, entry.id.clone());
+        if absent.iter().any(|set| set.contains(&key)) {
+            continue;
+        }
         match site.node(entry.collection, &entry.id) {
             Some(id) => {
                 if let Meta::Municipality(m) = &entry.meta
@@ -100,6 +115,7 @@ fn attach_translations(site: &mut Site, translations: Vec<Entry>, diagnostics: &
 struct Resolver<'a> {
     site: &'a Site,
     drafts: &'a BTreeSet<(Collection, String)>,
+    unavailable: &'a BTreeSet<(Collection, String)>,
 }
 
 impl Resolver<'_> {
@@ -173,8 +189,12 @@ impl Resolver<'_> {
         if let Some(id) = self.site.node(collection, target) {
             return Some(id);
         }
+        let wanted = (collection, target.to_owned());
+        if self.unavailable.contains(&wanted) {
+            return None;
+        }
         let noun = noun(collection);
-        let diagnostic = if self.drafts.contains(&(collection, target.to_owned())) {
+        let diagnostic = if self.drafts.contains(&wanted) {
             entry
                 .error_at_value(key, target, format!("{noun} `{target}` is a draft"))
                 .with_help("publish it (remove `draft: true`) or build with --drafts")
@@ -194,8 +214,9 @@ impl Resolver<'_> {
             self.site.list_unsorted(collection).filter(|n| n.title() == target).collect();
         if let [node] = by_name.as_slice() {
             return Some(format!(
-                "{} are referred to by id: `{target}` is `{}`",
+                "{} are referred to by {}: `{target}` is `{}`",
                 plural(collection),
+                if collection == Collection::Municipalities { "code" } else { "id" },
                 node.id()
             ));
         }

@@ -7,7 +7,7 @@
 mod link;
 mod routes;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::Config;
 use crate::diag::Diagnostics;
@@ -146,8 +146,15 @@ pub struct Site {
 impl Site {
     /// Builds the model from loaded entries: drafts dropped (unless configured), translations
     /// attached, references resolved and checked, routes listed and checked for collisions.
-    pub fn build(config: &Config, entries: Vec<Entry>) -> Result<Site, Diagnostics> {
-        link::link(config, entries)
+    ///
+    /// `unavailable`: entities whose files could not be loaded; references to them are not
+    /// reported again, since their own file's problem already is.
+    pub fn build(
+        config: &Config,
+        entries: Vec<Entry>,
+        unavailable: &BTreeSet<(Collection, String)>,
+    ) -> Result<Site, Diagnostics> {
+        link::link(config, entries, unavailable)
     }
 
     pub fn node(&self, collection: Collection, id: &str) -> Option<NodeId> {

@@ -554,8 +554,9 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
                     .to_owned(),
             };
             if page > 1 {
+                // The string carries its own spacing: none before a full-width bracket.
                 format!(
-                    "{base} {}",
+                    "{base}{}",
                     i18n::text(&route.lang, "page_n").replace("{n}", &page.to_string())
                 )
             } else {

@@ -25,12 +25,10 @@ pub fn sitemap(site: &Site) -> String {
             "  <url>\n    <loc>{}</loc>\n",
             escape(&format!("{}{}", site.config.base_url, route.path))
         );
-        if let RouteKind::Entity(id) = route.kind {
-            let entry = site.nodes[id].entry_in(&route.lang);
-            let common = entry.meta.common();
-            if let Some(day) = common.updated.or_else(|| site.nodes[id].date()) {
-                let _ = writeln!(xml, "    <lastmod>{}</lastmod>", day.day.format("%Y-%m-%d"));
-            }
+        if let RouteKind::Entity(id) = route.kind
+            && let Some(day) = modified(site, id)
+        {
+            let _ = writeln!(xml, "    <lastmod>{}</lastmod>", day.day.format("%Y-%m-%d"));
         }
         xml.push_str("  </url>\n");
     }
@@ -59,9 +57,7 @@ fn atom(site: &Site, bodies: &Bodies, collection: Collection) -> String {
     let list_url = format!("{}{}/", config.base_url, collection.folder());
     let updated = ids
         .iter()
-        .filter_map(|&id| {
-            site.nodes[id].entry.meta.common().updated.or_else(|| site.nodes[id].date())
-        })
+        .filter_map(|&id| modified(site, id))
         .max()
         .map_or_else(|| "1970-01-01T00:00:00+09:00".to_owned(), rfc3339);
     let title = match collection {
@@ -83,14 +79,12 @@ fn atom(site: &Site, bodies: &Bodies, collection: Collection) -> String {
     for id in ids {
         let node = &site.nodes[id];
         let url = format!("{}{}", config.base_url, site.path_of(id, &config.default_language));
-        let published = node.date().map_or_else(|| updated.clone(), rfc3339);
-        let entry_updated =
-            node.entry.meta.common().updated.map_or_else(|| published.clone(), rfc3339);
+        let entry_updated = modified(site, id).map_or_else(|| updated.clone(), rfc3339);
         let summary =
             entry_summary(&node.entry, bodies.get(&node.entry.path).map(|b| b.text.as_str()));
         let _ = write!(
             xml,
-            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <published>{published}</published>\n    <updated>{entry_updated}</updated>\n    <summary>{}</summary>\n  </entry>\n",
+            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <updated>{entry_updated}</updated>\n    <summary>{}</summary>\n  </entry>\n",
             escape(node.title()),
             escape(&url),
             escape(&url),
@@ -99,6 +93,15 @@ fn atom(site: &Site, bodies: &Bodies, collection: Collection) -> String {
     }
     xml.push_str("</feed>\n");
     xml
+}
+
+/// When an entry last changed, as far as the site knows: its `updated`, else its date, never
+/// later than today (an event next year is announced now, not next year).
+fn modified(site: &Site, id: usize) -> Option<Date> {
+    let node = &site.nodes[id];
+    let day = node.entry.meta.common().updated.or_else(|| node.date())?;
+    let today = Date { day: site.config.today, time: None };
+    Some(day.min(today))
 }
 
 /// A date as Atom wants it, in Japan time.

@@ -26,7 +26,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("since", "提携時期", "Since"),
     ("source", "出典", "Source"),
     ("no_items", "該当する項目はありません。", "Nothing here yet."),
-    ("page_n", "（{n}ページ目）", "(page {n})"),
+    ("page_n", "（{n}ページ目）", " (page {n})"),
     ("previous", "前へ", "Previous"),
     ("next", "次へ", "Next"),
     ("pagination", "ページ送り", "Pagination"),

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use tera::Tera;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
+use crate::diag::{Diagnostic, Diagnostics, Location, nearest_within};
 use crate::markdown::Rendered;
 use crate::model::{Collection, Route, RouteKind, Site};
 pub use context::Shared;
@@ -96,9 +96,12 @@ impl Renderer {
         let missing = needed.into_iter().filter(|name| !known.contains(name)).map(|name| {
             let path = relative(&site.config.root, &self.templates_dir.join(name));
             Diagnostic::new(path, format!("the theme has no template `{name}`")).with_optional_help(
-                suggest(name, &known).or_else(|| {
-                    Some("create it; the theme contract is in docs/templates.md".to_owned())
-                }),
+                // Only a near-identical name is a likely misspelling: `base.html` is not one of `ward.html`.
+                nearest_within(name, known.iter().copied(), 1)
+                    .map(|n| format!("did you mean `{n}`?"))
+                    .or_else(|| {
+                        Some("create it; the theme contract is in docs/templates.md".to_owned())
+                    }),
             )
         });
         missing.collect::<Diagnostics>().into_result(())
