@@ -291,3 +291,64 @@ fn the_output_is_only_files_of_the_site() {
         "the fixture itself is never written to"
     );
 }
+
+/// The element paths of an XML document (`feed/entry/title`), checking on the way that it is
+/// well-formed: tags balance and every entity in text and attributes is valid.
+fn xml_paths(path: &str, xml: &str) -> Vec<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut stack: Vec<String> = Vec::new();
+    let mut paths = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(tag)) => {
+                for attribute in tag.attributes() {
+                    let attribute =
+                        attribute.unwrap_or_else(|e| panic!("{path}: bad attribute: {e}"));
+                    attribute
+                        .unescape_value()
+                        .unwrap_or_else(|e| panic!("{path}: bad entity: {e}"));
+                }
+                stack.push(String::from_utf8_lossy(tag.local_name().as_ref()).into_owned());
+                paths.push(stack.join("/"));
+            }
+            Ok(Event::Empty(tag)) => {
+                let name = String::from_utf8_lossy(tag.local_name().as_ref()).into_owned();
+                paths.push(format!("{}/{name}", stack.join("/")));
+            }
+            Ok(Event::End(_)) => {
+                stack.pop();
+            }
+            Ok(Event::Text(text)) => {
+                text.decode().unwrap_or_else(|e| panic!("{path}: bad text: {e}"));
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(error) => panic!("{path} is not well-formed XML: {error}"),
+        }
+    }
+    assert!(stack.is_empty(), "{path}: unclosed elements {stack:?}");
+    paths
+}
+
+#[test]
+fn feeds_and_sitemap_are_well_formed_with_the_required_elements() {
+    let tree = build(&[]);
+    for feed in ["news/atom.xml", "events/atom.xml"] {
+        let paths = xml_paths(feed, text(&tree, feed));
+        for required in ["feed/id", "feed/title", "feed/updated", "feed/author/name"] {
+            assert!(paths.iter().any(|p| p == required), "{feed} lacks {required}");
+        }
+        let entries = paths.iter().filter(|p| *p == "feed/entry").count();
+        assert!(entries > 0, "{feed} has no entries");
+        for required in
+            ["feed/entry/id", "feed/entry/title", "feed/entry/updated", "feed/entry/link"]
+        {
+            let count = paths.iter().filter(|p| *p == required).count();
+            assert_eq!(count, entries, "every entry of {feed} needs {required}");
+        }
+    }
+    let sitemap = xml_paths("sitemap.xml", text(&tree, "sitemap.xml"));
+    let pages = tree.keys().filter(|p| p.ends_with("index.html")).count();
+    assert_eq!(sitemap.iter().filter(|p| *p == "urlset/url/loc").count(), pages);
+}
