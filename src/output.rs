@@ -99,7 +99,7 @@ impl DiskOutput {
             return Err(error);
         }
         if had_target {
-            fs::remove_dir_all(&old)?;
+            remove_tree(&old)?;
         }
         Ok(())
     }
@@ -118,6 +118,22 @@ impl Output for DiskOutput {
         }
         fs::write(file, bytes)
     }
+}
+
+/// Deletes a folder tree, its subfolders in parallel: deleting the previous site is as large a
+/// job as writing the new one (tens of thousands of files), and file systems mounted with
+/// `discard` make each deletion slow.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 /// The output may replace: nothing, an empty folder, or a folder with the marker.
