@@ -146,11 +146,22 @@ fn fail(error: &Error, output: Option<&Path>) -> ExitCode {
     })
 }
 
+/// At most this many diagnostics are printed in full: a mistake repeated in thousands of files
+/// (a renamed ward) must not bury the terminal; the count of the rest is given.
+const PRINTED_AT_MOST: usize = 100;
+
 fn report(diagnostics: &Diagnostics) {
-    for diagnostic in diagnostics.iter() {
+    #[allow(clippy::print_stderr)]
+    for diagnostic in diagnostics.iter().take(PRINTED_AT_MOST) {
+        eprintln!("{}\n", diagnostic.render());
+    }
+    let rest = diagnostics.len().saturating_sub(PRINTED_AT_MOST);
+    if rest > 0 {
         #[allow(clippy::print_stderr)]
         {
-            eprintln!("{}\n", diagnostic.render());
+            eprintln!(
+                "… and {rest} more problems of the same kinds (fix these, then build again)\n"
+            );
         }
     }
 }

@@ -6,6 +6,7 @@ mod support;
 mod browser;
 mod cli;
 mod golden;
+mod hostile;
 mod invalid;
 mod properties;
 mod site;

@@ -154,8 +154,8 @@ pub fn load(config: &Config) -> Loaded {
 
 fn load_file(root: &Path, relative: &Path, languages: &[&str]) -> Result<Entry, Diagnostic> {
     let place = place_of(relative, languages)?;
-    let bytes = std::fs::read(root.join(relative))
-        .map_err(|error| Diagnostic::new(relative, format!("cannot read the file: {error}")))?;
+    let bytes =
+        read_bounded(&root.join(relative)).map_err(|message| Diagnostic::new(relative, message))?;
     let text = decode(relative, bytes)?;
     let split =
         front_matter::split(&text).map_err(|error| split_diagnostic(relative, &text, error))?;
@@ -188,6 +188,29 @@ fn load_file(root: &Path, relative: &Path, languages: &[&str]) -> Result<Entry, 
         yaml_line,
         body_line,
     })
+}
+
+/// The largest content file Renkei reads. The longest real page is a few dozen kilobytes; the
+/// limit keeps a pasted data dump or a stray binary from taking the build's memory and time.
+pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// The bytes of a content file, refused when it is larger than `MAX_FILE_SIZE`. The size is read
+/// as the bytes come, not trusted from the metadata, so a file that grows meanwhile is bounded too.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file =
+        std::fs::File::open(path).map_err(|error| format!("cannot read the file: {error}"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| format!("cannot read the file: {error}"))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(format!(
+            "the file is larger than {} MiB, the limit for a content file; split it into several pages",
+            MAX_FILE_SIZE / 1024 / 1024
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Where a file belongs, read from its path: `content/wards/chiyoda.en.md`.

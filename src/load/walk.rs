@@ -19,9 +19,18 @@ pub(crate) fn content_files(root: &Path, content: &Path) -> (Vec<PathBuf>, Diagn
         );
         return (files, diagnostics);
     }
+    let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let walker = WalkDir::new(content).sort_by_file_name().into_iter();
     for item in walker.filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str())) {
         match item {
+            Ok(entry) if entry.path_is_symlink() => {
+                let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                match check_link(entry.path(), &site) {
+                    Ok(()) if is_markdown(entry.path()) => files.push(relative.to_path_buf()),
+                    Ok(()) => {}
+                    Err(message) => diagnostics.push(Diagnostic::new(relative, message)),
+                }
+            }
             Ok(entry) if entry.file_type().is_file() && is_markdown(entry.path()) => {
                 let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
                 files.push(relative.to_path_buf());
@@ -35,6 +44,26 @@ pub(crate) fn content_files(root: &Path, content: &Path) -> (Vec<PathBuf>, Diagn
         }
     }
     (files, diagnostics)
+}
+
+/// A symbolic link is read only when it leads to a file inside the site: a link out of the site
+/// could publish any file of the machine, and a linked folder could loop.
+fn check_link(link: &Path, site: &Path) -> Result<(), String> {
+    let target = link.canonicalize().map_err(|error| {
+        format!("the symbolic link leads nowhere ({error}); remove it or point it at a file")
+    })?;
+    if !target.starts_with(site) {
+        return Err(format!(
+            "the symbolic link points outside the site (to {}); it is not read",
+            target.display()
+        ));
+    }
+    if target.is_dir() {
+        return Err(
+            "linked folders are not followed; move the files into content/ instead".to_owned()
+        );
+    }
+    Ok(())
 }
 
 fn is_markdown(path: &Path) -> bool {

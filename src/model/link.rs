@@ -123,10 +123,22 @@ impl Resolver<'_> {
         let entry = &self.site.nodes[id].entry;
         let mut links = Links::default();
         let mut partners = Vec::new();
+        // Each id is looked up once per list, and a repeated id reported once, however often
+        // it is repeated.
         let refs = |key: &str, collection: Collection, ids: &[String], d: &mut Diagnostics| {
-            ids.iter()
-                .filter_map(|target| self.resolve(entry, key, collection, target, d))
-                .collect::<Vec<_>>()
+            let (mut seen, mut repeated) = (BTreeSet::new(), BTreeSet::new());
+            let mut resolved = Vec::new();
+            for target in ids {
+                if seen.insert(target.as_str()) {
+                    resolved.extend(self.resolve(entry, key, collection, target, d));
+                } else if repeated.insert(target.as_str()) {
+                    let message = format!("`{target}` is listed more than once in `{key}`");
+                    d.push(
+                        entry.error_at_value(key, target, message).with_help("write each id once"),
+                    );
+                }
+            }
+            resolved
         };
         match &entry.meta {
             Meta::Municipality(m) => {

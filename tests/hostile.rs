@@ -1,0 +1,156 @@
+//! Hostile content: every case is built correctly or rejected with a clear, located error, in
+//! bounded time and memory, never with a panic, and never with the previous output lost.
+
+use std::path::Path;
+
+use crate::support::{fixture_copy, read, read_tree, renkei, write};
+
+/// Builds `root` into `root/public`; returns (success, stderr).
+fn build(root: &Path) -> (bool, String) {
+    let output = renkei()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(root.join("public"))
+        .output();
+    let output = output.unwrap_or_else(|e| panic!("cannot run renkei: {e}"));
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "renkei panicked:\n{stderr}");
+    (output.status.success(), stderr)
+}
+
+/// Builds once, applies `hostile`, builds again: the second build must fail with every text of
+/// `says`, and leave the first build's output as it was.
+fn rejected(hostile: impl FnOnce(&Path), says: &[&str]) {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    assert!(build(root).0, "the fixture builds");
+    let before = read_tree(&root.join("public"));
+    hostile(root);
+    let (ok, stderr) = build(root);
+    assert!(!ok, "the hostile input was accepted");
+    for text in says {
+        assert!(stderr.contains(text), "stderr lacks `{text}`:\n{stderr}");
+    }
+    assert!(read_tree(&root.join("public")) == before, "the previous output changed");
+}
+
+/// Applies `hostile` to a fresh copy and builds: it must succeed. Returns the site folder.
+fn accepted(hostile: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let site = fixture_copy("basic");
+    hostile(site.path());
+    let (ok, stderr) = build(site.path());
+    assert!(ok, "the build failed:\n{stderr}");
+    site
+}
+
+#[test]
+fn a_50_mb_markdown_file_is_refused_before_it_is_read() {
+    rejected(
+        |root| {
+            let mut text = b"---\ntitle: huge\n---\n".to_vec();
+            text.resize(50 * 1024 * 1024, b'a');
+            write(root, "content/huge.md", text);
+        },
+        &["content/huge.md", "larger than 16 MiB"],
+    );
+}
+
+#[test]
+fn a_100000_item_list_reports_the_repetition_once() {
+    rejected(
+        |root| {
+            let list = vec!["chiyoda"; 100_000].join(", ");
+            write(
+                root,
+                "content/news/long.md",
+                format!("---\ntitle: long\ndate: 2025-01-01\nwards: [{list}]\n---\n"),
+            );
+        },
+        &["content/news/long.md:4:", "`chiyoda` is listed more than once"],
+    );
+}
+
+#[test]
+fn deeply_nested_quotes_and_lists_build() {
+    let site = accepted(|root| {
+        let quotes = ">".repeat(50_000);
+        let lists: String =
+            (0..2_000).map(|depth| format!("{}- item\n", "  ".repeat(depth))).collect();
+        write(root, "content/deep.md", format!("---\ntitle: deep\n---\n{quotes} deep\n\n{lists}"));
+    });
+    assert!(read(&site.path().join("public/deep/index.html")).contains("deep"));
+}
+
+#[test]
+fn exponential_yaml_anchors_are_rejected_quickly() {
+    let mut yaml = String::from(
+        "title: laughs\ndate: 2025-01-01\nwards: &a [chiyoda, chiyoda, chiyoda, chiyoda, chiyoda, chiyoda, chiyoda, chiyoda, chiyoda]\n",
+    );
+    let mut previous = 'a';
+    for name in 'b'..='j' {
+        let refs = vec![format!("*{previous}"); 9].join(", ");
+        yaml.push_str(&format!("municipalities: &{name} [{refs}]\n"));
+        previous = name;
+    }
+    rejected(
+        |root| write(root, "content/news/laughs.md", format!("---\n{yaml}---\n")),
+        &["content/news/laughs.md"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_out_of_the_site_is_not_read() {
+    rejected(
+        |root| {
+            let outside = root.parent().unwrap_or(root).join("renkei-secret.md");
+            let _ = std::fs::write(&outside, "---\ntitle: secret\n---\nsecret");
+            std::os::unix::fs::symlink(&outside, root.join("content/secret.md"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        },
+        &["content/secret.md", "points outside the site"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_loop_is_reported_not_followed() {
+    rejected(
+        |root| {
+            std::os::unix::fs::symlink(root.join("content"), root.join("content/loop"))
+                .unwrap_or_else(|e| panic!("{e}"));
+            std::os::unix::fs::symlink("self.md", root.join("content/self.md"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        },
+        &["content/loop", "linked folders are not followed", "content/self.md", "leads nowhere"],
+    );
+}
+
+#[test]
+fn windows_line_endings_and_a_byte_order_mark_build_like_the_plain_file() {
+    let plain = accepted(|_| {});
+    let windows = accepted(|root| {
+        let text = read(&root.join("content/about.md")).replace('\n', "\r\n");
+        write(root, "content/about.md", format!("\u{feff}{text}"));
+    });
+    let page = |site: &tempfile::TempDir| {
+        read(&site.path().join("public/about/index.html")).replace('\r', "")
+    };
+    assert_eq!(page(&plain), page(&windows));
+}
+
+#[test]
+fn an_empty_file_is_a_clear_error() {
+    rejected(
+        |root| write(root, "content/empty.md", ""),
+        &["content/empty.md", "has no front matter"],
+    );
+}
+
+#[test]
+fn a_file_with_only_front_matter_builds() {
+    let site = accepted(|root| write(root, "content/bare.md", "---\ntitle: 見出しだけ\n---\n"));
+    assert!(read(&site.path().join("public/bare/index.html")).contains("見出しだけ"));
+}
