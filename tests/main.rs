@@ -7,5 +7,6 @@ mod browser;
 mod cli;
 mod golden;
 mod invalid;
+mod opendata;
 mod properties;
 mod site;

@@ -1,0 +1,219 @@
+//! The machine-readable outputs, each parsed with a real parser: the CSV files with the `csv`
+//! crate, the JSON files against their JSON Schema, the iCalendar files with the `icalendar`
+//! crate's parser, the feeds with quick-xml, the JSON-LD as JSON; and the map's numbers against
+//! the relations written in the content.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::{fixture, read_tree, renkei, repo_root, tempdir};
+
+/// Builds the site at `root`; returns its output tree.
+pub(crate) fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let out = tempdir();
+    let output = out.path().join("public");
+    renkei().arg("build").arg("--root").arg(root).arg("--output").arg(&output).assert().success();
+    read_tree(&output)
+}
+
+pub(crate) fn text<'a>(tree: &'a BTreeMap<String, Vec<u8>>, path: &str) -> &'a str {
+    let bytes = tree.get(path).unwrap_or_else(|| panic!("{path} is missing from the output"));
+    std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("{path} is not UTF-8: {e}"))
+}
+
+/// The published (non-draft) content files of a collection of the site at `root`.
+pub(crate) fn published(root: &Path, collection: &str) -> Vec<String> {
+    let dir = root.join("content").join(collection);
+    let mut ids: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md") && !name.starts_with('_'))
+        .filter(|name| name.matches('.').count() == 1)
+        .filter(|name| {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+            !text.lines().any(|l| l.trim() == "draft: true")
+        })
+        .map(|name| name.trim_end_matches(".md").to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// The number of `- ward:` entries in the municipalities' front matter.
+pub(crate) fn relations_in_content(root: &Path) -> usize {
+    published(root, "municipalities")
+        .iter()
+        .map(|id| {
+            let text =
+                std::fs::read_to_string(root.join(format!("content/municipalities/{id}.md")))
+                    .unwrap_or_default();
+            text.lines().filter(|l| l.trim_start().starts_with("- ward:")).count()
+        })
+        .sum()
+}
+
+/// Reads a CSV file with the `csv` crate: a BOM first, CRLF line ends, the header and the records.
+fn read_csv(tree: &BTreeMap<String, Vec<u8>>, path: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let bytes = tree.get(path).unwrap_or_else(|| panic!("{path} is missing"));
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "{path} starts with a BOM");
+    let body = &bytes[3..];
+    assert!(body.ends_with(b"\r\n"), "{path} ends with CRLF");
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(body);
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let records: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap_or_else(|e| panic!("{path}: {e}")).iter().map(str::to_owned).collect())
+        .collect();
+    for record in &records {
+        assert_eq!(record.len(), header.len(), "{path}: every record has every column");
+    }
+    (header, records)
+}
+
+/// The part of JSON Schema that the data schemas use: `type` (one or a list), `const`,
+/// `required`, `properties`, `additionalProperties: false` and `items`. Returns every violation.
+pub(crate) fn validate(schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>) {
+    if let Some(types) = schema.get("type") {
+        let types: Vec<&str> = match types {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let matches = types.iter().any(|t| match *t {
+            "string" => value.is_string(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "number" => value.is_number(),
+            "boolean" => value.is_boolean(),
+            "null" => value.is_null(),
+            "array" => value.is_array(),
+            "object" => value.is_object(),
+            _ => false,
+        });
+        if !matches {
+            problems.push(format!("{at}: {value} is not of type {types:?}"));
+        }
+    }
+    if let Some(constant) = schema.get("const")
+        && constant != value
+    {
+        problems.push(format!("{at}: {value} is not {constant}"));
+    }
+    if let Some(object) = value.as_object() {
+        for name in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+            let name = name.as_str().unwrap_or_default();
+            if !object.contains_key(name) {
+                problems.push(format!("{at}: the required property `{name}` is missing"));
+            }
+        }
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for (name, child) in object {
+            match properties.and_then(|p| p.get(name)) {
+                Some(child_schema) => {
+                    validate(child_schema, child, &format!("{at}.{name}"), problems)
+                }
+                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                    problems.push(format!("{at}: the property `{name}` is not allowed"));
+                }
+                None => {}
+            }
+        }
+    }
+    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
+        for (i, item) in array.iter().enumerate() {
+            validate(items, item, &format!("{at}[{i}]"), problems);
+        }
+    }
+}
+
+fn json(tree: &BTreeMap<String, Vec<u8>>, path: &str) -> Value {
+    serde_json::from_str(text(tree, path)).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
+}
+
+const DATASETS: [&str; 5] = ["municipalities", "relations", "events", "exhibits", "facilities"];
+
+fn check_open_data(root: &Path) {
+    let tree = build(root);
+    let expected_rows = |dataset: &str| match dataset {
+        "relations" => relations_in_content(root),
+        other => published(root, other).len(),
+    };
+    for dataset in DATASETS {
+        let (header, records) = read_csv(&tree, &format!("data/{dataset}.csv"));
+        assert_eq!(records.len(), expected_rows(dataset), "rows of {dataset}.csv");
+        let data = json(&tree, &format!("data/{dataset}.json"));
+        let schema = json(&tree, &format!("data/schema/{dataset}.json"));
+        let mut problems = Vec::new();
+        validate(&schema, &data, dataset, &mut problems);
+        assert!(problems.is_empty(), "{dataset}.json against its schema:\n{}", problems.join("\n"));
+        let rows = data["records"].as_array().map_or(0, Vec::len);
+        assert_eq!(rows, records.len(), "{dataset}: the JSON has the CSV's records");
+        // The CSV and the JSON carry the same values, column by column.
+        let fields: Vec<String> = schema["properties"]["records"]["items"]["properties"]
+            .as_object()
+            .map(|p| p.iter().map(|(field, s)| format!("{field}={}", s["description"])).collect())
+            .unwrap_or_default();
+        assert_eq!(fields.len(), header.len(), "{dataset}: one JSON field per CSV column");
+        for (record, csv_row) in data["records"].as_array().into_iter().flatten().zip(&records) {
+            for (column, cell) in header.iter().zip(csv_row) {
+                let field = fields
+                    .iter()
+                    .find(|f| f.ends_with(&format!("=\"{column}\"")))
+                    .and_then(|f| f.split('=').next())
+                    .unwrap_or_else(|| panic!("{dataset}: no field for the column {column}"));
+                let value = match &record[field] {
+                    Value::Null => String::new(),
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                assert_eq!(&value, cell, "{dataset}: {column} in the CSV and {field} in the JSON");
+            }
+        }
+    }
+    let page = text(&tree, "data/index.html");
+    for dataset in DATASETS {
+        for file in [format!("{dataset}.csv"), format!("{dataset}.json")] {
+            assert!(page.contains(&file), "the data page lists {file}");
+        }
+    }
+    assert!(page.contains("CC BY 4.0"), "the data page names the licence");
+}
+
+#[test]
+fn open_data_of_the_fixture_parses_and_matches_the_content() {
+    check_open_data(&fixture("basic"));
+}
+
+#[test]
+fn open_data_of_the_projects_site_parses_and_matches_the_content() {
+    check_open_data(&repo_root());
+}
+
+#[test]
+fn the_event_list_has_the_columns_of_the_standard() {
+    let tree = build(&fixture("basic"));
+    let (header, records) = read_csv(&tree, "data/events.csv");
+    let standard = "都道府県コード又は市区町村コード,NO,都道府県名,市区町村名,イベント名,イベント名_カナ,イベント名_英語,開始日,終了日,開始時間,終了時間,開始日時特記事項,説明,料金(基本),料金(詳細),連絡先名称,連絡先電話番号,連絡先内線番号,主催者,場所名称,住所,方書,緯度,経度,アクセス方法,駐車場情報,定員,参加申込終了日,参加申込終了時間,参加申込方法,URL,備考";
+    assert_eq!(header.join(","), standard);
+    let (facility_header, _) = read_csv(&tree, "data/facilities.csv");
+    assert_eq!(facility_header[0], "名称");
+    assert_eq!(facility_header.len(), 20);
+    // A value with a comma or quotes survives the round trip.
+    let titles: Vec<&str> = records.iter().map(|r| r[4].as_str()).collect();
+    assert!(titles.contains(&"北海道・釧路！旬！秋の味覚市"), "{titles:?}");
+}
+
+#[test]
+fn quoted_values_survive_the_csv_round_trip() {
+    let tree = build(&fixture("basic"));
+    let (_, records) = read_csv(&tree, "data/events.csv");
+    let venues: Vec<&str> = records.iter().map(|r| r[19].as_str()).collect();
+    assert!(venues.contains(&"港区立みなとパーク芝浦, 1階 \"アトリウム\""), "{venues:?}");
+}
