@@ -164,6 +164,11 @@ fn write_extras(
         render::atom_feeds(site, bodies).into_iter().map(|(path, xml)| (path, xml.into_bytes())),
     );
     files.extend(open_data);
+    files.extend(
+        render::ical::calendars(site, bodies)
+            .into_iter()
+            .map(|(path, text)| (path, text.into_bytes())),
+    );
     let statics = static_files(&site.config).map_err(Error::Content)?;
     let mut diagnostics = Diagnostics::default();
     for (path, bytes) in files.iter().map(|(p, b)| (p.as_str(), b.as_slice())) {

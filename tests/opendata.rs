@@ -217,3 +217,106 @@ fn quoted_values_survive_the_csv_round_trip() {
     let venues: Vec<&str> = records.iter().map(|r| r[19].as_str()).collect();
     assert!(venues.contains(&"港区立みなとパーク芝浦, 1階 \"アトリウム\""), "{venues:?}");
 }
+
+/// Parses an iCalendar file with the `icalendar` crate after checking its lines: CRLF only, at
+/// most 75 octets each (folding never splits a UTF-8 character, or the text would not be UTF-8).
+fn check_calendar_lines(path: &str, ics: &str) {
+    assert!(ics.ends_with("\r\n"), "{path} ends with CRLF");
+    for (i, line) in ics.split("\r\n").enumerate() {
+        assert!(!line.contains('\n') && !line.contains('\r'), "{path}:{i}: a bare line break");
+        assert!(line.len() <= 75, "{path}:{i}: {} octets", line.len());
+    }
+}
+
+fn check_calendars(root: &Path) {
+    let tree = build(root);
+    let events = published(root, "events");
+    let host = if root == fixture("basic") { "example.org" } else { "renkei.example.jp" };
+    let ics = text(&tree, "events/calendar.ics");
+    check_calendar_lines("calendar.ics", ics);
+    let unfolded = icalendar::parser::unfold(ics);
+    let calendar = icalendar::parser::read_calendar(&unfolded)
+        .unwrap_or_else(|e| panic!("calendar.ics does not parse: {e}"));
+    let prop = |c: &icalendar::parser::Component, name: &str| {
+        c.find_prop(name).map(|p| p.val.as_str().to_owned())
+    };
+    let vevents: Vec<_> = calendar.components.iter().filter(|c| c.name == "VEVENT").collect();
+    assert_eq!(vevents.len(), events.len(), "one VEVENT per published event");
+    let mut uids: Vec<String> = Vec::new();
+    for vevent in &vevents {
+        let uid = prop(vevent, "UID").unwrap_or_default();
+        let id = uid.strip_suffix(&format!("@{host}")).unwrap_or_else(|| panic!("UID {uid}"));
+        assert!(events.contains(&id.to_owned()), "the UID {uid} names an event");
+        uids.push(uid.clone());
+        assert!(prop(vevent, "DTSTAMP").is_some_and(|s| s.ends_with('Z')), "{uid}: DTSTAMP in UTC");
+        assert!(prop(vevent, "SUMMARY").is_some_and(|s| !s.is_empty()), "{uid}: SUMMARY");
+        let start = vevent.find_prop("DTSTART").unwrap_or_else(|| panic!("{uid}: DTSTART"));
+        let is_date = start
+            .params
+            .iter()
+            .any(|p| p.key == "VALUE" && p.val.as_ref().is_some_and(|v| v.as_str() == "DATE"));
+        let tzid = start
+            .params
+            .iter()
+            .find(|p| p.key == "TZID")
+            .and_then(|p| p.val.as_ref().map(|v| v.as_str().to_owned()));
+        if is_date {
+            // DTEND is the day after the last day, exclusive.
+            let end = prop(vevent, "DTEND").unwrap_or_else(|| panic!("{uid}: DTEND"));
+            let day = |s: &str| {
+                chrono::NaiveDate::parse_from_str(s, "%Y%m%d")
+                    .unwrap_or_else(|e| panic!("{uid}: {s}: {e}"))
+            };
+            assert!(day(&end) > day(start.val.as_str()), "{uid}: DTEND after DTSTART");
+        } else {
+            assert_eq!(tzid.as_deref(), Some("Asia/Tokyo"), "{uid}: timed events are in Tokyo");
+            let tz = calendar.components.iter().find(|c| c.name == "VTIMEZONE");
+            assert!(
+                tz.and_then(|t| prop(t, "TZID")).as_deref() == Some("Asia/Tokyo"),
+                "a VTIMEZONE describes Asia/Tokyo"
+            );
+        }
+        // The event's own file has the same event.
+        let own = format!("events/{id}/{id}.ics");
+        let single = text(&tree, &own);
+        check_calendar_lines(&own, single);
+        let unfolded_single = icalendar::parser::unfold(single);
+        let parsed = icalendar::parser::read_calendar(&unfolded_single)
+            .unwrap_or_else(|e| panic!("{own} does not parse: {e}"));
+        let single_events: Vec<_> =
+            parsed.components.iter().filter(|c| c.name == "VEVENT").collect();
+        assert_eq!(single_events.len(), 1, "{own}");
+        assert_eq!(prop(single_events[0], "UID"), Some(uid.clone()));
+        let page = text(&tree, &format!("events/{id}/index.html"));
+        assert!(page.contains(&format!("/events/{id}/{id}.ics")), "{id}: the page links its file");
+    }
+    uids.sort();
+    uids.dedup();
+    assert_eq!(uids.len(), vevents.len(), "UIDs are unique");
+}
+
+#[test]
+fn calendars_of_the_fixture_parse() {
+    check_calendars(&fixture("basic"));
+}
+
+#[test]
+fn calendars_of_the_projects_site_parse() {
+    check_calendars(&repo_root());
+}
+
+#[test]
+fn calendar_text_is_escaped_and_unescapes_to_the_content() {
+    let tree = build(&fixture("basic"));
+    let ics = text(&tree, "events/kyoto-tourism-2026/kyoto-tourism-2026.ics");
+    assert!(ics.contains("LOCATION:港区立みなとパーク芝浦\\, 1階 \"アトリウム\""), "{ics}");
+    let unfolded = icalendar::parser::unfold(ics);
+    let calendar = icalendar::parser::read_calendar(&unfolded).unwrap_or_else(|e| panic!("{e}"));
+    let event = calendar.components.iter().find(|c| c.name == "VEVENT");
+    let location = event
+        .and_then(|e| e.find_prop("LOCATION"))
+        .map(|p| p.val.clone().unescape_text().as_str().to_owned());
+    assert_eq!(location.as_deref(), Some("港区立みなとパーク芝浦, 1階 \"アトリウム\""));
+    assert!(ics.contains("DTSTART;TZID=Asia/Tokyo:20260210T100000\r\n"), "{ics}");
+    assert!(ics.contains("DTEND;TZID=Asia/Tokyo:20260211T160000\r\n"), "{ics}");
+}

@@ -1,9 +1,25 @@
 //! What the open data work adds to every page's context: structured data (JSON-LD), the Open
-//! Graph image, the map of Japan, the calendar link and the feeds of wards and prefectures.
+//! Graph image, the map of Japan, the calendar links and the feeds of wards and prefectures.
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
-use crate::model::{Route, Site};
+use crate::model::{Collection, Route, RouteKind, Site};
 
 /// Adds the variables of this module to the context of `route`.
-pub(super) fn add(_site: &Site, _route: &Route, _context: &mut Map<String, Value>) {}
+pub(super) fn add(site: &Site, route: &Route, context: &mut Map<String, Value>) {
+    let base = &site.config.base_path;
+    let calendar_url = format!("{base}events/calendar.ics");
+    match route.kind {
+        RouteKind::Entity(id) if site.nodes[id].collection() == Collection::Events => {
+            context.insert(
+                "ics_url".into(),
+                json!(format!("{base}{}", super::ical::event_path(site, id))),
+            );
+            context.insert("calendar_url".into(), json!(calendar_url));
+        }
+        RouteKind::List { collection: Collection::Events, .. } => {
+            context.insert("calendar_url".into(), json!(calendar_url));
+        }
+        _ => {}
+    }
+}

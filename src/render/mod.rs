@@ -6,6 +6,7 @@ mod extras;
 mod feeds;
 mod filters;
 mod i18n;
+pub mod ical;
 pub mod opendata;
 
 use std::collections::HashMap;
