@@ -320,3 +320,86 @@ fn calendar_text_is_escaped_and_unescapes_to_the_content() {
     assert!(ics.contains("DTSTART;TZID=Asia/Tokyo:20260210T100000\r\n"), "{ics}");
     assert!(ics.contains("DTEND;TZID=Asia/Tokyo:20260211T160000\r\n"), "{ics}");
 }
+
+/// The feed's title, its entries' links, and whether it has Atom's required elements; parsed with
+/// quick-xml (a real XML parser: malformed XML or bad entities fail).
+fn read_feed(path: &str, xml: &str) -> (String, Vec<String>) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut stack: Vec<String> = Vec::new();
+    let mut title = String::new();
+    let mut links = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(tag)) => {
+                stack.push(String::from_utf8_lossy(tag.local_name().as_ref()).into_owned());
+                seen.insert(stack.join("/"));
+            }
+            Ok(Event::Empty(tag)) => {
+                let name = String::from_utf8_lossy(tag.local_name().as_ref()).into_owned();
+                seen.insert(format!("{}/{name}", stack.join("/")));
+                if name == "link" && stack.join("/") == "feed/entry" {
+                    let href = tag
+                        .try_get_attribute("href")
+                        .ok()
+                        .flatten()
+                        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()));
+                    links.extend(href);
+                }
+            }
+            Ok(Event::End(_)) => {
+                stack.pop();
+            }
+            Ok(Event::Text(text)) => {
+                let text = text.decode().unwrap_or_else(|e| panic!("{path}: bad text: {e}"));
+                if stack.join("/") == "feed/title" {
+                    title.push_str(&text);
+                }
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(error) => panic!("{path} is not well-formed XML: {error}"),
+        }
+    }
+    for required in ["feed/id", "feed/title", "feed/updated", "feed/author/name", "feed/link"] {
+        assert!(seen.contains(required), "{path} lacks {required}");
+    }
+    if !links.is_empty() {
+        for required in ["feed/entry/id", "feed/entry/title", "feed/entry/updated"] {
+            assert!(seen.contains(required), "{path} lacks {required}");
+        }
+    }
+    (title, links)
+}
+
+#[test]
+fn every_ward_and_prefecture_has_a_feed_linked_from_its_page() {
+    let root = fixture("basic");
+    let tree = build(&root);
+    for collection in ["wards", "prefectures"] {
+        for id in published(&root, collection) {
+            let feed = format!("{collection}/{id}/atom.xml");
+            let (title, links) = read_feed(&feed, text(&tree, &feed));
+            assert!(!title.is_empty(), "{feed} has a title");
+            let page = text(&tree, &format!("{collection}/{id}/index.html"));
+            assert!(
+                page.contains(&format!(
+                    "type=\"application/atom+xml\" title=\"{title}\" href=\"/{feed}\""
+                )),
+                "{collection}/{id}/ links its feed: {page}"
+            );
+            // The feed carries what the page lists as related.
+            for link in links {
+                let path = link.trim_start_matches("https://example.org");
+                assert!(page.contains(&format!("href=\"{path}\"")), "{id}'s page lists {link}");
+            }
+        }
+    }
+    let (_, arakawa) = read_feed("arakawa", text(&tree, "wards/arakawa/atom.xml"));
+    for event in ["kushiro-mikakuichi-2015", "kushiro-exchange-2025"] {
+        assert!(arakawa.contains(&format!("https://example.org/events/{event}/")), "{arakawa:?}");
+    }
+    let (_, kyoto) = read_feed("kyoto", text(&tree, "prefectures/kyoto/atom.xml"));
+    assert!(kyoto.contains(&"https://example.org/events/kyoto-tourism-2026/".to_owned()));
+}

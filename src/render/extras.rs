@@ -20,6 +20,18 @@ pub(super) fn add(site: &Site, route: &Route, context: &mut Map<String, Value>) 
         RouteKind::List { collection: Collection::Events, .. } => {
             context.insert("calendar_url".into(), json!(calendar_url));
         }
+        RouteKind::Entity(id)
+            if matches!(
+                site.nodes[id].collection(),
+                Collection::Wards | Collection::Prefectures
+            ) =>
+        {
+            let feed = super::feeds::place_feed(site, id);
+            let value = json!({"title": feed.title, "url": format!("{base}{}", feed.path)});
+            if let Some(Value::Array(feeds)) = context.get_mut("feeds") {
+                feeds.push(value);
+            }
+        }
         _ => {}
     }
 }
