@@ -403,3 +403,95 @@ fn every_ward_and_prefecture_has_a_feed_linked_from_its_page() {
     let (_, kyoto) = read_feed("kyoto", text(&tree, "prefectures/kyoto/atom.xml"));
     assert!(kyoto.contains(&"https://example.org/events/kyoto-tourism-2026/".to_owned()));
 }
+
+/// Relations per prefecture id written in the content, all of them or one ward's.
+fn relations_by_prefecture(root: &Path, ward: Option<&str>) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for id in published(root, "municipalities") {
+        let text = std::fs::read_to_string(root.join(format!("content/municipalities/{id}.md")))
+            .unwrap_or_default();
+        let prefecture = text
+            .lines()
+            .find_map(|l| l.strip_prefix("prefecture:"))
+            .map(|p| p.trim().trim_matches('"').to_owned())
+            .unwrap_or_default();
+        let n = text
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("- ward:"))
+            .filter(|w| ward.is_none_or(|ward| w.trim().trim_matches('"') == ward))
+            .count();
+        if n > 0 {
+            *counts.entry(prefecture).or_insert(0) += n;
+        }
+    }
+    counts
+}
+
+/// The tiles of the map on a page, parsed as XML: prefecture id → the number on its tile.
+fn map_tiles(page: &str) -> BTreeMap<String, usize> {
+    use quick_xml::events::Event;
+    let start = page.find("<svg class=\"map-svg\"").unwrap_or_else(|| panic!("no map: {page}"));
+    let end = page[start..].find("</svg>").map_or(page.len(), |e| start + e + 6);
+    let mut reader = quick_xml::Reader::from_str(&page[start..end]);
+    let mut tiles = BTreeMap::new();
+    let mut href: Option<String> = None;
+    let mut bold = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(tag)) => {
+                let name = tag.name();
+                if name.as_ref() == b"a" {
+                    href = tag
+                        .try_get_attribute("xlink:href")
+                        .ok()
+                        .flatten()
+                        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()));
+                }
+                bold = name.as_ref() == b"text"
+                    && tag.try_get_attribute("font-weight").ok().flatten().is_some();
+            }
+            Ok(Event::Text(text)) if bold => {
+                let number = text.decode().unwrap_or_default().trim().parse::<usize>();
+                if let (Some(link), Ok(number)) = (&href, number) {
+                    let id = link.trim_matches('/').trim_start_matches("prefectures/").to_owned();
+                    tiles.insert(id, number);
+                }
+                bold = false;
+            }
+            Ok(Event::End(tag)) if tag.name().as_ref() == b"a" => href = None,
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(error) => panic!("the map is not well-formed: {error}"),
+        }
+    }
+    tiles
+}
+
+fn check_map(root: &Path, ward: &str) {
+    let tree = build(root);
+    let expected_all = relations_by_prefecture(root, None);
+    let prefectures = published(root, "prefectures");
+    for page in ["index.html", "prefectures/index.html"] {
+        let tiles = map_tiles(text(&tree, page));
+        assert_eq!(tiles.len(), prefectures.len(), "{page}: a linked tile per prefecture page");
+        let nonzero: BTreeMap<String, usize> = tiles.into_iter().filter(|(_, n)| *n > 0).collect();
+        assert_eq!(nonzero, expected_all, "{page}: the map's numbers are the content's");
+    }
+    let tiles = map_tiles(text(&tree, &format!("wards/{ward}/index.html")));
+    let nonzero: BTreeMap<String, usize> = tiles.into_iter().filter(|(_, n)| *n > 0).collect();
+    assert_eq!(nonzero, relations_by_prefecture(root, Some(ward)), "{ward}'s map");
+    let total: usize = expected_all.values().sum();
+    assert_eq!(total, relations_in_content(root));
+    let home = text(&tree, "index.html");
+    assert!(home.contains(&format!("<td>{total}</td></tr></tfoot>")), "the table's total");
+}
+
+#[test]
+fn the_maps_numbers_are_the_relations_of_the_fixture() {
+    check_map(&fixture("basic"), "arakawa");
+}
+
+#[test]
+fn the_maps_numbers_are_the_relations_of_the_projects_site() {
+    check_map(&repo_root(), "arakawa");
+}

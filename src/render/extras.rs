@@ -7,6 +7,7 @@ use crate::model::{Collection, Route, RouteKind, Site};
 
 /// Adds the variables of this module to the context of `route`.
 pub(super) fn add(site: &Site, route: &Route, context: &mut Map<String, Value>) {
+    add_map(site, route, context);
     let base = &site.config.base_path;
     let calendar_url = format!("{base}events/calendar.ics");
     match route.kind {
@@ -34,4 +35,18 @@ pub(super) fn add(site: &Site, route: &Route, context: &mut Map<String, Value>) 
         }
         _ => {}
     }
+}
+
+/// `map_svg` and `map_counts` on the home page, the prefecture overview and every ward page.
+fn add_map(site: &Site, route: &Route, context: &mut Map<String, Value>) {
+    let ward = match route.kind {
+        RouteKind::Home | RouteKind::List { collection: Collection::Prefectures, .. } => None,
+        RouteKind::Entity(id) if site.nodes[id].collection() == Collection::Wards => Some(id),
+        _ => return,
+    };
+    let counts = super::map::counts(site, ward);
+    let subject = ward.map(|id| site.nodes[id].entry_in(&route.lang).meta.title());
+    let (svg, rows) = super::map::render(site, &counts, subject, &route.lang);
+    context.insert("map_svg".into(), json!(svg));
+    context.insert("map_counts".into(), rows);
 }

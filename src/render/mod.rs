@@ -7,6 +7,7 @@ mod feeds;
 mod filters;
 mod i18n;
 pub mod ical;
+mod map;
 pub mod opendata;
 
 use std::collections::HashMap;
