@@ -495,3 +495,117 @@ fn the_maps_numbers_are_the_relations_of_the_fixture() {
 fn the_maps_numbers_are_the_relations_of_the_projects_site() {
     check_map(&repo_root(), "arakawa");
 }
+
+/// Every JSON-LD block of a page, parsed.
+fn json_ld_of(path: &str, page: &str) -> Vec<Value> {
+    let open = "<script type=\"application/ld+json\">";
+    page.split(open)
+        .skip(1)
+        .map(|rest| {
+            let end = rest.find("</script>").unwrap_or_else(|| panic!("{path}: unclosed script"));
+            serde_json::from_str(&rest[..end])
+                .unwrap_or_else(|e| panic!("{path}: the JSON-LD is not JSON: {e}"))
+        })
+        .collect()
+}
+
+fn graph_items<'a>(blocks: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    blocks
+        .iter()
+        .flat_map(|b| b["@graph"].as_array().into_iter().flatten())
+        .filter(|item| item["@type"] == kind)
+        .collect()
+}
+
+fn check_json_ld(root: &Path, host: &str) {
+    let tree = build(root);
+    let pages: Vec<&String> = tree.keys().filter(|p| p.ends_with("index.html")).collect();
+    assert!(!pages.is_empty());
+    for path in pages {
+        let blocks = json_ld_of(path, text(&tree, path));
+        assert_eq!(blocks.len(), 1, "{path}: one JSON-LD block");
+        assert_eq!(blocks[0]["@context"], "https://schema.org", "{path}");
+        let crumbs = graph_items(&blocks, "BreadcrumbList");
+        assert_eq!(crumbs.len(), 1, "{path}: a BreadcrumbList");
+        let items = crumbs[0]["itemListElement"].as_array().cloned().unwrap_or_default();
+        assert!(!items.is_empty(), "{path}: breadcrumbs");
+        for (i, item) in items.iter().enumerate() {
+            assert_eq!(item["position"], i + 1, "{path}");
+            assert!(item["name"].as_str().is_some_and(|n| !n.is_empty()), "{path}");
+            assert!(
+                item["item"].as_str().is_some_and(|u| u.starts_with(&format!("https://{host}/"))),
+                "{path}: {item}"
+            );
+        }
+        let kind = path.split('/').next().unwrap_or_default();
+        let is_entity = path.matches('/').count() == 2 && !path.starts_with("en/");
+        match kind {
+            "events" | "exhibits" if is_entity && !path.contains("/page/") => {
+                let events = graph_items(&blocks, "Event");
+                assert_eq!(events.len(), 1, "{path}: an Event");
+                let event = events[0];
+                for property in ["name", "startDate", "endDate", "url"] {
+                    assert!(
+                        event[property].as_str().is_some_and(|v| !v.is_empty()),
+                        "{path}: {property}"
+                    );
+                }
+                assert!(
+                    event["location"]["name"].as_str().is_some_and(|v| !v.is_empty()),
+                    "{path}"
+                );
+                assert!(event["location"]["@type"] == "Place", "{path}");
+                let organizers = event["organizer"].as_array().cloned().unwrap_or_default();
+                assert!(!organizers.is_empty(), "{path}: an organizer");
+                for organizer in organizers {
+                    assert!(organizer["name"].as_str().is_some(), "{path}: {organizer}");
+                }
+                let start = event["startDate"].as_str().unwrap_or_default();
+                assert!(start.len() == 10 || start.ends_with("+09:00"), "{path}: {start}");
+            }
+            "wards" | "municipalities" if is_entity => {
+                let organizations = graph_items(&blocks, "GovernmentOrganization");
+                assert_eq!(organizations.len(), 1, "{path}: a GovernmentOrganization");
+                assert!(organizations[0]["name"].as_str().is_some(), "{path}");
+                assert!(organizations[0]["identifier"].as_str().is_some(), "{path}");
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn json_ld_of_the_fixture_has_the_required_properties() {
+    check_json_ld(&fixture("basic"), "example.org");
+}
+
+#[test]
+fn json_ld_of_the_projects_site_has_the_required_properties() {
+    check_json_ld(&repo_root(), "renkei.example.jp");
+    let tree = build(&repo_root());
+    let home = text(&tree, "index.html");
+    assert!(home.contains(
+        "<meta property=\"og:image\" content=\"https://renkei.example.jp/og-image.png\">"
+    ));
+    assert!(home.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+    assert!(tree.contains_key("og-image.png"));
+}
+
+#[test]
+fn a_script_end_in_the_content_cannot_break_out_of_the_json_ld() {
+    let site = crate::support::fixture_copy("basic");
+    crate::support::edit(
+        site.path(),
+        "content/events/kyoto-tourism-2026.md",
+        "title: 京都観光フェア",
+        "title: \"京都観光フェア</script><script>alert(1)</script><!--\"",
+    );
+    let tree = build(site.path());
+    let path = "events/kyoto-tourism-2026/index.html";
+    let page = text(&tree, path);
+    let blocks = json_ld_of(path, page);
+    assert_eq!(blocks.len(), 1);
+    let events = graph_items(&blocks, "Event");
+    assert_eq!(events[0]["name"], "京都観光フェア</script><script>alert(1)</script><!--");
+    assert!(!page.contains("<script>alert(1)"), "{page}");
+}

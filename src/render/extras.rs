@@ -8,6 +8,11 @@ use crate::model::{Collection, Route, RouteKind, Site};
 /// Adds the variables of this module to the context of `route`.
 pub(super) fn add(site: &Site, route: &Route, context: &mut Map<String, Value>) {
     add_map(site, route, context);
+    let json_ld = super::structured::json_ld(site, route, context);
+    context.insert("json_ld".into(), json!(json_ld));
+    if let Some(image) = og_image(site) {
+        context.insert("og_image".into(), json!(image));
+    }
     let base = &site.config.base_path;
     let calendar_url = format!("{base}events/calendar.ics");
     match route.kind {
@@ -49,4 +54,15 @@ fn add_map(site: &Site, route: &Route, context: &mut Map<String, Value>) {
     let (svg, rows) = super::map::render(site, &counts, subject, &route.lang);
     context.insert("map_svg".into(), json!(svg));
     context.insert("map_counts".into(), rows);
+}
+
+/// The absolute URL of the page's preview image: `og-image.png` of the site's or the theme's
+/// static files, when there is one.
+fn og_image(site: &Site) -> Option<String> {
+    let config = &site.config;
+    let name = "og-image.png";
+    [config.root.join("static"), config.theme_dir().join("static")]
+        .iter()
+        .any(|dir| dir.join(name).is_file())
+        .then(|| format!("{}{name}", config.base_url))
 }

@@ -9,6 +9,7 @@ mod i18n;
 pub mod ical;
 mod map;
 pub mod opendata;
+mod structured;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
