@@ -184,6 +184,9 @@ fn check_open_data(root: &Path) {
         }
     }
     assert!(page.contains("CC BY 4.0"), "the data page names the licence");
+    for other in ["events/calendar.ics", "events/atom.xml", "news/atom.xml"] {
+        assert!(page.contains(&format!("href=\"/{other}\"")), "the data page lists {other}");
+    }
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::model::{CATEGORIES, Collection, NodeId, Partner, REGIONS, Route, Rout
 pub struct Shared {
     per_lang: HashMap<String, Map<String, Value>>,
     categories: Vec<Value>,
-    /// The `datasets` of the open data page.
+    /// `{datasets, others}` of the open data page.
     pub(super) datasets: Value,
 }
 
@@ -32,7 +32,7 @@ impl Shared {
                 (lang.to_owned(), values)
             })
             .collect();
-        Shared { per_lang, categories, datasets: Value::Array(Vec::new()) }
+        Shared { per_lang, categories, datasets: json!({"datasets": [], "others": []}) }
     }
 
     /// The open data files, for the data page.

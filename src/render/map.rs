@@ -203,17 +203,23 @@ pub(super) fn render(
     for (code, _, _, _) in TILES {
         let Some(&id) = by_code.get(code) else { continue };
         let count = counts.get(&id).copied().unwrap_or(0);
-        let url = format!("{base}{}", site.path_of(id, &site.config.default_language));
-        let title = site.nodes[id].title();
-        rows.push(json!({"id": site.nodes[id].id(), "title": title, "url": url, "code": code, "count": count}));
+        // The prefecture's page in this language when it has one, else the Japanese page.
+        let shown = super::context::reference(site, id, lang);
+        let (title, url) = (
+            shown["title"].as_str().unwrap_or_default(),
+            shown["url"].as_str().unwrap_or_default(),
+        );
+        let other = shown["lang"].as_str().filter(|l| *l != lang);
+        let marks = other.map_or_else(String::new, |l| format!(" hreflang=\"{l}\" lang=\"{l}\""));
         if count > 0 {
             let _ = writeln!(
                 table_rows,
-                "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th><td>{count}</td></tr>",
-                escape(&url),
+                "<tr><th scope=\"row\"><a href=\"{}\"{marks}>{}</a></th><td>{count}</td></tr>",
+                escape(url),
                 escape(title)
             );
         }
+        rows.push(json!({"id": site.nodes[id].id(), "title": title, "url": url, "code": code, "count": count}));
     }
     let mut html = String::new();
     let _ = write!(

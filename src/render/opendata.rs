@@ -79,7 +79,7 @@ pub struct Dataset {
 pub struct OpenData {
     /// `(output path, bytes)`.
     pub files: Vec<(String, Vec<u8>)>,
-    /// The `datasets` variable of `data.html`.
+    /// `{datasets, others}`: the variables of `data.html`.
     pub page: Value,
 }
 
@@ -99,7 +99,9 @@ pub fn datasets(site: &Site, bodies: &Bodies) -> Vec<Dataset> {
 }
 
 /// The data sets as files, with the description the data page shows.
-pub fn open_data(site: &Site, bodies: &Bodies) -> OpenData {
+///
+/// `others`: files made beside it (feeds, calendars); the site-wide ones are listed too.
+pub fn open_data(site: &Site, bodies: &Bodies, others: &[(String, Vec<u8>)]) -> OpenData {
     let config = &site.config;
     let mut files = Vec::new();
     let mut page = Vec::new();
@@ -147,7 +149,27 @@ pub fn open_data(site: &Site, bodies: &Bodies) -> OpenData {
         }));
         files.extend(outputs.into_iter().map(|(_, path, bytes)| (path, bytes)));
     }
-    OpenData { files, page: Value::Array(page) }
+    let listed = [
+        ("events/calendar.ics", "iCalendar", "イベントのカレンダー"),
+        ("events/atom.xml", "Atom", "イベントのフィード"),
+        ("news/atom.xml", "Atom", "お知らせのフィード"),
+    ];
+    let others: Vec<Value> = listed
+        .iter()
+        .filter_map(|(path, format, title)| {
+            let (_, bytes) = others.iter().find(|(p, _)| p == path)?;
+            Some(json!({
+                "title": title,
+                "format": format,
+                "name": path,
+                "url": format!("{}{path}", config.base_path),
+                "size": bytes.len(),
+                "size_label": size_label(bytes.len()),
+                "license": config.license,
+            }))
+        })
+        .collect();
+    OpenData { files, page: json!({"datasets": page, "others": others}) }
 }
 
 /// The title of the data page.
@@ -168,7 +190,8 @@ pub(super) fn context(site: &Site, datasets: &Value, lang: &str) -> Map<String, 
             "content": "",
         }),
     );
-    context.insert("datasets".into(), datasets.clone());
+    context.insert("datasets".into(), datasets["datasets"].clone());
+    context.insert("other_files".into(), datasets["others"].clone());
     context.insert("license".into(), json!(site.config.license));
     context
 }
