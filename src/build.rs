@@ -84,8 +84,17 @@ pub fn build_into(config: &Config, output: &dyn Output) -> Result<BuildReport, E
     };
     let bodies = render_markdown(&site).map_err(Error::Content)?;
     renderer.check_templates(&site).map_err(Error::Content)?;
-    let pages = render_pages(&site, &renderer, &bodies, output)?;
-    let files = write_extras(&site, &bodies, output)?;
+    // Files without templates, made before the pages so that the data page can give their sizes.
+    let mut generated: Vec<(String, Vec<u8>)> = render::atom_feeds(&site, &bodies)
+        .into_iter()
+        .chain(render::ical::calendars(&site, &bodies))
+        .map(|(path, text)| (path, text.into_bytes()))
+        .collect();
+    let open_data = render::opendata::open_data(&site, &bodies, &generated);
+    generated.extend(open_data.files);
+    let shared = Shared::new(&site).with_datasets(open_data.page);
+    let pages = render_pages(&site, &renderer, &shared, &bodies, output)?;
+    let files = write_extras(&site, generated, output)?;
     Ok(BuildReport { pages, files: pages + files })
 }
 
@@ -113,15 +122,15 @@ fn render_markdown(site: &Site) -> Result<Bodies, Diagnostics> {
 fn render_pages(
     site: &Site,
     renderer: &Renderer,
+    shared: &Shared,
     bodies: &Bodies,
     output: &dyn Output,
 ) -> Result<usize, Error> {
-    let shared = Shared::new(site);
     let problems: Vec<Diagnostic> = site
         .routes
         .par_iter()
         .filter_map(|route| {
-            let html = match renderer.render(site, &shared, bodies, route) {
+            let html = match renderer.render(site, shared, bodies, route) {
                 Ok(html) => html,
                 Err(diagnostic) => return Some(diagnostic),
             };
@@ -147,15 +156,18 @@ fn dedup_templates(diagnostics: Diagnostics) -> Diagnostics {
         .collect()
 }
 
-/// Feeds, sitemap, robots.txt and static files; returns how many files were written.
-fn write_extras(site: &Site, bodies: &Bodies, output: &dyn Output) -> Result<usize, Error> {
+/// Sitemap, robots.txt, the generated files (feeds, calendars, open data) and static files;
+/// returns how many files were written.
+fn write_extras(
+    site: &Site,
+    generated: Vec<(String, Vec<u8>)>,
+    output: &dyn Output,
+) -> Result<usize, Error> {
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("sitemap.xml".to_owned(), render::sitemap(site).into_bytes()),
         ("robots.txt".to_owned(), render::robots(site).into_bytes()),
     ];
-    files.extend(
-        render::atom_feeds(site, bodies).into_iter().map(|(path, xml)| (path, xml.into_bytes())),
-    );
+    files.extend(generated);
     let statics = static_files(&site.config).map_err(Error::Content)?;
     let mut diagnostics = Diagnostics::default();
     for (path, bytes) in files.iter().map(|(p, b)| (p.as_str(), b.as_slice())) {

@@ -34,6 +34,11 @@ fn text<'a>(tree: &'a BTreeMap<String, Vec<u8>>, path: &str) -> &'a str {
     std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("{path} is not UTF-8: {e}"))
 }
 
+/// Open data and calendars, checked by their parsers in tests/opendata.rs.
+fn is_data(path: &str) -> bool {
+    [".csv", ".json", ".ics"].iter().any(|ext| path.ends_with(ext))
+}
+
 fn is_text(path: &str) -> bool {
     [".html", ".xml", ".txt"].iter().any(|ext| path.ends_with(ext))
 }
@@ -283,7 +288,9 @@ fn the_output_is_only_files_of_the_site() {
     let tree = build(&[]);
     let unexpected: Vec<&String> = tree
         .keys()
-        .filter(|p| !(is_text(p) || p.ends_with(".css") || p.as_str() == ".renkei-output"))
+        .filter(|p| {
+            !(is_text(p) || is_data(p) || p.ends_with(".css") || p.as_str() == ".renkei-output")
+        })
         .collect();
     assert!(unexpected.is_empty(), "{unexpected:?}");
     assert!(

@@ -8,5 +8,6 @@ mod cli;
 mod golden;
 mod hostile;
 mod invalid;
+mod opendata;
 mod properties;
 mod site;

@@ -27,6 +27,8 @@ pub enum RouteKind {
         page: usize,
         category: Option<usize>,
     },
+    /// `/data/`: the open data files (`render::opendata`).
+    Data,
     NotFound,
 }
 
@@ -94,6 +96,7 @@ pub(super) fn routes(site: &Site, diagnostics: &mut Diagnostics) -> Vec<Route> {
     let mut routes = vec![
         Route { path: String::new(), lang: default.clone(), kind: RouteKind::Home },
         Route { path: "404.html".to_owned(), lang: default.clone(), kind: RouteKind::NotFound },
+        Route { path: "data/".to_owned(), lang: default.clone(), kind: RouteKind::Data },
     ];
     for lang in site.config.languages.keys() {
         routes.push(Route {
@@ -184,6 +187,7 @@ fn describe(site: &Site, route: &Route) -> String {
     match route.kind {
         RouteKind::Home => "the home page".to_owned(),
         RouteKind::NotFound => "the 404 page".to_owned(),
+        RouteKind::Data => "the open data page".to_owned(),
         RouteKind::Entity(id) => {
             format!("`{}`", site.nodes[id].entry_in(&route.lang).path.display())
         }

@@ -12,6 +12,8 @@ use crate::model::{CATEGORIES, Collection, NodeId, Partner, REGIONS, Route, Rout
 pub struct Shared {
     per_lang: HashMap<String, Map<String, Value>>,
     categories: Vec<Value>,
+    /// `{datasets, others}` of the open data page.
+    pub(super) datasets: Value,
 }
 
 impl Shared {
@@ -30,7 +32,13 @@ impl Shared {
                 (lang.to_owned(), values)
             })
             .collect();
-        Shared { per_lang, categories }
+        Shared { per_lang, categories, datasets: json!({"datasets": [], "others": []}) }
+    }
+
+    /// The open data files, for the data page.
+    pub fn with_datasets(mut self, datasets: Value) -> Shared {
+        self.datasets = datasets;
+        self
     }
 }
 
@@ -40,6 +48,7 @@ pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &R
     let mut context = match route.kind {
         RouteKind::Home => home(site, bodies, lang),
         RouteKind::NotFound => Map::new(),
+        RouteKind::Data => super::opendata::context(site, &shared.datasets, lang),
         RouteKind::Entity(id) => entity(site, shared, bodies, id, lang),
         RouteKind::List { collection, page, category } => {
             list(site, shared, bodies, collection, page, category, lang)
@@ -56,6 +65,7 @@ pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &R
     context.insert("alternates".into(), alternates(site, route));
     context.insert("section".into(), json!(section_name(site, route)));
     context.insert("feeds".into(), feeds(site, route));
+    super::extras::add(site, route, &mut context);
     Value::Object(context)
 }
 
@@ -539,6 +549,7 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
             .get(&route.lang)
             .map_or(site.config.title.clone(), |l| l.title.clone()),
         RouteKind::NotFound => i18n::text(&route.lang, "not_found_title"),
+        RouteKind::Data => super::opendata::title(&route.lang).to_owned(),
         RouteKind::List { page, category, collection } => {
             let base = match category {
                 Some(index) => format!(
@@ -575,7 +586,7 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
         |title: String, path: String| crumbs.push(json!({"title": title, "url": url(site, &path)}));
     match route.kind {
         RouteKind::Home => return Value::Array(crumbs),
-        RouteKind::NotFound => {}
+        RouteKind::NotFound | RouteKind::Data => {}
         RouteKind::List { collection, category, page } => {
             if category.is_some() || page > 1 {
                 push(i18n::collection_title(collection, lang), site.list_path(collection, 1, None));
@@ -645,6 +656,7 @@ fn section_name(site: &Site, route: &Route) -> &'static str {
     match route.kind {
         RouteKind::Home => "home",
         RouteKind::NotFound => "",
+        RouteKind::Data => "data",
         RouteKind::List { collection, .. } => collection.folder(),
         RouteKind::Entity(id) => match site.nodes[id].collection() {
             Collection::Pages => "pages",

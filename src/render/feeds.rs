@@ -40,43 +40,86 @@ pub fn robots(site: &Site) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url)
 }
 
-/// `(path, xml)` of the Atom feed of news and of events.
+/// `(path, xml)` of the Atom feeds: news, events, and one per ward and per prefecture.
 pub fn atom_feeds(site: &Site, bodies: &Bodies) -> Vec<(String, String)> {
-    [Collection::News, Collection::Events]
+    let config = &site.config;
+    let mut feeds: Vec<(String, String)> = [Collection::News, Collection::Events]
         .into_iter()
         .map(|collection| {
-            (format!("{}/atom.xml", collection.folder()), atom(site, bodies, collection))
+            let ids: Vec<usize> = site.list(collection).iter().copied().take(FEED_LENGTH).collect();
+            let title = match collection {
+                Collection::News => "お知らせ",
+                _ => "イベント",
+            };
+            let feed = Feed {
+                path: format!("{}/atom.xml", collection.folder()),
+                title: format!("{} — {title}", config.title),
+                page: format!("{}{}/", config.base_url, collection.folder()),
+            };
+            (feed.path.clone(), atom(site, bodies, &feed, &ids))
         })
-        .collect()
+        .collect();
+    for collection in [Collection::Wards, Collection::Prefectures] {
+        for &id in site.list(collection) {
+            let feed = place_feed(site, id);
+            let ids = place_entries(site, id);
+            feeds.push((feed.path.clone(), atom(site, bodies, &feed, &ids)));
+        }
+    }
+    feeds
 }
 
-fn atom(site: &Site, bodies: &Bodies, collection: Collection) -> String {
+/// A feed: where it is written, its title and the page it belongs to.
+pub(super) struct Feed {
+    /// Relative to the output root: `wards/chiyoda/atom.xml`.
+    pub(super) path: String,
+    pub(super) title: String,
+    /// The absolute URL of the matching page.
+    pub(super) page: String,
+}
+
+/// The feed of a ward or a prefecture: its events, exhibits and news.
+pub(super) fn place_feed(site: &Site, id: usize) -> Feed {
     let config = &site.config;
-    let ids: Vec<usize> = site.list(collection).iter().copied().take(FEED_LENGTH).collect();
-    let feed_url = format!("{}{}/atom.xml", config.base_url, collection.folder());
-    let list_url = format!("{}{}/", config.base_url, collection.folder());
+    let page = site.path_of(id, &config.default_language);
+    Feed {
+        path: format!("{page}atom.xml"),
+        title: format!("{} — {}", config.title, site.nodes[id].title()),
+        page: format!("{}{page}", config.base_url),
+    }
+}
+
+/// The events, exhibits and news that involve a ward or a prefecture, latest first.
+fn place_entries(site: &Site, id: usize) -> Vec<usize> {
+    let back = &site.nodes[id].backlinks;
+    let mut ids: Vec<usize> =
+        back.events.iter().chain(&back.exhibits).chain(&back.news).copied().collect();
+    ids.sort_by_key(|&i| std::cmp::Reverse((site.nodes[i].date(), site.nodes[i].id().to_owned())));
+    ids.dedup();
+    ids.truncate(FEED_LENGTH);
+    ids
+}
+
+fn atom(site: &Site, bodies: &Bodies, feed: &Feed, ids: &[usize]) -> String {
+    let config = &site.config;
+    let feed_url = format!("{}{}", config.base_url, feed.path);
     let updated = ids
         .iter()
         .filter_map(|&id| modified(site, id))
         .max()
         .map_or_else(|| "1970-01-01T00:00:00+09:00".to_owned(), rfc3339);
-    let title = match collection {
-        Collection::News => "お知らせ",
-        _ => "イベント",
-    };
     let mut xml = String::new();
     let _ = write!(
         xml,
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n  <title>{} — {}</title>\n  <id>{}</id>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n",
-        escape(&config.title),
-        title,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n",
+        escape(&feed.title),
         escape(&feed_url),
         escape(&feed_url),
-        escape(&list_url),
+        escape(&feed.page),
         escape(if config.author.is_empty() { &config.title } else { &config.author }),
         lang = config.default_language,
     );
-    for id in ids {
+    for &id in ids {
         let node = &site.nodes[id];
         let url = format!("{}{}", config.base_url, site.path_of(id, &config.default_language));
         let entry_updated = modified(site, id).map_or_else(|| updated.clone(), rfc3339);

@@ -2,9 +2,14 @@
 //! files that need no template (sitemap, robots.txt, Atom feeds). Returns bytes; writes nothing.
 
 mod context;
+mod extras;
 mod feeds;
 mod filters;
 mod i18n;
+pub mod ical;
+mod map;
+pub mod opendata;
+mod structured;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -171,6 +176,7 @@ pub fn template_of(site: &Site, route: &Route) -> &'static str {
     match route.kind {
         RouteKind::Home => "home.html",
         RouteKind::NotFound => "404.html",
+        RouteKind::Data => "data.html",
         RouteKind::Entity(id) => match site.nodes[id].collection() {
             Collection::Wards => "ward.html",
             Collection::Prefectures => "prefecture.html",

@@ -58,6 +58,7 @@ const PAGES = [
   ['agreement-list', '/agreements/'],
   ['agreement', { from: '/agreements/', link: '.card-title a' }],
   ['page', '/about/'],
+  ['data', '/data/'],
   ['home-en', '/en/'],
   ['ward-en', '/en/wards/chiyoda/'],
   ['not-found', '/no-such-page/'],

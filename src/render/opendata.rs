@@ -1,0 +1,672 @@
+//! Open data under `/data/`: the site's records as CSV (UTF-8 with a BOM, RFC 4180, CRLF) and as
+//! JSON with a JSON Schema each, written in Rust so that they are valid whatever the theme does.
+//!
+//! Every data set is one table (`Dataset`): its columns name the CSV header (Japanese, following
+//! the 自治体標準オープンデータセット where one exists), the JSON field (stable, English) and the type,
+//! so that the CSV, the JSON and the schema cannot disagree.
+
+use serde_json::{Map, Value, json};
+
+use super::Bodies;
+use super::context::entry_summary;
+use crate::load::Meta;
+use crate::model::{Collection, NodeId, Site};
+
+/// The type of a column's values (every value may also be empty: `null` in JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Integer,
+}
+
+/// One column of a data set.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// The CSV header.
+    pub header: &'static str,
+    /// The JSON field name.
+    pub field: &'static str,
+    pub kind: Kind,
+}
+
+/// One value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Text(String),
+    Integer(i64),
+    Empty,
+}
+
+impl Cell {
+    fn text(value: impl Into<String>) -> Cell {
+        let value = value.into();
+        if value.is_empty() { Cell::Empty } else { Cell::Text(value) }
+    }
+
+    fn optional(value: Option<&str>) -> Cell {
+        value.map_or(Cell::Empty, Cell::text)
+    }
+
+    fn csv(&self) -> String {
+        match self {
+            Cell::Text(text) => text.clone(),
+            Cell::Integer(number) => number.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        match self {
+            Cell::Text(text) => json!(text),
+            Cell::Integer(number) => json!(number),
+            Cell::Empty => Value::Null,
+        }
+    }
+}
+
+/// One data set: a table, written as `data/<id>.csv`, `data/<id>.json` and `data/schema/<id>.json`.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// The files of every data set, and what the data page says of them.
+#[derive(Debug, Clone)]
+pub struct OpenData {
+    /// `(output path, bytes)`.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// `{datasets, others}`: the variables of `data.html`.
+    pub page: Value,
+}
+
+const fn col(header: &'static str, field: &'static str, kind: Kind) -> Column {
+    Column { header, field, kind }
+}
+
+/// Every data set of the site, in the order of the data page.
+pub fn datasets(site: &Site, bodies: &Bodies) -> Vec<Dataset> {
+    vec![
+        municipalities(site),
+        relations(site),
+        events(site, bodies),
+        exhibits(site, bodies),
+        facilities(site, bodies),
+    ]
+}
+
+/// The data sets as files, with the description the data page shows.
+///
+/// `others`: files made beside it (feeds, calendars); the site-wide ones are listed too.
+pub fn open_data(site: &Site, bodies: &Bodies, others: &[(String, Vec<u8>)]) -> OpenData {
+    let config = &site.config;
+    let mut files = Vec::new();
+    let mut page = Vec::new();
+    for dataset in datasets(site, bodies) {
+        let csv = to_csv(&dataset);
+        let schema_path = format!("data/schema/{}.json", dataset.id);
+        let schema_url = format!("{}{schema_path}", config.base_url);
+        let json = pretty(&to_json(site, &dataset, &schema_url));
+        let schema = pretty(&schema(site, &dataset, &schema_url));
+        let outputs = [
+            ("CSV", format!("data/{}.csv", dataset.id), csv),
+            ("JSON", format!("data/{}.json", dataset.id), json.into_bytes()),
+            ("JSON Schema", schema_path, schema.into_bytes()),
+        ];
+        let file_values: Vec<Value> = outputs
+            .iter()
+            .map(|(format, path, bytes)| {
+                json!({
+                    "format": format,
+                    "name": path.strip_prefix("data/").unwrap_or(path),
+                    "url": format!("{}{path}", config.base_path),
+                    "size": bytes.len(),
+                    "size_label": size_label(bytes.len()),
+                })
+            })
+            .collect();
+        let columns: Vec<Value> = dataset
+            .columns
+            .iter()
+            .map(|c| {
+                json!({"header": c.header, "field": c.field, "type": match c.kind {
+                    Kind::Text => "string",
+                    Kind::Integer => "integer",
+                }})
+            })
+            .collect();
+        page.push(json!({
+            "id": dataset.id,
+            "title": dataset.title,
+            "description": dataset.description,
+            "license": config.license,
+            "records": dataset.rows.len(),
+            "columns": columns,
+            "files": file_values,
+        }));
+        files.extend(outputs.into_iter().map(|(_, path, bytes)| (path, bytes)));
+    }
+    let listed = [
+        ("events/calendar.ics", "iCalendar", "イベントのカレンダー"),
+        ("events/atom.xml", "Atom", "イベントのフィード"),
+        ("news/atom.xml", "Atom", "お知らせのフィード"),
+    ];
+    let others: Vec<Value> = listed
+        .iter()
+        .filter_map(|(path, format, title)| {
+            let (_, bytes) = others.iter().find(|(p, _)| p == path)?;
+            Some(json!({
+                "title": title,
+                "format": format,
+                "name": path,
+                "url": format!("{}{path}", config.base_path),
+                "size": bytes.len(),
+                "size_label": size_label(bytes.len()),
+                "license": config.license,
+            }))
+        })
+        .collect();
+    OpenData { files, page: json!({"datasets": page, "others": others}) }
+}
+
+/// The title of the data page.
+pub(super) fn title(lang: &str) -> &'static str {
+    if lang == "ja" { "オープンデータ" } else { "Open data" }
+}
+
+/// The context of `data.html`.
+pub(super) fn context(site: &Site, datasets: &Value, lang: &str) -> Map<String, Value> {
+    let path = format!("{}data/", site.lang_prefix(lang));
+    let mut context = Map::new();
+    context.insert(
+        "page".into(),
+        json!({
+            "title": title(lang),
+            "url": format!("{}{path}", site.config.base_path),
+            "permalink": format!("{}{path}", site.config.base_url),
+            "content": "",
+        }),
+    );
+    context.insert("datasets".into(), datasets["datasets"].clone());
+    context.insert("other_files".into(), datasets["others"].clone());
+    context.insert("license".into(), json!(site.config.license));
+    context
+}
+
+/// `1,234 bytes` below 10 KB, else `12.3 KB`.
+fn size_label(bytes: usize) -> String {
+    if bytes < 10 * 1024 {
+        let digits = bytes.to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        format!("{grouped} bytes")
+    } else {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    }
+}
+
+fn pretty(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// RFC 4180: CRLF line ends, fields quoted when they hold a comma, a quote or a line break,
+/// quotes doubled; a BOM first so that spreadsheet programs read UTF-8.
+pub fn to_csv(dataset: &Dataset) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    let header: Vec<String> = dataset.columns.iter().map(|c| csv_field(c.header)).collect();
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    for row in &dataset.rows {
+        let fields: Vec<String> = row.iter().map(|cell| csv_field(&cell.csv())).collect();
+        out.push_str(&fields.join(","));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\r', '\n']) || text.starts_with(' ') || text.ends_with(' ') {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+fn to_json(site: &Site, dataset: &Dataset, schema_url: &str) -> Value {
+    let records: Vec<Value> = dataset
+        .rows
+        .iter()
+        .map(|row| {
+            let record: Map<String, Value> = dataset
+                .columns
+                .iter()
+                .zip(row)
+                .map(|(column, cell)| (column.field.to_owned(), cell.json()))
+                .collect();
+            Value::Object(record)
+        })
+        .collect();
+    json!({
+        "$schema": schema_url,
+        "dataset": dataset.id,
+        "title": dataset.title,
+        "description": dataset.description,
+        "license": site.config.license,
+        "publisher": publisher(site),
+        "source": site.config.base_url,
+        "records": records,
+    })
+}
+
+fn publisher(site: &Site) -> &str {
+    if site.config.author.is_empty() { &site.config.title } else { &site.config.author }
+}
+
+/// The JSON Schema (draft 2020-12) of a data set's JSON file.
+pub fn schema(site: &Site, dataset: &Dataset, schema_url: &str) -> Value {
+    let properties: Map<String, Value> = dataset
+        .columns
+        .iter()
+        .map(|column| {
+            let kind = match column.kind {
+                Kind::Text => "string",
+                Kind::Integer => "integer",
+            };
+            (column.field.to_owned(), json!({"type": [kind, "null"], "description": column.header}))
+        })
+        .collect();
+    let required: Vec<&str> = dataset.columns.iter().map(|c| c.field).collect();
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_url,
+        "title": format!("{} — {}", site.config.title, dataset.title),
+        "type": "object",
+        "required": ["dataset", "title", "license", "publisher", "source", "records"],
+        "properties": {
+            "$schema": {"type": "string"},
+            "dataset": {"const": dataset.id},
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "license": {"type": "string"},
+            "publisher": {"type": "string"},
+            "source": {"type": "string"},
+            "records": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": required,
+                    "properties": properties,
+                },
+            },
+        },
+        "additionalProperties": false,
+    })
+}
+
+/// Hiragana as katakana (the standard's `_カナ` columns); everything else unchanged.
+pub fn katakana(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{3041}'..='\u{3096}' | '\u{309d}' | '\u{309e}' => {
+                char::from_u32(c as u32 + 0x60).unwrap_or(c)
+            }
+            c => c,
+        })
+        .collect()
+}
+
+fn page_url(site: &Site, id: NodeId) -> String {
+    format!("{}{}", site.config.base_url, site.path_of(id, &site.config.default_language))
+}
+
+fn names(site: &Site, ids: &[NodeId]) -> String {
+    ids.iter().map(|&id| site.nodes[id].title()).collect::<Vec<_>>().join("、")
+}
+
+fn summary(site: &Site, bodies: &Bodies, id: NodeId) -> Cell {
+    let entry = &site.nodes[id].entry;
+    Cell::text(entry_summary(entry, bodies.get(&entry.path).map(|b| b.text.as_str())))
+}
+
+fn prefecture_of(site: &Site, municipality: NodeId) -> (Cell, Cell) {
+    match site.nodes[municipality].links.parent.map(|p| &site.nodes[p].entry.meta) {
+        Some(Meta::Prefecture(p)) => (Cell::text(p.code.clone()), Cell::text(p.name.clone())),
+        _ => (Cell::Empty, Cell::Empty),
+    }
+}
+
+fn municipalities(site: &Site) -> Dataset {
+    let columns = vec![
+        col("全国地方公共団体コード", "code", Kind::Text),
+        col("都道府県コード", "prefecture_code", Kind::Text),
+        col("都道府県名", "prefecture", Kind::Text),
+        col("地方公共団体名", "name", Kind::Text),
+        col("地方公共団体名_カナ", "name_kana", Kind::Text),
+        col("種別", "kind", Kind::Text),
+        col("公式サイト", "website", Kind::Text),
+        col("連携数", "partner_count", Kind::Integer),
+        col("URL", "url", Kind::Text),
+    ];
+    let rows = site
+        .list(Collection::Municipalities)
+        .iter()
+        .filter_map(|&id| {
+            let node = &site.nodes[id];
+            let Meta::Municipality(m) = &node.entry.meta else { return None };
+            let (prefecture_code, prefecture) = prefecture_of(site, id);
+            Some(vec![
+                Cell::text(node.id()),
+                prefecture_code,
+                prefecture,
+                Cell::text(m.name.clone()),
+                Cell::text(katakana(&m.kana)),
+                Cell::optional(m.kind.as_deref()),
+                Cell::optional(m.website.as_deref()),
+                Cell::Integer(node.links.partners.len() as i64),
+                Cell::text(page_url(site, id)),
+            ])
+        })
+        .collect();
+    Dataset {
+        id: "municipalities",
+        title: "連携自治体一覧",
+        description: "このサイトに掲載している全国の自治体（全国地方公共団体コード順）",
+        columns,
+        rows,
+    }
+}
+
+fn relations(site: &Site) -> Dataset {
+    let columns = vec![
+        col("特別区コード", "ward_code", Kind::Text),
+        col("特別区名", "ward", Kind::Text),
+        col("全国地方公共団体コード", "municipality_code", Kind::Text),
+        col("地方公共団体名", "municipality", Kind::Text),
+        col("都道府県名", "prefecture", Kind::Text),
+        col("関係", "relation", Kind::Text),
+        col("提携時期", "since", Kind::Text),
+        col("出典URL", "source", Kind::Text),
+    ];
+    let mut partners: Vec<&crate::model::Partner> = site.partners.iter().collect();
+    let code = |id: NodeId| match &site.nodes[id].entry.meta {
+        Meta::Ward(w) => w.code.clone(),
+        _ => site.nodes[id].id().to_owned(),
+    };
+    partners.sort_by_key(|p| (code(p.ward), site.nodes[p.municipality].id().to_owned()));
+    let rows = partners
+        .into_iter()
+        .map(|p| {
+            let (_, prefecture) = prefecture_of(site, p.municipality);
+            vec![
+                Cell::text(code(p.ward)),
+                Cell::text(site.nodes[p.ward].title()),
+                Cell::text(site.nodes[p.municipality].id()),
+                Cell::text(site.nodes[p.municipality].title()),
+                prefecture,
+                Cell::optional(p.relation.as_deref()),
+                Cell::optional(p.since.as_deref()),
+                Cell::optional(p.source.as_deref()),
+            ]
+        })
+        .collect();
+    Dataset {
+        id: "relations",
+        title: "特別区と全国の自治体との連携関係",
+        description: "特別区と全国の自治体との交流・連携の関係（友好都市、交流都市、災害時相互応援など）。関係と時期は出典の記載のとおり",
+        columns,
+        rows,
+    }
+}
+
+/// The 自治体標準オープンデータセット「イベント一覧」, in the column order of the 推奨データセット.
+pub const EVENT_COLUMNS: [Column; 32] = [
+    col("都道府県コード又は市区町村コード", "code", Kind::Text),
+    col("NO", "no", Kind::Integer),
+    col("都道府県名", "prefecture", Kind::Text),
+    col("市区町村名", "municipality", Kind::Text),
+    col("イベント名", "name", Kind::Text),
+    col("イベント名_カナ", "name_kana", Kind::Text),
+    col("イベント名_英語", "name_en", Kind::Text),
+    col("開始日", "start_date", Kind::Text),
+    col("終了日", "end_date", Kind::Text),
+    col("開始時間", "start_time", Kind::Text),
+    col("終了時間", "end_time", Kind::Text),
+    col("開始日時特記事項", "date_note", Kind::Text),
+    col("説明", "description", Kind::Text),
+    col("料金(基本)", "fee", Kind::Text),
+    col("料金(詳細)", "fee_detail", Kind::Text),
+    col("連絡先名称", "contact_name", Kind::Text),
+    col("連絡先電話番号", "contact_phone", Kind::Text),
+    col("連絡先内線番号", "contact_extension", Kind::Text),
+    col("主催者", "organizer", Kind::Text),
+    col("場所名称", "place_name", Kind::Text),
+    col("住所", "address", Kind::Text),
+    col("方書", "address_detail", Kind::Text),
+    col("緯度", "latitude", Kind::Text),
+    col("経度", "longitude", Kind::Text),
+    col("アクセス方法", "access", Kind::Text),
+    col("駐車場情報", "parking", Kind::Text),
+    col("定員", "capacity", Kind::Text),
+    col("参加申込終了日", "application_end_date", Kind::Text),
+    col("参加申込終了時間", "application_end_time", Kind::Text),
+    col("参加申込方法", "application_method", Kind::Text),
+    col("URL", "url", Kind::Text),
+    col("備考", "note", Kind::Text),
+];
+
+/// Events in date order (oldest first).
+fn chronological(site: &Site, collection: Collection) -> Vec<NodeId> {
+    let mut ids = site.list(collection).to_vec();
+    ids.sort_by_key(|&id| (site.nodes[id].date(), site.nodes[id].id().to_owned()));
+    ids
+}
+
+fn events(site: &Site, bodies: &Bodies) -> Dataset {
+    let rows = chronological(site, Collection::Events)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(index, id)| {
+            let node = &site.nodes[id];
+            let Meta::Event(m) = &node.entry.meta else { return None };
+            let wards = &node.links.wards;
+            let first_ward = wards.first().map(|&w| &site.nodes[w].entry.meta);
+            let code = match first_ward {
+                Some(Meta::Ward(w)) => Cell::text(w.code.clone()),
+                _ => Cell::Empty,
+            };
+            let end = m.end.unwrap_or(m.date);
+            let time = |t: Option<chrono::NaiveTime>| {
+                t.map_or(Cell::Empty, |t| Cell::text(t.format("%H:%M").to_string()))
+            };
+            let name_en = node.translations.get("en").map(|e| e.meta.title().to_owned());
+            let mut note = vec![format!("分野：{}", m.category)];
+            if let Some(kind) = &m.kind {
+                note.push(format!("種別：{kind}"));
+            }
+            let partners = [&node.links.municipalities[..], &node.links.prefectures[..]].concat();
+            if !partners.is_empty() {
+                note.push(format!("関係する自治体：{}", names(site, &partners)));
+            }
+            let organizer =
+                if wards.is_empty() { publisher(site).to_owned() } else { names(site, wards) };
+            Some(vec![
+                code,
+                Cell::Integer(index as i64 + 1),
+                if wards.is_empty() { Cell::Empty } else { Cell::text("東京都") },
+                Cell::text(names(site, wards)),
+                Cell::text(m.title.clone()),
+                Cell::Empty,
+                Cell::optional(name_en.as_deref()),
+                Cell::text(m.date.day.format("%Y-%m-%d").to_string()),
+                Cell::text(end.day.format("%Y-%m-%d").to_string()),
+                time(m.date.time),
+                time(m.end.and_then(|e| e.time)),
+                Cell::Empty,
+                summary(site, bodies, id),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::text(organizer),
+                Cell::optional(m.venue.as_deref()),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::text(page_url(site, id)),
+                Cell::text(note.join("／")),
+            ])
+        })
+        .collect();
+    Dataset {
+        id: "events",
+        title: "イベント一覧",
+        description: "連携イベント（自治体標準オープンデータセット「イベント一覧」の項目）",
+        columns: EVENT_COLUMNS.to_vec(),
+        rows,
+    }
+}
+
+fn exhibits(site: &Site, bodies: &Bodies) -> Dataset {
+    let columns = vec![
+        col("ID", "id", Kind::Text),
+        col("展示名", "name", Kind::Text),
+        col("開始日", "start_date", Kind::Text),
+        col("終了日", "end_date", Kind::Text),
+        col("場所名称", "place_name", Kind::Text),
+        col("説明", "description", Kind::Text),
+        col("関係する特別区", "wards", Kind::Text),
+        col("関係する自治体", "municipalities", Kind::Text),
+        col("関係する都道府県", "prefectures", Kind::Text),
+        col("URL", "url", Kind::Text),
+    ];
+    let rows = chronological(site, Collection::Exhibits)
+        .into_iter()
+        .filter_map(|id| {
+            let node = &site.nodes[id];
+            let Meta::Exhibit(m) = &node.entry.meta else { return None };
+            Some(vec![
+                Cell::text(node.id()),
+                Cell::text(m.title.clone()),
+                Cell::text(m.date.day.format("%Y-%m-%d").to_string()),
+                Cell::text(m.end.day.format("%Y-%m-%d").to_string()),
+                Cell::text(m.location.clone()),
+                summary(site, bodies, id),
+                Cell::text(names(site, &node.links.wards)),
+                Cell::text(names(site, &node.links.municipalities)),
+                Cell::text(names(site, &node.links.prefectures)),
+                Cell::text(page_url(site, id)),
+            ])
+        })
+        .collect();
+    Dataset {
+        id: "exhibits",
+        title: "展示一覧",
+        description: "東京区政会館などでの魅力発信の展示",
+        columns,
+        rows,
+    }
+}
+
+/// The 自治体標準オープンデータセット「公共施設一覧」.
+pub const FACILITY_COLUMNS: [Column; 20] = [
+    col("名称", "name", Kind::Text),
+    col("名称_カナ", "name_kana", Kind::Text),
+    col("名称_通称", "alias", Kind::Text),
+    col("POIコード", "poi_code", Kind::Text),
+    col("住所", "address", Kind::Text),
+    col("方書", "address_detail", Kind::Text),
+    col("緯度", "latitude", Kind::Text),
+    col("経度", "longitude", Kind::Text),
+    col("電話番号", "phone", Kind::Text),
+    col("内線番号", "extension", Kind::Text),
+    col("法人番号", "corporate_number", Kind::Text),
+    col("団体名", "organization", Kind::Text),
+    col("利用可能曜日", "available_days", Kind::Text),
+    col("開始時間", "start_time", Kind::Text),
+    col("終了時間", "end_time", Kind::Text),
+    col("利用可能日時特記事項", "availability_note", Kind::Text),
+    col("説明", "description", Kind::Text),
+    col("バリアフリー情報", "accessibility", Kind::Text),
+    col("URL", "url", Kind::Text),
+    col("備考", "note", Kind::Text),
+];
+
+fn facilities(site: &Site, bodies: &Bodies) -> Dataset {
+    let rows = site
+        .list(Collection::Facilities)
+        .iter()
+        .filter_map(|&id| {
+            let node = &site.nodes[id];
+            let Meta::Facility(m) = &node.entry.meta else { return None };
+            let mut note = Vec::new();
+            if let Some(capacity) = m.capacity {
+                note.push(format!("定員：{capacity}人"));
+            }
+            if !m.uses.is_empty() {
+                note.push(format!("用途：{}", m.uses.join("、")));
+            }
+            let ward = node.links.parent.map(|w| site.nodes[w].title().to_owned());
+            let url = m.website.clone().unwrap_or_else(|| page_url(site, id));
+            let mut row = vec![Cell::Empty; FACILITY_COLUMNS.len()];
+            row[0] = Cell::text(m.name.clone());
+            row[4] = Cell::optional(m.address.as_deref());
+            row[11] = Cell::optional(ward.as_deref());
+            row[16] = summary(site, bodies, id);
+            row[18] = Cell::text(url);
+            row[19] = Cell::text(note.join("／"));
+            Some(row)
+        })
+        .collect();
+    Dataset {
+        id: "facilities",
+        title: "公共施設一覧",
+        description: "連携先の自治体も利用できる特別区の施設（自治体標準オープンデータセット「公共施設一覧」の項目）",
+        columns: FACILITY_COLUMNS.to_vec(),
+        rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_only_when_needed() {
+        assert_eq!(csv_field("釧路市"), "釧路市");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\r\nlines"), "\"two\r\nlines\"");
+    }
+
+    #[test]
+    fn hiragana_becomes_katakana() {
+        assert_eq!(katakana("くしろし"), "クシロシ");
+        assert_eq!(katakana("ちよだく abc"), "チヨダク abc");
+    }
+
+    #[test]
+    fn sizes_are_readable() {
+        assert_eq!(size_label(999), "999 bytes");
+        assert_eq!(size_label(1234), "1,234 bytes");
+        assert_eq!(size_label(20480), "20.0 KB");
+    }
+}
