@@ -8,6 +8,7 @@
 pub mod build;
 pub mod config;
 pub mod diag;
+pub mod japanese;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -5,6 +5,7 @@ mod context;
 mod feeds;
 mod filters;
 mod i18n;
+mod ja_filters;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
