@@ -156,6 +156,11 @@ fn write_extras(site: &Site, bodies: &Bodies, output: &dyn Output) -> Result<usi
     files.extend(
         render::atom_feeds(site, bodies).into_iter().map(|(path, xml)| (path, xml.into_bytes())),
     );
+    // The search index, for themes that have a search page.
+    if site.routes.iter().any(|route| route.kind == RouteKind::Search) {
+        let index = crate::search::Index::build(site, bodies);
+        files.extend(index.files().into_iter().map(|(path, json)| (path, json.into_bytes())));
+    }
     let statics = static_files(&site.config).map_err(Error::Content)?;
     let mut diagnostics = Diagnostics::default();
     for (path, bytes) in files.iter().map(|(p, b)| (p.as_str(), b.as_slice())) {

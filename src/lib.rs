@@ -15,6 +15,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 
 pub use build::{BuildReport, build, check};
 pub use config::{Config, Options};

@@ -28,6 +28,8 @@ pub enum RouteKind {
         category: Option<usize>,
     },
     NotFound,
+    /// The search page (`search/`), when the theme has a `search.html`.
+    Search,
 }
 
 impl Site {
@@ -95,6 +97,13 @@ pub(super) fn routes(site: &Site, diagnostics: &mut Diagnostics) -> Vec<Route> {
         Route { path: String::new(), lang: default.clone(), kind: RouteKind::Home },
         Route { path: "404.html".to_owned(), lang: default.clone(), kind: RouteKind::NotFound },
     ];
+    if site.config.theme_dir().join("templates/search.html").is_file() {
+        routes.push(Route {
+            path: "search/".to_owned(),
+            lang: default.clone(),
+            kind: RouteKind::Search,
+        });
+    }
     for lang in site.config.languages.keys() {
         routes.push(Route {
             path: site.lang_prefix(lang),
@@ -184,6 +193,7 @@ fn describe(site: &Site, route: &Route) -> String {
     match route.kind {
         RouteKind::Home => "the home page".to_owned(),
         RouteKind::NotFound => "the 404 page".to_owned(),
+        RouteKind::Search => "the search page".to_owned(),
         RouteKind::Entity(id) => {
             format!("`{}`", site.nodes[id].entry_in(&route.lang).path.display())
         }

@@ -39,7 +39,7 @@ pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &R
     let lang = route.lang.as_str();
     let mut context = match route.kind {
         RouteKind::Home => home(site, bodies, lang),
-        RouteKind::NotFound => Map::new(),
+        RouteKind::NotFound | RouteKind::Search => Map::new(),
         RouteKind::Entity(id) => entity(site, shared, bodies, id, lang),
         RouteKind::List { collection, page, category } => {
             list(site, shared, bodies, collection, page, category, lang)
@@ -539,6 +539,7 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
             .get(&route.lang)
             .map_or(site.config.title.clone(), |l| l.title.clone()),
         RouteKind::NotFound => i18n::text(&route.lang, "not_found_title"),
+        RouteKind::Search => i18n::text(&route.lang, "search"),
         RouteKind::List { page, category, collection } => {
             let base = match category {
                 Some(index) => format!(
@@ -575,7 +576,7 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
         |title: String, path: String| crumbs.push(json!({"title": title, "url": url(site, &path)}));
     match route.kind {
         RouteKind::Home => return Value::Array(crumbs),
-        RouteKind::NotFound => {}
+        RouteKind::NotFound | RouteKind::Search => {}
         RouteKind::List { collection, category, page } => {
             if category.is_some() || page > 1 {
                 push(i18n::collection_title(collection, lang), site.list_path(collection, 1, None));
@@ -645,6 +646,7 @@ fn section_name(site: &Site, route: &Route) -> &'static str {
     match route.kind {
         RouteKind::Home => "home",
         RouteKind::NotFound => "",
+        RouteKind::Search => "search",
         RouteKind::List { collection, .. } => collection.folder(),
         RouteKind::Entity(id) => match site.nodes[id].collection() {
             Collection::Pages => "pages",

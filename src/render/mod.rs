@@ -172,6 +172,7 @@ pub fn template_of(site: &Site, route: &Route) -> &'static str {
     match route.kind {
         RouteKind::Home => "home.html",
         RouteKind::NotFound => "404.html",
+        RouteKind::Search => "search.html",
         RouteKind::Entity(id) => match site.nodes[id].collection() {
             Collection::Wards => "ward.html",
             Collection::Prefectures => "prefecture.html",
