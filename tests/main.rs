@@ -7,6 +7,7 @@ mod browser;
 mod cli;
 mod golden;
 mod invalid;
+mod japanese;
 mod properties;
 mod search;
 mod site;

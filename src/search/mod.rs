@@ -116,7 +116,17 @@ impl Index {
     pub fn build(site: &Site, bodies: &Bodies) -> Index {
         let mut prefecture_ids: BTreeSet<NodeId> = BTreeSet::new();
         let mut raw: Vec<(Doc, Vec<NodeId>)> = Vec::new();
-        for (id, node) in site.nodes.iter().enumerate() {
+        // In the order of the kinds, each collection in its list order (municipalities by code,
+        // wards in their official order): the order of ties among results.
+        let mut ids: Vec<NodeId> = (0..site.nodes.len()).collect();
+        let position = |id: NodeId| {
+            let collection = site.nodes[id].collection();
+            let in_list = site.list(collection).iter().position(|&n| n == id);
+            (kind_of(collection), in_list)
+        };
+        ids.sort_by_key(|&id| position(id));
+        for id in ids {
+            let node = &site.nodes[id];
             let Some(kind) = kind_of(node.collection()) else { continue };
             let prefectures = prefectures_of(site, id);
             prefecture_ids.extend(prefectures.iter().copied());

@@ -163,11 +163,16 @@ pub fn snippet(text: &str, terms: &[Vec<Vec<char>>]) -> String {
     }
     marks.sort_unstable();
     let title_end = original.iter().position(|&c| c == '\n').unwrap_or(original.len());
-    let first = marks.iter().find(|m| m.0 > title_end).or(marks.first()).map_or(0, |m| m.0);
-    let start = first.saturating_sub(BEFORE);
+    let after_title = marks.iter().find(|m| m.0 > title_end);
+    let first = after_title.or(marks.first()).map_or(0, |m| m.0);
+    // The title is shown above the snippet: no need to repeat it.
+    let start = match after_title {
+        Some(_) => first.saturating_sub(BEFORE).max(title_end + 1),
+        None => first.saturating_sub(BEFORE),
+    };
     let end = (start + LENGTH).min(original.len());
     let mut html = String::new();
-    if start > 0 {
+    if start > 0 && original[start - 1] != '\n' {
         html.push('…');
     }
     let mut i = start;
@@ -269,16 +274,18 @@ mod tests {
         let terms = terms("釧路");
         assert_eq!(
             snippet("題\n本文は釧路市と<釧路町>です。", &terms),
-            "題 本文は<mark>釧路</mark>市と&lt;<mark>釧路</mark>町&gt;です。"
+            "本文は<mark>釧路</mark>市と&lt;<mark>釧路</mark>町&gt;です。"
         );
         let long = format!("題\n{}釧路{}", "あ".repeat(50), "い".repeat(200));
         let cut = snippet(&long, &terms);
         assert!(cut.starts_with('…') && cut.ends_with('…'), "{cut}");
+        // A match in the title only: the snippet starts with the title.
+        assert_eq!(snippet("釧路市\n本文", &terms), "<mark>釧路</mark>市 本文");
         assert_eq!(cut.chars().filter(|&c| c == 'あ').count(), 30);
         // Full-width and katakana queries highlight the original characters.
         assert_eq!(
             snippet("x\nＫｕｓｈｉｒｏ", &super::terms("kushiro")),
-            "x <mark>Ｋｕｓｈｉｒｏ</mark>"
+            "<mark>Ｋｕｓｈｉｒｏ</mark>"
         );
     }
 

@@ -97,11 +97,13 @@
     marks.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let titleEnd = original.indexOf('\n');
     if (titleEnd < 0) titleEnd = original.length;
-    const firstMark = marks.find((m) => m[0] > titleEnd) || marks[0];
+    const afterTitle = marks.find((m) => m[0] > titleEnd);
+    const firstMark = afterTitle || marks[0];
     const first = firstMark ? firstMark[0] : 0;
-    const start = Math.max(0, first - BEFORE);
+    // The title is shown above the snippet: no need to repeat it.
+    const start = afterTitle ? Math.max(first - BEFORE, titleEnd + 1, 0) : Math.max(0, first - BEFORE);
     const end = Math.min(start + LENGTH, original.length);
-    let html = start > 0 ? '…' : '';
+    let html = start > 0 && original[start - 1] !== '\n' ? '…' : '';
     let i = start;
     for (const [f, t] of marks) {
       const from = Math.max(f, i), to = Math.min(t, end);
