@@ -346,15 +346,16 @@ fn entity(
 fn municipality_row(site: &Site, id: NodeId, lang: &str) -> Value {
     let node = &site.nodes[id];
     let mut value = reference(site, id, lang);
-    let kind = match &node.entry.meta {
-        Meta::Municipality(m) => m.kind.clone(),
-        _ => None,
+    let (kind, kana) = match &node.entry.meta {
+        Meta::Municipality(m) => (m.kind.clone(), Some(m.kana.clone())),
+        _ => (None, None),
     };
     merge(
         &mut value,
         json!({
             "code": node.id(),
             "kind": kind,
+            "kana": kana,
             "partner_count": node.links.partners.len(),
             "partners": partners(site, &node.links.partners, lang),
         }),

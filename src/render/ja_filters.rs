@@ -87,6 +87,43 @@ mod tests {
         assert!(render("{{ 'x' | wareki }}", none).starts_with("error"));
     }
 
+    /// The default theme's macros show 西暦 and 和暦 side by side for 更新日 and event periods.
+    #[test]
+    fn default_theme_shows_wareki_beside_the_date() {
+        let macros = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/macros.html");
+        let macros = std::fs::read_to_string(macros).unwrap_or_else(|e| panic!("{e}"));
+        let mut tera = Tera::default();
+        super::super::filters::register(
+            &mut tera,
+            &crate::config::Config::for_test(std::path::Path::new(".")),
+        );
+        tera.add_raw_templates([
+            ("macros.html", macros.as_str()),
+            ("updated.html", "{% import \"macros.html\" as m %}{{ m::updated(page=page, t=t, lang=lang) }}"),
+            ("period.html", "{% import \"macros.html\" as m %}{{ m::period(start=s, end=e, lang=lang, wareki=true) }}"),
+        ])
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let render = |name: &str, context: Value| {
+            let context = tera::Context::from_value(context).unwrap_or_else(|e| panic!("{e}"));
+            tera.render(name, &context).unwrap_or_else(|e| panic!("{e:?}"))
+        };
+        let page =
+            json!({"page": {"updated": "2016-12-03"}, "t": {"updated": "更新日"}, "lang": "ja"});
+        assert_eq!(
+            render("updated.html", page),
+            "<p class=\"updated\">更新日：<time datetime=\"2016-12-03\">2016年12月3日（土）</time>\
+             <span class=\"wareki\">〔平成28年〕</span></p>"
+        );
+        let across = json!({"s": "2019-04-27", "e": "2019-05-06", "lang": "ja"});
+        assert!(
+            render("period.html", across)
+                .ends_with("<span class=\"wareki\">〔平成31年〜令和元年〕</span>")
+        );
+        let english = json!({"s": "2019-04-27", "e": false, "lang": "en"});
+        assert!(!render("period.html", english).contains("wareki"));
+    }
+
     #[test]
     fn kana_sort_orders_by_reading() {
         let context = json!({"items": [
