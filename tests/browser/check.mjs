@@ -161,6 +161,18 @@ try {
     if (expected === null && !hits.length) fail('search', `${query} finds nothing`);
     if (expected && hits[0]?.title !== expected) fail('search', `${query}: first result ${JSON.stringify(hits[0])}`);
   }
+  // search.js answers exactly as the Rust implementation (src/search/query.rs) on the same index.
+  if (process.env.SEARCH_EXPECTED) {
+    const expected = JSON.parse(await readFile(process.env.SEARCH_EXPECTED, 'utf8'));
+    for (const [query, hitsRust] of Object.entries(expected)) {
+      const hitsJs = await page.evaluate(async (q) => (await window.renkeiSearch(q, null, null)).hits.map((h) => [h.id, h.snippet]), query);
+      if (JSON.stringify(hitsJs) !== JSON.stringify(hitsRust)) {
+        fail('search', `search.js and Rust differ for ${JSON.stringify(query)}:\n  js:   ${JSON.stringify(hitsJs).slice(0, 400)}\n  rust: ${JSON.stringify(hitsRust).slice(0, 400)}`);
+      }
+    }
+    const total = Object.values(expected).reduce((n, hits) => n + hits.length, 0);
+    console.log(`search.js answers as Rust does: ${Object.keys(expected).length} queries, ${total} results`);
+  }
   for (const e of errors) fail('search', `console: ${e}`);
   console.log('checked search');
 

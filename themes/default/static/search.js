@@ -173,6 +173,9 @@
     return { meta, hits: scored.slice(0, LIMIT), queryTerms };
   }
 
+  // For tests: the browser test compares this with the Rust implementation on the same index.
+  window.renkeiSearch = search;
+
   const fillFilters = (meta, params) => {
     if (kindSelect && kindSelect.options.length <= 1) {
       meta.kinds.forEach(([key, label], i) => kindSelect.add(new Option(label, key)));
