@@ -55,3 +55,27 @@ fn wards_in_official_order_and_event_dates_with_wareki() {
     assert!(event.contains("2015年10月17日（土）"), "西暦 date missing");
     assert!(event.contains("<span class=\"wareki\">〔平成27年〕</span>"), "和暦 missing");
 }
+
+/// Every reading of the real content turns into plain romaji (a–z only): no kana left over,
+/// nothing the search box could not match.
+#[test]
+fn every_reading_of_the_content_has_plain_romaji() {
+    let mut checked = 0;
+    for folder in ["wards", "prefectures", "municipalities"] {
+        let dir = repo_root().join("content").join(folder);
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}")).flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            let Some(kana) = text.lines().find_map(|l| l.strip_prefix("kana:")) else { continue };
+            let kana = kana.trim().trim_matches('"');
+            let romaji = renkei::japanese::kana::romaji(kana);
+            assert!(
+                !romaji.is_empty() && romaji.chars().all(|c| c.is_ascii_lowercase()),
+                "{}: {kana} → {romaji}",
+                entry.path().display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} readings found");
+    assert_eq!(renkei::japanese::kana::romaji("くしろし"), "kushiroshi");
+}
