@@ -184,6 +184,9 @@ mod tests {
         let rendered = render(md, &SITE);
         insta::assert_snapshot!(rendered.html);
         assert_eq!(rendered.toc[0].title, "「東京」と弟子屈町の連携");
+        let at_the_end = render("## 北海道の{弟子屈町|てしかが}\n", &SITE);
+        assert_eq!(at_the_end.toc[0].title, "北海道の弟子屈町");
+        assert_eq!(at_the_end.toc[0].id, "北海道の弟子屈町");
         assert!(rendered.text.contains("全国の自治体が連携します。"), "{}", rendered.text);
     }
 

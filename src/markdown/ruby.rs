@@ -12,13 +12,33 @@ use super::Spanned;
 use crate::render::escape_html;
 
 pub(crate) fn apply(events: Vec<Spanned<'_>>) -> Vec<Spanned<'_>> {
-    if !events.iter().any(|(event, _)| matches!(event, Event::Text(t) if t.contains('{'))) {
+    let in_heading_attributes = |event: &Event<'_>| matches!(event, Event::Start(Tag::Heading { attrs, .. }) if attrs.iter().any(is_ruby_attribute));
+    if !events.iter().any(|(event, _)| {
+        matches!(event, Event::Text(t) if t.contains('{')) || in_heading_attributes(event)
+    }) {
         return events;
     }
     let mut out = Vec::with_capacity(events.len());
     let mut skip_depth = 0usize;
     let mut pending: Option<(String, std::ops::Range<usize>)> = None;
-    for (event, span) in events {
+    // Ruby at the very end of a heading, which the parser took for the heading's attributes.
+    let mut heading_ruby: Vec<String> = Vec::new();
+    for (mut event, span) in events {
+        if let Event::Start(Tag::Heading { attrs, .. }) = &mut event {
+            heading_ruby = attrs
+                .iter()
+                .filter(|attr| is_ruby_attribute(attr))
+                .map(|(key, _)| format!("{{{key}}}"))
+                .collect();
+            attrs.retain(|attr| !is_ruby_attribute(attr));
+        }
+        if let Event::End(TagEnd::Heading(_)) = &event
+            && !heading_ruby.is_empty()
+        {
+            let (mut text, text_span) = pending.take().unwrap_or((String::new(), span.clone()));
+            text.push_str(&std::mem::take(&mut heading_ruby).concat());
+            pending = Some((text, text_span));
+        }
         match &event {
             Event::Start(Tag::CodeBlock(_) | Tag::Image { .. }) => skip_depth += 1,
             Event::End(TagEnd::CodeBlock | TagEnd::Image) => {
@@ -46,6 +66,12 @@ pub(crate) fn apply(events: Vec<Spanned<'_>>) -> Vec<Spanned<'_>> {
         out.extend(expand(text, text_span));
     }
     out
+}
+
+/// `{弟子屈町|てしかが}` at the end of a heading comes out of the parser as an attribute
+/// `弟子屈町|てしかが` without a value: no real attribute has a `|` in its name.
+fn is_ruby_attribute((key, value): &(CowStr<'_>, Option<CowStr<'_>>)) -> bool {
+    value.is_none() && next_ruby(&format!("{{{key}}}")).is_some()
 }
 
 /// One text, with its `{base|reading}` groups turned into ruby.
@@ -135,6 +161,20 @@ mod tests {
             html("**{漢字|かんじ}**"),
             "<p><strong><ruby>漢字<rp>(</rp><rt>かんじ</rt><rp>)</rp></ruby></strong></p>\n"
         );
+    }
+
+    #[test]
+    fn at_the_end_of_a_heading_too() {
+        assert_eq!(
+            html("## 北海道の{弟子屈町|てしかが}"),
+            "<h2>北海道の<ruby>弟子屈町<rp>(</rp><rt>てしかが</rt><rp>)</rp></ruby></h2>\n"
+        );
+        assert_eq!(
+            html("## 町 {弟子屈町|てしかが} {#teshikaga}"),
+            "<h2 id=\"teshikaga\">町 <ruby>弟子屈町<rp>(</rp><rt>てしかが</rt><rp>)</rp></ruby></h2>\n"
+        );
+        // Real attributes stay attributes.
+        assert_eq!(html("## 町 {#id .cls}"), "<h2 id=\"id\" class=\"cls\">町</h2>\n");
     }
 
     #[test]
