@@ -92,6 +92,11 @@ pub fn build_into(config: &Config, output: &dyn Output) -> Result<BuildReport, E
         .collect();
     let open_data = render::opendata::open_data(&site, &bodies, &generated);
     generated.extend(open_data.files);
+    // The search index, for themes that have a search page.
+    if site.routes.iter().any(|route| route.kind == RouteKind::Search) {
+        let index = crate::search::Index::build(&site, &bodies);
+        generated.extend(index.files().into_iter().map(|(path, json)| (path, json.into_bytes())));
+    }
     let shared = Shared::new(&site).with_datasets(open_data.page);
     let pages = render_pages(&site, &renderer, &shared, &bodies, output)?;
     let files = write_extras(&site, generated, output)?;

@@ -8,12 +8,14 @@
 pub mod build;
 pub mod config;
 pub mod diag;
+pub mod japanese;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 
 pub use build::{BuildReport, build, check};
 pub use config::{Config, Options};

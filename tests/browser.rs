@@ -82,14 +82,51 @@ fn every_page_kind_passes_the_browser_checks() {
         .assert()
         .success();
     let shots = repo_root().join("target/browser");
+    let expected = out.path().join("search-expected.json");
+    std::fs::write(&expected, search_expectations(&public)).unwrap_or_else(|e| panic!("{e}"));
     let run = Command::new("node")
         .arg(scripts.join("check.mjs"))
         .arg(&public)
         .arg(&shots)
         .env("CHROMIUM", &chromium)
+        .env("SEARCH_EXPECTED", &expected)
         .output();
     let run = run.unwrap_or_else(|e| panic!("cannot run node: {e}"));
     let report =
         format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
     assert!(run.status.success(), "browser checks failed:\n{report}");
+}
+
+/// What the Rust query algorithm answers on the built index, for check.mjs to compare with what
+/// search.js answers in the browser: `{query: [[document id, snippet], …]}`.
+fn search_expectations(public: &Path) -> String {
+    use renkei::search::Index;
+    use renkei::search::query::{Filter, search};
+    let index = Index::from_files(|path| std::fs::read_to_string(public.join(path)).ok())
+        .unwrap_or_else(|| panic!("no search index in {}", public.display()));
+    let queries = [
+        "釧路",
+        "区政会館",
+        "kushiro",
+        "くしろ",
+        "クシロ",
+        "ｸｼﾛ",
+        "ＫＵＳＨＩＲＯ",
+        "toukyou",
+        "東京 連携",
+        "北海道　協定",
+        "存在しない言葉",
+        "市",
+        "",
+    ];
+    let answers: serde_json::Map<String, serde_json::Value> = queries
+        .iter()
+        .map(|query| {
+            let hits = search(&index, query, Filter::default());
+            let hits: Vec<serde_json::Value> =
+                hits.into_iter().map(|hit| serde_json::json!([hit.doc, hit.snippet])).collect();
+            ((*query).to_owned(), serde_json::Value::Array(hits))
+        })
+        .collect();
+    serde_json::Value::Object(answers).to_string()
 }

@@ -8,6 +8,8 @@ mod cli;
 mod golden;
 mod hostile;
 mod invalid;
+mod japanese;
 mod opendata;
 mod properties;
+mod search;
 mod site;

@@ -8,10 +8,18 @@
 //! of small event adapters, each in its own submodule, before pulldown-cmark writes the HTML:
 //! `links::InternalLinks` → `headings::HeadingIds` → `text::PlainText` →
 //! `highlight::CodeHighlighter`. Raw HTML in the body passes through unchanged for now.
+//!
+//! Before the chain, three passes over the whole list of events fix what CommonMark gets wrong
+//! for Japanese: `emphasis` (CJK-friendly `**「東京」**と`), `breaks` (no space for a line break
+//! between Japanese characters) and `ruby` (`{漢字|かんじ}`).
 
+mod breaks;
+mod cjk;
+mod emphasis;
 mod headings;
 mod highlight;
 mod links;
+mod ruby;
 mod text;
 mod toc;
 
@@ -60,7 +68,7 @@ pub(crate) type Spanned<'a> = (Event<'a>, Range<usize>);
 
 /// Renders one body. Never fails: problems with the body's links come back in `problems`.
 pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
-    let events = parse(markdown);
+    let events = ruby::apply(breaks::apply(emphasis::apply(parse(markdown), markdown)));
     // Decided up front so that a page without highlightable code never loads syntect.
     let syntaxes = highlight::needs_highlighting(&events).then(highlight::syntax_set);
     let reserved_ids = headings::reserved_ids(&events);
@@ -164,6 +172,22 @@ mod tests {
         let ids = all_ids(&render(md, &SITE).toc);
         assert_eq!(ids, ["釧路市の魅力", "概要", "概要-1", "東京-と全国", "q-a-連携とは"]);
         insta::assert_snapshot!(html(md));
+    }
+
+    #[test]
+    fn japanese_markdown_fixes_render_together() {
+        let md = "## **「東京」**と{弟子屈町|てしかが}の連携\n\n\
+                  **「特別区」**と全国の自治体が\n連携します。\n\
+                  English lines\nkeep their space.\n\n\
+                  `**「コード」**と{漢字|かんじ}`\n\n\
+                  ```\n**「東京」**と\n{漢字|かんじ}\n```\n";
+        let rendered = render(md, &SITE);
+        insta::assert_snapshot!(rendered.html);
+        assert_eq!(rendered.toc[0].title, "「東京」と弟子屈町の連携");
+        let at_the_end = render("## 北海道の{弟子屈町|てしかが}\n", &SITE);
+        assert_eq!(at_the_end.toc[0].title, "北海道の弟子屈町");
+        assert_eq!(at_the_end.toc[0].id, "北海道の弟子屈町");
+        assert!(rendered.text.contains("全国の自治体が連携します。"), "{}", rendered.text);
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub enum RouteKind {
     /// `/data/`: the open data files (`render::opendata`).
     Data,
     NotFound,
+    /// The search page (`search/`), when the theme has a `search.html`.
+    Search,
 }
 
 impl Site {
@@ -98,6 +100,13 @@ pub(super) fn routes(site: &Site, diagnostics: &mut Diagnostics) -> Vec<Route> {
         Route { path: "404.html".to_owned(), lang: default.clone(), kind: RouteKind::NotFound },
         Route { path: "data/".to_owned(), lang: default.clone(), kind: RouteKind::Data },
     ];
+    if site.config.theme_dir().join("templates/search.html").is_file() {
+        routes.push(Route {
+            path: "search/".to_owned(),
+            lang: default.clone(),
+            kind: RouteKind::Search,
+        });
+    }
     for lang in site.config.languages.keys() {
         routes.push(Route {
             path: site.lang_prefix(lang),
@@ -188,6 +197,7 @@ fn describe(site: &Site, route: &Route) -> String {
         RouteKind::Home => "the home page".to_owned(),
         RouteKind::NotFound => "the 404 page".to_owned(),
         RouteKind::Data => "the open data page".to_owned(),
+        RouteKind::Search => "the search page".to_owned(),
         RouteKind::Entity(id) => {
             format!("`{}`", site.nodes[id].entry_in(&route.lang).path.display())
         }

@@ -47,7 +47,7 @@ pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &R
     let lang = route.lang.as_str();
     let mut context = match route.kind {
         RouteKind::Home => home(site, bodies, lang),
-        RouteKind::NotFound => Map::new(),
+        RouteKind::NotFound | RouteKind::Search => Map::new(),
         RouteKind::Data => super::opendata::context(site, &shared.datasets, lang),
         RouteKind::Entity(id) => entity(site, shared, bodies, id, lang),
         RouteKind::List { collection, page, category } => {
@@ -356,15 +356,16 @@ fn entity(
 fn municipality_row(site: &Site, id: NodeId, lang: &str) -> Value {
     let node = &site.nodes[id];
     let mut value = reference(site, id, lang);
-    let kind = match &node.entry.meta {
-        Meta::Municipality(m) => m.kind.clone(),
-        _ => None,
+    let (kind, kana) = match &node.entry.meta {
+        Meta::Municipality(m) => (m.kind.clone(), Some(m.kana.clone())),
+        _ => (None, None),
     };
     merge(
         &mut value,
         json!({
             "code": node.id(),
             "kind": kind,
+            "kana": kana,
             "partner_count": node.links.partners.len(),
             "partners": partners(site, &node.links.partners, lang),
         }),
@@ -550,6 +551,7 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
             .map_or(site.config.title.clone(), |l| l.title.clone()),
         RouteKind::NotFound => i18n::text(&route.lang, "not_found_title"),
         RouteKind::Data => super::opendata::title(&route.lang).to_owned(),
+        RouteKind::Search => i18n::text(&route.lang, "search"),
         RouteKind::List { page, category, collection } => {
             let base = match category {
                 Some(index) => format!(
@@ -586,7 +588,7 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
         |title: String, path: String| crumbs.push(json!({"title": title, "url": url(site, &path)}));
     match route.kind {
         RouteKind::Home => return Value::Array(crumbs),
-        RouteKind::NotFound | RouteKind::Data => {}
+        RouteKind::NotFound | RouteKind::Data | RouteKind::Search => {}
         RouteKind::List { collection, category, page } => {
             if category.is_some() || page > 1 {
                 push(i18n::collection_title(collection, lang), site.list_path(collection, 1, None));
@@ -657,6 +659,7 @@ fn section_name(site: &Site, route: &Route) -> &'static str {
         RouteKind::Home => "home",
         RouteKind::NotFound => "",
         RouteKind::Data => "data",
+        RouteKind::Search => "search",
         RouteKind::List { collection, .. } => collection.folder(),
         RouteKind::Entity(id) => match site.nodes[id].collection() {
             Collection::Pages => "pages",

@@ -20,6 +20,7 @@ pub(super) fn register(tera: &mut Tera, config: &Config) {
         "ja_time",
         date_filter(|d| d.time.map(|t| t.format("%H:%M").to_string()).unwrap_or_default()),
     );
+    super::ja_filters::register(tera);
     let base_path = config.base_path.clone();
     tera.register_function("asset", move |args: &HashMap<String, Value>| {
         let path = args

@@ -7,6 +7,7 @@ mod feeds;
 mod filters;
 mod i18n;
 pub mod ical;
+mod ja_filters;
 mod map;
 pub mod opendata;
 mod structured;
@@ -177,6 +178,7 @@ pub fn template_of(site: &Site, route: &Route) -> &'static str {
         RouteKind::Home => "home.html",
         RouteKind::NotFound => "404.html",
         RouteKind::Data => "data.html",
+        RouteKind::Search => "search.html",
         RouteKind::Entity(id) => match site.nodes[id].collection() {
             Collection::Wards => "ward.html",
             Collection::Prefectures => "prefecture.html",

@@ -59,6 +59,7 @@ const PAGES = [
   ['agreement', { from: '/agreements/', link: '.card-title a' }],
   ['page', '/about/'],
   ['data', '/data/'],
+  ['search', '/search/?q=釧路'],
   ['home-en', '/en/'],
   ['ward-en', '/en/wards/chiyoda/'],
   ['not-found', '/no-such-page/'],
@@ -126,12 +127,64 @@ try {
     console.log(`checked ${name} ${path}`);
   }
 
+  // Search: a query typed into the header's box lands on /search/ and shows the expected results,
+  // with the match highlighted; the filters narrow them; an absent word finds nothing.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  errors.length = 0;
+  const firstHit = async () => {
+    await page.waitForSelector('#search-results .search-hit, #search-status:not(:empty)');
+    await page.waitForFunction(() => !document.querySelector('#search-status').textContent.includes('…'));
+    return page.evaluate(() => [...document.querySelectorAll('#search-results .search-hit')].map((li) => ({
+      title: li.querySelector('.search-hit-title').textContent,
+      kind: li.querySelector('.badge').textContent,
+      mark: li.querySelector('mark')?.textContent ?? '',
+    })));
+  };
+  await page.goto(origin + '/');
+  await page.fill('#header-q', '釧路');
+  await Promise.all([page.waitForURL(/\/search\/\?q=/), page.press('#header-q', 'Enter')]);
+  let hits = await firstHit();
+  if (hits[0]?.title !== '釧路市') fail('search', `釧路: first result is ${JSON.stringify(hits[0])}`);
+  if (!hits.some((h) => h.title.includes('味覚市'))) fail('search', '釧路 does not find the 味覚市 event');
+  if (hits[0]?.kind !== '自治体' || hits[0]?.mark !== '釧路') fail('search', `釧路: ${JSON.stringify(hits[0])}`);
+  await page.selectOption('#search-kind', 'event');
+  await page.waitForFunction(() => [...document.querySelectorAll('.search-hit .badge')].every((b) => b.textContent === 'イベント'));
+  hits = await firstHit();
+  if (!hits.length || !hits.every((h) => h.kind === 'イベント')) fail('search', `kind filter: ${JSON.stringify(hits)}`);
+  await page.selectOption('#search-kind', '');
+  for (const [query, expected] of [['kushiro', '釧路市'], ['くしろ', '釧路市'], ['区政会館', null], ['存在しない言葉', undefined]]) {
+    await page.fill('#search-q', '');
+    await page.fill('#search-q', query);
+    await page.press('#search-q', 'Enter');
+    await page.waitForFunction((q) => new URL(location.href).searchParams.get('q') === q, query);
+    hits = await firstHit();
+    if (expected === undefined && hits.length) fail('search', `${query} finds ${hits.length} results`);
+    if (expected === null && !hits.length) fail('search', `${query} finds nothing`);
+    if (expected && hits[0]?.title !== expected) fail('search', `${query}: first result ${JSON.stringify(hits[0])}`);
+  }
+  // search.js answers exactly as the Rust implementation (src/search/query.rs) on the same index.
+  if (process.env.SEARCH_EXPECTED) {
+    const expected = JSON.parse(await readFile(process.env.SEARCH_EXPECTED, 'utf8'));
+    for (const [query, hitsRust] of Object.entries(expected)) {
+      const hitsJs = await page.evaluate(async (q) => (await window.renkeiSearch(q, null, null)).hits.map((h) => [h.id, h.snippet]), query);
+      if (JSON.stringify(hitsJs) !== JSON.stringify(hitsRust)) {
+        fail('search', `search.js and Rust differ for ${JSON.stringify(query)}:\n  js:   ${JSON.stringify(hitsJs).slice(0, 400)}\n  rust: ${JSON.stringify(hitsRust).slice(0, 400)}`);
+      }
+    }
+    const total = Object.values(expected).reduce((n, hits) => n + hits.length, 0);
+    console.log(`search.js answers as Rust does: ${Object.keys(expected).length} queries, ${total} results`);
+  }
+  for (const e of errors) fail('search', `console: ${e}`);
+  console.log('checked search');
+
   // Without JavaScript, every page still shows its content.
   const noScript = await browser.newContext({ javaScriptEnabled: false });
   const plain = await noScript.newPage();
   await plain.goto(origin + '/wards/arakawa/');
   const rows = await plain.locator('main table tbody tr').count();
   if (rows === 0) fail('no-js', 'the ward page shows no partner rows without JavaScript');
+  await plain.goto(origin + '/search/?q=釧路');
+  if (!(await plain.locator('.search-needs-js').isVisible())) fail('no-js', 'the search page does not say that it needs JavaScript');
 } finally {
   await browser.close();
   server.close();

@@ -1,0 +1,332 @@
+//! Full-text search for a static host: the build writes a compact, sharded index under
+//! `search/`, and `themes/default/static/search.js` queries it in the browser. `query` is the same
+//! algorithm in Rust (the tests check the real site with it; the JS mirrors it line by line).
+//!
+//! Japanese has no spaces between words, so the index is not of words but of character bigrams
+//! (釧路市 → 釧路, 路市) over each page's title, readings and text: any substring of two or more
+//! characters can be found (区政会館 inside 東京区政会館で). Wards, prefectures and municipalities
+//! also carry their reading in kana (くしろし) and in Hepburn romaji derived from it (kushiroshi),
+//! so くしろ and kushiro find 釧路市. Text is normalised character by character: NFKC (full-width
+//! ＡＢＣ and half-width ｶﾅ), ASCII lower case, katakana as hiragana.
+//!
+//! Files (all JSON):
+//! - `search/meta.json`: the list of documents `[url, title, kind, [prefecture…]]`, the kinds and
+//!   prefectures for the filters, the number of bigram shards and of documents per text shard;
+//! - `search/b/<n>.json`: bigram → ids of the documents that contain it (delta-coded), for the
+//!   bigrams whose hash falls in shard n;
+//! - `search/t/<n>.json`: the texts of documents `n*G .. n*G+G`, to confirm a match (the bigrams
+//!   of a query may all occur apart) and to cut a snippet.
+//!
+//! A query downloads meta.json once, the bigram shards of the query's bigrams (it stops at the
+//! first bigram that no candidate has), and the text shards of the candidate documents.
+
+pub mod query;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value, json};
+
+use crate::japanese::kana;
+use crate::load::Meta;
+use crate::model::{Collection, NodeId, Site};
+use crate::render::Bodies;
+
+/// Documents per text shard.
+pub const TEXT_GROUP: usize = 8;
+/// Roughly how many distinct bigrams go in one bigram shard.
+const BIGRAMS_PER_SHARD: usize = 500;
+
+/// The kinds of page, in the order of the filter, with their labels. The first three are places,
+/// whose text's second line is their reading (see `query::name`).
+pub const KINDS: [(&str, &str); 9] = [
+    ("municipality", "自治体"),
+    ("ward", "特別区"),
+    ("prefecture", "都道府県"),
+    ("event", "イベント"),
+    ("exhibit", "展示"),
+    ("news", "お知らせ"),
+    ("agreement", "協定"),
+    ("facility", "施設"),
+    ("page", "ページ"),
+];
+
+/// One searchable page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doc {
+    pub url: String,
+    pub title: String,
+    pub kind: usize,
+    /// Indices into the index's prefecture list.
+    pub prefectures: Vec<usize>,
+    /// Title, readings, front-matter text and body, as shown in snippets.
+    pub text: String,
+}
+
+/// The whole index in memory: what the files hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Index {
+    pub docs: Vec<Doc>,
+    /// `(id, name)` of the prefectures that documents refer to, in code order.
+    pub prefectures: Vec<(String, String)>,
+    /// bigram → sorted document ids.
+    pub postings: BTreeMap<String, Vec<usize>>,
+    pub shards: usize,
+}
+
+/// One character, normalised for matching: NFKC, ASCII lower case, katakana → hiragana. May be
+/// empty or longer than one character (NFKC of ㈱ is (株)).
+pub fn normalize_char(c: char) -> String {
+    kana::to_hiragana(&c.to_string())
+}
+
+/// A text normalised for matching, with, for each character of the result, the byte offset of
+/// the original character it came from (to highlight matches in the original).
+pub fn normalize(text: &str) -> (Vec<char>, Vec<usize>) {
+    let mut chars = Vec::with_capacity(text.len() / 2);
+    let mut origin = Vec::with_capacity(text.len() / 2);
+    for (offset, c) in text.char_indices() {
+        for n in normalize_char(c).chars() {
+            chars.push(n);
+            origin.push(offset);
+        }
+    }
+    (chars, origin)
+}
+
+/// The bigrams of a normalised text: pairs of neighbouring characters, neither of them whitespace.
+pub fn bigrams(chars: &[char]) -> impl Iterator<Item = String> + '_ {
+    chars
+        .windows(2)
+        .filter(|pair| !pair[0].is_whitespace() && !pair[1].is_whitespace())
+        .map(|pair| pair.iter().collect())
+}
+
+/// FNV-1a over the code points of a bigram: which shard holds it. search.js computes the same.
+pub fn shard_of(bigram: &str, shards: usize) -> usize {
+    let mut hash: u32 = 0x811c_9dc5;
+    for c in bigram.chars() {
+        hash ^= c as u32;
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash as usize % shards.max(1)
+}
+
+impl Index {
+    /// The index of the site's pages in the default language.
+    pub fn build(site: &Site, bodies: &Bodies) -> Index {
+        let mut prefecture_ids: BTreeSet<NodeId> = BTreeSet::new();
+        let mut raw: Vec<(Doc, Vec<NodeId>)> = Vec::new();
+        // In the order of the kinds, each collection in its list order (municipalities by code,
+        // wards in their official order): the order of ties among results.
+        let mut ids: Vec<NodeId> = (0..site.nodes.len()).collect();
+        let position = |id: NodeId| {
+            let collection = site.nodes[id].collection();
+            let in_list = site.list(collection).iter().position(|&n| n == id);
+            (kind_of(collection), in_list)
+        };
+        ids.sort_by_key(|&id| position(id));
+        for id in ids {
+            let node = &site.nodes[id];
+            let Some(kind) = kind_of(node.collection()) else { continue };
+            let prefectures = prefectures_of(site, id);
+            prefecture_ids.extend(prefectures.iter().copied());
+            let entry = &node.entry;
+            let body = bodies.get(&entry.path).map_or("", |b| b.text.as_str());
+            let url = format!("{}{}", site.config.base_path, site.path_of(id, &entry.lang));
+            let title = entry.meta.title().to_owned();
+            let text = doc_text(&entry.meta, &title, body);
+            raw.push((Doc { url, title, kind, prefectures: Vec::new(), text }, prefectures));
+        }
+        // Prefectures in code order (the list order of the collection).
+        let prefectures: Vec<NodeId> = site
+            .list(Collection::Prefectures)
+            .iter()
+            .copied()
+            .filter(|p| prefecture_ids.contains(p))
+            .collect();
+        let docs: Vec<Doc> = raw
+            .into_iter()
+            .map(|(mut doc, of)| {
+                doc.prefectures =
+                    of.iter().filter_map(|p| prefectures.iter().position(|q| q == p)).collect();
+                doc.prefectures.sort_unstable();
+                doc
+            })
+            .collect();
+        let mut postings: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (id, doc) in docs.iter().enumerate() {
+            let (chars, _) = normalize(&doc.text);
+            let unique: BTreeSet<String> = bigrams(&chars).collect();
+            for bigram in unique {
+                postings.entry(bigram).or_default().push(id);
+            }
+        }
+        let shards = postings.len().div_ceil(BIGRAMS_PER_SHARD).next_power_of_two().clamp(1, 256);
+        let prefectures = prefectures
+            .iter()
+            .map(|&p| (site.nodes[p].id().to_owned(), site.nodes[p].title().to_owned()))
+            .collect();
+        Index { docs, prefectures, postings, shards }
+    }
+
+    /// The files of the index: `(path under the output root, JSON)`.
+    pub fn files(&self) -> Vec<(String, String)> {
+        let docs: Vec<Value> =
+            self.docs.iter().map(|d| json!([d.url, d.title, d.kind, d.prefectures])).collect();
+        let meta = json!({
+            "version": 1,
+            "shards": self.shards,
+            "text_group": TEXT_GROUP,
+            "kinds": KINDS.iter().map(|(key, label)| json!([key, label])).collect::<Vec<_>>(),
+            "prefectures": self.prefectures.iter().map(|(id, name)| json!([id, name])).collect::<Vec<_>>(),
+            "docs": docs,
+        });
+        let mut files = vec![("search/meta.json".to_owned(), meta.to_string())];
+        let mut shards: Vec<serde_json::Map<String, Value>> =
+            vec![serde_json::Map::new(); self.shards];
+        for (bigram, ids) in &self.postings {
+            let mut last = 0;
+            let deltas: Vec<usize> = ids
+                .iter()
+                .map(|&id| {
+                    let delta = id - last;
+                    last = id;
+                    delta
+                })
+                .collect();
+            shards[shard_of(bigram, self.shards)].insert(bigram.clone(), json!(deltas));
+        }
+        for (n, shard) in shards.into_iter().enumerate() {
+            files.push((format!("search/b/{n}.json"), Value::Object(shard).to_string()));
+        }
+        for (n, group) in self.docs.chunks(TEXT_GROUP).enumerate() {
+            let texts: Vec<&str> = group.iter().map(|d| d.text.as_str()).collect();
+            files.push((format!("search/t/{n}.json"), json!(texts).to_string()));
+        }
+        files
+    }
+
+    /// Reads the index back from its files (`read` gives the text of a path under the root).
+    pub fn from_files(read: impl Fn(&str) -> Option<String>) -> Option<Index> {
+        let meta: Value = serde_json::from_str(&read("search/meta.json")?).ok()?;
+        let shards = meta["shards"].as_u64()? as usize;
+        let group = meta["text_group"].as_u64()? as usize;
+        let mut docs: Vec<Doc> = meta["docs"]
+            .as_array()?
+            .iter()
+            .map(|d| Doc {
+                url: d[0].as_str().unwrap_or_default().to_owned(),
+                title: d[1].as_str().unwrap_or_default().to_owned(),
+                kind: d[2].as_u64().unwrap_or_default() as usize,
+                prefectures: d[3]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Value::as_u64).map(|p| p as usize).collect())
+                    .unwrap_or_default(),
+                text: String::new(),
+            })
+            .collect();
+        for n in 0..docs.len().div_ceil(group.max(1)) {
+            let texts: Vec<String> =
+                serde_json::from_str(&read(&format!("search/t/{n}.json"))?).ok()?;
+            for (i, text) in texts.into_iter().enumerate() {
+                docs.get_mut(n * group + i)?.text = text;
+            }
+        }
+        let mut postings = BTreeMap::new();
+        for n in 0..shards {
+            let shard: BTreeMap<String, Vec<usize>> =
+                serde_json::from_str(&read(&format!("search/b/{n}.json"))?).ok()?;
+            for (bigram, deltas) in shard {
+                let ids = deltas
+                    .iter()
+                    .scan(0, |last, d| {
+                        *last += d;
+                        Some(*last)
+                    })
+                    .collect();
+                postings.insert(bigram, ids);
+            }
+        }
+        let prefectures = meta["prefectures"]
+            .as_array()?
+            .iter()
+            .map(|p| {
+                (
+                    p[0].as_str().unwrap_or_default().to_owned(),
+                    p[1].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        Some(Index { docs, prefectures, postings, shards })
+    }
+}
+
+fn kind_of(collection: Collection) -> Option<usize> {
+    let key = match collection {
+        Collection::Municipalities => "municipality",
+        Collection::Wards => "ward",
+        Collection::Prefectures => "prefecture",
+        Collection::Events => "event",
+        Collection::Exhibits => "exhibit",
+        Collection::News => "news",
+        Collection::Agreements => "agreement",
+        Collection::Facilities => "facility",
+        Collection::Pages => "page",
+    };
+    KINDS.iter().position(|(k, _)| *k == key)
+}
+
+/// The prefectures a page belongs to or is about, for the filter.
+fn prefectures_of(site: &Site, id: NodeId) -> Vec<NodeId> {
+    let node = &site.nodes[id];
+    let mut out: BTreeSet<NodeId> = BTreeSet::new();
+    match node.collection() {
+        Collection::Prefectures => {
+            out.insert(id);
+        }
+        Collection::Municipalities => out.extend(node.links.parent),
+        Collection::Wards | Collection::Facilities => {
+            out.extend(site.node(Collection::Prefectures, "tokyo"));
+        }
+        _ => {
+            out.extend(node.links.prefectures.iter().copied());
+            out.extend(
+                node.links.municipalities.iter().filter_map(|&m| site.nodes[m].links.parent),
+            );
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// What a page is found by: its title, its reading in kana and romaji, the text of its front
+/// matter that pages show (summary, venue, place, address), and its body.
+fn doc_text(meta: &Meta, title: &str, body: &str) -> String {
+    let mut parts: Vec<String> = vec![title.to_owned()];
+    let reading = match meta {
+        Meta::Ward(m) => Some(m.kana.as_str()),
+        Meta::Prefecture(m) => Some(m.kana.as_str()),
+        Meta::Municipality(m) => Some(m.kana.as_str()),
+        _ => None,
+    };
+    if let Some(reading) = reading {
+        parts.push(format!("{} {}", kana::to_hiragana(reading), kana::romaji(reading)));
+    }
+    let extra: Vec<Option<&str>> = match meta {
+        Meta::Ward(m) => vec![m.name_en.as_deref()],
+        Meta::Prefecture(m) => vec![m.name_en.as_deref()],
+        Meta::Municipality(m) => vec![m.summary.as_deref()],
+        Meta::Event(m) => vec![m.venue.as_deref(), m.summary.as_deref()],
+        Meta::Exhibit(m) => vec![Some(m.location.as_str()), m.summary.as_deref()],
+        Meta::News(m) => vec![m.disaster.as_deref(), m.summary.as_deref()],
+        Meta::Facility(m) => vec![m.address.as_deref(), m.summary.as_deref()],
+        Meta::Agreement(m) => vec![m.summary.as_deref()],
+        Meta::Page(m) => vec![m.summary.as_deref()],
+    };
+    parts.extend(extra.into_iter().flatten().map(str::to_owned));
+    // The body often starts with the summary again, or the title: no need to keep both.
+    let body = body.trim();
+    if !body.is_empty() {
+        parts.push(body.to_owned());
+    }
+    parts.join("\n")
+}
