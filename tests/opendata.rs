@@ -1,5 +1,5 @@
 //! The machine-readable outputs, each parsed with a real parser: the CSV files with the `csv`
-//! crate, the JSON files against their JSON Schema, the iCalendar files with the `icalendar`
+//! crate, the JSON files against their JSON Schema (the `jsonschema` crate), the iCalendar files with the `icalendar`
 //! crate's parser, the feeds with quick-xml, the JSON-LD as JSON; and the map's numbers against
 //! the relations written in the content.
 
@@ -78,61 +78,6 @@ fn read_csv(tree: &BTreeMap<String, Vec<u8>>, path: &str) -> (Vec<String>, Vec<V
     (header, records)
 }
 
-/// The part of JSON Schema that the data schemas use: `type` (one or a list), `const`,
-/// `required`, `properties`, `additionalProperties: false` and `items`. Returns every violation.
-pub(crate) fn validate(schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>) {
-    if let Some(types) = schema.get("type") {
-        let types: Vec<&str> = match types {
-            Value::String(t) => vec![t.as_str()],
-            Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
-        };
-        let matches = types.iter().any(|t| match *t {
-            "string" => value.is_string(),
-            "integer" => value.is_i64() || value.is_u64(),
-            "number" => value.is_number(),
-            "boolean" => value.is_boolean(),
-            "null" => value.is_null(),
-            "array" => value.is_array(),
-            "object" => value.is_object(),
-            _ => false,
-        });
-        if !matches {
-            problems.push(format!("{at}: {value} is not of type {types:?}"));
-        }
-    }
-    if let Some(constant) = schema.get("const")
-        && constant != value
-    {
-        problems.push(format!("{at}: {value} is not {constant}"));
-    }
-    if let Some(object) = value.as_object() {
-        for name in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
-            let name = name.as_str().unwrap_or_default();
-            if !object.contains_key(name) {
-                problems.push(format!("{at}: the required property `{name}` is missing"));
-            }
-        }
-        let properties = schema.get("properties").and_then(Value::as_object);
-        for (name, child) in object {
-            match properties.and_then(|p| p.get(name)) {
-                Some(child_schema) => {
-                    validate(child_schema, child, &format!("{at}.{name}"), problems)
-                }
-                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
-                    problems.push(format!("{at}: the property `{name}` is not allowed"));
-                }
-                None => {}
-            }
-        }
-    }
-    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
-        for (i, item) in array.iter().enumerate() {
-            validate(items, item, &format!("{at}[{i}]"), problems);
-        }
-    }
-}
-
 fn json(tree: &BTreeMap<String, Vec<u8>>, path: &str) -> Value {
     serde_json::from_str(text(tree, path)).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
 }
@@ -150,9 +95,18 @@ fn check_open_data(root: &Path) {
         assert_eq!(records.len(), expected_rows(dataset), "rows of {dataset}.csv");
         let data = json(&tree, &format!("data/{dataset}.json"));
         let schema = json(&tree, &format!("data/schema/{dataset}.json"));
-        let mut problems = Vec::new();
-        validate(&schema, &data, dataset, &mut problems);
+        let validator = jsonschema::validator_for(&schema)
+            .unwrap_or_else(|e| panic!("schema/{dataset}.json is not a valid schema: {e}"));
+        let problems: Vec<String> = validator.iter_errors(&data).map(|e| e.to_string()).collect();
         assert!(problems.is_empty(), "{dataset}.json against its schema:\n{}", problems.join("\n"));
+        // The schema rejects what it should: a record with a missing field or a wrong type.
+        let mut broken = data.clone();
+        if let Some(record) = broken["records"].get_mut(0).and_then(Value::as_object_mut) {
+            let first = record.keys().next().cloned().unwrap_or_default();
+            record.remove(&first);
+            record.insert("unexpected".into(), Value::Bool(true));
+            assert!(!validator.is_valid(&broken), "{dataset}: the schema rejects a broken record");
+        }
         let rows = data["records"].as_array().map_or(0, Vec::len);
         assert_eq!(rows, records.len(), "{dataset}: the JSON has the CSV's records");
         // The CSV and the JSON carry the same values, column by column.
@@ -477,6 +431,12 @@ fn check_map(root: &Path, ward: &str) {
     for page in ["index.html", "prefectures/index.html"] {
         let tiles = map_tiles(text(&tree, page));
         assert_eq!(tiles.len(), prefectures.len(), "{page}: a linked tile per prefecture page");
+        for id in tiles.keys() {
+            assert!(
+                tree.contains_key(&format!("prefectures/{id}/index.html")),
+                "{page}: tile {id}"
+            );
+        }
         let nonzero: BTreeMap<String, usize> = tiles.into_iter().filter(|(_, n)| *n > 0).collect();
         assert_eq!(nonzero, expected_all, "{page}: the map's numbers are the content's");
     }
