@@ -572,3 +572,106 @@ fn a_script_end_in_the_content_cannot_break_out_of_the_json_ld() {
     assert_eq!(events[0]["name"], "京都観光フェア</script><script>alert(1)</script><!--");
     assert!(!page.contains("<script>alert(1)"), "{page}");
 }
+
+mod properties {
+    use proptest::prelude::*;
+    use proptest::test_runner::FileFailurePersistence;
+    use renkei::render::ical::{escape, fold};
+    use renkei::render::opendata::{Cell, Column, Dataset, Kind, to_csv};
+
+    /// RFC 5545 3.3.11 unescaping in one pass. (The icalendar crate's parser unescapes one
+    /// sequence after the other, so it reads `\\\,` as `,` instead of `\,`.)
+    fn unescape(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n' | 'N') => out.push('\n'),
+                    Some(other) => out.push(other),
+                    None => out.push('\\'),
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Text with the characters that escaping, folding and quoting care about.
+    fn tricky() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            3 => proptest::sample::select(&[",", ";", "\\", "\"", "\n", "\r\n", " ", "釧路", "𠮷", "é", "a"][..])
+                .prop_map(str::to_owned),
+            1 => "\\PC{0,12}",
+        ];
+        proptest::collection::vec(piece, 0..40).prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 256,
+            failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+                "tests/proptest-regressions/opendata.txt",
+            ))),
+            ..ProptestConfig::default()
+        })]
+
+        /// Folding keeps every line within 75 octets, never splits a character, and unfolds back.
+        #[test]
+        fn folding_round_trips(text in tricky()) {
+            let line = format!("DESCRIPTION:{}", escape(&text));
+            let folded = fold(&line);
+            for part in folded.split("\r\n") {
+                prop_assert!(part.len() <= 75);
+            }
+            prop_assert_eq!(icalendar::parser::unfold(&folded), line);
+        }
+
+        /// Escaped text reads back unchanged through the icalendar parser (line breaks as \n).
+        #[test]
+        fn escaped_text_round_trips(text in tricky()) {
+            let ics = format!(
+                "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n{}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+                fold(&format!("SUMMARY:{}", escape(&text)))
+            );
+            let unfolded = icalendar::parser::unfold(&ics);
+            let calendar = icalendar::parser::read_calendar(&unfolded);
+            prop_assert!(calendar.is_ok(), "{ics}");
+            let calendar = calendar.unwrap_or_else(|e| panic!("{e}"));
+            prop_assert!(calendar.components[0].find_prop("SUMMARY").is_some());
+            // The parser unescapes on its own (see `unescape`): read the raw value instead.
+            let summary = unfolded
+                .split("\r\n")
+                .find_map(|l| l.strip_prefix("SUMMARY:"))
+                .map(unescape);
+            let expected: String = text.replace("\r\n", "\n").replace('\r', "\n")
+                .chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect();
+            prop_assert_eq!(summary.unwrap_or_default(), expected);
+        }
+
+        /// Any values survive the CSV round trip through the csv crate.
+        #[test]
+        fn csv_round_trips(rows in proptest::collection::vec(proptest::collection::vec(tricky(), 3), 0..6)) {
+            let columns = vec![
+                Column { header: "名称", field: "name", kind: Kind::Text },
+                Column { header: "説明, 詳細", field: "description", kind: Kind::Text },
+                Column { header: "備考", field: "note", kind: Kind::Text },
+            ];
+            let cells: Vec<Vec<Cell>> = rows
+                .iter()
+                .map(|row| row.iter().map(|v| if v.is_empty() { Cell::Empty } else { Cell::Text(v.clone()) }).collect())
+                .collect();
+            let dataset = Dataset { id: "t", title: "t", description: "t", columns, rows: cells };
+            let bytes = to_csv(&dataset);
+            let mut reader = csv::ReaderBuilder::new().from_reader(&bytes[3..]);
+            let header: Vec<String> = reader.headers().map(|h| h.iter().map(str::to_owned).collect()).unwrap_or_default();
+            prop_assert_eq!(header, vec!["名称", "説明, 詳細", "備考"]);
+            let read: Vec<Vec<String>> = reader
+                .records()
+                .map(|r| r.map(|r| r.iter().map(str::to_owned).collect()).unwrap_or_default())
+                .collect();
+            prop_assert_eq!(read, rows);
+        }
+    }
+}
