@@ -675,3 +675,38 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn every_new_output_follows_a_sub_path_base_url() {
+    let out = tempdir();
+    let output = out.path().join("public");
+    renkei()
+        .arg("build")
+        .arg("--root")
+        .arg(fixture("basic"))
+        .arg("--output")
+        .arg(&output)
+        .args(["--base-url", "https://example.org/renkei/"])
+        .assert()
+        .success();
+    let tree = read_tree(&output);
+    let data = text(&tree, "data/index.html");
+    assert!(data.contains("href=\"/renkei/data/events.csv\""), "{data}");
+    assert!(data.contains("href=\"/renkei/events/calendar.ics\""), "{data}");
+    let event = text(&tree, "events/kyoto-tourism-2026/index.html");
+    assert!(event.contains("href=\"/renkei/events/kyoto-tourism-2026/kyoto-tourism-2026.ics\""));
+    let blocks = json_ld_of("event", event);
+    let crumbs = graph_items(&blocks, "BreadcrumbList");
+    assert_eq!(
+        crumbs[0]["itemListElement"][0]["item"], "https://example.org/renkei/",
+        "breadcrumbs are absolute URLs under the sub-path"
+    );
+    let ics = text(&tree, "events/calendar.ics");
+    assert!(ics.contains("UID:kyoto-tourism-2026@example.org\r\n"), "{ics}");
+    let home = text(&tree, "index.html");
+    assert!(home.contains("xlink:href=\"/renkei/prefectures/hokkaido/\""), "the map's tiles");
+    let ward = text(&tree, "wards/arakawa/index.html");
+    assert!(ward.contains("href=\"/renkei/wards/arakawa/atom.xml\""), "the ward's feed");
+    let json = json(&tree, "data/events.json");
+    assert_eq!(json["$schema"], "https://example.org/renkei/data/schema/events.json");
+}
