@@ -1,5 +1,5 @@
 //! The machine-readable outputs, each parsed with a real parser: the CSV files with the `csv`
-//! crate, the JSON files against their JSON Schema, the iCalendar files with the `icalendar`
+//! crate, the JSON files against their JSON Schema (the `jsonschema` crate), the iCalendar files with the `icalendar`
 //! crate's parser, the feeds with quick-xml, the JSON-LD as JSON; and the map's numbers against
 //! the relations written in the content.
 
@@ -78,61 +78,6 @@ fn read_csv(tree: &BTreeMap<String, Vec<u8>>, path: &str) -> (Vec<String>, Vec<V
     (header, records)
 }
 
-/// The part of JSON Schema that the data schemas use: `type` (one or a list), `const`,
-/// `required`, `properties`, `additionalProperties: false` and `items`. Returns every violation.
-pub(crate) fn validate(schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>) {
-    if let Some(types) = schema.get("type") {
-        let types: Vec<&str> = match types {
-            Value::String(t) => vec![t.as_str()],
-            Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
-        };
-        let matches = types.iter().any(|t| match *t {
-            "string" => value.is_string(),
-            "integer" => value.is_i64() || value.is_u64(),
-            "number" => value.is_number(),
-            "boolean" => value.is_boolean(),
-            "null" => value.is_null(),
-            "array" => value.is_array(),
-            "object" => value.is_object(),
-            _ => false,
-        });
-        if !matches {
-            problems.push(format!("{at}: {value} is not of type {types:?}"));
-        }
-    }
-    if let Some(constant) = schema.get("const")
-        && constant != value
-    {
-        problems.push(format!("{at}: {value} is not {constant}"));
-    }
-    if let Some(object) = value.as_object() {
-        for name in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
-            let name = name.as_str().unwrap_or_default();
-            if !object.contains_key(name) {
-                problems.push(format!("{at}: the required property `{name}` is missing"));
-            }
-        }
-        let properties = schema.get("properties").and_then(Value::as_object);
-        for (name, child) in object {
-            match properties.and_then(|p| p.get(name)) {
-                Some(child_schema) => {
-                    validate(child_schema, child, &format!("{at}.{name}"), problems)
-                }
-                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
-                    problems.push(format!("{at}: the property `{name}` is not allowed"));
-                }
-                None => {}
-            }
-        }
-    }
-    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
-        for (i, item) in array.iter().enumerate() {
-            validate(items, item, &format!("{at}[{i}]"), problems);
-        }
-    }
-}
-
 fn json(tree: &BTreeMap<String, Vec<u8>>, path: &str) -> Value {
     serde_json::from_str(text(tree, path)).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
 }
@@ -150,9 +95,18 @@ fn check_open_data(root: &Path) {
         assert_eq!(records.len(), expected_rows(dataset), "rows of {dataset}.csv");
         let data = json(&tree, &format!("data/{dataset}.json"));
         let schema = json(&tree, &format!("data/schema/{dataset}.json"));
-        let mut problems = Vec::new();
-        validate(&schema, &data, dataset, &mut problems);
+        let validator = jsonschema::validator_for(&schema)
+            .unwrap_or_else(|e| panic!("schema/{dataset}.json is not a valid schema: {e}"));
+        let problems: Vec<String> = validator.iter_errors(&data).map(|e| e.to_string()).collect();
         assert!(problems.is_empty(), "{dataset}.json against its schema:\n{}", problems.join("\n"));
+        // The schema rejects what it should: a record with a missing field or a wrong type.
+        let mut broken = data.clone();
+        if let Some(record) = broken["records"].get_mut(0).and_then(Value::as_object_mut) {
+            let first = record.keys().next().cloned().unwrap_or_default();
+            record.remove(&first);
+            record.insert("unexpected".into(), Value::Bool(true));
+            assert!(!validator.is_valid(&broken), "{dataset}: the schema rejects a broken record");
+        }
         let rows = data["records"].as_array().map_or(0, Vec::len);
         assert_eq!(rows, records.len(), "{dataset}: the JSON has the CSV's records");
         // The CSV and the JSON carry the same values, column by column.
@@ -477,6 +431,12 @@ fn check_map(root: &Path, ward: &str) {
     for page in ["index.html", "prefectures/index.html"] {
         let tiles = map_tiles(text(&tree, page));
         assert_eq!(tiles.len(), prefectures.len(), "{page}: a linked tile per prefecture page");
+        for id in tiles.keys() {
+            assert!(
+                tree.contains_key(&format!("prefectures/{id}/index.html")),
+                "{page}: tile {id}"
+            );
+        }
         let nonzero: BTreeMap<String, usize> = tiles.into_iter().filter(|(_, n)| *n > 0).collect();
         assert_eq!(nonzero, expected_all, "{page}: the map's numbers are the content's");
     }
@@ -611,4 +571,142 @@ fn a_script_end_in_the_content_cannot_break_out_of_the_json_ld() {
     let events = graph_items(&blocks, "Event");
     assert_eq!(events[0]["name"], "京都観光フェア</script><script>alert(1)</script><!--");
     assert!(!page.contains("<script>alert(1)"), "{page}");
+}
+
+mod properties {
+    use proptest::prelude::*;
+    use proptest::test_runner::FileFailurePersistence;
+    use renkei::render::ical::{escape, fold};
+    use renkei::render::opendata::{Cell, Column, Dataset, Kind, to_csv};
+
+    /// RFC 5545 3.3.11 unescaping in one pass. (The icalendar crate's parser unescapes one
+    /// sequence after the other, so it reads `\\\,` as `,` instead of `\,`.)
+    fn unescape(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n' | 'N') => out.push('\n'),
+                    Some(other) => out.push(other),
+                    None => out.push('\\'),
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Text with the characters that escaping, folding and quoting care about.
+    fn tricky() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            3 => proptest::sample::select(&[",", ";", "\\", "\"", "\n", "\r\n", " ", "釧路", "𠮷", "é", "a"][..])
+                .prop_map(str::to_owned),
+            1 => "\\PC{0,12}",
+        ];
+        proptest::collection::vec(piece, 0..40).prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 256,
+            failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+                "tests/proptest-regressions/opendata.txt",
+            ))),
+            ..ProptestConfig::default()
+        })]
+
+        /// Folding keeps every line within 75 octets, never splits a character, and unfolds back.
+        #[test]
+        fn folding_round_trips(text in tricky()) {
+            let line = format!("DESCRIPTION:{}", escape(&text));
+            let folded = fold(&line);
+            for part in folded.split("\r\n") {
+                prop_assert!(part.len() <= 75);
+            }
+            prop_assert_eq!(icalendar::parser::unfold(&folded), line);
+        }
+
+        /// Escaped text reads back unchanged through the icalendar parser (line breaks as \n).
+        #[test]
+        fn escaped_text_round_trips(text in tricky()) {
+            let ics = format!(
+                "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n{}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+                fold(&format!("SUMMARY:{}", escape(&text)))
+            );
+            let unfolded = icalendar::parser::unfold(&ics);
+            let calendar = icalendar::parser::read_calendar(&unfolded);
+            prop_assert!(calendar.is_ok(), "{ics}");
+            let calendar = calendar.unwrap_or_else(|e| panic!("{e}"));
+            prop_assert!(calendar.components[0].find_prop("SUMMARY").is_some());
+            // The parser unescapes on its own (see `unescape`): read the raw value instead.
+            let summary = unfolded
+                .split("\r\n")
+                .find_map(|l| l.strip_prefix("SUMMARY:"))
+                .map(unescape);
+            let expected: String = text.replace("\r\n", "\n").replace('\r', "\n")
+                .chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect();
+            prop_assert_eq!(summary.unwrap_or_default(), expected);
+        }
+
+        /// Any values survive the CSV round trip through the csv crate.
+        #[test]
+        fn csv_round_trips(rows in proptest::collection::vec(proptest::collection::vec(tricky(), 3), 0..6)) {
+            let columns = vec![
+                Column { header: "名称", field: "name", kind: Kind::Text },
+                Column { header: "説明, 詳細", field: "description", kind: Kind::Text },
+                Column { header: "備考", field: "note", kind: Kind::Text },
+            ];
+            let cells: Vec<Vec<Cell>> = rows
+                .iter()
+                .map(|row| row.iter().map(|v| if v.is_empty() { Cell::Empty } else { Cell::Text(v.clone()) }).collect())
+                .collect();
+            let dataset = Dataset { id: "t", title: "t", description: "t", columns, rows: cells };
+            let bytes = to_csv(&dataset);
+            let mut reader = csv::ReaderBuilder::new().from_reader(&bytes[3..]);
+            let header: Vec<String> = reader.headers().map(|h| h.iter().map(str::to_owned).collect()).unwrap_or_default();
+            prop_assert_eq!(header, vec!["名称", "説明, 詳細", "備考"]);
+            let read: Vec<Vec<String>> = reader
+                .records()
+                .map(|r| r.map(|r| r.iter().map(str::to_owned).collect()).unwrap_or_default())
+                .collect();
+            prop_assert_eq!(read, rows);
+        }
+    }
+}
+
+#[test]
+fn every_new_output_follows_a_sub_path_base_url() {
+    let out = tempdir();
+    let output = out.path().join("public");
+    renkei()
+        .arg("build")
+        .arg("--root")
+        .arg(fixture("basic"))
+        .arg("--output")
+        .arg(&output)
+        .args(["--base-url", "https://example.org/renkei/"])
+        .assert()
+        .success();
+    let tree = read_tree(&output);
+    let data = text(&tree, "data/index.html");
+    assert!(data.contains("href=\"/renkei/data/events.csv\""), "{data}");
+    assert!(data.contains("href=\"/renkei/events/calendar.ics\""), "{data}");
+    let event = text(&tree, "events/kyoto-tourism-2026/index.html");
+    assert!(event.contains("href=\"/renkei/events/kyoto-tourism-2026/kyoto-tourism-2026.ics\""));
+    let blocks = json_ld_of("event", event);
+    let crumbs = graph_items(&blocks, "BreadcrumbList");
+    assert_eq!(
+        crumbs[0]["itemListElement"][0]["item"], "https://example.org/renkei/",
+        "breadcrumbs are absolute URLs under the sub-path"
+    );
+    let ics = text(&tree, "events/calendar.ics");
+    assert!(ics.contains("UID:kyoto-tourism-2026@example.org\r\n"), "{ics}");
+    let home = text(&tree, "index.html");
+    assert!(home.contains("xlink:href=\"/renkei/prefectures/hokkaido/\""), "the map's tiles");
+    let ward = text(&tree, "wards/arakawa/index.html");
+    assert!(ward.contains("href=\"/renkei/wards/arakawa/atom.xml\""), "the ward's feed");
+    let json = json(&tree, "data/events.json");
+    assert_eq!(json["$schema"], "https://example.org/renkei/data/schema/events.json");
 }
