@@ -4,7 +4,7 @@
 Parses every file's front matter with PyYAML, checks fields (required, allowed,
 types, enums), that every referenced id exists, every `(@/…)` link resolves,
 every 全国地方公共団体コード has a valid check digit, and that the municipality
-partners match /work/shared/data/ward_partner_pairs.csv row for row.
+partners match tests/data/ward_partner_pairs.csv (a copy of the reference list) row for row.
 Exit status 1 when anything is wrong.
 """
 
@@ -21,7 +21,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-PAIRS = Path("/work/shared/data/ward_partner_pairs.csv")
+PAIRS = ROOT / "tests" / "data" / "ward_partner_pairs.csv"  # a copy of the reference list
 
 COMMON = {"draft", "updated"}
 FIELDS = {
