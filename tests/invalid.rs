@@ -516,3 +516,20 @@ fn problems_of_every_stage_are_reported_together() {
         },
     );
 }
+
+#[test]
+fn a_district_with_a_wrong_check_digit() {
+    // 京都市北区 is 261017.
+    failed_build(
+        |root| {
+            let district =
+                "kind: 市\ndistricts:\n  - code: \"261012\"\n    name: 北区\n    kana: きたく\n";
+            edit(root, "content/municipalities/261009.md", "kind: 市\n", district);
+        },
+        Expected {
+            exit: CONTENT,
+            at: &["content/municipalities/261009.md:7:12"],
+            says: &["`261012` is not a district code", "ends in 7"],
+        },
+    );
+}

@@ -5,6 +5,7 @@ mod support;
 
 mod browser;
 mod cli;
+mod data;
 mod golden;
 mod hostile;
 mod invalid;

@@ -4,7 +4,7 @@
 Parses every file's front matter with PyYAML, checks fields (required, allowed,
 types, enums), that every referenced id exists, every `(@/…)` link resolves,
 every 全国地方公共団体コード has a valid check digit, and that the municipality
-partners match /work/shared/data/ward_partner_pairs.csv row for row.
+partners match tests/data/ward_partner_pairs.csv (a copy of the reference list) row for row.
 Exit status 1 when anything is wrong.
 """
 
@@ -21,13 +21,14 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-PAIRS = Path("/work/shared/data/ward_partner_pairs.csv")
+PAIRS = ROOT / "tests" / "data" / "ward_partner_pairs.csv"  # a copy of the reference list
 
 COMMON = {"draft", "updated"}
 FIELDS = {
     "wards": ({"name", "kana", "code"}, {"name_en", "website"}),
     "prefectures": ({"name", "kana", "code", "region"}, {"name_en"}),
-    "municipalities": ({"name", "kana", "prefecture"}, {"kind", "website", "summary", "partners"}),
+    "municipalities": ({"name", "kana", "prefecture"},
+                       {"kind", "website", "summary", "partners", "districts"}),
     "events": ({"title", "date", "category"},
                {"end", "kind", "venue", "wards", "municipalities", "prefectures", "summary"}),
     "exhibits": ({"title", "date", "end"}, {"location", "wards", "municipalities", "prefectures", "summary"}),
@@ -215,10 +216,25 @@ def main() -> int:
             err(path, "prefecture does not match the code's first two digits")
         if "kind" in fm and fm["kind"] not in KINDS:
             err(path, f"bad kind {fm['kind']!r}")
-        if "kind" in fm and not str(fm.get("name", "")).endswith(fm["kind"]):
+        if ("kind" in fm and fm["kind"] == "特別区") != ("131016" <= code <= "131237"):
+            err(path, "kind 特別区 is for 131016–131237 exactly")
+        if "kind" in fm and not str(fm.get("name", "")).endswith(
+                "区" if fm["kind"] == "特別区" else fm["kind"]):
             err(path, "kind does not match the name")
         if not KANA.match(str(fm.get("kana", ""))):
             err(path, f"kana not hiragana: {fm.get('kana')!r}")
+        district_codes = []
+        for d in fm.get("districts", []) or []:
+            if not isinstance(d, dict) or set(d) != {"code", "name", "kana"}:
+                err(path, f"district must have exactly code, name, kana: {d!r}")
+                continue
+            if not valid_code(d["code"]) or d["code"][:2] != code[:2]:
+                err(path, f"district: bad code {d['code']!r}")
+            if not KANA.match(str(d["kana"])) or not str(d["name"]).endswith("区"):
+                err(path, f"district: bad name or kana {d!r}")
+            district_codes.append(d["code"])
+        if len(set(district_codes)) != len(district_codes):
+            err(path, "district codes repeat")
         for p in fm.get("partners", []) or []:
             if not isinstance(p, dict):
                 err(path, "partner entry is not a mapping")

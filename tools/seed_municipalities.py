@@ -3,16 +3,16 @@
 
 Inputs
 ------
-* ``/work/shared/data/ward_partner_pairs.csv`` (or ``--pairs``): real, sourced
+* ``tests/data/ward_partner_pairs.csv`` (or ``--pairs``): real, sourced
   ward <-> municipality relations (one row per relation).
 * ``municipalities.json`` and ``prefectures.json`` from the PyPI package
-  ``japancode`` 0.1.0 (MIT; data from the CC0 localgovjp data set).  Get them with::
+  ``japancode`` 0.1.0 (MIT; data from the CC0 localgovjp data set), committed
+  in ``data/japancode/`` (the default when ``japancode`` is not importable).
 
-      pip download japancode==0.1.0 --no-deps -d /tmp/jc
-      cd /tmp/jc && unzip -o japancode-0.1.0-py3-none-any.whl -d x
-
-  and pass ``--japancode-data /tmp/jc/x/japancode/data`` (that path is also the
-  default; an installed ``japancode`` package is used when it is importable).
+Since every municipality has a file (``tools/import-municipalities`` writes all
+1,741 and owns name, kana, prefecture, kind), this script only matters for the
+prose and ``partners`` of a partner that has no file yet: it writes nothing for
+an existing file.
 
 What it writes
 --------------
@@ -42,8 +42,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PAIRS = Path("/work/shared/data/ward_partner_pairs.csv")
-DEFAULT_JC = Path("/tmp/jc/x/japancode/data")
+DEFAULT_PAIRS = ROOT / "tests" / "data" / "ward_partner_pairs.csv"
+DEFAULT_JC = ROOT / "data" / "japancode"
 
 WARD_SLUGS = {
     "131016": "chiyoda", "131024": "chuo", "131032": "minato", "131041": "shinjuku",

@@ -173,9 +173,22 @@ pub struct MunicipalityMeta {
     pub summary: Option<String>,
     #[serde(default)]
     pub partners: Vec<PartnerMeta>,
+    /// The wards of a 政令指定都市 (政令市の区): listed on the city's page, not entities.
+    #[serde(default)]
+    pub districts: Vec<DistrictMeta>,
     #[serde(default)]
     pub draft: bool,
     pub updated: Option<Date>,
+}
+
+/// A ward of a 政令指定都市 (`札幌市` → `中央区`, code `011011`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistrictMeta {
+    #[serde(deserialize_with = "ward_code")]
+    pub code: String,
+    pub name: String,
+    pub kana: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -149,6 +149,25 @@ impl Resolver<'_> {
                     &m.prefecture,
                     diagnostics,
                 );
+                for district in &m.districts {
+                    if let Err(check) = crate::load::check_municipality_code(&district.code) {
+                        let help = if district.code.len() == 6 {
+                            check
+                        } else {
+                            "write the 6-digit 全国地方公共団体コード, quoted: `code: \"011011\"`"
+                                .to_owned()
+                        };
+                        diagnostics.push(
+                            entry
+                                .error_at_value(
+                                    "code",
+                                    &district.code,
+                                    format!("`{}` is not a district code", district.code),
+                                )
+                                .with_help(help),
+                        );
+                    }
+                }
                 let mut seen = BTreeSet::new();
                 for partner in &m.partners {
                     let Some(ward) =

@@ -37,11 +37,12 @@ pub const TEXT_GROUP: usize = 8;
 const BIGRAMS_PER_SHARD: usize = 500;
 
 /// The kinds of page, in the order of the filter, with their labels. The first three are places,
-/// whose text's second line is their reading (see `query::name`).
+/// whose text's second line is their reading (see `query::name`). Their order is also the order
+/// of ties: on a site about the 23 wards, ちよだ means 千代田区 before 千代田町.
 pub const KINDS: [(&str, &str); 9] = [
-    ("municipality", "自治体"),
     ("ward", "特別区"),
     ("prefecture", "都道府県"),
+    ("municipality", "自治体"),
     ("event", "イベント"),
     ("exhibit", "展示"),
     ("news", "お知らせ"),
@@ -118,13 +119,14 @@ impl Index {
         let mut raw: Vec<(Doc, Vec<NodeId>)> = Vec::new();
         // In the order of the kinds, each collection in its list order (municipalities by code,
         // wards in their official order): the order of ties among results.
+        let mut in_list = vec![0; site.nodes.len()];
+        for collection in Collection::FOLDERS.into_iter().chain([Collection::Pages]) {
+            for (position, &id) in site.list(collection).iter().enumerate() {
+                in_list[id] = position;
+            }
+        }
         let mut ids: Vec<NodeId> = (0..site.nodes.len()).collect();
-        let position = |id: NodeId| {
-            let collection = site.nodes[id].collection();
-            let in_list = site.list(collection).iter().position(|&n| n == id);
-            (kind_of(collection), in_list)
-        };
-        ids.sort_by_key(|&id| position(id));
+        ids.sort_by_key(|&id| (kind_of(site.nodes[id].collection()), in_list[id]));
         for id in ids {
             let node = &site.nodes[id];
             let Some(kind) = kind_of(node.collection()) else { continue };

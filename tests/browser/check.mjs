@@ -46,6 +46,7 @@ const PAGES = [
   ['prefecture', '/prefectures/hokkaido/'],
   ['municipality-list', '/municipalities/'],
   ['municipality', '/municipalities/012068/'],
+  ['municipality-districts', '/municipalities/221309/'],
   ['event-list', '/events/'],
   ['event-category', '/events/category/tourism/'],
   ['event', { from: '/events/', link: '.card-title a' }],

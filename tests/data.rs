@@ -1,0 +1,301 @@
+//! The project's real data: every municipality of Japan, the 47 prefectures, the 23 wards, and
+//! the sourced ward ↔ municipality relations of `tests/data/ward_partner_pairs.csv` (a copy of the
+//! project's reference list), checked on the built site. The importer
+//! (`tools/import-municipalities`) must reproduce the municipality files from the package data
+//! committed under `data/japancode/`, byte for byte, and never touch an editor's text.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use crate::support::{assert_same_tree, copy_dir, links_of, read, read_tree, renkei, repo_root};
+
+const MUNICIPALITIES: usize = 1741;
+
+/// The project's site, built once for all the tests of this file (into Cargo's temporary folder
+/// for integration tests, which Renkei may replace: it created it).
+fn site() -> &'static Path {
+    static SITE: OnceLock<PathBuf> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let public = Path::new(env!("CARGO_TARGET_TMPDIR")).join("data-site/public");
+        renkei()
+            .arg("build")
+            .arg("--root")
+            .arg(repo_root())
+            .arg("--output")
+            .arg(&public)
+            .assert()
+            .success();
+        public
+    })
+}
+
+/// The ids of the pages under `section/` of the built site (folders that hold an index.html).
+fn pages_in(section: &str) -> BTreeSet<String> {
+    let dir = site().join(section);
+    let entries =
+        fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+    entries
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().join("index.html").is_file())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "page" && name != "category")
+        .collect()
+}
+
+/// 総務省's check digit of the first five digits of a 全国地方公共団体コード.
+fn check_digit(code: &str) -> Option<u32> {
+    let digits: Vec<u32> = code.chars().map(|c| c.to_digit(10)).collect::<Option<_>>()?;
+    let sum: u32 = digits.iter().take(5).zip([6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum();
+    let c = if sum < 11 { 11 - sum } else { 11 - sum % 11 };
+    Some(c % 10)
+}
+
+fn valid_code(code: &str) -> bool {
+    code.len() == 6 && check_digit(code) == code[5..].parse().ok()
+}
+
+/// The Japanese municipality files: code → path.
+fn municipality_files(dir: &Path) -> BTreeMap<String, PathBuf> {
+    let entries =
+        fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+    entries
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .filter_map(|path| {
+            let name = path.file_name()?.to_str()?.to_owned();
+            let stem = name.strip_suffix(".md")?;
+            (!stem.contains('.') && !stem.starts_with('_')).then(|| (stem.to_owned(), path))
+        })
+        .collect()
+}
+
+/// One CSV line split into fields (quotes and doubled quotes as RFC 4180).
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            (c, _) => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// (ward code, partner code) of every row of the reference list.
+fn csv_pairs() -> Vec<(String, String)> {
+    let text = read(&repo_root().join("tests/data/ward_partner_pairs.csv"));
+    let mut lines = text.lines();
+    let header = csv_fields(lines.next().unwrap_or_default());
+    let column = |name: &str| {
+        header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let (ward, partner) = (column("ward_code"), column("partner_code"));
+    lines
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let fields = csv_fields(line);
+            (fields[ward].clone(), fields[partner].clone())
+        })
+        .collect()
+}
+
+/// Ward code → slug, from the ward files.
+fn ward_slugs() -> BTreeMap<String, String> {
+    let dir = repo_root().join("content/wards");
+    let mut slugs = BTreeMap::new();
+    for (slug, path) in municipality_files(&dir) {
+        let text = read(&path);
+        let code = text
+            .lines()
+            .find_map(|line| line.strip_prefix("code:"))
+            .map(|value| value.trim().trim_matches('"').to_owned())
+            .unwrap_or_else(|| panic!("{} has no code", path.display()));
+        slugs.insert(code, slug);
+    }
+    slugs
+}
+
+#[test]
+fn the_site_has_every_municipality_prefecture_and_ward() {
+    let municipalities = pages_in("municipalities");
+    assert_eq!(municipalities.len(), MUNICIPALITIES, "municipality pages");
+    assert_eq!(pages_in("prefectures").len(), 47, "prefecture pages");
+    assert_eq!(pages_in("wards").len(), 23, "ward pages");
+    let special_wards =
+        municipalities.iter().filter(|c| ("131016"..="131237").contains(&c.as_str()));
+    assert_eq!(special_wards.count(), 23, "the 23 特別区 are municipalities too");
+}
+
+#[test]
+fn every_municipality_code_has_a_valid_check_digit() {
+    let files = municipality_files(&repo_root().join("content/municipalities"));
+    assert_eq!(files.len(), MUNICIPALITIES);
+    let bad: Vec<&String> = files.keys().filter(|code| !valid_code(code)).collect();
+    assert!(bad.is_empty(), "wrong check digits: {bad:?}");
+    // The rule itself, on codes whose check digit is known.
+    for code in ["131016", "012068", "011002", "221384", "221406", "472131"] {
+        assert!(valid_code(code), "{code}");
+    }
+    assert!(!valid_code("131017"));
+}
+
+#[test]
+fn every_relation_of_the_reference_list_is_on_both_pages() {
+    let slugs = ward_slugs();
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    for (ward_code, partner_code) in csv_pairs() {
+        assert!(valid_code(&ward_code) && valid_code(&partner_code), "{ward_code} {partner_code}");
+        if &partner_code[2..5] == "000" {
+            continue; // a prefecture, not a municipality
+        }
+        let slug = &slugs[&ward_code];
+        let ward_page = read(&site().join(format!("wards/{slug}/index.html")));
+        let municipality_page =
+            read(&site().join(format!("municipalities/{partner_code}/index.html")));
+        let to_municipality = format!("/municipalities/{partner_code}/");
+        let to_ward = format!("/wards/{slug}/");
+        if !links_of(&ward_page).contains(&to_municipality) {
+            missing.push(format!("/wards/{slug}/ does not link to {to_municipality}"));
+        }
+        if !links_of(&municipality_page).contains(&to_ward) {
+            missing.push(format!("{to_municipality} does not link to {to_ward}"));
+        }
+        checked += 1;
+    }
+    assert!(missing.is_empty(), "relations missing from the pages:\n{}", missing.join("\n"));
+    assert_eq!(checked, 62, "municipality rows of the reference list");
+}
+
+#[test]
+fn the_municipality_list_shows_all_of_them_grouped_by_prefecture() {
+    let html = read(&site().join("municipalities/index.html"));
+    assert_eq!(html.matches("<h1").count(), 1);
+    assert_eq!(html.matches("<h2 id=\"pref-").count(), 47, "one section per prefecture");
+    let listed: BTreeSet<String> = links_of(&html)
+        .into_iter()
+        .filter_map(|link| {
+            let code = link.strip_prefix("/municipalities/")?.strip_suffix('/')?;
+            (code.len() == 6).then(|| code.to_owned())
+        })
+        .collect();
+    assert_eq!(listed.len(), MUNICIPALITIES);
+    // Grouped: 北海道's first city comes before 沖縄県's.
+    let sapporo = html.find("/municipalities/011002/");
+    let naha = html.find("/municipalities/472018/");
+    assert!(sapporo < naha && sapporo.is_some());
+}
+
+#[test]
+fn the_wards_of_a_designated_city_are_on_its_page() {
+    let hamamatsu = read(&site().join("municipalities/221309/index.html"));
+    for (code, name) in [("221384", "中央区"), ("221392", "浜名区"), ("221406", "天竜区")]
+    {
+        assert!(hamamatsu.contains(code) && hamamatsu.contains(name), "{code} {name}");
+    }
+    assert!(!hamamatsu.contains("221317"), "浜松市's wards before 2024 are gone");
+    let sapporo = read(&site().join("municipalities/011002/index.html"));
+    assert!(sapporo.contains("011011") && sapporo.contains("ちゅうおうく"));
+    assert!(!pages_in("municipalities").contains("011011"), "a 政令市の区 has no page");
+}
+
+/// Runs the importer with `args`; panics with its output when it fails.
+fn import(args: &[&str]) -> String {
+    let script = repo_root().join("tools/import-municipalities");
+    let run = Command::new("python3").arg(&script).args(args).output();
+    let run = run.unwrap_or_else(|e| panic!("the importer needs python3 (3.11+): {e}"));
+    let output =
+        format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "tools/import-municipalities {args:?} failed:\n{output}");
+    output
+}
+
+fn path_arg(path: &Path) -> &str {
+    path.to_str().unwrap_or_else(|| panic!("not UTF-8: {}", path.display()))
+}
+
+#[test]
+fn the_importer_reproduces_the_municipality_files_byte_for_byte() {
+    let committed_dir = repo_root().join("content/municipalities");
+    let committed = read_tree(&committed_dir);
+
+    // Re-running it on the committed files (its own output, merged with editors' work) changes
+    // nothing.
+    let copy = crate::support::tempdir();
+    copy_dir(&committed_dir, copy.path());
+    import(&["--quiet", "--out", path_arg(copy.path())]);
+    assert_same_tree(&committed, &read_tree(copy.path()), "a re-run changed the files");
+    import(&["--check", "--out", path_arg(&committed_dir)]);
+
+    // From nothing, it writes the same files; where an editor added fields or text since, the
+    // committed file still holds every line the importer owns.
+    let fresh = crate::support::tempdir();
+    import(&["--quiet", "--out", path_arg(fresh.path())]);
+    let fresh = read_tree(fresh.path());
+    let japanese: BTreeSet<&String> =
+        committed.keys().filter(|p| p.matches('.').count() == 1 && !p.starts_with('_')).collect();
+    let generated: BTreeSet<&String> = fresh.keys().collect();
+    let only_generated: Vec<_> = generated.difference(&japanese).collect();
+    let only_committed: Vec<_> = japanese.difference(&generated).collect();
+    assert!(
+        only_generated.is_empty() && only_committed.is_empty(),
+        "not the same files: only generated {only_generated:?}, only committed {only_committed:?}"
+    );
+    let mut identical = 0;
+    for (path, bytes) in &fresh {
+        if committed[path] == *bytes {
+            identical += 1;
+            continue;
+        }
+        let generated = String::from_utf8_lossy(bytes);
+        let front_matter = |text: &str| -> Vec<String> {
+            text.split("\n---\n").next().unwrap_or_default().lines().map(str::to_owned).collect()
+        };
+        let have = front_matter(&String::from_utf8_lossy(&committed[path]));
+        for line in front_matter(&generated).iter().skip(1) {
+            assert!(have.contains(line), "{path}: the importer's line `{line}` is not in the file");
+        }
+    }
+    // Most files hold nothing but what the importer wrote (editors add text over time).
+    assert!(identical >= MUNICIPALITIES / 2, "only {identical} files as generated");
+}
+
+#[test]
+fn the_importer_never_overwrites_an_editors_work() {
+    let dir = crate::support::tempdir();
+    let file = dir.path().join("012068.md");
+    let original = read(&repo_root().join("content/municipalities/012068.md"));
+    // An editor's comment, a changed body, and a kana the importer owns (and corrects).
+    let edited = original.replacen("kana: くしろし", "kana: \"くしろ\"", 1).replacen(
+        "prefecture: hokkaido\n",
+        "prefecture: hokkaido\n# 編集メモ\n",
+        1,
+    ) + "\n編集者が書き足した段落。\n";
+    fs::write(&file, &edited).unwrap_or_else(|e| panic!("{e}"));
+    import(&["--quiet", "--out", path_arg(dir.path())]);
+    let merged = read(&file);
+    assert_eq!(merged, edited.replacen("kana: \"くしろ\"", "kana: くしろし", 1));
+    assert!(
+        merged.contains("partners:\n  - ward: arakawa")
+            && merged.contains("編集者が書き足した段落。")
+    );
+
+    // A file whose code is not in the data is left alone.
+    fs::write(dir.path().join("999991.md"), "---\nname: x\n---\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let output = import(&["--out", path_arg(dir.path())]);
+    assert!(output.contains("999991.md"), "{output}");
+    assert_eq!(read(&dir.path().join("999991.md")), "---\nname: x\n---\n");
+}
