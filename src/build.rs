@@ -1,13 +1,17 @@
-//! The whole pipeline, run once: configuration → loading → model → Markdown → templates → output.
-//! `serve` will call the same functions.
+//! The whole pipeline: configuration → loading → model → Markdown → templates → output.
+//! `renkei build` runs it once; `renkei serve` runs the same code again after each change with a
+//! `Cache`, which lets unchanged files skip parsing, unchanged bodies skip Markdown, and pages whose
+//! context and templates did not change skip rendering.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::{Config, Options};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::{self, Entry};
+use crate::load::{self, Entry, EntryCache};
 use crate::markdown::{self, LinkResolver};
 use crate::model::{RouteKind, Site};
 use crate::output::{DiskOutput, NullOutput, Output};
@@ -35,6 +39,29 @@ impl Error {
 pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
+    /// Pages rendered by the templates; the others were unchanged since the cached build.
+    pub rendered: usize,
+}
+
+/// What a rebuild can reuse from the builds before it. `renkei serve` keeps one for its
+/// lifetime; `renkei build` starts from an empty one and keeps no pages.
+#[derive(Debug, Default)]
+pub struct Cache {
+    entries: EntryCache,
+    /// Rendered Markdown by a hash of the body and of every link target it could resolve.
+    bodies: HashMap<u64, markdown::Rendered>,
+    /// Output file → (fingerprint of its context and templates, bytes).
+    pages: HashMap<String, (u64, Arc<[u8]>)>,
+    /// A hash of the configuration the pages were rendered with.
+    config: u64,
+    keep_pages: bool,
+}
+
+impl Cache {
+    /// A cache that keeps the rendered pages, for repeated builds.
+    pub fn new() -> Cache {
+        Cache { keep_pages: true, ..Cache::default() }
+    }
 }
 
 /// Builds the site at `root` into `output` (replacing it only when everything succeeded).
@@ -69,7 +96,22 @@ pub fn check(root: &Path, options: &Options) -> Result<BuildReport, Error> {
 
 /// Loads, links, renders and writes the site into `output`.
 pub fn build_into(config: &Config, output: &dyn Output) -> Result<BuildReport, Error> {
-    let loaded = load::load(config);
+    build_cached(config, output, &mut Cache::default())
+}
+
+/// `build_into`, reusing what `cache` holds from earlier builds and updating it. The output is
+/// byte for byte what `build_into` writes for the same files.
+pub fn build_cached(
+    config: &Config,
+    output: &dyn Output,
+    cache: &mut Cache,
+) -> Result<BuildReport, Error> {
+    let config_hash = hash_of(&format!("{config:?}"));
+    if cache.config != config_hash {
+        cache.pages.clear();
+        cache.config = config_hash;
+    }
+    let loaded = load::load_cached(config, &mut cache.entries);
     let renderer = Renderer::new(config);
     let site = Site::build(config, loaded.entries, &loaded.unavailable);
     // Problems of every stage are reported together, so that one run shows everything.
@@ -82,24 +124,49 @@ pub fn build_into(config: &Config, output: &dyn Output) -> Result<BuildReport, E
             return Err(Error::Content(all.sorted()));
         }
     };
-    let bodies = render_markdown(&site).map_err(Error::Content)?;
+    let bodies = render_markdown(&site, &mut cache.bodies).map_err(Error::Content)?;
     renderer.check_templates(&site).map_err(Error::Content)?;
-    let pages = render_pages(&site, &renderer, &bodies, output)?;
+    let (rendered, pages) = render_pages(&site, &renderer, &bodies, output, cache)?;
     let files = write_extras(&site, &bodies, output)?;
-    Ok(BuildReport { pages, files: pages + files })
+    let count = site.routes.len();
+    if cache.keep_pages {
+        cache.pages = pages;
+    }
+    Ok(BuildReport { pages: count, files: count + files, rendered })
+}
+
+fn hash_of(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = std::hash::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Every entry's Markdown, rendered once, in parallel; broken internal links are diagnostics.
-fn render_markdown(site: &Site) -> Result<Bodies, Diagnostics> {
+/// A body is rendered again only when its text or the set of link targets changed.
+fn render_markdown(
+    site: &Site,
+    cache: &mut HashMap<u64, markdown::Rendered>,
+) -> Result<Bodies, Diagnostics> {
     let resolver = ContentLinks::new(site);
-    let results: Vec<(&Entry, markdown::Rendered)> = site
+    let targets = resolver.hash();
+    let results: Vec<(&Entry, u64, markdown::Rendered)> = site
         .entries()
         .into_par_iter()
-        .map(|entry| (entry, markdown::render(entry.body(), &resolver)))
+        .map(|entry| {
+            let key = hash_of(&(targets, entry.body()));
+            let rendered = match cache.get(&key) {
+                Some(rendered) => rendered.clone(),
+                None => markdown::render(entry.body(), &resolver),
+            };
+            (entry, key, rendered)
+        })
         .collect();
+    cache.clear();
     let mut diagnostics = Diagnostics::default();
     let mut bodies = Bodies::with_capacity(results.len());
-    for (entry, mut rendered) in results {
+    for (entry, key, mut rendered) in results {
+        cache.insert(key, rendered.clone());
         for problem in std::mem::take(&mut rendered.problems) {
             let help = problem.suggestion.map(|s| format!("did you mean `{s}`?"));
             let message = format!("link to `{}`, which does not exist", problem.target);
@@ -110,33 +177,54 @@ fn render_markdown(site: &Site) -> Result<Bodies, Diagnostics> {
     diagnostics.into_result(bodies)
 }
 
+/// Pages rendered by this build, and the new page cache (empty unless the cache keeps pages).
+type PagesRendered = (usize, HashMap<String, (u64, Arc<[u8]>)>);
+/// One page: whether it was rendered (not reused), and what the cache keeps of it.
+type PageResult = Result<(bool, Option<(String, u64, Arc<[u8]>)>), Diagnostic>;
+
 fn render_pages(
     site: &Site,
     renderer: &Renderer,
     bodies: &Bodies,
     output: &dyn Output,
-) -> Result<usize, Error> {
+    cache: &Cache,
+) -> Result<PagesRendered, Error> {
     let shared = Shared::new(site);
-    let problems: Vec<Diagnostic> = site
+    let results: Vec<PageResult> = site
         .routes
         .par_iter()
-        .filter_map(|route| {
-            let html = match renderer.render(site, &shared, bodies, route) {
-                Ok(html) => html,
-                Err(diagnostic) => return Some(diagnostic),
-            };
+        .map(|route| {
             let file = if route.kind == RouteKind::NotFound {
                 route.path.clone()
             } else {
                 format!("{}index.html", route.path)
             };
-            output.write(&file, &html).err().map(|e| write_error(&file, &e))
+            let prepared = renderer.prepare(site, &shared, bodies, route);
+            let fingerprint = prepared.fingerprint;
+            let (fresh, bytes) = match cache.pages.get(&file) {
+                Some((old, bytes)) if *old == fingerprint => (false, bytes.clone()),
+                _ => (true, Arc::from(renderer.render_prepared(site, &shared, route, prepared)?)),
+            };
+            output.write_shared(&file, bytes.clone()).map_err(|e| write_error(&file, &e))?;
+            Ok((fresh, cache.keep_pages.then_some((file, fingerprint, bytes))))
         })
         .collect();
+    let mut rendered = 0;
+    let mut pages = HashMap::new();
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok((fresh, kept)) => {
+                rendered += usize::from(fresh);
+                pages.extend(kept.map(|(file, fingerprint, bytes)| (file, (fingerprint, bytes))));
+            }
+            Err(diagnostic) => problems.push(diagnostic),
+        }
+    }
     // One broken template fails every page it renders; report each template once.
     let mut diagnostics: Diagnostics = problems.into_iter().collect();
     diagnostics.0.dedup_by(|a, b| a.path == b.path && a.path.starts_with("themes"));
-    diagnostics.into_result(site.routes.len()).map_err(|d| Error::Content(dedup_templates(d)))
+    diagnostics.into_result((rendered, pages)).map_err(|d| Error::Content(dedup_templates(d)))
 }
 
 fn dedup_templates(diagnostics: Diagnostics) -> Diagnostics {
@@ -239,6 +327,14 @@ impl ContentLinks {
             urls.insert(key, format!("{base}{path}"));
         }
         ContentLinks { urls }
+    }
+}
+
+impl ContentLinks {
+    /// A hash of every link target, in a stable order.
+    fn hash(&self) -> u64 {
+        let sorted: std::collections::BTreeMap<&String, &String> = self.urls.iter().collect();
+        hash_of(&sorted)
     }
 }
 

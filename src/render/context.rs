@@ -12,12 +12,14 @@ use crate::model::{CATEGORIES, Collection, NodeId, Partner, REGIONS, Route, Rout
 pub struct Shared {
     per_lang: HashMap<String, Map<String, Value>>,
     categories: Vec<Value>,
+    /// A hash of `per_lang`, per language: part of every page's fingerprint.
+    hashes: HashMap<String, u64>,
 }
 
 impl Shared {
     pub fn new(site: &Site) -> Shared {
         let categories: Vec<Value> = (0..CATEGORIES.len()).map(|i| category(site, i)).collect();
-        let per_lang = site
+        let per_lang: HashMap<String, Map<String, Value>> = site
             .config
             .language_codes()
             .into_iter()
@@ -30,12 +32,34 @@ impl Shared {
                 (lang.to_owned(), values)
             })
             .collect();
-        Shared { per_lang, categories }
+        let hashes = per_lang
+            .iter()
+            .map(|(lang, values)| (lang.clone(), super::fingerprint::of_json(values)))
+            .collect();
+        Shared { per_lang, categories, hashes }
+    }
+
+    /// The hash of what every page in `lang` shares (site, navigation, strings).
+    pub(super) fn hash(&self, lang: &str) -> u64 {
+        self.hashes.get(lang).copied().unwrap_or_default()
+    }
+
+    /// The page's own context completed with what all pages in its language share.
+    pub(super) fn complete(&self, mut own: Map<String, Value>, lang: &str) -> Value {
+        if let Some(values) = self.per_lang.get(lang) {
+            own.extend(values.clone());
+        }
+        Value::Object(own)
     }
 }
 
-/// The whole context of one page.
-pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &Route) -> Value {
+/// The context of one page, without what every page shares (`Shared::complete` adds it).
+pub(super) fn for_route(
+    site: &Site,
+    shared: &Shared,
+    bodies: &Bodies,
+    route: &Route,
+) -> Map<String, Value> {
     let lang = route.lang.as_str();
     let mut context = match route.kind {
         RouteKind::Home => home(site, bodies, lang),
@@ -46,9 +70,6 @@ pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &R
         }
     };
     let title = page_title(site, route, &context);
-    if let Some(values) = shared.per_lang.get(lang) {
-        context.extend(values.clone());
-    }
     context.insert("current_url".into(), json!(url(site, &route.path)));
     context.insert("permalink".into(), json!(permalink(site, &route.path)));
     context.insert("breadcrumbs".into(), breadcrumbs(site, route, &title));
@@ -56,7 +77,7 @@ pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &R
     context.insert("alternates".into(), alternates(site, route));
     context.insert("section".into(), json!(section_name(site, route)));
     context.insert("feeds".into(), feeds(site, route));
-    Value::Object(context)
+    context
 }
 
 fn url(site: &Site, path: &str) -> String {
