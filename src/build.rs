@@ -13,8 +13,9 @@ use crate::config::{Config, Options};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{self, Entry, EntryCache};
 use crate::markdown::{self, LinkResolver};
-use crate::model::{RouteKind, Site};
+use crate::model::{Collection, RouteKind, Site};
 use crate::output::{DiskOutput, NullOutput, Output};
+use crate::render::deps::{Fingerprints, NodeKey};
 use crate::render::{self, Bodies, Renderer, Shared};
 
 /// Why a build failed; the two kinds map to different exit codes.
@@ -50,8 +51,8 @@ pub struct Cache {
     entries: EntryCache,
     /// Rendered Markdown by a hash of the body and of every link target it could resolve.
     bodies: HashMap<u64, markdown::Rendered>,
-    /// Output file → (fingerprint of its context and templates, bytes).
-    pages: HashMap<String, (u64, Arc<[u8]>)>,
+    /// Output file → what it was rendered from, and its bytes.
+    pages: HashMap<String, Page>,
     /// A hash of the configuration the pages were rendered with.
     config: u64,
     keep_pages: bool,
@@ -177,10 +178,34 @@ fn render_markdown(
     diagnostics.into_result(bodies)
 }
 
+/// A page of an earlier build: its bytes, the fingerprint of its context and templates, and
+/// what its context was built from, so that a rebuild can tell without building the context
+/// again whether it can have changed.
+#[derive(Debug, Clone)]
+struct Page {
+    fingerprint: u64,
+    bytes: Arc<[u8]>,
+    template: u64,
+    shared: u64,
+    /// The nodes the page shows, with their fingerprints then.
+    nodes: Vec<(NodeKey, u64)>,
+    /// For list pages: the order of every list and the section texts then.
+    lists: Option<u64>,
+}
+
+impl Page {
+    fn still_valid(&self, now: &Page, fingerprints: &Fingerprints) -> bool {
+        self.template == now.template
+            && self.shared == now.shared
+            && self.lists == now.lists
+            && self.nodes.iter().all(|(key, hash)| fingerprints.nodes.get(key) == Some(hash))
+    }
+}
+
 /// Pages rendered by this build, and the new page cache (empty unless the cache keeps pages).
-type PagesRendered = (usize, HashMap<String, (u64, Arc<[u8]>)>);
+type PagesRendered = (usize, HashMap<String, Page>);
 /// One page: whether it was rendered (not reused), and what the cache keeps of it.
-type PageResult = Result<(bool, Option<(String, u64, Arc<[u8]>)>), Diagnostic>;
+type PageResult = Result<(bool, Option<(String, Page)>), Diagnostic>;
 
 fn render_pages(
     site: &Site,
@@ -190,6 +215,13 @@ fn render_pages(
     cache: &Cache,
 ) -> Result<PagesRendered, Error> {
     let shared = Shared::new(site);
+    let fingerprints =
+        if cache.keep_pages { Fingerprints::new(site, bodies) } else { Fingerprints::default() };
+    let lists = {
+        let mut all: Vec<(&Collection, &u64)> = fingerprints.lists.iter().collect();
+        all.sort();
+        hash_of(&(all, fingerprints.sections))
+    };
     let results: Vec<PageResult> = site
         .routes
         .par_iter()
@@ -199,14 +231,34 @@ fn render_pages(
             } else {
                 format!("{}index.html", route.path)
             };
-            let prepared = renderer.prepare(site, &shared, bodies, route);
-            let fingerprint = prepared.fingerprint;
-            let (fresh, bytes) = match cache.pages.get(&file) {
-                Some((old, bytes)) if *old == fingerprint => (false, bytes.clone()),
-                _ => (true, Arc::from(renderer.render_prepared(site, &shared, route, prepared)?)),
+            let mut page = Page {
+                fingerprint: 0,
+                bytes: Arc::from(&b""[..]),
+                template: renderer.template_hash(render::template_of(site, route)),
+                shared: shared.hash(&route.lang),
+                nodes: Vec::new(),
+                lists: matches!(route.kind, RouteKind::List { .. }).then_some(lists),
             };
-            output.write_shared(&file, bytes.clone()).map_err(|e| write_error(&file, &e))?;
-            Ok((fresh, cache.keep_pages.then_some((file, fingerprint, bytes))))
+            let old = cache.pages.get(&file);
+            let always = matches!(route.kind, RouteKind::Home | RouteKind::NotFound);
+            let fresh = match old {
+                Some(old) if !always && old.still_valid(&page, &fingerprints) => {
+                    page = old.clone();
+                    false
+                }
+                _ => prepare_page(
+                    site,
+                    renderer,
+                    &shared,
+                    bodies,
+                    route,
+                    &fingerprints,
+                    old,
+                    &mut page,
+                )?,
+            };
+            output.write_shared(&file, page.bytes.clone()).map_err(|e| write_error(&file, &e))?;
+            Ok((fresh, cache.keep_pages.then_some((file, page))))
         })
         .collect();
     let mut rendered = 0;
@@ -216,7 +268,7 @@ fn render_pages(
         match result {
             Ok((fresh, kept)) => {
                 rendered += usize::from(fresh);
-                pages.extend(kept.map(|(file, fingerprint, bytes)| (file, (fingerprint, bytes))));
+                pages.extend(kept);
             }
             Err(diagnostic) => problems.push(diagnostic),
         }
@@ -225,6 +277,41 @@ fn render_pages(
     let mut diagnostics: Diagnostics = problems.into_iter().collect();
     diagnostics.0.dedup_by(|a, b| a.path == b.path && a.path.starts_with("themes"));
     diagnostics.into_result((rendered, pages)).map_err(|d| Error::Content(dedup_templates(d)))
+}
+
+/// Builds the page's context and renders it, unless its fingerprint shows that the bytes of
+/// the earlier build are still right. Returns whether it rendered.
+#[allow(clippy::too_many_arguments)]
+fn prepare_page(
+    site: &Site,
+    renderer: &Renderer,
+    shared: &Shared,
+    bodies: &Bodies,
+    route: &crate::model::Route,
+    fingerprints: &Fingerprints,
+    old: Option<&Page>,
+    page: &mut Page,
+) -> Result<bool, Diagnostic> {
+    let (prepared, touched) = renderer.prepare_recording(site, shared, bodies, route);
+    page.fingerprint = prepared.fingerprint;
+    page.nodes = touched
+        .into_iter()
+        .map(|id| {
+            let key = render::deps::key(site, id);
+            let hash = fingerprints.nodes.get(&key).copied().unwrap_or_default();
+            (key, hash)
+        })
+        .collect();
+    match old {
+        Some(old) if old.fingerprint == page.fingerprint => {
+            page.bytes = old.bytes.clone();
+            Ok(false)
+        }
+        _ => {
+            page.bytes = Arc::from(renderer.render_prepared(site, shared, route, prepared)?);
+            Ok(true)
+        }
+    }
 }
 
 fn dedup_templates(diagnostics: Diagnostics) -> Diagnostics {

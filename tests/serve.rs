@@ -249,6 +249,7 @@ enum Edit {
     Rename(usize),
     Template(usize, String),
     Title(String),
+    Name(usize, String),
     Break(usize),
 }
 
@@ -328,6 +329,18 @@ fn apply(root: &Path, edit: &Edit) {
             });
             write(root, "site.toml", new.collect::<Vec<_>>().join("\n") + "\n");
         }
+        Edit::Name(i, text) => {
+            if let Some(file) = existing(*i) {
+                let old = read(&root.join(file));
+                let new = old.lines().map(|l| match l.split_once(": ") {
+                    Some(("name" | "title", _)) => {
+                        format!("{}: {text}", &l[..l.find(':').unwrap_or(0)])
+                    }
+                    _ => l.to_owned(),
+                });
+                write(root, file, new.collect::<Vec<_>>().join("\n") + "\n");
+            }
+        }
         Edit::Break(i) => {
             if let Some(file) = existing(*i) {
                 let old = read(&root.join(file));
@@ -362,6 +375,7 @@ fn edit_strategy() -> impl proptest::strategy::Strategy<Value = Edit> {
         1 => (0..8usize).prop_map(Edit::Rename),
         2 => (0..4usize, words).prop_map(|(i, t)| Edit::Template(i, t)),
         1 => words.prop_map(Edit::Title),
+        2 => (0..8usize, "[ぁ-ん]{1,6}").prop_map(|(i, t)| Edit::Name(i, t)),
         1 => (0..8usize).prop_map(Edit::Break),
     ]
 }
@@ -417,5 +431,43 @@ proptest::proptest! {
                 (fresh, built) => panic!("fresh build ok: {}, serve build: {built:?}", fresh.is_some()),
             }
         }
+    }
+}
+
+/// Each kind of edit once, in a fixed order, so that every dependency is exercised every run.
+#[test]
+fn each_kind_of_edit_keeps_the_served_site_equal_to_a_fresh_build() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    let options = renkei::Options {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
+        ..renkei::Options::default()
+    };
+    let mut preview = renkei::serve::Preview::new(root, options.clone());
+    let _ = preview.rebuild();
+    let edits = [
+        Edit::Name(0, "新しい市名".to_owned()),
+        Edit::Name(4, "新しい道名".to_owned()),
+        Edit::Name(3, "新しい区名".to_owned()),
+        Edit::Body(2, "イベント本文".to_owned()),
+        Edit::Relation("新しい関係".to_owned()),
+        Edit::AddPartner,
+        Edit::Template(2, "macro".to_owned()),
+        Edit::Add("extra".to_owned()),
+        Edit::Rename(2),
+        Edit::Delete(1),
+        Edit::Title("題".to_owned()),
+    ];
+    for (step, edit) in edits.iter().enumerate() {
+        apply(root, edit);
+        let built = preview.rebuild();
+        assert!(matches!(built, renkei::serve::Built::Ok { .. }), "{edit:?}: {built:?}");
+        let fresh =
+            fresh_build(root, &options).unwrap_or_else(|| panic!("fresh build of {edit:?}"));
+        crate::support::assert_same_tree(
+            &fresh,
+            &served(&preview),
+            &format!("after {:?}", &edits[..=step]),
+        );
     }
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
-use super::{Bodies, i18n};
+use super::{Bodies, deps, i18n};
 use crate::load::{Entry, Meta};
 use crate::model::{CATEGORIES, Collection, NodeId, Partner, REGIONS, Route, RouteKind, Site};
 
@@ -40,7 +40,7 @@ impl Shared {
     }
 
     /// The hash of what every page in `lang` shares (site, navigation, strings).
-    pub(super) fn hash(&self, lang: &str) -> u64 {
+    pub fn hash(&self, lang: &str) -> u64 {
         self.hashes.get(lang).copied().unwrap_or_default()
     }
 
@@ -107,6 +107,7 @@ fn site_value(site: &Site, lang: &str) -> Value {
 
 /// A link to a node, in `lang` when it has that translation.
 pub(super) fn reference(site: &Site, id: NodeId, lang: &str) -> Value {
+    deps::touch(id);
     let node = &site.nodes[id];
     let shown = if node.translations.contains_key(lang) {
         lang
@@ -128,6 +129,7 @@ fn references(site: &Site, ids: &[NodeId], lang: &str) -> Value {
 /// An entry in a list: a reference plus what a list shows of it.
 pub(super) fn card(site: &Site, id: NodeId, lang: &str) -> Value {
     let mut card = reference(site, id, lang);
+    deps::touch(id);
     let node = &site.nodes[id];
     let entry = node.entry_in(lang);
     let fields = match &entry.meta {
@@ -275,6 +277,7 @@ fn regions(site: &Site, lang: &str) -> Value {
             .iter()
             .filter(|&&id| matches!(&site.nodes[id].entry.meta, Meta::Prefecture(m) if m.region == region))
             .map(|&id| {
+                deps::touch(id);
                 let node = &site.nodes[id];
                 let mut value = reference(site, id, lang);
                 let code = match &node.entry.meta {
@@ -301,6 +304,7 @@ fn entity(
     id: NodeId,
     lang: &str,
 ) -> Map<String, Value> {
+    deps::touch(id);
     let node = &site.nodes[id];
     let entry = node.entry_in(lang);
     let mut context = Map::new();
@@ -365,6 +369,7 @@ fn entity(
 }
 
 fn municipality_row(site: &Site, id: NodeId, lang: &str) -> Value {
+    deps::touch(id);
     let node = &site.nodes[id];
     let mut value = reference(site, id, lang);
     let kind = match &node.entry.meta {
@@ -603,6 +608,7 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
             }
         }
         RouteKind::Entity(id) => {
+            deps::touch(id);
             let node = &site.nodes[id];
             let collection = node.collection();
             if collection != Collection::Pages {
@@ -627,6 +633,7 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
 fn alternates(site: &Site, route: &Route) -> Value {
     let langs: Vec<&str> = match route.kind {
         RouteKind::Entity(id) => {
+            deps::touch(id);
             let node = &site.nodes[id];
             std::iter::once(site.config.default_language.as_str())
                 .chain(node.translations.keys().map(String::as_str))

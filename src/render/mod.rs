@@ -2,6 +2,7 @@
 //! files that need no template (sitemap, robots.txt, Atom feeds). Returns bytes; writes nothing.
 
 mod context;
+pub mod deps;
 mod feeds;
 mod filters;
 mod fingerprint;
@@ -129,6 +130,22 @@ impl Renderer {
     ) -> Result<Vec<u8>, Diagnostic> {
         let prepared = self.prepare(site, shared, bodies, route);
         self.render_prepared(site, shared, route, prepared)
+    }
+
+    /// A hash of a template and of every template it is built on.
+    pub fn template_hash(&self, template: &str) -> u64 {
+        self.template_hashes.get(template).copied().unwrap_or_default()
+    }
+
+    /// `prepare`, also returning the nodes the page shows (see `deps`).
+    pub fn prepare_recording(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        bodies: &Bodies,
+        route: &Route,
+    ) -> (Prepared, Vec<crate::model::NodeId>) {
+        deps::recording(|| self.prepare(site, shared, bodies, route))
     }
 
     /// The context of a route and its fingerprint, without rendering it.

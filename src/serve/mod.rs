@@ -185,6 +185,9 @@ pub struct Settings {
 
 /// Builds, serves and watches until the process ends. Returns only when the server cannot start.
 pub fn serve(settings: &Settings, on_event: &(dyn Fn(Event) + Sync)) -> io::Result<()> {
+    let watch = watch::Watch::start(&settings.root)
+        .map_err(|error| on_event(Event::WatchFailed(error.to_string())))
+        .ok();
     let mut preview = Preview::new(&settings.root, settings.options.clone());
     let first = preview.rebuild();
     on_event(Event::Built(first));
@@ -195,6 +198,11 @@ pub fn serve(settings: &Settings, on_event: &(dyn Fn(Event) + Sync)) -> io::Resu
     }
     let base = preview.shared().snapshot().base_path.clone();
     on_event(Event::Listening(format!("http://{}{base}", server.address)));
-    watch::run(&settings.root, &mut preview, on_event);
-    Ok(())
+    if let Some(watch) = watch {
+        watch.run(&mut preview, on_event);
+    }
+    // Without a watcher the site is still served, as it is.
+    loop {
+        std::thread::park();
+    }
 }

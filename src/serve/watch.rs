@@ -34,36 +34,55 @@ pub fn is_relevant(root: &Path, path: &Path) -> bool {
     }
 }
 
-/// Watches until the watcher fails, rebuilding after each burst of relevant changes.
-pub(super) fn run(root: &Path, preview: &mut Preview, on_event: &(dyn Fn(Event) + Sync)) {
-    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let (sender, events) = mpsc::channel();
-    let watcher = notify::recommended_watcher(move |event| {
-        // The receiver is gone only when serving stops.
-        let _ = sender.send(event);
-    });
-    let mut watcher = match watcher {
-        Ok(watcher) => watcher,
-        Err(error) => return on_event(Event::WatchFailed(error.to_string())),
-    };
-    if let Err(error) = watch_sources(&mut watcher, &root) {
-        return on_event(Event::WatchFailed(error.to_string()));
+/// A watcher started before the first build, so that no change made meanwhile is missed.
+pub(super) struct Watch {
+    root: PathBuf,
+    watcher: notify::RecommendedWatcher,
+    events: mpsc::Receiver<Received>,
+    watched: Vec<PathBuf>,
+}
+
+impl Watch {
+    pub(super) fn start(root: &Path) -> notify::Result<Watch> {
+        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let (sender, events) = mpsc::channel();
+        let watcher = notify::recommended_watcher(move |event| {
+            // The receiver is gone only when serving stops.
+            let _ = sender.send(event);
+        })?;
+        let mut watch = Watch { root, watcher, events, watched: Vec::new() };
+        watch_sources(&mut watch.watcher, &watch.root, &mut watch.watched)?;
+        Ok(watch)
     }
-    while let Some(changed) = next_burst(&root, &events) {
-        // A folder created after the start (static/, content/) is watched from now on.
-        let _ = watch_sources(&mut watcher, &root);
-        on_event(Event::Changed(changed));
-        on_event(Event::Built(preview.rebuild()));
+
+    /// Rebuilds after each burst of relevant changes, until the watcher stops.
+    pub(super) fn run(mut self, preview: &mut Preview, on_event: &(dyn Fn(Event) + Sync)) {
+        while let Some(changed) = next_burst(&self.root, &self.events) {
+            // A folder created after the start (static/, content/) is watched from now on.
+            let _ = watch_sources(&mut self.watcher, &self.root, &mut self.watched);
+            on_event(Event::Changed(changed));
+            on_event(Event::Built(preview.rebuild()));
+        }
+        on_event(Event::WatchFailed("the watcher stopped".to_owned()));
     }
 }
 
-/// The root itself, not recursively (site.toml, folders appearing), and each source folder.
-fn watch_sources(watcher: &mut impl Watcher, root: &Path) -> notify::Result<()> {
-    watcher.watch(root, RecursiveMode::NonRecursive)?;
+/// The root itself, not recursively (site.toml, folders appearing), and each source folder
+/// not `watched` yet.
+fn watch_sources(
+    watcher: &mut impl Watcher,
+    root: &Path,
+    watched: &mut Vec<PathBuf>,
+) -> notify::Result<()> {
+    if watched.is_empty() {
+        watcher.watch(root, RecursiveMode::NonRecursive)?;
+        watched.push(root.to_path_buf());
+    }
     for folder in ["content", "themes", "static"] {
         let path = root.join(folder);
-        if path.is_dir() {
+        if path.is_dir() && !watched.contains(&path) {
             watcher.watch(&path, RecursiveMode::Recursive)?;
+            watched.push(path);
         }
     }
     Ok(())
