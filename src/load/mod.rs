@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use front_matter::{Split, SplitError};
 pub use meta::{Date, Meta};
+#[cfg(feature = "serve")]
 pub(crate) use walk::is_ignored;
 
 /// The collections of the content model, one folder each.
