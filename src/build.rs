@@ -151,22 +151,23 @@ fn render_markdown(
 ) -> Result<Bodies, Diagnostics> {
     let resolver = ContentLinks::new(site);
     let targets = resolver.hash();
-    let results: Vec<(&Entry, u64, markdown::Rendered)> = site
+    let mut old = std::mem::take(cache);
+    // `None`: the cached rendering is still right; it is moved below rather than copied twice.
+    let results: Vec<(&Entry, u64, Option<markdown::Rendered>)> = site
         .entries()
         .into_par_iter()
         .map(|entry| {
             let key = hash_of(&(targets, entry.body()));
-            let rendered = match cache.get(&key) {
-                Some(rendered) => rendered.clone(),
-                None => markdown::render(entry.body(), &resolver),
-            };
+            let rendered =
+                (!old.contains_key(&key)).then(|| markdown::render(entry.body(), &resolver));
             (entry, key, rendered)
         })
         .collect();
-    cache.clear();
     let mut diagnostics = Diagnostics::default();
     let mut bodies = Bodies::with_capacity(results.len());
-    for (entry, key, mut rendered) in results {
+    for (entry, key, rendered) in results {
+        let cached = cache.get(&key).cloned().or_else(|| old.remove(&key));
+        let Some(mut rendered) = rendered.or(cached) else { continue };
         cache.insert(key, rendered.clone());
         for problem in std::mem::take(&mut rendered.problems) {
             let help = problem.suggestion.map(|s| format!("did you mean `{s}`?"));

@@ -149,20 +149,24 @@ pub fn load_cached(config: &Config, cache: &mut EntryCache) -> Loaded {
     let content = config.content_dir();
     let (files, diagnostics) = walk::content_files(&config.root, &content);
     let languages = config.language_codes();
-    let results: Vec<(Option<u64>, Result<Entry, Diagnostic>)> = files
+    let mut old = std::mem::take(&mut cache.entries);
+    let results: Vec<(Option<u64>, Loading)> = files
         .par_iter()
-        .map(|path| load_with_cache(&config.root, path, &languages, &cache.entries))
+        .map(|path| load_with_cache(&config.root, path, &languages, &old))
         .collect();
     let mut loaded = Loaded { diagnostics, ..Loaded::default() };
     let mut fresh = HashMap::with_capacity(files.len());
     for ((hash, result), path) in results.into_iter().zip(&files) {
+        // `Ok(None)`: unchanged since the cached build; the cached entry moves to the new cache.
+        let result = result.map(|parsed| parsed.or_else(|| old.remove(path).map(|(_, e)| e)));
         match result {
-            Ok(entry) => {
+            Ok(Some(entry)) => {
                 if let Some(hash) = hash {
                     fresh.insert(path.clone(), (hash, entry.clone()));
                 }
                 loaded.entries.push(entry);
             }
+            Ok(None) => {}
             Err(diagnostic) => {
                 if let Ok(place) = place_of(path, &languages) {
                     loaded.unavailable.insert((place.collection, place.id));
@@ -175,14 +179,17 @@ pub fn load_cached(config: &Config, cache: &mut EntryCache) -> Loaded {
     loaded
 }
 
-/// Reads one file; parses it unless `cache` holds it with the same hash. Returns the hash of
-/// what was read (`None` when the file could not be read).
+/// A file parsed (`Some`), unchanged since the cached build (`None`), or a problem.
+type Loading = Result<Option<Entry>, Diagnostic>;
+
+/// Reads one file; parses it unless `cache` holds it with the same hash (then `Ok(None)`).
+/// Returns the hash of what was read (`None` when the file could not be read).
 fn load_with_cache(
     root: &Path,
     relative: &Path,
     languages: &[&str],
     cache: &HashMap<PathBuf, (u64, Entry)>,
-) -> (Option<u64>, Result<Entry, Diagnostic>) {
+) -> (Option<u64>, Loading) {
     let bytes = match std::fs::read(root.join(relative)) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -192,8 +199,8 @@ fn load_with_cache(
     };
     let hash = content_hash(&bytes, languages);
     match cache.get(relative) {
-        Some((cached, entry)) if *cached == hash => (Some(hash), Ok(entry.clone())),
-        _ => (Some(hash), parse_file(relative, bytes, languages)),
+        Some((cached, _)) if *cached == hash => (Some(hash), Ok(None)),
+        _ => (Some(hash), parse_file(relative, bytes, languages).map(Some)),
     }
 }
 
