@@ -117,7 +117,8 @@ pub fn respond(snapshot: &Snapshot, method: &str, url: &str, if_none_match: Opti
         return Reply::new(200, "text/javascript; charset=utf-8", SCRIPT.as_bytes().to_vec())
             .header("Cache-Control", "no-cache");
     }
-    let base = snapshot.base_path.as_str();
+    // No base path yet: the first build failed, and the 404 page carries the overlay.
+    let base = Some(snapshot.base_path.as_str()).filter(|b| !b.is_empty()).unwrap_or("/");
     if path == "/" && base != "/" {
         return Reply::redirect(base.to_owned());
     }
@@ -192,7 +193,10 @@ fn file_reply(file: &str, bytes: &[u8], if_none_match: Option<&str>) -> Reply {
 fn not_found(snapshot: &Snapshot) -> Reply {
     let body = match snapshot.files.get("404.html") {
         Some(bytes) => inject(bytes),
-        None => b"<!doctype html><title>404</title><h1>404 Not Found</h1>".to_vec(),
+        None => {
+            let page = "<!doctype html><title>404</title><body><h1>404 Not Found</h1></body>";
+            inject(page.as_bytes())
+        }
     };
     Reply::new(404, "text/html; charset=utf-8", body).header("Cache-Control", "no-cache")
 }
@@ -289,6 +293,13 @@ mod tests {
             assert_eq!(status, 404, "{url}");
             assert!(body.contains("missing"), "{url}");
         }
+    }
+
+    #[test]
+    fn before_any_good_build_everything_is_the_fallback_404() {
+        let (status, body) = get(&Snapshot::default(), "/");
+        assert_eq!(status, 404);
+        assert!(body.contains(SCRIPT_TAG), "the overlay script");
     }
 
     #[test]

@@ -196,7 +196,10 @@ pub fn serve(settings: &Settings, on_event: &(dyn Fn(Event) + Sync)) -> io::Resu
     if !settings.bind.is_loopback() {
         on_event(Event::Exposed(server.address));
     }
-    let base = preview.shared().snapshot().base_path.clone();
+    // When the first build failed there is no base path yet; the overlay explains why.
+    let base = Some(preview.shared().snapshot().base_path.clone())
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| "/".to_owned());
     on_event(Event::Listening(format!("http://{}{base}", server.address)));
     if let Some(watch) = watch {
         watch.run(&mut preview, on_event);
