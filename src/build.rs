@@ -1,16 +1,21 @@
-//! The whole pipeline, run once: configuration → loading → model → Markdown → templates → output.
-//! `serve` will call the same functions.
+//! The whole pipeline: configuration → loading → model → Markdown → templates → output.
+//! `renkei build` runs it once; `renkei serve` runs the same code again after each change with a
+//! `Cache`, which lets unchanged files skip parsing, unchanged bodies skip Markdown, and pages whose
+//! context and templates did not change skip rendering.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::{Config, Options};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::{self, Entry};
+use crate::load::{self, Entry, EntryCache};
 use crate::markdown::{self, LinkResolver};
-use crate::model::{RouteKind, Site};
+use crate::model::{Collection, RouteKind, Site};
 use crate::output::{DiskOutput, NullOutput, Output};
+use crate::render::deps::{Fingerprints, NodeKey};
 use crate::render::{self, Bodies, Renderer, Shared};
 
 /// Why a build failed; the two kinds map to different exit codes.
@@ -35,6 +40,29 @@ impl Error {
 pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
+    /// Pages rendered by the templates; the others were unchanged since the cached build.
+    pub rendered: usize,
+}
+
+/// What a rebuild can reuse from the builds before it. `renkei serve` keeps one for its
+/// lifetime; `renkei build` starts from an empty one and keeps no pages.
+#[derive(Debug, Default)]
+pub struct Cache {
+    entries: EntryCache,
+    /// Rendered Markdown by a hash of the body and of every link target it could resolve.
+    bodies: HashMap<u64, markdown::Rendered>,
+    /// Output file → what it was rendered from, and its bytes.
+    pages: HashMap<String, Page>,
+    /// A hash of the configuration the pages were rendered with.
+    config: u64,
+    keep_pages: bool,
+}
+
+impl Cache {
+    /// A cache that keeps the rendered pages, for repeated builds.
+    pub fn new() -> Cache {
+        Cache { keep_pages: true, ..Cache::default() }
+    }
 }
 
 /// Builds the site at `root` into `output` (replacing it only when everything succeeded).
@@ -69,7 +97,22 @@ pub fn check(root: &Path, options: &Options) -> Result<BuildReport, Error> {
 
 /// Loads, links, renders and writes the site into `output`.
 pub fn build_into(config: &Config, output: &dyn Output) -> Result<BuildReport, Error> {
-    let loaded = load::load(config);
+    build_cached(config, output, &mut Cache::default())
+}
+
+/// `build_into`, reusing what `cache` holds from earlier builds and updating it. The output is
+/// byte for byte what `build_into` writes for the same files.
+pub fn build_cached(
+    config: &Config,
+    output: &dyn Output,
+    cache: &mut Cache,
+) -> Result<BuildReport, Error> {
+    let config_hash = hash_of(&format!("{config:?}"));
+    if cache.config != config_hash {
+        cache.pages.clear();
+        cache.config = config_hash;
+    }
+    let loaded = load::load_cached(config, &mut cache.entries);
     let renderer = Renderer::new(config);
     let site = Site::build(config, loaded.entries, &loaded.unavailable);
     // Problems of every stage are reported together, so that one run shows everything.
@@ -82,7 +125,7 @@ pub fn build_into(config: &Config, output: &dyn Output) -> Result<BuildReport, E
             return Err(Error::Content(all.sorted()));
         }
     };
-    let bodies = render_markdown(&site).map_err(Error::Content)?;
+    let bodies = render_markdown(&site, &mut cache.bodies).map_err(Error::Content)?;
     renderer.check_templates(&site).map_err(Error::Content)?;
     // Files without templates, made before the pages so that the data page can give their sizes.
     let mut generated: Vec<(String, Vec<u8>)> = render::atom_feeds(&site, &bodies)
@@ -98,22 +141,48 @@ pub fn build_into(config: &Config, output: &dyn Output) -> Result<BuildReport, E
         generated.extend(index.files().into_iter().map(|(path, json)| (path, json.into_bytes())));
     }
     let shared = Shared::new(&site).with_datasets(open_data.page);
-    let pages = render_pages(&site, &renderer, &shared, &bodies, output)?;
+    let (rendered, pages) = render_pages(&site, &renderer, &shared, &bodies, output, cache)?;
     let files = write_extras(&site, generated, output)?;
-    Ok(BuildReport { pages, files: pages + files })
+    let count = site.routes.len();
+    if cache.keep_pages {
+        cache.pages = pages;
+    }
+    Ok(BuildReport { pages: count, files: count + files, rendered })
+}
+
+fn hash_of(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = std::hash::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Every entry's Markdown, rendered once, in parallel; broken internal links are diagnostics.
-fn render_markdown(site: &Site) -> Result<Bodies, Diagnostics> {
+/// A body is rendered again only when its text or the set of link targets changed.
+fn render_markdown(
+    site: &Site,
+    cache: &mut HashMap<u64, markdown::Rendered>,
+) -> Result<Bodies, Diagnostics> {
     let resolver = ContentLinks::new(site);
-    let results: Vec<(&Entry, markdown::Rendered)> = site
+    let targets = resolver.hash();
+    let mut old = std::mem::take(cache);
+    // `None`: the cached rendering is still right; it is moved below rather than copied twice.
+    let results: Vec<(&Entry, u64, Option<markdown::Rendered>)> = site
         .entries()
         .into_par_iter()
-        .map(|entry| (entry, markdown::render(entry.body(), &resolver)))
+        .map(|entry| {
+            let key = hash_of(&(targets, entry.body()));
+            let rendered =
+                (!old.contains_key(&key)).then(|| markdown::render(entry.body(), &resolver));
+            (entry, key, rendered)
+        })
         .collect();
     let mut diagnostics = Diagnostics::default();
     let mut bodies = Bodies::with_capacity(results.len());
-    for (entry, mut rendered) in results {
+    for (entry, key, rendered) in results {
+        let cached = cache.get(&key).cloned().or_else(|| old.remove(&key));
+        let Some(mut rendered) = rendered.or(cached) else { continue };
+        cache.insert(key, rendered.clone());
         for problem in std::mem::take(&mut rendered.problems) {
             let help = problem.suggestion.map(|s| format!("did you mean `{s}`?"));
             let message = format!("link to `{}`, which does not exist", problem.target);
@@ -124,33 +193,145 @@ fn render_markdown(site: &Site) -> Result<Bodies, Diagnostics> {
     diagnostics.into_result(bodies)
 }
 
+/// A page of an earlier build: its bytes, the fingerprint of its context and templates, and
+/// what its context was built from, so that a rebuild can tell without building the context
+/// again whether it can have changed.
+#[derive(Debug, Clone)]
+struct Page {
+    fingerprint: u64,
+    bytes: Arc<[u8]>,
+    template: u64,
+    shared: u64,
+    /// The nodes the page shows, with their fingerprints then.
+    nodes: Vec<(NodeKey, u64)>,
+    /// For list pages: the order of every list and the section texts then.
+    lists: Option<u64>,
+}
+
+impl Page {
+    fn still_valid(&self, now: &Page, fingerprints: &Fingerprints) -> bool {
+        self.template == now.template
+            && self.shared == now.shared
+            && self.lists == now.lists
+            && self.nodes.iter().all(|(key, hash)| fingerprints.nodes.get(key) == Some(hash))
+    }
+}
+
+/// Pages rendered by this build, and the new page cache (empty unless the cache keeps pages).
+type PagesRendered = (usize, HashMap<String, Page>);
+/// One page: whether it was rendered (not reused), and what the cache keeps of it.
+type PageResult = Result<(bool, Option<(String, Page)>), Diagnostic>;
+
 fn render_pages(
     site: &Site,
     renderer: &Renderer,
     shared: &Shared,
     bodies: &Bodies,
     output: &dyn Output,
-) -> Result<usize, Error> {
-    let problems: Vec<Diagnostic> = site
+    cache: &Cache,
+) -> Result<PagesRendered, Error> {
+    let fingerprints =
+        if cache.keep_pages { Fingerprints::new(site, bodies) } else { Fingerprints::default() };
+    let lists = {
+        let mut all: Vec<(&Collection, &u64)> = fingerprints.lists.iter().collect();
+        all.sort();
+        hash_of(&(all, fingerprints.sections))
+    };
+    let results: Vec<PageResult> = site
         .routes
         .par_iter()
-        .filter_map(|route| {
-            let html = match renderer.render(site, shared, bodies, route) {
-                Ok(html) => html,
-                Err(diagnostic) => return Some(diagnostic),
-            };
+        .map(|route| {
             let file = if route.kind == RouteKind::NotFound {
                 route.path.clone()
             } else {
                 format!("{}index.html", route.path)
             };
-            output.write(&file, &html).err().map(|e| write_error(&file, &e))
+            let mut page = Page {
+                fingerprint: 0,
+                bytes: Arc::from(&b""[..]),
+                template: renderer.template_hash(render::template_of(site, route)),
+                shared: shared.hash(&route.lang),
+                nodes: Vec::new(),
+                lists: matches!(route.kind, RouteKind::List { .. }).then_some(lists),
+            };
+            let old = cache.pages.get(&file);
+            // Pages drawn from the whole site (or from the generated files, for /data/) are
+            // always prepared again; their context hash still spares the rendering.
+            let always = matches!(
+                route.kind,
+                RouteKind::Home | RouteKind::NotFound | RouteKind::Data | RouteKind::Search
+            );
+            let fresh = match old {
+                Some(old) if !always && old.still_valid(&page, &fingerprints) => {
+                    page = old.clone();
+                    false
+                }
+                _ => prepare_page(
+                    site,
+                    renderer,
+                    shared,
+                    bodies,
+                    route,
+                    &fingerprints,
+                    old,
+                    &mut page,
+                )?,
+            };
+            output.write_shared(&file, page.bytes.clone()).map_err(|e| write_error(&file, &e))?;
+            Ok((fresh, cache.keep_pages.then_some((file, page))))
         })
         .collect();
+    let mut rendered = 0;
+    let mut pages = HashMap::new();
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok((fresh, kept)) => {
+                rendered += usize::from(fresh);
+                pages.extend(kept);
+            }
+            Err(diagnostic) => problems.push(diagnostic),
+        }
+    }
     // One broken template fails every page it renders; report each template once.
     let mut diagnostics: Diagnostics = problems.into_iter().collect();
     diagnostics.0.dedup_by(|a, b| a.path == b.path && a.path.starts_with("themes"));
-    diagnostics.into_result(site.routes.len()).map_err(|d| Error::Content(dedup_templates(d)))
+    diagnostics.into_result((rendered, pages)).map_err(|d| Error::Content(dedup_templates(d)))
+}
+
+/// Builds the page's context and renders it, unless its fingerprint shows that the bytes of
+/// the earlier build are still right. Returns whether it rendered.
+#[allow(clippy::too_many_arguments)]
+fn prepare_page(
+    site: &Site,
+    renderer: &Renderer,
+    shared: &Shared,
+    bodies: &Bodies,
+    route: &crate::model::Route,
+    fingerprints: &Fingerprints,
+    old: Option<&Page>,
+    page: &mut Page,
+) -> Result<bool, Diagnostic> {
+    let (prepared, touched) = renderer.prepare_recording(site, shared, bodies, route);
+    page.fingerprint = prepared.fingerprint;
+    page.nodes = touched
+        .into_iter()
+        .map(|id| {
+            let key = render::deps::key(site, id);
+            let hash = fingerprints.nodes.get(&key).copied().unwrap_or_default();
+            (key, hash)
+        })
+        .collect();
+    match old {
+        Some(old) if old.fingerprint == page.fingerprint => {
+            page.bytes = old.bytes.clone();
+            Ok(false)
+        }
+        _ => {
+            page.bytes = Arc::from(renderer.render_prepared(site, shared, route, prepared)?);
+            Ok(true)
+        }
+    }
 }
 
 fn dedup_templates(diagnostics: Diagnostics) -> Diagnostics {
@@ -256,6 +437,14 @@ impl ContentLinks {
             urls.insert(key, format!("{base}{path}"));
         }
         ContentLinks { urls }
+    }
+}
+
+impl ContentLinks {
+    /// A hash of every link target, in a stable order.
+    fn hash(&self) -> u64 {
+        let sorted: std::collections::BTreeMap<&String, &String> = self.urls.iter().collect();
+        hash_of(&sorted)
     }
 }
 

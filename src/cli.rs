@@ -35,6 +35,28 @@ pub(crate) enum Command {
     Check(RootArg),
     /// Create a content file with the front matter its collection needs (never overwrites)
     New(NewArgs),
+    /// Build the site, serve it, rebuild after every change and reload open pages
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
+}
+
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) root: RootArg,
+    /// The address to listen on; anything but loopback exposes the preview to the network
+    #[arg(long, default_value = "127.0.0.1")]
+    pub(crate) bind: std::net::IpAddr,
+    /// The port to listen on (0: any free port)
+    #[arg(long, default_value_t = 1111)]
+    pub(crate) port: u16,
+    /// Open the site in the default browser once it is served
+    #[arg(long)]
+    pub(crate) open: bool,
+    /// Also build entries marked `draft: true`
+    #[arg(long)]
+    pub(crate) drafts: bool,
 }
 
 #[derive(Debug, Args)]
@@ -75,6 +97,8 @@ impl Cli {
             Command::Build(args) => build(args),
             Command::Check(args) => check(args),
             Command::New(args) => new(args),
+            #[cfg(feature = "serve")]
+            Command::Serve(args) => crate::serve_cli::run(args),
         }
     }
 }
@@ -150,7 +174,7 @@ fn fail(error: &Error, output: Option<&Path>) -> ExitCode {
 /// (a renamed ward) must not bury the terminal; the count of the rest is given.
 const PRINTED_AT_MOST: usize = 100;
 
-fn report(diagnostics: &Diagnostics) {
+pub(crate) fn report(diagnostics: &Diagnostics) {
     #[allow(clippy::print_stderr)]
     for diagnostic in diagnostics.iter().take(PRINTED_AT_MOST) {
         eprintln!("{}\n", diagnostic.render());
@@ -166,7 +190,7 @@ fn report(diagnostics: &Diagnostics) {
     }
 }
 
-fn say(message: &str) {
+pub(crate) fn say(message: &str) {
     #[allow(clippy::print_stdout)]
     {
         println!("{message}");
@@ -174,7 +198,7 @@ fn say(message: &str) {
 }
 
 /// "Today" from SOURCE_DATE_EPOCH (the reproducible-builds convention), in Japan time.
-fn today() -> Option<chrono::NaiveDate> {
+pub(crate) fn today() -> Option<chrono::NaiveDate> {
     let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
     let japan = chrono::FixedOffset::east_opt(9 * 3600)?;
     Some(chrono::DateTime::from_timestamp(seconds, 0)?.with_timezone(&japan).date_naive())

@@ -3,6 +3,7 @@
 //! The build is a pipeline of stages, one module each, data flowing only downstream:
 //! [`config`] → [`load`] → [`model`] → [`markdown`] → [`render`] → [`output`].
 //! [`build`] runs them all; the binary only parses arguments and prints diagnostics.
+//! `serve` (cargo feature `serve`) sits on top: it calls the same build again after each change.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod build;
@@ -16,6 +17,8 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+#[cfg(feature = "serve")]
+pub mod serve;
 
 pub use build::{BuildReport, build, check};
 pub use config::{Config, Options};

@@ -2,6 +2,8 @@
 //! them to exit codes (0 ok, 1 content problems, 2 usage or configuration errors).
 
 mod cli;
+#[cfg(feature = "serve")]
+mod serve_cli;
 
 use std::process::ExitCode;
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::diag::Diagnostic;
 
@@ -19,6 +19,12 @@ const MARKER_TEXT: &str =
 /// A sink for the files of a build. `path` is relative to the output root, `/`-separated.
 pub trait Output: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Writes a page that a rebuild may hand over again unchanged; a sink that keeps files in
+    /// memory can keep the `Arc` rather than copy the bytes.
+    fn write_shared(&self, path: &str, bytes: Arc<[u8]>) -> io::Result<()> {
+        self.write(path, &bytes)
+    }
 }
 
 /// Keeps every file in memory.

@@ -3,6 +3,8 @@
 //! the skip link comes first, nothing scrolls sideways on a 360 px phone. Screenshots of every
 //! page kind at 375 px and 1280 px are left in `target/browser/` to look at.
 //!
+//! A page open in a tab reloads by itself after an edit under `renkei serve` (tests/browser/reload.mjs).
+//!
 //! Needs Node.js and Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it); the
 //! npm packages are installed on first run from tests/browser/package-lock.json. The Nu Html
 //! Checker (vnu-jar, Java) validates every page (of the municipality pages, a sample: see
@@ -11,6 +13,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::serve::Server;
 use crate::support::{renkei, repo_root};
 
 /// Installs the pinned npm packages (playwright-core, axe-core, vnu-jar) on first use.
@@ -164,4 +167,23 @@ fn search_expectations(public: &Path) -> String {
         })
         .collect();
     serde_json::Value::Object(answers).to_string()
+}
+
+#[test]
+fn an_open_page_reloads_after_an_edit_and_shows_errors_over_it() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    assert!(Path::new(&chromium).exists(), "the browser tests need Chromium at {chromium}");
+    let scripts = browser_tools();
+    let server = Server::start("basic");
+    let url = format!("http://{}/news/site-open/", server.address);
+    let run = Command::new("node")
+        .arg(scripts.join("reload.mjs"))
+        .arg(&url)
+        .arg(server.root().join("content/news/site-open.md"))
+        .env("CHROMIUM", &chromium)
+        .output();
+    let run = run.unwrap_or_else(|e| panic!("cannot run node: {e}"));
+    let report =
+        format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "live reload failed:\n{report}");
 }

@@ -36,6 +36,7 @@ fn help_of_every_command() {
         ("help_build", &["build", "--help"][..]),
         ("help_check", &["check", "--help"][..]),
         ("help_new", &["new", "--help"][..]),
+        ("help_serve", &["serve", "--help"][..]),
     ] {
         let output = run(args, None);
         assert!(output.status.success(), "{args:?} succeeds");
@@ -43,7 +44,7 @@ fn help_of_every_command() {
         insta::assert_snapshot!(name, stdout_of(&output));
     }
     let top = stdout_of(&run(&["--help"], None));
-    for command in ["build", "check", "new"] {
+    for command in ["build", "check", "new", "serve"] {
         assert!(top.contains(&format!("  {command} ")), "--help lists `{command}`:\n{top}");
     }
     assert!(top.contains("Exit codes"), "--help explains the exit codes:\n{top}");

@@ -13,4 +13,5 @@ mod japanese;
 mod opendata;
 mod properties;
 mod search;
+mod serve;
 mod site;

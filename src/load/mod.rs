@@ -6,7 +6,7 @@ pub mod front_matter;
 pub mod meta;
 mod walk;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +17,8 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use front_matter::{Split, SplitError};
 pub use meta::{Date, Meta};
+#[cfg(feature = "serve")]
+pub(crate) use walk::is_ignored;
 
 /// The collections of the content model, one folder each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -130,17 +132,41 @@ pub struct Loaded {
     pub unavailable: BTreeSet<(Collection, String)>,
 }
 
+/// Entries parsed by an earlier build, by path, with a hash of the file's bytes and of the
+/// languages: a rebuild re-parses only the files that changed (`renkei serve`).
+#[derive(Debug, Default)]
+pub struct EntryCache {
+    entries: HashMap<PathBuf, (u64, Entry)>,
+}
+
 /// Loads every content file of the site, in parallel. Entries come back sorted by path.
 pub fn load(config: &Config) -> Loaded {
+    load_cached(config, &mut EntryCache::default())
+}
+
+/// `load`, reusing the entries of `cache` whose files did not change, and updating it.
+pub fn load_cached(config: &Config, cache: &mut EntryCache) -> Loaded {
     let content = config.content_dir();
     let (files, diagnostics) = walk::content_files(&config.root, &content);
     let languages = config.language_codes();
-    let results: Vec<Result<Entry, Diagnostic>> =
-        files.par_iter().map(|path| load_file(&config.root, path, &languages)).collect();
+    let mut old = std::mem::take(&mut cache.entries);
+    let results: Vec<(Option<u64>, Loading)> = files
+        .par_iter()
+        .map(|path| load_with_cache(&config.root, path, &languages, &old))
+        .collect();
     let mut loaded = Loaded { diagnostics, ..Loaded::default() };
-    for (result, path) in results.into_iter().zip(&files) {
+    let mut fresh = HashMap::with_capacity(files.len());
+    for ((hash, result), path) in results.into_iter().zip(&files) {
+        // `Ok(None)`: unchanged since the cached build; the cached entry moves to the new cache.
+        let result = result.map(|parsed| parsed.or_else(|| old.remove(path).map(|(_, e)| e)));
         match result {
-            Ok(entry) => loaded.entries.push(entry),
+            Ok(Some(entry)) => {
+                if let Some(hash) = hash {
+                    fresh.insert(path.clone(), (hash, entry.clone()));
+                }
+                loaded.entries.push(entry);
+            }
+            Ok(None) => {}
             Err(diagnostic) => {
                 if let Ok(place) = place_of(path, &languages) {
                     loaded.unavailable.insert((place.collection, place.id));
@@ -149,13 +175,42 @@ pub fn load(config: &Config) -> Loaded {
             }
         }
     }
+    cache.entries = fresh;
     loaded
 }
 
-fn load_file(root: &Path, relative: &Path, languages: &[&str]) -> Result<Entry, Diagnostic> {
+/// A file parsed (`Some`), unchanged since the cached build (`None`), or a problem.
+type Loading = Result<Option<Entry>, Diagnostic>;
+
+/// Reads one file; parses it unless `cache` holds it with the same hash (then `Ok(None)`).
+/// Returns the hash of what was read (`None` when the file could not be read).
+fn load_with_cache(
+    root: &Path,
+    relative: &Path,
+    languages: &[&str],
+    cache: &HashMap<PathBuf, (u64, Entry)>,
+) -> (Option<u64>, Loading) {
+    let bytes = match read_bounded(&root.join(relative)) {
+        Ok(bytes) => bytes,
+        Err(message) => return (None, Err(Diagnostic::new(relative, message))),
+    };
+    let hash = content_hash(&bytes, languages);
+    match cache.get(relative) {
+        Some((cached, _)) if *cached == hash => (Some(hash), Ok(None)),
+        _ => (Some(hash), parse_file(relative, bytes, languages).map(Some)),
+    }
+}
+
+fn content_hash(bytes: &[u8], languages: &[&str]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    languages.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn parse_file(relative: &Path, bytes: Vec<u8>, languages: &[&str]) -> Result<Entry, Diagnostic> {
     let place = place_of(relative, languages)?;
-    let bytes =
-        read_bounded(&root.join(relative)).map_err(|message| Diagnostic::new(relative, message))?;
     let text = decode(relative, bytes)?;
     let split =
         front_matter::split(&text).map_err(|error| split_diagnostic(relative, &text, error))?;

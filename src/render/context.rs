@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
-use super::{Bodies, i18n};
+use super::{Bodies, deps, i18n};
 use crate::load::{Entry, Meta};
 use crate::model::{CATEGORIES, Collection, NodeId, Partner, REGIONS, Route, RouteKind, Site};
 
@@ -14,12 +14,14 @@ pub struct Shared {
     categories: Vec<Value>,
     /// `{datasets, others}` of the open data page.
     pub(super) datasets: Value,
+    /// A hash of `per_lang`, per language: part of every page's fingerprint.
+    hashes: HashMap<String, u64>,
 }
 
 impl Shared {
     pub fn new(site: &Site) -> Shared {
         let categories: Vec<Value> = (0..CATEGORIES.len()).map(|i| category(site, i)).collect();
-        let per_lang = site
+        let per_lang: HashMap<String, Map<String, Value>> = site
             .config
             .language_codes()
             .into_iter()
@@ -32,7 +34,11 @@ impl Shared {
                 (lang.to_owned(), values)
             })
             .collect();
-        Shared { per_lang, categories, datasets: json!({"datasets": [], "others": []}) }
+        let hashes = per_lang
+            .iter()
+            .map(|(lang, values)| (lang.clone(), super::fingerprint::of_json(values)))
+            .collect();
+        Shared { per_lang, categories, datasets: json!({"datasets": [], "others": []}), hashes }
     }
 
     /// The open data files, for the data page.
@@ -40,10 +46,28 @@ impl Shared {
         self.datasets = datasets;
         self
     }
+
+    /// The hash of what every page in `lang` shares (site, navigation, strings).
+    pub fn hash(&self, lang: &str) -> u64 {
+        self.hashes.get(lang).copied().unwrap_or_default()
+    }
+
+    /// The page's own context completed with what all pages in its language share.
+    pub(super) fn complete(&self, mut own: Map<String, Value>, lang: &str) -> Value {
+        if let Some(values) = self.per_lang.get(lang) {
+            own.extend(values.clone());
+        }
+        Value::Object(own)
+    }
 }
 
-/// The whole context of one page.
-pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &Route) -> Value {
+/// The context of one page, without what every page shares (`Shared::complete` adds it).
+pub(super) fn for_route(
+    site: &Site,
+    shared: &Shared,
+    bodies: &Bodies,
+    route: &Route,
+) -> Map<String, Value> {
     let lang = route.lang.as_str();
     let mut context = match route.kind {
         RouteKind::Home => home(site, bodies, lang),
@@ -55,9 +79,6 @@ pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &R
         }
     };
     let title = page_title(site, route, &context);
-    if let Some(values) = shared.per_lang.get(lang) {
-        context.extend(values.clone());
-    }
     context.insert("current_url".into(), json!(url(site, &route.path)));
     context.insert("permalink".into(), json!(permalink(site, &route.path)));
     context.insert("breadcrumbs".into(), breadcrumbs(site, route, &title));
@@ -66,7 +87,7 @@ pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &R
     context.insert("section".into(), json!(section_name(site, route)));
     context.insert("feeds".into(), feeds(site, route));
     super::extras::add(site, route, &mut context);
-    Value::Object(context)
+    context
 }
 
 fn url(site: &Site, path: &str) -> String {
@@ -96,6 +117,7 @@ fn site_value(site: &Site, lang: &str) -> Value {
 
 /// A link to a node, in `lang` when it has that translation.
 pub(super) fn reference(site: &Site, id: NodeId, lang: &str) -> Value {
+    deps::touch(id);
     let node = &site.nodes[id];
     let shown = if node.translations.contains_key(lang) {
         lang
@@ -117,6 +139,7 @@ fn references(site: &Site, ids: &[NodeId], lang: &str) -> Value {
 /// An entry in a list: a reference plus what a list shows of it.
 pub(super) fn card(site: &Site, id: NodeId, lang: &str) -> Value {
     let mut card = reference(site, id, lang);
+    deps::touch(id);
     let node = &site.nodes[id];
     let entry = node.entry_in(lang);
     let fields = match &entry.meta {
@@ -264,6 +287,7 @@ fn regions(site: &Site, lang: &str) -> Value {
             .iter()
             .filter(|&&id| matches!(&site.nodes[id].entry.meta, Meta::Prefecture(m) if m.region == region))
             .map(|&id| {
+                deps::touch(id);
                 let node = &site.nodes[id];
                 let mut value = reference(site, id, lang);
                 let code = match &node.entry.meta {
@@ -290,6 +314,7 @@ fn entity(
     id: NodeId,
     lang: &str,
 ) -> Map<String, Value> {
+    deps::touch(id);
     let node = &site.nodes[id];
     let entry = node.entry_in(lang);
     let mut context = Map::new();
@@ -354,6 +379,7 @@ fn entity(
 }
 
 fn municipality_row(site: &Site, id: NodeId, lang: &str) -> Value {
+    deps::touch(id);
     let node = &site.nodes[id];
     let mut value = reference(site, id, lang);
     let (kind, kana) = match &node.entry.meta {
@@ -595,6 +621,7 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
             }
         }
         RouteKind::Entity(id) => {
+            deps::touch(id);
             let node = &site.nodes[id];
             let collection = node.collection();
             if collection != Collection::Pages {
@@ -619,6 +646,7 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
 fn alternates(site: &Site, route: &Route) -> Value {
     let langs: Vec<&str> = match route.kind {
         RouteKind::Entity(id) => {
+            deps::touch(id);
             let node = &site.nodes[id];
             std::iter::once(site.config.default_language.as_str())
                 .chain(node.translations.keys().map(String::as_str))

@@ -2,9 +2,11 @@
 //! files that need no template (sitemap, robots.txt, Atom feeds). Returns bytes; writes nothing.
 
 mod context;
+pub mod deps;
 mod extras;
 mod feeds;
 mod filters;
+mod fingerprint;
 mod i18n;
 pub mod ical;
 mod ja_filters;
@@ -33,6 +35,16 @@ pub struct Renderer {
     templates_dir: PathBuf,
     /// (name, text) of every template, to locate runtime errors, which tera reports without a line.
     sources: Vec<(String, String)>,
+    /// Per template, a hash of it and of every template it is built on.
+    template_hashes: HashMap<String, u64>,
+}
+
+/// A page ready to render: its template, its own context and the fingerprint of both.
+pub struct Prepared {
+    template: &'static str,
+    context: serde_json::Map<String, serde_json::Value>,
+    /// Equal fingerprints render to equal bytes.
+    pub fingerprint: u64,
 }
 
 impl Renderer {
@@ -90,7 +102,8 @@ impl Renderer {
             let path = relative(&config.root, &templates_dir.join(culprit));
             diagnostics.push(Diagnostic::new(path, format!("template error: {message}")));
         }
-        diagnostics.into_result(Renderer { tera, templates_dir, sources })
+        let template_hashes = fingerprint::templates(&sources);
+        diagnostics.into_result(Renderer { tera, templates_dir, sources, template_hashes })
     }
 
     /// Every template the routes need must exist; reported all at once.
@@ -121,8 +134,56 @@ impl Renderer {
         bodies: &Bodies,
         route: &Route,
     ) -> Result<Vec<u8>, Diagnostic> {
+        let prepared = self.prepare(site, shared, bodies, route);
+        self.render_prepared(site, shared, route, prepared)
+    }
+
+    /// A hash of a template and of every template it is built on.
+    pub fn template_hash(&self, template: &str) -> u64 {
+        self.template_hashes.get(template).copied().unwrap_or_default()
+    }
+
+    /// `prepare`, also returning the nodes the page shows (see `deps`).
+    pub fn prepare_recording(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        bodies: &Bodies,
+        route: &Route,
+    ) -> (Prepared, Vec<crate::model::NodeId>) {
+        deps::recording(|| self.prepare(site, shared, bodies, route))
+    }
+
+    /// The context of a route and its fingerprint, without rendering it.
+    pub fn prepare(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        bodies: &Bodies,
+        route: &Route,
+    ) -> Prepared {
+        use std::hash::{Hash, Hasher};
         let template = template_of(site, route);
         let context = context::for_route(site, shared, bodies, route);
+        let mut hasher = std::hash::DefaultHasher::new();
+        route.path.hash(&mut hasher);
+        route.lang.hash(&mut hasher);
+        self.template_hashes.get(template).hash(&mut hasher);
+        shared.hash(&route.lang).hash(&mut hasher);
+        fingerprint::of_json(&context).hash(&mut hasher);
+        Prepared { template, context, fingerprint: hasher.finish() }
+    }
+
+    /// Renders a prepared route to HTML.
+    pub fn render_prepared(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        route: &Route,
+        prepared: Prepared,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let template = prepared.template;
+        let context = shared.complete(prepared.context, &route.lang);
         let context = tera::Context::from_value(context)
             .map_err(|e| self.runtime_error(site, route, template, &e))?;
         self.tera

@@ -1,0 +1,115 @@
+//! Fingerprints for incremental rebuilds: a page is rendered again only when the hash of its
+//! context or of its templates changed. Since rendering is a pure function of the two, an
+//! unchanged fingerprint means unchanged bytes, which is what keeps `renkei serve`'s site equal
+//! to a fresh build's.
+
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io;
+
+/// The hash of a JSON value as serialized (serde_json's maps are sorted, so this is stable).
+pub(crate) fn of_json(value: &impl serde::Serialize) -> u64 {
+    let mut writer = HashWriter(DefaultHasher::new());
+    // Writing into a hasher cannot fail; a value that cannot be serialized hashes as what was written.
+    let _ = serde_json::to_writer(&mut writer, value);
+    writer.0.finish()
+}
+
+struct HashWriter(DefaultHasher);
+
+impl io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.write(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// For every template, a hash of its text and of the texts of every template it extends,
+/// includes or imports, transitively: a change to `base.html` changes the hash of every
+/// template built on it, a change to `ward.html` only its own.
+pub(crate) fn templates(sources: &[(String, String)]) -> HashMap<String, u64> {
+    let texts: HashMap<&str, &str> =
+        sources.iter().map(|(name, text)| (name.as_str(), text.as_str())).collect();
+    let mut hashes = HashMap::new();
+    for name in texts.keys() {
+        let mut closure = BTreeSet::new();
+        collect(name, &texts, &mut closure);
+        let mut hasher = DefaultHasher::new();
+        for member in &closure {
+            member.hash(&mut hasher);
+            texts.get(member).hash(&mut hasher);
+        }
+        hashes.insert((*name).to_owned(), hasher.finish());
+    }
+    hashes
+}
+
+fn collect<'a>(name: &'a str, texts: &HashMap<&'a str, &'a str>, closure: &mut BTreeSet<&'a str>) {
+    if !closure.insert(name) {
+        return;
+    }
+    let Some(text) = texts.get(name) else { return };
+    for used in references(text) {
+        if let Some((&known, _)) = texts.get_key_value(used) {
+            collect(known, texts, closure);
+        }
+    }
+}
+
+/// The template names quoted in `{% extends %}`, `{% include %}` and `{% import %}` tags.
+pub(crate) fn references(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{%") {
+        rest = &rest[start + 2..];
+        let end = rest.find("%}").unwrap_or(rest.len());
+        let tag = rest[..end].trim_start_matches('-').trim_start();
+        if ["extends", "include", "import"].iter().any(|k| tag.starts_with(k)) {
+            names.extend(quoted(tag));
+        }
+        rest = &rest[end..];
+    }
+    names
+}
+
+fn quoted(tag: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = tag;
+    while let Some(open) = rest.find(['"', '\'']) {
+        let quote = &rest[open..=open];
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(quote) else { break };
+        names.push(&after[..close]);
+        rest = &after[close + 1..];
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_extends_include_and_import() {
+        let text = r#"{% extends "base.html" %}{%- import 'macros.html' as m -%}{% include ["a.html", "b.html"] %}{{ x }}"#;
+        assert_eq!(references(text), ["base.html", "macros.html", "a.html", "b.html"]);
+    }
+
+    #[test]
+    fn a_base_change_reaches_children_only() {
+        let sources = |base: &str| {
+            vec![
+                ("base.html".to_owned(), base.to_owned()),
+                ("ward.html".to_owned(), r#"{% extends "base.html" %}"#.to_owned()),
+                ("alone.html".to_owned(), "alone".to_owned()),
+            ]
+        };
+        let (before, after) = (templates(&sources("1")), templates(&sources("2")));
+        assert_ne!(before.get("ward.html"), after.get("ward.html"));
+        assert_eq!(before.get("alone.html"), after.get("alone.html"));
+    }
+}

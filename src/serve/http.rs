@@ -1,0 +1,323 @@
+//! The HTTP side of `serve`: a pool of tiny_http threads answering from the current snapshot,
+//! and the live-reload endpoints. `respond` is a pure function of the snapshot and the request,
+//! unit-tested without a socket.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{Shared, Snapshot, Status};
+
+/// Threads answering requests; long polls get a thread of their own, so they never hold these.
+const WORKERS: usize = 8;
+/// How long a live-reload poll waits for a change before it answers "nothing new".
+const POLL_WAIT: Duration = Duration::from_secs(25);
+/// The prefix of the server's own URLs, which no site path can take (ids have no `_`).
+const OWN: &str = "/__renkei/";
+const SCRIPT: &str = include_str!("livereload.js");
+const SCRIPT_TAG: &str = "<script src=\"/__renkei/livereload.js\"></script>";
+
+/// An answer: status, headers and body (empty for HEAD and 304).
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    fn new(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
+        Reply { status, headers: vec![("Content-Type", content_type.to_owned())], body }
+    }
+
+    fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    fn redirect(location: String) -> Reply {
+        Reply::new(301, "text/plain; charset=utf-8", b"moved\n".to_vec())
+            .header("Location", location)
+    }
+}
+
+pub(super) struct Running {
+    pub(super) address: SocketAddr,
+}
+
+/// Binds and starts the worker threads.
+pub(super) fn start(address: SocketAddr, shared: Arc<Shared>) -> io::Result<Running> {
+    let server = tiny_http::Server::http(address).map_err(io::Error::other)?;
+    let address = server.server_addr().to_ip().unwrap_or(address);
+    let server = Arc::new(server);
+    for _ in 0..WORKERS {
+        let (server, shared) = (Arc::clone(&server), Arc::clone(&shared));
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                handle(request, &shared);
+            }
+        });
+    }
+    Ok(Running { address })
+}
+
+fn handle(request: tiny_http::Request, shared: &Arc<Shared>) {
+    let url = request.url().to_owned();
+    if let Some(query) = url.strip_prefix("/__renkei/poll") {
+        let since = query.split("since=").nth(1).and_then(|s| s.parse::<u64>().ok());
+        let shared = Arc::clone(shared);
+        std::thread::spawn(move || {
+            let status = match since {
+                Some(since) => shared.wait_change(since, POLL_WAIT),
+                None => shared.status(),
+            };
+            send(request, poll_reply(&status));
+        });
+        return;
+    }
+    let method = request.method().as_str().to_owned();
+    let if_none_match = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("If-None-Match"))
+        .map(|h| h.value.as_str().to_owned());
+    let reply = respond(&shared.snapshot(), &method, &url, if_none_match.as_deref());
+    send(request, reply);
+}
+
+fn send(request: tiny_http::Request, reply: Reply) {
+    let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
+    for (name, value) in reply.headers {
+        if let Ok(header) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            response.add_header(header);
+        }
+    }
+    // The browser may have gone away; nothing to do about it.
+    let _ = request.respond(response);
+}
+
+fn poll_reply(status: &Status) -> Reply {
+    let body = serde_json::json!({"generation": status.generation, "error": status.error});
+    Reply::new(200, "application/json", body.to_string().into_bytes())
+        .header("Cache-Control", "no-store")
+}
+
+/// The answer to `method url` from `snapshot`: files under the site's base path, `index.html`
+/// for folders, the site's 404 page for anything else, including every path that tries to leave
+/// the site (`..` and `.` segments, encoded slashes and backslashes, NUL).
+pub fn respond(snapshot: &Snapshot, method: &str, url: &str, if_none_match: Option<&str>) -> Reply {
+    if method != "GET" && method != "HEAD" {
+        return Reply::new(405, "text/plain; charset=utf-8", b"method not allowed\n".to_vec())
+            .header("Allow", "GET, HEAD");
+    }
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    if path == "/__renkei/livereload.js" {
+        return Reply::new(200, "text/javascript; charset=utf-8", SCRIPT.as_bytes().to_vec())
+            .header("Cache-Control", "no-cache");
+    }
+    // No base path yet: the first build failed, and the 404 page carries the overlay.
+    let base = Some(snapshot.base_path.as_str()).filter(|b| !b.is_empty()).unwrap_or("/");
+    if path == "/" && base != "/" {
+        return Reply::redirect(base.to_owned());
+    }
+    if path.starts_with(OWN) {
+        return not_found(snapshot);
+    }
+    let Some(key) = path.strip_prefix(base).and_then(file_key) else {
+        return if format!("{path}/") == base {
+            Reply::redirect(base.to_owned())
+        } else {
+            not_found(snapshot)
+        };
+    };
+    let file = if key.is_empty() || key.ends_with('/') { format!("{key}index.html") } else { key };
+    match snapshot.files.get(&file) {
+        Some(bytes) => file_reply(&file, bytes, if_none_match),
+        None if snapshot.files.contains_key(&format!("{file}/index.html")) => {
+            Reply::redirect(format!("{base}{file}/"))
+        }
+        None => not_found(snapshot),
+    }
+}
+
+/// The `/`-separated file key of a URL path below the base path, each segment percent-decoded,
+/// or `None` when a segment is or hides something that is not a plain name.
+fn file_key(path: &str) -> Option<String> {
+    let mut segments = Vec::new();
+    for raw in path.split('/') {
+        let bytes = percent_decode(raw)?;
+        let segment = String::from_utf8(bytes).ok()?;
+        let hostile = segment == ".."
+            || segment == "."
+            || segment.contains(['/', '\\', '\0', ':'])
+            || segment.chars().any(char::is_control);
+        if hostile {
+            return None;
+        }
+        segments.push(segment);
+    }
+    Some(segments.join("/"))
+}
+
+fn percent_decode(text: &str) -> Option<Vec<u8>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+fn file_reply(file: &str, bytes: &[u8], if_none_match: Option<&str>) -> Reply {
+    let tag = etag(bytes);
+    let matches = if_none_match
+        .is_some_and(|value| value.split(',').any(|v| v.trim() == tag || v.trim() == "*"));
+    let content_type = content_type(file);
+    if matches {
+        return Reply { status: 304, headers: vec![("ETag", tag)], body: Vec::new() };
+    }
+    let body = if content_type.starts_with("text/html") { inject(bytes) } else { bytes.to_vec() };
+    Reply::new(200, content_type, body).header("ETag", tag).header("Cache-Control", "no-cache")
+}
+
+fn not_found(snapshot: &Snapshot) -> Reply {
+    let body = match snapshot.files.get("404.html") {
+        Some(bytes) => inject(bytes),
+        None => {
+            let page = "<!doctype html><title>404</title><body><h1>404 Not Found</h1></body>";
+            inject(page.as_bytes())
+        }
+    };
+    Reply::new(404, "text/html; charset=utf-8", body).header("Cache-Control", "no-cache")
+}
+
+/// A strong validator of the file's bytes (the injected script is the same for every page).
+fn etag(bytes: &[u8]) -> String {
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    format!("\"{:016x}\"", hasher.finish())
+}
+
+/// The page with the live-reload script before `</body>` (or at the end).
+fn inject(bytes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut page = text.into_owned();
+    match page.rfind("</body>") {
+        Some(at) => page.insert_str(at, SCRIPT_TAG),
+        None => page.push_str(SCRIPT_TAG),
+    }
+    page.into_bytes()
+}
+
+fn content_type(file: &str) -> &'static str {
+    let extension = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match extension.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "txt" => "text/plain; charset=utf-8",
+        "ics" => "text/calendar; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(base: &str) -> Snapshot {
+        let mut snapshot = Snapshot { base_path: base.to_owned(), ..Snapshot::default() };
+        for (file, text) in [
+            ("index.html", "<html><body>home</body></html>"),
+            ("wards/chiyoda/index.html", "<body>chiyoda</body>"),
+            ("404.html", "<body>missing</body>"),
+            ("style.css", "body{}"),
+        ] {
+            snapshot.files.insert(file.to_owned(), Arc::from(text.as_bytes()));
+        }
+        snapshot
+    }
+
+    fn get(snapshot: &Snapshot, url: &str) -> (u16, String) {
+        let reply = respond(snapshot, "GET", url, None);
+        (reply.status, String::from_utf8_lossy(&reply.body).into_owned())
+    }
+
+    #[test]
+    fn folders_serve_index_and_get_the_script() {
+        let (status, body) = get(&site("/"), "/wards/chiyoda/?x=1");
+        assert_eq!(status, 200);
+        assert!(body.contains("chiyoda") && body.contains(SCRIPT_TAG));
+        assert_eq!(get(&site("/"), "/wards/chiyoda").0, 301);
+    }
+
+    #[test]
+    fn traversal_in_every_encoding_is_not_found() {
+        for url in [
+            "/../etc/passwd",
+            "/wards/../index.html",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc",
+            "/wards%2fchiyoda/",
+            "/wards%5cchiyoda/",
+            "/..\\..\\etc",
+            "/wards/chiyoda%00/",
+            "/./index.html",
+            "/%zz",
+            "/C:/windows",
+        ] {
+            let (status, body) = get(&site("/"), url);
+            assert_eq!(status, 404, "{url}");
+            assert!(body.contains("missing"), "{url}");
+        }
+    }
+
+    #[test]
+    fn before_any_good_build_everything_is_the_fallback_404() {
+        let (status, body) = get(&Snapshot::default(), "/");
+        assert_eq!(status, 404);
+        assert!(body.contains(SCRIPT_TAG), "the overlay script");
+    }
+
+    #[test]
+    fn base_path_is_honoured() {
+        let snapshot = site("/renkei/");
+        assert_eq!(get(&snapshot, "/renkei/wards/chiyoda/").0, 200);
+        assert_eq!(get(&snapshot, "/wards/chiyoda/").0, 404);
+        assert_eq!(get(&snapshot, "/renkei").0, 301);
+    }
+
+    #[test]
+    fn methods_etags_and_types() {
+        let snapshot = site("/");
+        assert_eq!(respond(&snapshot, "POST", "/", None).status, 405);
+        let first = respond(&snapshot, "GET", "/style.css", None);
+        let tag = first.headers.iter().find(|(n, _)| *n == "ETag").map(|(_, v)| v.clone());
+        assert!(first.headers.contains(&("Content-Type", "text/css; charset=utf-8".to_owned())));
+        let again = respond(&snapshot, "GET", "/style.css", tag.as_deref());
+        assert_eq!(again.status, 304);
+    }
+}

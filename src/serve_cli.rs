@@ -1,0 +1,78 @@
+//! `renkei serve` on the command line: runs the library's preview server and prints what it reports.
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use renkei::Options;
+use renkei::serve::{Built, Event, Settings};
+
+use crate::cli::{EXIT_SETUP, ServeArgs, report, say, today};
+
+pub(crate) fn run(args: ServeArgs) -> ExitCode {
+    let settings = Settings {
+        root: args.root.root,
+        bind: args.bind,
+        port: args.port,
+        options: Options { base_url: None, drafts: args.drafts, today: today() },
+    };
+    let open = AtomicBool::new(args.open);
+    let on_event = |event: Event| match event {
+        Event::Listening(url) => {
+            say(&format!("Serving the site at {url} (Ctrl+C to stop)"));
+            if open.swap(false, Ordering::Relaxed) {
+                open_browser(&url);
+            }
+        }
+        Event::Exposed(address) => warn(&format!(
+            "listening on {address}: other computers on the network can see the preview (use --bind 127.0.0.1 to keep it private)"
+        )),
+        Event::Changed(paths) => {
+            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            say(&format!("Changed: {}", names.join(", ")));
+        }
+        Event::Built(Built::Ok { report, took }) => say(&format!(
+            "Built {} pages ({} rendered) in {} ms",
+            report.pages,
+            report.rendered,
+            took.as_millis()
+        )),
+        Event::Built(Built::Failed(diagnostics)) => {
+            report(&diagnostics);
+            warn(&format!(
+                "{} problem(s): still serving the last good version; the browser shows them too",
+                diagnostics.len()
+            ));
+        }
+        Event::WatchFailed(message) => {
+            warn(&format!("cannot watch the files ({message}); changes will not be rebuilt"))
+        }
+    };
+    match renkei::serve::serve(&settings, &on_event) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            warn(&format!("cannot listen on {}:{}: {error}", settings.bind, settings.port));
+            ExitCode::from(EXIT_SETUP)
+        }
+    }
+}
+
+fn warn(message: &str) {
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("warning: {message}");
+    }
+}
+
+/// The platform's way to open a URL; failing to is not worth more than a warning.
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open").arg(url).spawn()
+    } else if cfg!(windows) {
+        std::process::Command::new("cmd").args(["/C", "start", "", url]).spawn()
+    } else {
+        std::process::Command::new("xdg-open").arg(url).spawn()
+    };
+    if let Err(error) = command {
+        warn(&format!("cannot open a browser: {error}"));
+    }
+}

@@ -1,0 +1,473 @@
+//! `renkei serve`: a real server on a free port, on a copy of the fixture site, edited while it
+//! runs; and a property test that after any sequence of edits the served files are exactly those
+//! of a fresh build.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{edit, fixture_copy, read, write};
+
+/// A running `renkei serve` on a copy of the fixture site; killed when dropped.
+pub(crate) struct Server {
+    child: Child,
+    pub(crate) address: String,
+    pub(crate) site: tempfile::TempDir,
+}
+
+impl Server {
+    pub(crate) fn start(fixture: &str) -> Server {
+        let site = fixture_copy(fixture);
+        let binary = assert_cmd::cargo::cargo_bin("renkei");
+        let mut child = Command::new(binary)
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site.path())
+            .env("SOURCE_DATE_EPOCH", "1767193200")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start renkei serve: {e}"));
+        let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        let mut lines = BufReader::new(stdout).lines();
+        let address = loop {
+            let line = lines.next().and_then(Result::ok).unwrap_or_else(|| panic!("serve ended"));
+            if let Some(url) = line.split("http://").nth(1) {
+                break url.split('/').next().unwrap_or_default().to_owned();
+            }
+        };
+        // Keep reading so that the server never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Server { child, address, site }
+    }
+
+    pub(crate) fn root(&self) -> &Path {
+        self.site.path()
+    }
+
+    /// Sends a raw request line (the path exactly as given) and returns status, headers, body.
+    pub(crate) fn request(&self, method: &str, path: &str, headers: &str) -> Response {
+        let mut stream = TcpStream::connect(&self.address).unwrap_or_else(|e| panic!("{e}"));
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{headers}\r\n",
+            self.address
+        );
+        stream.write_all(request.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap_or_else(|e| panic!("{e}"));
+        Response::parse(&raw)
+    }
+
+    pub(crate) fn get(&self, path: &str) -> Response {
+        self.request("GET", path, "")
+    }
+
+    /// Polls `path` until `check` holds for the response (rebuilds are asynchronous).
+    pub(crate) fn wait_for(&self, path: &str, what: &str, check: impl Fn(&Response) -> bool) {
+        let started = Instant::now();
+        loop {
+            let response = self.get(path);
+            if check(&response) {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "{path}: {what} never happened; last answer {}:\n{}",
+                response.status,
+                response.body
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: String,
+}
+
+impl Response {
+    fn parse(raw: &[u8]) -> Response {
+        let text = String::from_utf8_lossy(raw);
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let mut lines = head.lines();
+        let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok());
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        Response { status: status.unwrap_or(0), headers, body: body.to_owned() }
+    }
+
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+#[test]
+fn edits_show_up_and_deleted_pages_disappear() {
+    let server = Server::start("basic");
+    let root = server.root();
+    assert_eq!(server.get("/municipalities/012068/").status, 200);
+
+    // A body edit.
+    edit(root, "content/municipalities/012068.md", "連携しています", "連携を深めています");
+    server.wait_for("/municipalities/012068/", "the body edit", |r| {
+        r.body.contains("連携を深めています")
+    });
+
+    // A partner edit shows on the ward's page.
+    edit(
+        root,
+        "content/municipalities/012068.md",
+        "relation: くしろ地域8市町村との連携",
+        "relation: 新しい交流",
+    );
+    server.wait_for("/wards/arakawa/", "the partner edit", |r| r.body.contains("新しい交流"));
+
+    // A template edit.
+    edit(root, "themes/plain/templates/base.html", "<nav>", "<nav data-edited>");
+    server.wait_for("/news/", "the template edit", |r| r.body.contains("data-edited"));
+
+    // A deleted file: its page is gone and so is its card in the list.
+    assert!(server.get("/news/").body.contains("/news/site-open/"));
+    std::fs::remove_file(root.join("content/news/site-open.md")).unwrap_or_else(|e| panic!("{e}"));
+    server.wait_for("/news/site-open/", "the deletion", |r| r.status == 404);
+    assert!(!server.get("/news/").body.contains("/news/site-open/"));
+
+    // A renamed file moves its page.
+    std::fs::rename(
+        root.join("content/news/support-2025.md"),
+        root.join("content/news/support-renamed.md"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    server.wait_for("/news/support-renamed/", "the rename", |r| r.status == 200);
+    assert_eq!(server.get("/news/support-2025/").status, 404);
+
+    // A new file.
+    write(
+        root,
+        "content/news/brand-new.md",
+        "---\ntitle: 新着のお知らせ\ndate: 2025-12-24\n---\n\n本文。\n",
+    );
+    server.wait_for("/news/", "the new file in the list", |r| r.body.contains("新着のお知らせ"));
+    assert_eq!(server.get("/news/brand-new/").status, 200);
+}
+
+#[test]
+fn a_broken_file_shows_an_overlay_and_the_last_good_site_stays() {
+    let server = Server::start("basic");
+    let root = server.root();
+    let generation = |s: &Server| {
+        let body = s.get("/__renkei/poll").body;
+        serde_json::from_str::<serde_json::Value>(&body).unwrap_or_default()
+    };
+    let before = generation(&server);
+    assert!(before["error"].is_null());
+    let good = read(&root.join("content/news/site-open.md"));
+    write(root, "content/news/site-open.md", good.replace("date: 2025-12-01", "date: 2025-02-30"));
+    server.wait_for("/__renkei/poll", "the error", |r| r.body.contains("site-open.md"));
+    let status = generation(&server);
+    let error = status["error"].as_str().unwrap_or_default();
+    assert!(error.contains("content/news/site-open.md:3:7"), "{error}");
+    assert!(error.contains('^'), "the caret: {error}");
+    // The last good page is still served, with the script that shows the overlay.
+    let page = server.get("/news/site-open/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("サイトを公開しました") && page.body.contains("/__renkei/livereload.js")
+    );
+    let script = server.get("/__renkei/livereload.js");
+    assert!(script.body.contains("renkei-error-overlay"));
+
+    write(
+        root,
+        "content/news/site-open.md",
+        good.replace("サイトを公開しました。\n", "直しました。\n"),
+    );
+    server.wait_for("/news/site-open/", "the recovery", |r| r.body.contains("直しました"));
+    assert!(generation(&server)["error"].is_null());
+}
+
+#[test]
+fn requests_outside_the_site_and_other_methods_are_refused() {
+    let server = Server::start("basic");
+    let canary = server.root().join("content/wards/arakawa.md");
+    assert!(canary.exists());
+    for path in [
+        "/../site.toml",
+        "/../../../../etc/passwd",
+        "/%2e%2e/site.toml",
+        "/%2E%2E%2Fsite.toml",
+        "/wards%2farakawa/",
+        "/..%5csite.toml",
+        "/..\\site.toml",
+        "/wards/arakawa%00/",
+        "/content/wards/arakawa.md",
+        "/./index.html",
+    ] {
+        let response = server.get(path);
+        assert_eq!(response.status, 404, "{path}");
+        assert!(!response.body.contains("base_url"), "{path} leaked a file");
+    }
+    assert_eq!(server.request("POST", "/", "Content-Length: 0\r\n").status, 405);
+    assert_eq!(server.request("DELETE", "/", "").status, 405);
+
+    let page = server.get("/wards/arakawa/");
+    let head = server.request("HEAD", "/wards/arakawa/", "");
+    assert_eq!((head.status, head.body.as_str()), (200, ""));
+    assert_eq!(head.header("content-type"), Some("text/html; charset=utf-8"));
+    let tag = page.header("etag").unwrap_or_else(|| panic!("no ETag")).to_owned();
+    let again = server.request("GET", "/wards/arakawa/", &format!("If-None-Match: {tag}\r\n"));
+    assert_eq!(again.status, 304);
+    assert_eq!(server.get("/wards/arakawa").status, 301);
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("<h1>"), "the site's own 404 page");
+    assert_eq!(server.get("/news/atom.xml").header("content-type"), Some("application/xml"));
+    assert_eq!(server.get("/sitemap.xml").status, 200);
+}
+
+/// One edit of the property test.
+#[derive(Debug, Clone)]
+enum Edit {
+    Body(usize, String),
+    Relation(String),
+    AddPartner,
+    Delete(usize),
+    Add(String),
+    Rename(usize),
+    Template(usize, String),
+    Title(String),
+    Name(usize, String),
+    Break(usize),
+}
+
+const FILES: &[&str] = &[
+    "content/municipalities/012068.md",
+    "content/news/site-open.md",
+    "content/events/kushiro-exchange-2025.md",
+    "content/wards/arakawa.md",
+    "content/prefectures/hokkaido.md",
+    "content/_index.md",
+    "content/wards/chiyoda.en.md",
+    "content/news/support-2025.md",
+];
+const TEMPLATES: &[&str] = &["base.html", "ward.html", "macros.html", "news_list.html"];
+
+fn apply(root: &Path, edit: &Edit) {
+    let path = |i: usize| FILES[i % FILES.len()];
+    let existing = |i: usize| root.join(path(i)).exists().then(|| path(i));
+    match edit {
+        Edit::Body(i, text) => {
+            if let Some(file) = existing(*i) {
+                let old = read(&root.join(file));
+                write(root, file, format!("{old}\n{text}\n"));
+            }
+        }
+        Edit::Relation(text) => {
+            let file = root.join(FILES[0]);
+            if file.exists() {
+                let old = read(&file);
+                let new = old.lines().map(|l| {
+                    if l.trim_start().starts_with("relation:") {
+                        format!("    relation: {text}")
+                    } else {
+                        l.to_owned()
+                    }
+                });
+                write(root, FILES[0], new.collect::<Vec<_>>().join("\n") + "\n");
+            }
+        }
+        Edit::AddPartner => {
+            let file = "content/municipalities/016616.md";
+            let old = read(&root.join(file));
+            if !old.contains("ward: minato") {
+                write(root, file, old.replacen("partners:\n", "partners:\n  - ward: minato\n", 1));
+            }
+        }
+        Edit::Delete(i) => {
+            if let Some(file) = existing(*i) {
+                std::fs::remove_file(root.join(file)).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        Edit::Add(slug) => write(
+            root,
+            &format!("content/news/{slug}.md"),
+            format!(
+                "---\ntitle: {slug}のお知らせ\ndate: 2025-11-{:02}\n---\n\n[荒川区](@/wards/arakawa.md)\n",
+                slug.len() % 28 + 1
+            ),
+        ),
+        Edit::Rename(i) => {
+            if let Some(file) = existing(*i)
+                .filter(|f| f.starts_with("content/news/") || f.starts_with("content/events/"))
+            {
+                let to = file.replace(".md", "-moved.md");
+                std::fs::rename(root.join(file), root.join(to)).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        Edit::Template(i, text) => {
+            let file = format!("themes/plain/templates/{}", TEMPLATES[i % TEMPLATES.len()]);
+            let old = read(&root.join(&file));
+            write(root, &file, format!("{old}<!-- {text} -->"));
+        }
+        Edit::Title(text) => {
+            let old = read(&root.join("site.toml"));
+            let new = old.lines().map(|l| {
+                if l.starts_with("title =") { format!("title = \"{text}\"") } else { l.to_owned() }
+            });
+            write(root, "site.toml", new.collect::<Vec<_>>().join("\n") + "\n");
+        }
+        Edit::Name(i, text) => {
+            if let Some(file) = existing(*i) {
+                let old = read(&root.join(file));
+                let new = old.lines().map(|l| match l.split_once(": ") {
+                    Some(("name" | "title", _)) => {
+                        format!("{}: {text}", &l[..l.find(':').unwrap_or(0)])
+                    }
+                    _ => l.to_owned(),
+                });
+                write(root, file, new.collect::<Vec<_>>().join("\n") + "\n");
+            }
+        }
+        Edit::Break(i) => {
+            if let Some(file) = existing(*i) {
+                let old = read(&root.join(file));
+                write(root, file, old.replacen("---\n", "---\nunknown_field: 1\n", 1));
+            }
+        }
+    }
+}
+
+/// Undoes `Edit::Break` so that later builds can succeed again.
+fn repair(root: &Path) {
+    for file in FILES {
+        let path = root.join(file);
+        if path.exists() {
+            let text = read(&path);
+            if text.contains("unknown_field: 1\n") {
+                write(root, file, text.replace("unknown_field: 1\n", ""));
+            }
+        }
+    }
+}
+
+fn edit_strategy() -> impl proptest::strategy::Strategy<Value = Edit> {
+    use proptest::prelude::*;
+    let words = "[a-z]{1,8}";
+    prop_oneof![
+        4 => (0..8usize, "[ぁ-んa-z ]{1,12}").prop_map(|(i, t)| Edit::Body(i, t)),
+        2 => "[ぁ-ん]{1,6}".prop_map(Edit::Relation),
+        1 => Just(Edit::AddPartner),
+        1 => (0..8usize).prop_map(Edit::Delete),
+        2 => words.prop_map(Edit::Add),
+        1 => (0..8usize).prop_map(Edit::Rename),
+        2 => (0..4usize, words).prop_map(|(i, t)| Edit::Template(i, t)),
+        1 => words.prop_map(Edit::Title),
+        2 => (0..8usize, "[ぁ-ん]{1,6}").prop_map(|(i, t)| Edit::Name(i, t)),
+        1 => (0..8usize).prop_map(Edit::Break),
+    ]
+}
+
+fn fresh_build(root: &Path, options: &renkei::Options) -> Option<BTreeMap<String, Vec<u8>>> {
+    let config = renkei::Config::load(root, options).ok()?;
+    let output = renkei::output::MemoryOutput::default();
+    renkei::build::build_into(&config, &output).ok()?;
+    Some(output.into_files())
+}
+
+fn served(preview: &renkei::serve::Preview) -> BTreeMap<String, Vec<u8>> {
+    let snapshot = preview.shared().snapshot();
+    snapshot.files.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 12,
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Off)),
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// After every step of a random sequence of edits, what the server would serve is byte for
+    /// byte a fresh build of the same files; a step that breaks the build keeps the last good site.
+    #[test]
+    fn served_files_equal_a_fresh_build_after_any_edits(
+        edits in proptest::collection::vec(edit_strategy(), 1..8)
+    ) {
+        let site = fixture_copy("basic");
+        let root = site.path();
+        let options = renkei::Options {
+            today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
+            ..renkei::Options::default()
+        };
+        let mut preview = renkei::serve::Preview::new(root, options.clone());
+        let _ = preview.rebuild();
+        let mut last_good = served(&preview);
+        for (step, edit) in edits.iter().enumerate() {
+            apply(root, edit);
+            if step % 3 == 2 {
+                repair(root);
+            }
+            let built = preview.rebuild();
+            match (fresh_build(root, &options), built) {
+                (Some(fresh), renkei::serve::Built::Ok { .. }) => {
+                    crate::support::assert_same_tree(&fresh, &served(&preview), &format!("after {:?}", &edits[..=step]));
+                    last_good = fresh;
+                }
+                (None, renkei::serve::Built::Failed(_)) => {
+                    crate::support::assert_same_tree(&last_good, &served(&preview), "a failed build changed the site");
+                }
+                (fresh, built) => panic!("fresh build ok: {}, serve build: {built:?}", fresh.is_some()),
+            }
+        }
+    }
+}
+
+/// Each kind of edit once, in a fixed order, so that every dependency is exercised every run.
+#[test]
+fn each_kind_of_edit_keeps_the_served_site_equal_to_a_fresh_build() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    let options = renkei::Options {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
+        ..renkei::Options::default()
+    };
+    let mut preview = renkei::serve::Preview::new(root, options.clone());
+    let _ = preview.rebuild();
+    let edits = [
+        Edit::Name(0, "新しい市名".to_owned()),
+        Edit::Name(4, "新しい道名".to_owned()),
+        Edit::Name(3, "新しい区名".to_owned()),
+        Edit::Body(2, "イベント本文".to_owned()),
+        Edit::Relation("新しい関係".to_owned()),
+        Edit::AddPartner,
+        Edit::Template(2, "macro".to_owned()),
+        Edit::Add("extra".to_owned()),
+        Edit::Rename(2),
+        Edit::Delete(1),
+        Edit::Title("題".to_owned()),
+    ];
+    for (step, edit) in edits.iter().enumerate() {
+        apply(root, edit);
+        let built = preview.rebuild();
+        assert!(matches!(built, renkei::serve::Built::Ok { .. }), "{edit:?}: {built:?}");
+        let fresh =
+            fresh_build(root, &options).unwrap_or_else(|| panic!("fresh build of {edit:?}"));
+        crate::support::assert_same_tree(
+            &fresh,
+            &served(&preview),
+            &format!("after {:?}", &edits[..=step]),
+        );
+    }
+}
