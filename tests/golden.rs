@@ -359,3 +359,43 @@ fn feeds_and_sitemap_are_well_formed_with_the_required_elements() {
     let pages = tree.keys().filter(|p| p.ends_with("index.html")).count();
     assert_eq!(sitemap.iter().filter(|p| *p == "urlset/url/loc").count(), pages);
 }
+
+#[test]
+fn a_list_with_a_section_text_in_english_is_published_under_en() {
+    use crate::support::{fixture_copy, read, write};
+    let site = fixture_copy("basic");
+    let root = site.path();
+    write(
+        root,
+        "content/wards/_index.en.md",
+        "---\ntitle: The special wards\n---\nTokyo's 23 wards.\n",
+    );
+    renkei()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(root.join("public"))
+        .assert()
+        .success();
+    let english = read(&root.join("public/en/wards/index.html"));
+    assert!(english.contains("The special wards"), "the English section text is the page's text");
+    let links = links_of(&english);
+    assert!(
+        links.iter().any(|l| l == "/en/wards/chiyoda/"),
+        "the translated ward is linked in English: {links:?}"
+    );
+    assert!(
+        links.iter().any(|l| l == "/wards/minato/"),
+        "an untranslated ward links its Japanese page"
+    );
+    let japanese = read(&root.join("public/wards/index.html"));
+    assert!(
+        links_of(&japanese).iter().any(|l| l == "/en/wards/"),
+        "the Japanese list names its English version"
+    );
+    assert!(
+        !root.join("public/en/events/index.html").exists(),
+        "lists without an English text stay Japanese only"
+    );
+}

@@ -65,14 +65,25 @@ impl Site {
         (current, past)
     }
 
-    /// The URL path of page `page` of a list: `events/`, `events/page/2/`, `events/category/culture/`.
+    /// Whether a collection's list pages exist in `lang`: always in the default language, in
+    /// another one when the collection has a section text in it (`events/_index.en.md`).
+    pub fn has_list(&self, collection: Collection, lang: &str) -> bool {
+        lang == self.config.default_language
+            || self.sections.contains_key(&(collection.folder().to_owned(), lang.to_owned()))
+    }
+
+    /// The URL path of page `page` of a list in `lang` (the default language's list when that
+    /// language has none): `events/`, `en/events/page/2/`, `events/category/culture/`.
     pub fn list_path(
         &self,
+        lang: &str,
         collection: Collection,
         page: usize,
         category: Option<usize>,
     ) -> String {
-        let mut path = format!("{}/", collection.folder());
+        let mut path =
+            if self.has_list(collection, lang) { self.lang_prefix(lang) } else { String::new() };
+        path.push_str(&format!("{}/", collection.folder()));
         if let Some(category) = category {
             path.push_str(&format!("category/{}/", CATEGORIES[category].1));
         }
@@ -128,22 +139,22 @@ pub(super) fn routes(site: &Site, diagnostics: &mut Diagnostics) -> Vec<Route> {
             });
         }
     }
-    for collection in Collection::FOLDERS {
-        let count = match collection {
-            Collection::Events => site.event_list(None).0.len() + site.event_list(None).1.len(),
-            other => site.list(other).len(),
-        };
-        routes.extend(list_routes(site, collection, count, None, &default));
-    }
-    for category in 0..CATEGORIES.len() {
-        let (upcoming, past) = site.event_list(Some(category));
-        routes.extend(list_routes(
-            site,
-            Collection::Events,
-            upcoming.len() + past.len(),
-            Some(category),
-            &default,
-        ));
+    for lang in site.config.language_codes() {
+        for collection in Collection::FOLDERS.into_iter().filter(|&c| site.has_list(c, lang)) {
+            let count = match collection {
+                Collection::Events => site.event_list(None).0.len() + site.event_list(None).1.len(),
+                other => site.list(other).len(),
+            };
+            routes.extend(list_routes(site, collection, count, None, lang));
+        }
+        if !site.has_list(Collection::Events, lang) {
+            continue;
+        }
+        for category in 0..CATEGORIES.len() {
+            let (upcoming, past) = site.event_list(Some(category));
+            let count = upcoming.len() + past.len();
+            routes.extend(list_routes(site, Collection::Events, count, Some(category), lang));
+        }
     }
     check_collisions(site, &routes, diagnostics);
     routes.sort_by(|a, b| a.path.cmp(&b.path));
@@ -159,7 +170,7 @@ fn list_routes(
 ) -> Vec<Route> {
     (1..=site.page_count(collection, count))
         .map(|page| Route {
-            path: site.list_path(collection, page, category),
+            path: site.list_path(lang, collection, page, category),
             lang: lang.to_owned(),
             kind: RouteKind::List { collection, page, category },
         })

@@ -423,7 +423,7 @@ fn category(site: &Site, index: usize) -> Value {
     json!({
         "name": name,
         "slug": slug,
-        "url": url(site, &site.list_path(Collection::Events, 1, Some(index))),
+        "url": url(site, &site.list_path(&site.config.default_language, Collection::Events, 1, Some(index))),
         "count": upcoming.len() + past.len(),
     })
 }
@@ -438,7 +438,7 @@ fn list(
     lang: &str,
 ) -> Map<String, Value> {
     let mut context = Map::new();
-    let path = site.list_path(collection, page, category_index);
+    let path = site.list_path(lang, collection, page, category_index);
     match site.section(collection.folder(), lang) {
         Some(entry) => context.insert("page".into(), page_value(site, bodies, entry, &path)),
         None => context.insert("page".into(), json!({"title": i18n::collection_title(collection, lang), "url": url(site, &path), "content": ""})),
@@ -452,7 +452,7 @@ fn list(
             context.insert("past".into(), cards(site, past, lang));
             context.insert(
                 "paginator".into(),
-                paginator(site, collection, page, category_index, upcoming.len() + past.len()),
+                paginator(site, collection, page, category_index, lang),
             );
             if let Some(index) = category_index {
                 context.insert("category".into(), shared.categories[index].clone());
@@ -463,7 +463,7 @@ fn list(
             let (current, past) = paginate_two(&current, &past, page, site.config.events_per_page);
             context.insert("current".into(), cards(site, current, lang));
             context.insert("past".into(), cards(site, past, lang));
-            context.insert("paginator".into(), paginator(site, collection, page, None, 0));
+            context.insert("paginator".into(), paginator(site, collection, page, None, lang));
         }
         Collection::News => {
             let per_page = site.config.news_per_page;
@@ -475,7 +475,7 @@ fn list(
                 .take(per_page)
                 .collect();
             context.insert("items".into(), cards(site, &items, lang));
-            context.insert("paginator".into(), paginator(site, collection, page, None, 0));
+            context.insert("paginator".into(), paginator(site, collection, page, None, lang));
         }
         Collection::Wards => {
             let wards = site.list(collection).iter().map(|&id| {
@@ -541,7 +541,7 @@ fn paginator(
     collection: Collection,
     current: usize,
     category: Option<usize>,
-    _shown: usize,
+    lang: &str,
 ) -> Value {
     let count = match collection {
         Collection::Events => {
@@ -551,7 +551,7 @@ fn paginator(
         other => site.list(other).len(),
     };
     let total = site.page_count(collection, count);
-    let page_url = |n: usize| url(site, &site.list_path(collection, n, category));
+    let page_url = |n: usize| url(site, &site.list_path(lang, collection, n, category));
     let mut value = json!({
         "current": current,
         "total": total,
@@ -617,7 +617,10 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
         RouteKind::NotFound | RouteKind::Data | RouteKind::Search => {}
         RouteKind::List { collection, category, page } => {
             if category.is_some() || page > 1 {
-                push(i18n::collection_title(collection, lang), site.list_path(collection, 1, None));
+                push(
+                    i18n::collection_title(collection, lang),
+                    site.list_path(lang, collection, 1, None),
+                );
             }
         }
         RouteKind::Entity(id) => {
@@ -625,7 +628,10 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
             let node = &site.nodes[id];
             let collection = node.collection();
             if collection != Collection::Pages {
-                push(i18n::collection_title(collection, lang), site.list_path(collection, 1, None));
+                push(
+                    i18n::collection_title(collection, lang),
+                    site.list_path(lang, collection, 1, None),
+                );
             }
             if let (Collection::Municipalities, Some(prefecture)) = (collection, node.links.parent)
             {
@@ -653,6 +659,12 @@ fn alternates(site: &Site, route: &Route) -> Value {
                 .collect()
         }
         RouteKind::Home => site.config.language_codes(),
+        RouteKind::List { collection, .. } => site
+            .config
+            .language_codes()
+            .into_iter()
+            .filter(|&lang| site.has_list(collection, lang))
+            .collect(),
         _ => Vec::new(),
     };
     if langs.len() < 2 {
@@ -661,6 +673,9 @@ fn alternates(site: &Site, route: &Route) -> Value {
     let alternates = langs.into_iter().map(|lang| {
         let path = match route.kind {
             RouteKind::Entity(id) => site.path_of(id, lang),
+            RouteKind::List { collection, page, category } => {
+                site.list_path(lang, collection, page, category)
+            }
             _ => site.lang_prefix(lang),
         };
         json!({"lang": lang, "url": url(site, &path), "permalink": permalink(site, &path), "current": lang == route.lang})
@@ -679,7 +694,26 @@ fn nav(site: &Site, lang: &str, categories: &[Value]) -> Value {
         }).collect::<Vec<_>>(),
         "wards": references(site, site.list(Collection::Wards), lang),
         "categories": categories,
+        "sections": sections(site, lang),
     })
+}
+
+/// The list pages of the main menu, in `lang` where they exist in it: `{key, title, url,
+/// hreflang}` (`hreflang`: the language of the linked page when it is not `lang`, else empty).
+fn sections(site: &Site, lang: &str) -> Vec<Value> {
+    Collection::FOLDERS
+        .into_iter()
+        .map(|collection| {
+            let shown =
+                if site.has_list(collection, lang) { lang } else { &site.config.default_language };
+            json!({
+                "key": collection.folder(),
+                "title": i18n::collection_title(collection, lang),
+                "url": url(site, &site.list_path(lang, collection, 1, None)),
+                "hreflang": if shown == lang { "" } else { shown },
+            })
+        })
+        .collect()
 }
 
 fn section_name(site: &Site, route: &Route) -> &'static str {
