@@ -125,7 +125,8 @@ pub fn build_cached(
             return Err(Error::Content(all.sorted()));
         }
     };
-    let bodies = render_markdown(&site, &mut cache.bodies).map_err(Error::Content)?;
+    let bodies =
+        render_markdown(&site, &mut cache.bodies, cache.keep_pages).map_err(Error::Content)?;
     renderer.check_templates(&site).map_err(Error::Content)?;
     // Files without templates, made before the pages so that the data page can give their sizes.
     let mut generated: Vec<(String, Vec<u8>)> = render::atom_feeds(&site, &bodies)
@@ -158,10 +159,12 @@ fn hash_of(value: &impl std::hash::Hash) -> u64 {
 }
 
 /// Every entry's Markdown, rendered once, in parallel; broken internal links are diagnostics.
-/// A body is rendered again only when its text or the set of link targets changed.
+/// A body is rendered again only when its text or the set of link targets changed. `keep`:
+/// remember the renderings for the next build (a one-off build does not pay for the copies).
 fn render_markdown(
     site: &Site,
     cache: &mut HashMap<u64, markdown::Rendered>,
+    keep: bool,
 ) -> Result<Bodies, Diagnostics> {
     let resolver = ContentLinks::new(site);
     let targets = resolver.hash();
@@ -182,7 +185,9 @@ fn render_markdown(
     for (entry, key, rendered) in results {
         let cached = cache.get(&key).cloned().or_else(|| old.remove(&key));
         let Some(mut rendered) = rendered.or(cached) else { continue };
-        cache.insert(key, rendered.clone());
+        if keep {
+            cache.insert(key, rendered.clone());
+        }
         for problem in std::mem::take(&mut rendered.problems) {
             let help = problem.suggestion.map(|s| format!("did you mean `{s}`?"));
             let message = format!("link to `{}`, which does not exist", problem.target);
