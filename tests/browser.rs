@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::serve::Server;
-use crate::support::{renkei, repo_root};
+use crate::support::{project_site, repo_root};
 
 /// Installs the pinned npm packages (playwright-core, axe-core, vnu-jar) on first use.
 fn browser_tools() -> std::path::PathBuf {
@@ -29,31 +29,16 @@ fn browser_tools() -> std::path::PathBuf {
     scripts
 }
 
-/// The project's site, built into a temporary folder.
-fn built_site() -> (tempfile::TempDir, std::path::PathBuf) {
-    let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let public = out.path().join("public");
-    renkei()
-        .arg("build")
-        .arg("--root")
-        .arg(repo_root())
-        .arg("--output")
-        .arg(&public)
-        .assert()
-        .success();
-    (out, public)
-}
-
 #[test]
 fn every_page_is_valid_html() {
     let scripts = browser_tools();
-    let (_out, public) = built_site();
+    let public = project_site();
     let vnu = scripts.join("node_modules/vnu-jar/build/dist/vnu.jar");
     let run = Command::new("java")
         .arg("-jar")
         .arg(vnu)
         .args(["--errors-only", "--skip-non-html"])
-        .args(pages_to_validate(&public))
+        .args(pages_to_validate(public))
         .output();
     let run = run.unwrap_or_else(|e| panic!("cannot run java: {e}"));
     let report = String::from_utf8_lossy(&run.stderr);
@@ -109,22 +94,14 @@ fn every_page_kind_passes_the_browser_checks() {
             .status();
         assert!(installed.is_ok_and(|s| s.success()), "npm ci in tests/browser failed");
     }
+    let public = project_site();
     let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let public = out.path().join("public");
-    renkei()
-        .arg("build")
-        .arg("--root")
-        .arg(repo_root())
-        .arg("--output")
-        .arg(&public)
-        .assert()
-        .success();
     let shots = repo_root().join("target/browser");
     let expected = out.path().join("search-expected.json");
-    std::fs::write(&expected, search_expectations(&public)).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&expected, search_expectations(public)).unwrap_or_else(|e| panic!("{e}"));
     let run = Command::new("node")
         .arg(scripts.join("check.mjs"))
-        .arg(&public)
+        .arg(public)
         .arg(&shots)
         .env("CHROMIUM", &chromium)
         .env("SEARCH_EXPECTED", &expected)

@@ -8,28 +8,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
-use crate::support::{assert_same_tree, copy_dir, links_of, read, read_tree, renkei, repo_root};
+use crate::support::{
+    assert_same_tree, copy_dir, links_of, project_site, read, read_tree, repo_root,
+};
 
 const MUNICIPALITIES: usize = 1741;
 
-/// The project's site, built once for all the tests of this file (into Cargo's temporary folder
-/// for integration tests, which Renkei may replace: it created it).
 fn site() -> &'static Path {
-    static SITE: OnceLock<PathBuf> = OnceLock::new();
-    SITE.get_or_init(|| {
-        let public = Path::new(env!("CARGO_TARGET_TMPDIR")).join("data-site/public");
-        renkei()
-            .arg("build")
-            .arg("--root")
-            .arg(repo_root())
-            .arg("--output")
-            .arg(&public)
-            .assert()
-            .success();
-        public
-    })
+    project_site()
 }
 
 /// The ids of the pages under `section/` of the built site (folders that hold an index.html).

@@ -1,20 +1,11 @@
 //! Japanese on the project's own site, as built: wards in their official order, 和暦 beside
 //! event dates.
 
-use crate::support::{read, renkei, repo_root};
+use crate::support::{project_site, read, repo_root};
 
 #[test]
 fn wards_in_official_order_and_event_dates_with_wareki() {
-    let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let public = out.path().join("public");
-    renkei()
-        .arg("build")
-        .arg("--root")
-        .arg(repo_root())
-        .arg("--output")
-        .arg(&public)
-        .assert()
-        .success();
+    let public = project_site();
 
     let wards = read(&public.join("wards/index.html"));
     let official = [

@@ -7,22 +7,13 @@ use std::path::Path;
 use renkei::search::query::{Filter, search};
 use renkei::search::{Index, KINDS};
 
-use crate::support::{renkei, repo_root};
+use crate::support::project_site;
 
-fn built_index() -> (tempfile::TempDir, std::path::PathBuf, Index) {
-    let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let public = out.path().join("public");
-    renkei()
-        .arg("build")
-        .arg("--root")
-        .arg(repo_root())
-        .arg("--output")
-        .arg(&public)
-        .assert()
-        .success();
+fn built_index() -> (&'static Path, Index) {
+    let public = project_site();
     let index = Index::from_files(|path| std::fs::read_to_string(public.join(path)).ok())
         .unwrap_or_else(|| panic!("no readable search index under {}", public.display()));
-    (out, public, index)
+    (public, index)
 }
 
 fn titles(index: &Index, query: &str, filter: Filter) -> Vec<String> {
@@ -45,7 +36,7 @@ fn size(dir: &Path) -> (usize, u64) {
 
 #[test]
 fn the_queries_of_the_issue_find_what_they_should() {
-    let (_out, public, index) = built_index();
+    let (public, index) = built_index();
     let all = Filter::default();
 
     let kushiro = titles(&index, "釧路", all);
@@ -98,7 +89,7 @@ fn the_queries_of_the_issue_find_what_they_should() {
         index.shards
     ));
     for query in ["釧路", "区政会館", "kushiro", "存在しない言葉"] {
-        report(&format!("query {query}: downloads {} bytes", download(&public, &index, query)));
+        report(&format!("query {query}: downloads {} bytes", download(public, &index, query)));
     }
 }
 

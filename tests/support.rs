@@ -21,6 +21,24 @@ pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
+/// The project's own site, built once for all tests that only read it (into Cargo's temporary
+/// folder for integration tests, which Renkei may replace: it created it). Returns `public/`.
+pub(crate) fn project_site() -> &'static Path {
+    static SITE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    SITE.get_or_init(|| {
+        let public = Path::new(env!("CARGO_TARGET_TMPDIR")).join("project-site/public");
+        renkei()
+            .arg("build")
+            .arg("--root")
+            .arg(repo_root())
+            .arg("--output")
+            .arg(&public)
+            .assert()
+            .success();
+        public
+    })
+}
+
 /// The repository, which is also the project's own site.
 pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
