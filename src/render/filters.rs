@@ -32,7 +32,7 @@ pub(super) fn register(tera: &mut Tera, config: &Config) {
 }
 
 /// A filter that reads its input as a `Date` (`2016-12-03` or `2016-12-03T10:00`).
-fn date_filter(
+pub(super) fn date_filter(
     format: impl Fn(&Date) -> String + Send + Sync + 'static,
 ) -> impl Fn(&Value, &HashMap<String, Value>) -> tera::Result<Value> + Send + Sync + 'static {
     move |value: &Value, _: &HashMap<String, Value>| {

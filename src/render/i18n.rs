@@ -81,6 +81,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("all_news", "お知らせ一覧", "All news"),
     ("stats", "連携の状況", "At a glance"),
     ("primary_nav", "メインメニュー", "Main menu"),
+    ("map_heading", "地図で見る連携", "Relations on the map"),
     ("disaster", "災害", "Disaster"),
     ("past_exhibits", "過去の展示", "Past exhibits"),
 ];

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use tera::{Tera, Value};
 
 use crate::japanese::{kana, wareki};
-use crate::load::Date;
 
 pub(super) fn register(tera: &mut Tera) {
     tera.register_filter("wareki", day_filter(wareki::wareki));
@@ -18,17 +17,11 @@ pub(super) fn register(tera: &mut Tera) {
     tera.register_filter("kana_sort", kana_sort);
 }
 
-/// A filter that reads its input as a date (`2016-12-03` or `2016-12-03T10:00`).
+/// A filter on the day of a date (its time, if any, plays no part in 和暦 or 年度).
 fn day_filter(
     format: impl Fn(chrono::NaiveDate) -> String + Send + Sync + 'static,
 ) -> impl Fn(&Value, &HashMap<String, Value>) -> tera::Result<Value> + Send + Sync + 'static {
-    move |value: &Value, _: &HashMap<String, Value>| {
-        let text = value
-            .as_str()
-            .ok_or_else(|| tera::Error::msg(format!("expected a date, got `{value}`")))?;
-        let date = Date::parse(text).map_err(tera::Error::msg)?;
-        Ok(Value::String(format(date.day)))
-    }
+    super::filters::date_filter(move |date| format(date.day))
 }
 
 /// `items | kana_sort(attribute="kana")`: the array in 五十音順 of each item's reading (see
