@@ -141,7 +141,8 @@ pub fn build_cached(
         let index = crate::search::Index::build(&site, &bodies);
         generated.extend(index.files().into_iter().map(|(path, json)| (path, json.into_bytes())));
     }
-    let shared = Shared::new(&site).with_datasets(open_data.page);
+    let mut shared = Shared::new(&site).with_datasets(open_data.page);
+    renderer.render_fragments(&site, &mut shared).map_err(Error::Content)?;
     let (rendered, pages) = render_pages(&site, &renderer, &shared, &bodies, output, cache)?;
     let files = write_extras(&site, generated, output)?;
     let count = site.routes.len();

@@ -6,6 +6,7 @@ mod support;
 mod browser;
 mod cli;
 mod data;
+mod fragments;
 mod golden;
 mod hostile;
 mod invalid;

@@ -52,6 +52,20 @@ impl Shared {
         self.hashes.get(lang).copied().unwrap_or_default()
     }
 
+    /// The languages of the site, with what all their pages share.
+    pub(super) fn per_lang(&self) -> impl Iterator<Item = (&str, &Map<String, Value>)> {
+        self.per_lang.iter().map(|(lang, values)| (lang.as_str(), values))
+    }
+
+    /// Adds the theme's fragments of one language (`fragments.<name>`, rendered once for all
+    /// pages); they become part of that language's hash, so a changed fragment re-renders pages.
+    pub(super) fn add_fragments(&mut self, lang: &str, fragments: Map<String, Value>) {
+        if let Some(values) = self.per_lang.get_mut(lang) {
+            values.insert("fragments".into(), Value::Object(fragments));
+            self.hashes.insert(lang.to_owned(), super::fingerprint::of_json(values));
+        }
+    }
+
     /// The page's own context completed with what all pages in its language share.
     pub(super) fn complete(&self, mut own: Map<String, Value>, lang: &str) -> Value {
         if let Some(values) = self.per_lang.get(lang) {

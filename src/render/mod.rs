@@ -126,6 +126,39 @@ impl Renderer {
         missing.collect::<Diagnostics>().into_result(())
     }
 
+    /// Renders the theme's fragments, the templates under `shared/`, once per language and adds
+    /// them to what every page of that language gets, as `fragments.<file stem>`. They see only
+    /// the shared values (`site`, `lang`, `t`, `nav`): a footer that lists every prefecture is
+    /// then rendered twice instead of once per page.
+    pub fn render_fragments(&self, site: &Site, shared: &mut Shared) -> Result<(), Diagnostics> {
+        let names: Vec<&str> =
+            self.tera.get_template_names().filter(|name| name.starts_with(FRAGMENTS)).collect();
+        let mut diagnostics = Diagnostics::default();
+        let mut rendered: Vec<(String, serde_json::Map<String, serde_json::Value>)> = Vec::new();
+        for (lang, values) in shared.per_lang() {
+            let context = tera::Context::from_serialize(values).unwrap_or_default();
+            let mut fragments = serde_json::Map::new();
+            for &name in &names {
+                match self.tera.render(name, &context) {
+                    Ok(html) => {
+                        fragments.insert(fragment_key(name), serde_json::Value::String(html));
+                    }
+                    Err(error) => diagnostics.push(self.template_error(
+                        site,
+                        &format!("the fragment {name} ({lang})"),
+                        name,
+                        &error,
+                    )),
+                }
+            }
+            rendered.push((lang.to_owned(), fragments));
+        }
+        for (lang, fragments) in rendered {
+            shared.add_fragments(&lang, fragments);
+        }
+        diagnostics.into_result(())
+    }
+
     /// Renders one route to HTML.
     pub fn render(
         &self,
@@ -205,6 +238,16 @@ impl Renderer {
             }
             _ => format!("/{}", route.path),
         };
+        self.template_error(site, &page, template, error)
+    }
+
+    fn template_error(
+        &self,
+        site: &Site,
+        page: &str,
+        template: &str,
+        error: &tera::Error,
+    ) -> Diagnostic {
         let message = error_chain(error);
         let (name, location) = self.locate(template, &message);
         let path = relative(&site.config.root, &self.templates_dir.join(name));
@@ -231,6 +274,15 @@ impl Renderer {
         }
         (template, None)
     }
+}
+
+/// The folder of the theme's fragments (see `Renderer::render_fragments`).
+const FRAGMENTS: &str = "shared/";
+
+/// `shared/footer.html` → `footer`.
+fn fragment_key(name: &str) -> String {
+    let stem = name.trim_start_matches(FRAGMENTS);
+    stem.rsplit_once('.').map_or(stem, |(stem, _)| stem).replace('/', "_")
 }
 
 /// The template that renders a route, named after the page kind.

@@ -77,7 +77,22 @@ pub struct Index {
 /// One character, normalised for matching: NFKC, ASCII lower case, katakana → hiragana. May be
 /// empty or longer than one character (NFKC of ㈱ is (株)).
 pub fn normalize_char(c: char) -> String {
-    kana::to_hiragana(&c.to_string())
+    match fast_normalized(c) {
+        Some(n) => n.to_string(),
+        None => kana::to_hiragana(&c.to_string()),
+    }
+}
+
+/// `normalize_char` without NFKC for the characters that make up nearly all of the site's text
+/// and that NFKC keeps as they are: ASCII, hiragana, katakana and the common kanji. Indexing
+/// runs over every character of every page, and NFKC of one character allocates.
+fn fast_normalized(c: char) -> Option<char> {
+    match c {
+        _ if c.is_ascii() => Some(c.to_ascii_lowercase()),
+        '\u{3041}'..='\u{3096}' | '\u{4E00}'..='\u{9FFF}' => Some(c),
+        'ァ'..='ヶ' => char::from_u32(c as u32 - 0x60),
+        _ => None,
+    }
 }
 
 /// A text normalised for matching, with, for each character of the result, the byte offset of
@@ -86,7 +101,12 @@ pub fn normalize(text: &str) -> (Vec<char>, Vec<usize>) {
     let mut chars = Vec::with_capacity(text.len() / 2);
     let mut origin = Vec::with_capacity(text.len() / 2);
     for (offset, c) in text.char_indices() {
-        for n in normalize_char(c).chars() {
+        if let Some(n) = fast_normalized(c) {
+            chars.push(n);
+            origin.push(offset);
+            continue;
+        }
+        for n in kana::to_hiragana(&c.to_string()).chars() {
             chars.push(n);
             origin.push(offset);
         }
@@ -110,6 +130,35 @@ pub fn shard_of(bigram: &str, shards: usize) -> usize {
         hash = hash.wrapping_mul(0x0100_0193);
     }
     hash as usize % shards.max(1)
+}
+
+/// bigram → the ids of the documents that contain it, in increasing order. Each document's
+/// bigrams are found in parallel, as pairs of characters (no string per bigram); the merge goes
+/// in document order, which keeps every list sorted.
+fn postings_of(docs: &[Doc]) -> BTreeMap<String, Vec<usize>> {
+    use rayon::prelude::*;
+    let per_doc: Vec<Vec<(char, char)>> = docs
+        .par_iter()
+        .map(|doc| {
+            let (chars, _) = normalize(&doc.text);
+            let mut pairs: Vec<(char, char)> = chars
+                .windows(2)
+                .filter(|pair| !pair[0].is_whitespace() && !pair[1].is_whitespace())
+                .map(|pair| (pair[0], pair[1]))
+                .collect();
+            pairs.sort_unstable();
+            pairs.dedup();
+            pairs
+        })
+        .collect();
+    let mut merged: std::collections::HashMap<(char, char), Vec<usize>> =
+        std::collections::HashMap::new();
+    for (id, pairs) in per_doc.into_iter().enumerate() {
+        for pair in pairs {
+            merged.entry(pair).or_default().push(id);
+        }
+    }
+    merged.into_iter().map(|((a, b), ids)| (String::from_iter([a, b]), ids)).collect()
 }
 
 impl Index {
@@ -155,14 +204,7 @@ impl Index {
                 doc
             })
             .collect();
-        let mut postings: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (id, doc) in docs.iter().enumerate() {
-            let (chars, _) = normalize(&doc.text);
-            let unique: BTreeSet<String> = bigrams(&chars).collect();
-            for bigram in unique {
-                postings.entry(bigram).or_default().push(id);
-            }
-        }
+        let postings = postings_of(&docs);
         let shards = postings.len().div_ceil(BIGRAMS_PER_SHARD).next_power_of_two().clamp(1, 256);
         let prefectures = prefectures
             .iter()
@@ -331,4 +373,28 @@ fn doc_text(meta: &Meta, title: &str, body: &str) -> String {
         parts.push(body.to_owned());
     }
     parts.join("\n")
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    /// The shortcut must give exactly what NFKC + kana folding gives, for every character it takes.
+    #[test]
+    fn the_fast_path_agrees_with_nfkc_for_every_character_it_handles() {
+        for code in 0..=0x10FFFF {
+            let Some(c) = char::from_u32(code) else { continue };
+            if let Some(fast) = fast_normalized(c) {
+                assert_eq!(fast.to_string(), kana::to_hiragana(&c.to_string()), "U+{code:04X}");
+            }
+        }
+    }
+
+    #[test]
+    fn characters_outside_the_fast_path_still_go_through_nfkc() {
+        assert_eq!(normalize_char('ｶ'), "か");
+        assert_eq!(normalize_char('Ａ'), "a");
+        assert_eq!(normalize_char('\u{3000}'), " ");
+        assert_eq!(normalize("ＡＢカナ").0, vec!['a', 'b', 'か', 'な']);
+    }
 }
