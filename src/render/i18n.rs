@@ -84,6 +84,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("map_heading", "地図で見る連携", "Relations on the map"),
     ("disaster", "災害", "Disaster"),
     ("past_exhibits", "過去の展示", "Past exhibits"),
+    ("site_search", "サイト内検索", "Site search"),
+    ("search_words", "検索する言葉", "Words to search for"),
+    ("search_placeholder", "釧路、くしろ、kushiro", "e.g. Kushiro"),
+    ("districts", "区（行政区）", "Wards of the city"),
+    ("district_name", "区名", "Ward"),
 ];
 
 /// All strings of `lang` (English for every language but Japanese).
