@@ -93,7 +93,7 @@ mod tests {
         );
         tera.add_raw_templates([
             ("macros.html", macros.as_str()),
-            ("updated.html", "{% import \"macros.html\" as m %}{{ m::updated(page=page, t=t, lang=lang) }}"),
+            ("updated.html", "{% import \"macros.html\" as m %}{{ m::updated(date=page.updated, label=t.updated, lang=lang) }}"),
             ("period.html", "{% import \"macros.html\" as m %}{{ m::period(start=s, end=e, lang=lang, wareki=true) }}"),
         ])
         .unwrap_or_else(|e| panic!("{e:?}"));
