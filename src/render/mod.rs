@@ -80,22 +80,30 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
         filters::register(&mut tera, config);
-        // Each template is parsed alone first, so that a syntax error names its own file and line;
-        // only then are they linked together (inheritance, imports).
-        for (name, text) in &sources {
-            if let Err(error) = tera::Template::new(name, None, text) {
-                diagnostics.push(template_diagnostic(
+        // Each template is parsed alone (in parallel: parsing is most of a tiny site's build), so
+        // that a syntax error names its own file and line; only then are they linked together
+        // (inheritance, imports).
+        let parsed: Vec<_> = {
+            use rayon::prelude::*;
+            sources.par_iter().map(|(name, text)| tera::Template::new(name, None, text)).collect()
+        };
+        for ((name, text), template) in sources.iter().zip(parsed) {
+            match template {
+                Ok(template) => {
+                    tera.templates.insert(name.clone(), template);
+                }
+                Err(error) => diagnostics.push(template_diagnostic(
                     &config.root,
                     &templates_dir,
                     name,
                     text,
                     &error,
-                ));
+                )),
             }
         }
         if diagnostics.is_empty()
             && let Err(error) =
-                tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+                tera.build_inheritance_chains().and_then(|()| tera.check_macro_files())
         {
             let message = error_chain(&error);
             let culprit = message.split(['\'', '`']).nth(1).unwrap_or_default();
