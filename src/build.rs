@@ -260,6 +260,12 @@ fn render_pages(
                 nodes: Vec::new(),
                 lists: matches!(route.kind, RouteKind::List { .. }).then_some(lists),
             };
+            if !cache.keep_pages {
+                // A one-off build renders every page and keeps nothing for a next build.
+                let bytes = renderer.render(site, shared, bodies, route)?;
+                output.write(&file, &bytes).map_err(|e| write_error(&file, &e))?;
+                return Ok((true, None));
+            }
             let old = cache.pages.get(&file);
             // Pages drawn from the whole site (or from the generated files, for /data/) are
             // always prepared again; their context hash still spares the rendering.

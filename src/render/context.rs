@@ -11,6 +11,10 @@ use crate::model::{CATEGORIES, Collection, NodeId, Partner, REGIONS, Route, Rout
 /// What every page of a language shares, computed once per build rather than once per page.
 pub struct Shared {
     per_lang: HashMap<String, Map<String, Value>>,
+    /// Per language, the whole navigation (`nav` of the fragments): pages get only its
+    /// `sections` and `categories`, since copying all prefectures and wards into every page's
+    /// context cost more than rendering what they show.
+    fragment_nav: HashMap<String, Value>,
     categories: Vec<Value>,
     /// `{datasets, others}` of the open data page.
     pub(super) datasets: Value,
@@ -21,24 +25,32 @@ pub struct Shared {
 impl Shared {
     pub fn new(site: &Site) -> Shared {
         let categories: Vec<Value> = (0..CATEGORIES.len()).map(|i| category(site, i)).collect();
-        let per_lang: HashMap<String, Map<String, Value>> = site
-            .config
-            .language_codes()
-            .into_iter()
-            .map(|lang| {
-                let mut values = Map::new();
-                values.insert("site".into(), site_value(site, lang));
-                values.insert("lang".into(), json!(lang));
-                values.insert("t".into(), i18n::strings(lang));
-                values.insert("nav".into(), nav(site, lang, &categories));
-                (lang.to_owned(), values)
-            })
-            .collect();
+        let mut per_lang = HashMap::new();
+        let mut fragment_nav = HashMap::new();
+        for lang in site.config.language_codes() {
+            let nav = nav(site, lang, &categories);
+            let mut values = Map::new();
+            values.insert("site".into(), site_value(site, lang));
+            values.insert("lang".into(), json!(lang));
+            values.insert("t".into(), i18n::strings(lang));
+            values.insert(
+                "nav".into(),
+                json!({"sections": nav["sections"], "categories": nav["categories"]}),
+            );
+            per_lang.insert(lang.to_owned(), values);
+            fragment_nav.insert(lang.to_owned(), nav);
+        }
         let hashes = per_lang
             .iter()
             .map(|(lang, values)| (lang.clone(), super::fingerprint::of_json(values)))
             .collect();
-        Shared { per_lang, categories, datasets: json!({"datasets": [], "others": []}), hashes }
+        Shared {
+            per_lang,
+            fragment_nav,
+            categories,
+            datasets: json!({"datasets": [], "others": []}),
+            hashes,
+        }
     }
 
     /// The open data files, for the data page.
@@ -52,9 +64,18 @@ impl Shared {
         self.hashes.get(lang).copied().unwrap_or_default()
     }
 
-    /// The languages of the site, with what all their pages share.
-    pub(super) fn per_lang(&self) -> impl Iterator<Item = (&str, &Map<String, Value>)> {
-        self.per_lang.iter().map(|(lang, values)| (lang.as_str(), values))
+    /// The languages of the site, with the context of their fragments: what all their pages
+    /// share, with the whole navigation.
+    pub(super) fn fragment_contexts(&self) -> Vec<(String, Map<String, Value>)> {
+        let mut contexts: Vec<(String, Map<String, Value>)> =
+            self.per_lang.clone().into_iter().collect();
+        for (lang, values) in &mut contexts {
+            if let Some(nav) = self.fragment_nav.get(lang.as_str()) {
+                values.insert("nav".into(), nav.clone());
+            }
+        }
+        contexts.sort_by(|a, b| a.0.cmp(&b.0));
+        contexts
     }
 
     /// Adds the theme's fragments of one language (`fragments.<name>`, rendered once for all

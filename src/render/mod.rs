@@ -143,8 +143,9 @@ impl Renderer {
             self.tera.get_template_names().filter(|name| name.starts_with(FRAGMENTS)).collect();
         let mut diagnostics = Diagnostics::default();
         let mut rendered: Vec<(String, serde_json::Map<String, serde_json::Value>)> = Vec::new();
-        for (lang, values) in shared.per_lang() {
-            let context = tera::Context::from_serialize(values).unwrap_or_default();
+        for (lang, values) in shared.fragment_contexts() {
+            let context =
+                tera::Context::from_value(serde_json::Value::Object(values)).unwrap_or_default();
             let mut fragments = serde_json::Map::new();
             for &name in &names {
                 match self.tera.render(name, &context) {
@@ -159,7 +160,7 @@ impl Renderer {
                     )),
                 }
             }
-            rendered.push((lang.to_owned(), fragments));
+            rendered.push((lang, fragments));
         }
         for (lang, fragments) in rendered {
             shared.add_fragments(&lang, fragments);
@@ -175,8 +176,10 @@ impl Renderer {
         bodies: &Bodies,
         route: &Route,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let prepared = self.prepare(site, shared, bodies, route);
-        self.render_prepared(site, shared, route, prepared)
+        // No fingerprint: only incremental rebuilds compare them.
+        let template = template_of(site, route);
+        let context = context::for_route(site, shared, bodies, route);
+        self.render_prepared(site, shared, route, Prepared { template, context, fingerprint: 0 })
     }
 
     /// A hash of a template and of every template it is built on.
