@@ -350,17 +350,25 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 /// forbids (and HTML reports as parse errors) are dropped.
 pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
+    // Runs of characters that need nothing are copied whole: most text (Japanese above all) has
+    // no character to escape. Every byte looked at is ASCII, so each cut is at a char boundary.
+    let mut start = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            b'\t' | b'\n' | b'\r' => continue,
+            byte if byte < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&text[start..index]);
+        out.push_str(replacement);
+        start = index + 1;
     }
+    out.push_str(&text[start..]);
     out
 }
 
@@ -403,5 +411,20 @@ fn template_diagnostic(
     match position {
         Some((line, column)) => diagnostic.at(Location::from_line_col(text, line, column)),
         None => diagnostic,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+
+    #[test]
+    fn escaping_replaces_markup_characters_and_drops_control_characters() {
+        assert_eq!(escape_html("釧路市の<味覚>市"), "釧路市の&lt;味覚&gt;市");
+        assert_eq!(escape_html("a&b \"c\" 'd'"), "a&amp;b &quot;c&quot; &#39;d&#39;");
+        assert_eq!(escape_html("行1\n行2\t\r\u{7}終"), "行1\n行2\t\r終");
+        assert_eq!(escape_html("https://example.jp/a/b"), "https://example.jp/a/b");
+        assert_eq!(escape_html("<"), "&lt;");
+        assert_eq!(escape_html(""), "");
     }
 }
