@@ -128,23 +128,26 @@ pub fn build_cached(
     let bodies =
         render_markdown(&site, &mut cache.bodies, cache.keep_pages).map_err(Error::Content)?;
     renderer.check_templates(&site).map_err(Error::Content)?;
-    // Files without templates, made before the pages so that the data page can give their sizes.
-    let mut generated: Vec<(String, Vec<u8>)> = render::atom_feeds(&site, &bodies)
+    // Files without templates, made before the pages so that the data page can give their sizes,
+    // and written at once: a large site's feeds, data and search index are tens of megabytes
+    // that need not stay in memory while the pages render.
+    let generated: Vec<(String, Vec<u8>)> = render::atom_feeds(&site, &bodies)
         .into_iter()
         .chain(render::ical::calendars(&site, &bodies))
         .map(|(path, text)| (path, text.into_bytes()))
         .collect();
     let open_data = render::opendata::open_data(&site, &bodies, &generated);
-    generated.extend(open_data.files);
+    let mut files = write_files(output, generated.into_iter().chain(open_data.files))?;
     // The search index, for themes that have a search page.
     if site.routes.iter().any(|route| route.kind == RouteKind::Search) {
-        let index = crate::search::Index::build(&site, &bodies);
-        generated.extend(index.files().into_iter().map(|(path, json)| (path, json.into_bytes())));
+        let index = crate::search::Index::build(&site, &bodies).files();
+        files +=
+            write_files(output, index.into_iter().map(|(path, json)| (path, json.into_bytes())))?;
     }
     let mut shared = Shared::new(&site).with_datasets(open_data.page);
     renderer.render_fragments(&site, &mut shared).map_err(Error::Content)?;
     let (rendered, pages) = render_pages(&site, &renderer, &shared, &bodies, output, cache)?;
-    let files = write_extras(&site, generated, output)?;
+    files += write_extras(&site, output)?;
     let count = site.routes.len();
     if cache.keep_pages {
         cache.pages = pages;
@@ -356,30 +359,39 @@ fn dedup_templates(diagnostics: Diagnostics) -> Diagnostics {
 
 /// Sitemap, robots.txt, the generated files (feeds, calendars, open data) and static files;
 /// returns how many files were written.
-fn write_extras(
-    site: &Site,
-    generated: Vec<(String, Vec<u8>)>,
-    output: &dyn Output,
-) -> Result<usize, Error> {
-    let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("sitemap.xml".to_owned(), render::sitemap(site).into_bytes()),
-        ("robots.txt".to_owned(), render::robots(site).into_bytes()),
-    ];
-    files.extend(generated);
+fn write_extras(site: &Site, output: &dyn Output) -> Result<usize, Error> {
+    let written = write_files(
+        output,
+        [
+            ("sitemap.xml".to_owned(), render::sitemap(site).into_bytes()),
+            ("robots.txt".to_owned(), render::robots(site).into_bytes()),
+        ],
+    )?;
     let statics = static_files(&site.config).map_err(Error::Content)?;
     let mut diagnostics = Diagnostics::default();
-    for (path, bytes) in files.iter().map(|(p, b)| (p.as_str(), b.as_slice())) {
-        if let Err(error) = output.write(path, bytes) {
-            diagnostics.push(write_error(path, &error));
-        }
-    }
     for (path, source) in &statics {
         let written = std::fs::read(source).and_then(|bytes| output.write(path, &bytes));
         if let Err(error) = written {
             diagnostics.push(write_error(path, &error));
         }
     }
-    diagnostics.into_result(files.len() + statics.len()).map_err(Error::Content)
+    diagnostics.into_result(written + statics.len()).map_err(Error::Content)
+}
+
+/// Writes generated files, each dropped once written; returns how many there were.
+fn write_files(
+    output: &dyn Output,
+    files: impl IntoIterator<Item = (String, Vec<u8>)>,
+) -> Result<usize, Error> {
+    let mut diagnostics = Diagnostics::default();
+    let mut count = 0;
+    for (path, bytes) in files {
+        count += 1;
+        if let Err(error) = output.write(&path, &bytes) {
+            diagnostics.push(write_error(&path, &error));
+        }
+    }
+    diagnostics.into_result(count).map_err(Error::Content)
 }
 
 /// `(output path, source file)` of the theme's `static/` and then the site's own `static/`,

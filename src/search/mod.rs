@@ -161,6 +161,22 @@ fn postings_of(docs: &[Doc]) -> BTreeMap<String, Vec<usize>> {
     merged.into_iter().map(|((a, b), ids)| (String::from_iter([a, b]), ids)).collect()
 }
 
+/// Sorted document ids, serialised as the differences between neighbours (`[3, 5, 9]` →
+/// `[3, 2, 4]`), which keeps the numbers of a long list short.
+#[derive(Clone, Copy)]
+struct Deltas<'a>(&'a [usize]);
+
+impl serde::Serialize for Deltas<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut last = 0;
+        serializer.collect_seq(self.0.iter().map(|&id| {
+            let delta = id - last;
+            last = id;
+            delta
+        }))
+    }
+}
+
 impl Index {
     /// The index of the site's pages in the default language.
     pub fn build(site: &Site, bodies: &Bodies) -> Index {
@@ -226,22 +242,16 @@ impl Index {
             "docs": docs,
         });
         let mut files = vec![("search/meta.json".to_owned(), meta.to_string())];
-        let mut shards: Vec<serde_json::Map<String, Value>> =
-            vec![serde_json::Map::new(); self.shards];
+        // Each shard is serialised straight from the postings (sorted keys, as a JSON object of
+        // serde_json would have them), without a tree of JSON values: that tree took four times
+        // the memory of the postings themselves.
+        let mut shards: Vec<BTreeMap<&str, Deltas<'_>>> = vec![BTreeMap::new(); self.shards];
         for (bigram, ids) in &self.postings {
-            let mut last = 0;
-            let deltas: Vec<usize> = ids
-                .iter()
-                .map(|&id| {
-                    let delta = id - last;
-                    last = id;
-                    delta
-                })
-                .collect();
-            shards[shard_of(bigram, self.shards)].insert(bigram.clone(), json!(deltas));
+            shards[shard_of(bigram, self.shards)].insert(bigram.as_str(), Deltas(ids));
         }
-        for (n, shard) in shards.into_iter().enumerate() {
-            files.push((format!("search/b/{n}.json"), Value::Object(shard).to_string()));
+        for (n, shard) in shards.iter().enumerate() {
+            let json = serde_json::to_string(shard).unwrap_or_default();
+            files.push((format!("search/b/{n}.json"), json));
         }
         for (n, group) in self.docs.chunks(TEXT_GROUP).enumerate() {
             let texts: Vec<&str> = group.iter().map(|d| d.text.as_str()).collect();
