@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::assets::{Assets, Source};
 use crate::config::{Config, Options};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{self, Entry, EntryCache};
@@ -114,17 +115,21 @@ pub fn build_cached(
     }
     let loaded = load::load_cached(config, &mut cache.entries);
     let renderer = Renderer::new(config);
+    let assets = Assets::collect(config);
     let site = Site::build(config, loaded.entries, &loaded.unavailable);
     // Problems of every stage are reported together, so that one run shows everything.
-    let (site, renderer) = match (site, renderer, loaded.diagnostics.is_empty()) {
-        (Ok(site), Ok(renderer), true) => (site, renderer),
-        (site, renderer, _) => {
+    let (site, mut renderer, assets) = match (site, renderer, assets, loaded.diagnostics.is_empty())
+    {
+        (Ok(site), Ok(renderer), Ok(assets), true) => (site, renderer, assets),
+        (site, renderer, assets, _) => {
             let mut all = loaded.diagnostics;
             all.extend(site.err().into_iter().flatten());
             all.extend(renderer.err().into_iter().flatten());
+            all.extend(assets.err().into_iter().flatten());
             return Err(Error::Content(all.sorted()));
         }
     };
+    renderer.use_assets(config, &assets);
     let bodies =
         render_markdown(&site, &mut cache.bodies, cache.keep_pages).map_err(Error::Content)?;
     renderer.check_templates(&site).map_err(Error::Content)?;
@@ -143,7 +148,7 @@ pub fn build_cached(
     }
     let shared = Shared::new(&site).with_datasets(open_data.page);
     let (rendered, pages) = render_pages(&site, &renderer, &shared, &bodies, output, cache)?;
-    let files = write_extras(&site, generated, output)?;
+    let files = write_extras(&site, generated, &assets, output)?;
     let count = site.routes.len();
     if cache.keep_pages {
         cache.pages = pages;
@@ -352,6 +357,7 @@ fn dedup_templates(diagnostics: Diagnostics) -> Diagnostics {
 fn write_extras(
     site: &Site,
     generated: Vec<(String, Vec<u8>)>,
+    assets: &Assets,
     output: &dyn Output,
 ) -> Result<usize, Error> {
     let mut files: Vec<(String, Vec<u8>)> = vec![
@@ -359,39 +365,22 @@ fn write_extras(
         ("robots.txt".to_owned(), render::robots(site).into_bytes()),
     ];
     files.extend(generated);
-    let statics = static_files(&site.config).map_err(Error::Content)?;
     let mut diagnostics = Diagnostics::default();
     for (path, bytes) in files.iter().map(|(p, b)| (p.as_str(), b.as_slice())) {
         if let Err(error) = output.write(path, bytes) {
             diagnostics.push(write_error(path, &error));
         }
     }
-    for (path, source) in &statics {
-        let written = std::fs::read(source).and_then(|bytes| output.write(path, &bytes));
+    for (path, source) in &assets.files {
+        let written = match source {
+            Source::Copy(file) => std::fs::read(file).and_then(|bytes| output.write(path, &bytes)),
+            Source::Bytes(bytes) => output.write(path, bytes),
+        };
         if let Err(error) = written {
             diagnostics.push(write_error(path, &error));
         }
     }
-    diagnostics.into_result(files.len() + statics.len()).map_err(Error::Content)
-}
-
-/// `(output path, source file)` of the theme's `static/` and then the site's own `static/`,
-/// which wins when both have a file.
-fn static_files(config: &Config) -> Result<Vec<(String, PathBuf)>, Diagnostics> {
-    let mut files = std::collections::BTreeMap::new();
-    for dir in [config.theme_dir().join("static"), config.root.join("static")] {
-        for item in
-            walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok)
-        {
-            if !item.file_type().is_file() {
-                continue;
-            }
-            let relative = item.path().strip_prefix(&dir).unwrap_or(item.path());
-            let name = relative.to_string_lossy().replace('\\', "/");
-            files.insert(name, item.path().to_path_buf());
-        }
-    }
-    Ok(files.into_iter().collect())
+    diagnostics.into_result(files.len() + assets.files.len()).map_err(Error::Content)
 }
 
 fn write_error(path: &str, error: &std::io::Error) -> Diagnostic {

@@ -21,13 +21,22 @@ pub(super) fn register(tera: &mut Tera, config: &Config) {
         date_filter(|d| d.time.map(|t| t.format("%H:%M").to_string()).unwrap_or_default()),
     );
     super::ja_filters::register(tera);
-    let base_path = config.base_path.clone();
+    register_asset(tera, &config.base_path, &crate::assets::Assets::default());
+}
+
+/// `asset(path="style.css")`: the URL of a static file under the base path, by its published
+/// (fingerprinted) name when it has one.
+pub(super) fn register_asset(tera: &mut Tera, base_path: &str, assets: &crate::assets::Assets) {
+    let base_path = base_path.to_owned();
+    let names = assets.names.clone();
     tera.register_function("asset", move |args: &HashMap<String, Value>| {
         let path = args
             .get("path")
             .and_then(Value::as_str)
             .ok_or_else(|| tera::Error::msg("asset() needs `path=\"…\"`"))?;
-        Ok(Value::String(format!("{base_path}{}", path.trim_start_matches('/'))))
+        let path = path.trim_start_matches('/');
+        let published = names.get(path).map_or(path, String::as_str);
+        Ok(Value::String(format!("{base_path}{published}")))
     });
 }
 
