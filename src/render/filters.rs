@@ -82,4 +82,15 @@ mod tests {
     fn assets_live_under_the_base_path() {
         assert_eq!(render("{{ asset(path='style.css') }}"), "/style.css");
     }
+
+    #[test]
+    fn assets_are_linked_by_their_published_name() {
+        let mut tera = Tera::default();
+        let mut assets = crate::assets::Assets::default();
+        assets.names.insert("style.css".to_owned(), "style.0123abcd.css".to_owned());
+        register_asset(&mut tera, "/renkei/", &assets);
+        let render = |t: &str| tera.render_str(t, &tera::Context::new()).unwrap_or_default();
+        assert_eq!(render("{{ asset(path='/style.css') }}"), "/renkei/style.0123abcd.css");
+        assert_eq!(render("{{ asset(path='search/') }}"), "/renkei/search/");
+    }
 }

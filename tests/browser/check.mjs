@@ -50,11 +50,17 @@ function smallTargets() {
   const targets = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button]')]
     .filter((el) => !el.closest('.vh, [hidden], .skip') && el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden');
   const boxes = targets.map((el) => el.getBoundingClientRect());
+  // Text of the block that is not itself a target: a link among words is "inline".
+  const plainText = (block) => {
+    let n = 0;
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) if (!t.parentElement.closest('a, button')) n += t.textContent.replace(/\s+/g, '').length;
+    return n;
+  };
   const inSentence = (el) => {
     if (getComputedStyle(el).display !== 'inline') return false;
-    const block = el.parentElement.closest('p, li, dd, td, th, figcaption, blockquote, span.card-place, div');
-    const own = el.textContent.trim().length;
-    return block && block.textContent.replace(/\s+/g, '').length > el.textContent.replace(/\s+/g, '').length && own > 0;
+    const block = el.parentElement.closest('p, li, dd, dt, td, th, figcaption, blockquote, div');
+    return Boolean(block) && plainText(block) > 0;
   };
   const distance = (x, y, r) => Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
   const out = [];
@@ -114,6 +120,20 @@ const failures = [];
 const fail = (name, message) => failures.push(`${name}: ${message}`);
 
 try {
+  // The detectors find what they look for, so that a pass below is not a detector finding nothing.
+  const probe = await browser.newPage({ viewport: { width: 320, height: 480 } });
+  await probe.setContent(`<!DOCTYPE html><html lang="en"><body style="margin:0;font:16px/1.8 sans-serif"><main>
+    <p>Words around <a href="#in">a link in a sentence</a>, which is exempt.</p>
+    <p style="font:10px/1 sans-serif"><a href="#1">1</a><a href="#2">2</a></p>
+    <p style="font:10px/1 sans-serif;margin-top:40px"><a href="#alone">alone, with space around it</a></p>
+    <div style="overflow:hidden;width:100px;white-space:nowrap">clipped words that do not fit</div>
+    <p style="width:500px">a paragraph wider than the window</p>
+    <div style="overflow-x:auto"><table style="width:600px"><tr><td>a wide table that scrolls in its box</td></tr></table></div></main></body></html>`);
+  const probed = { small: await probe.evaluate(smallTargets), clipped: await probe.evaluate(clippedText) };
+  if (probed.small.length !== 2 || !probed.small.every((t) => /"[12]"/.test(t))) fail('detector', `small targets found in the probe: ${JSON.stringify(probed.small)} (expected the links 1 and 2)`);
+  if (!probed.clipped.some((t) => t.includes('clipped words')) || !probed.clipped.some((t) => t.includes('wider than')) || probed.clipped.some((t) => t.includes('scrolls'))) fail('detector', `clipped text found in the probe: ${JSON.stringify(probed.clipped)}`);
+  await probe.close();
+
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const zoomContext = await browser.newContext({ viewport: { width: 320, height: 480 }, deviceScaleFactor: 2 });
@@ -167,6 +187,8 @@ try {
       return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
     });
     for (const v of violations) fail(name, `axe ${v}`);
+    // The screenshots show the page as it looks, not with the skip link focused by the Tab above.
+    await page.evaluate(() => document.activeElement?.blur());
     await page.screenshot({ path: join(shotsDir, `${name}-1280.png`), fullPage: true });
 
     await page.setViewportSize({ width: 360, height: 800 });
