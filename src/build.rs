@@ -4,7 +4,7 @@
 //! context and templates did not change skip rendering.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;

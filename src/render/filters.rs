@@ -89,7 +89,7 @@ mod tests {
         let mut assets = crate::assets::Assets::default();
         assets.names.insert("style.css".to_owned(), "style.0123abcd.css".to_owned());
         register_asset(&mut tera, "/renkei/", &assets);
-        let render = |t: &str| tera.render_str(t, &tera::Context::new()).unwrap_or_default();
+        let mut render = |t: &str| tera.render_str(t, &tera::Context::new()).unwrap_or_default();
         assert_eq!(render("{{ asset(path='/style.css') }}"), "/renkei/style.0123abcd.css");
         assert_eq!(render("{{ asset(path='search/') }}"), "/renkei/search/");
     }
