@@ -173,17 +173,27 @@ fn a_stylesheet_edit_renames_it_on_every_page() {
     let root = server.root();
     let stylesheet = |path: &str| {
         let body = server.get(path).body;
-        let href = body.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|r| r.split('"').next());
+        let href =
+            body.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|r| r.split('"').next());
         href.unwrap_or_else(|| panic!("{path} links no stylesheet:\n{body}")).to_owned()
     };
     let old = stylesheet("/news/");
-    assert!(old.starts_with("/style.") && old.ends_with(".css") && old.len() == "/style.12345678.css".len(), "{old}");
+    assert!(
+        old.starts_with("/style.")
+            && old.ends_with(".css")
+            && old.len() == "/style.12345678.css".len(),
+        "{old}"
+    );
     assert_eq!(server.get(&old).status, 200);
     assert_eq!(server.get("/style.css").status, 404, "only the fingerprinted name is published");
 
     let file = "themes/plain/static/style.css";
     let text = read(&root.join(file));
-    write(root, file, format!("{text}/* a comment the minifier drops */\n.edited {{ color : red ; }}\n"));
+    write(
+        root,
+        file,
+        format!("{text}/* a comment the minifier drops */\n.edited {{ color : red ; }}\n"),
+    );
     server.wait_for("/news/", "the new stylesheet name", |r| !r.body.contains(&old));
     let new = stylesheet("/news/");
     assert_eq!(stylesheet("/wards/arakawa/"), new);
