@@ -71,13 +71,6 @@ impl Assets {
     pub fn name<'a>(&'a self, path: &'a str) -> &'a str {
         self.names.get(path).map_or(path, String::as_str)
     }
-
-    /// A hash of the name map: pages depend on it through `asset()`.
-    pub fn names_hash(&self) -> u64 {
-        let sorted: BTreeMap<&String, &String> = self.names.iter().collect();
-        let text = format!("{sorted:?}");
-        fnv1a(text.as_bytes())
-    }
 }
 
 /// `(output path, source file)` of the theme's `static/` and then the site's own `static/`,

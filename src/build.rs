@@ -56,6 +56,8 @@ pub struct Cache {
     pages: HashMap<String, Page>,
     /// A hash of the configuration the pages were rendered with.
     config: u64,
+    /// The published names of the static files the pages were rendered with.
+    asset_names: HashMap<String, String>,
     keep_pages: bool,
 }
 
@@ -130,6 +132,16 @@ pub fn build_cached(
         }
     };
     renderer.use_assets(config, &assets);
+    // An edited stylesheet only changes its name in the pages: kept pages get the new name
+    // rather than being rendered again. A static file added or removed renders everything.
+    let renames = match asset_renames(&cache.asset_names, &assets.names) {
+        Some(renames) => renames,
+        None => {
+            cache.pages.clear();
+            Vec::new()
+        }
+    };
+
     let bodies =
         render_markdown(&site, &mut cache.bodies, cache.keep_pages).map_err(Error::Content)?;
     renderer.check_templates(&site).map_err(Error::Content)?;
@@ -147,11 +159,14 @@ pub fn build_cached(
         generated.extend(index.files().into_iter().map(|(path, json)| (path, json.into_bytes())));
     }
     let shared = Shared::new(&site).with_datasets(open_data.page);
-    let (rendered, pages) = render_pages(&site, &renderer, &shared, &bodies, output, cache)?;
+    let (rendered, pages) =
+        render_pages(&site, &renderer, &shared, &bodies, output, cache, &renames)?;
     let files = write_extras(&site, generated, &assets, output)?;
     let count = site.routes.len();
     if cache.keep_pages {
+        // Together: the kept pages link these names (a failed build changes neither).
         cache.pages = pages;
+        cache.asset_names = assets.names;
     }
     Ok(BuildReport { pages: count, files: count + files, rendered })
 }
@@ -239,6 +254,7 @@ fn render_pages(
     bodies: &Bodies,
     output: &dyn Output,
     cache: &Cache,
+    renames: &[(String, String)],
 ) -> Result<PagesRendered, Error> {
     let fingerprints =
         if cache.keep_pages { Fingerprints::new(site, bodies) } else { Fingerprints::default() };
@@ -287,6 +303,9 @@ fn render_pages(
                     &mut page,
                 )?,
             };
+            if !fresh && !renames.is_empty() {
+                page.bytes = rename_assets(&page.bytes, renames);
+            }
             output.write_shared(&file, page.bytes.clone()).map_err(|e| write_error(&file, &e))?;
             Ok((fresh, cache.keep_pages.then_some((file, page))))
         })
@@ -342,6 +361,41 @@ fn prepare_page(
             Ok(true)
         }
     }
+}
+
+/// The static files whose published name changed, `(old, new)`; `None` when the set of files
+/// changed (a page may link a file that did not exist before: it is rendered again).
+fn asset_renames(
+    old: &HashMap<String, String>,
+    new: &HashMap<String, String>,
+) -> Option<Vec<(String, String)>> {
+    if old.len() != new.len() || !old.keys().all(|name| new.contains_key(name)) {
+        return None;
+    }
+    let mut renames: Vec<(String, String)> = old
+        .iter()
+        .filter_map(|(name, before)| {
+            let after = new.get(name)?;
+            (after != before).then(|| (before.clone(), after.clone()))
+        })
+        .collect();
+    renames.sort();
+    Some(renames)
+}
+
+/// A kept page with the new names of its static files. A published name carries 8 hex digits
+/// of a hash, so it appears in a page only where `asset()` wrote it; the served site stays
+/// byte for byte a fresh build (tests/serve.rs checks it after stylesheet edits).
+fn rename_assets(bytes: &Arc<[u8]>, renames: &[(String, String)]) -> Arc<[u8]> {
+    let Ok(text) = std::str::from_utf8(bytes) else { return Arc::clone(bytes) };
+    if !renames.iter().any(|(old, _)| text.contains(old.as_str())) {
+        return Arc::clone(bytes);
+    }
+    let mut text = text.to_owned();
+    for (old, new) in renames {
+        text = text.replace(old.as_str(), new);
+    }
+    Arc::from(text.into_bytes())
 }
 
 fn dedup_templates(diagnostics: Diagnostics) -> Diagnostics {

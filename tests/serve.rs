@@ -511,6 +511,10 @@ fn each_kind_of_edit_keeps_the_served_site_equal_to_a_fresh_build() {
         apply(root, edit);
         let built = preview.rebuild();
         assert!(matches!(built, renkei::serve::Built::Ok { .. }), "{edit:?}: {built:?}");
+        // A stylesheet edit renames it in the kept pages without rendering any again.
+        if let (Edit::Stylesheet(_), renkei::serve::Built::Ok { report, .. }) = (edit, &built) {
+            assert_eq!(report.rendered, 0, "pages rendered after a stylesheet edit");
+        }
         let fresh =
             fresh_build(root, &options).unwrap_or_else(|| panic!("fresh build of {edit:?}"));
         crate::support::assert_same_tree(

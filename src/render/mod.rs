@@ -106,18 +106,10 @@ impl Renderer {
         diagnostics.into_result(Renderer { tera, templates_dir, sources, template_hashes })
     }
 
-    /// Makes `asset()` give the published names of the static files. Every page depends on
-    /// those names, so they are part of every template's hash: a changed stylesheet renders
-    /// every page again (with its new name), like a changed `base.html`.
+    /// Makes `asset()` give the published names of the static files. They are not part of the
+    /// pages' fingerprints: a rebuild puts the new names into kept pages (`build::rename_assets`).
     pub fn use_assets(&mut self, config: &Config, assets: &crate::assets::Assets) {
-        use std::hash::{Hash, Hasher};
         filters::register_asset(&mut self.tera, &config.base_path, assets);
-        let names = assets.names_hash();
-        for hash in self.template_hashes.values_mut() {
-            let mut hasher = std::hash::DefaultHasher::new();
-            (*hash, names).hash(&mut hasher);
-            *hash = hasher.finish();
-        }
     }
 
     /// Every template the routes need must exist; reported all at once.
