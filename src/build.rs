@@ -4,11 +4,12 @@
 //! context and templates did not change skip rendering.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::assets::{Assets, Source};
 use crate::config::{Config, Options};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{self, Entry, EntryCache};
@@ -55,6 +56,8 @@ pub struct Cache {
     pages: HashMap<String, Page>,
     /// A hash of the configuration the pages were rendered with.
     config: u64,
+    /// The published names of the static files the pages were rendered with.
+    asset_names: HashMap<String, String>,
     keep_pages: bool,
 }
 
@@ -114,17 +117,31 @@ pub fn build_cached(
     }
     let loaded = load::load_cached(config, &mut cache.entries);
     let renderer = Renderer::new(config);
+    let assets = Assets::collect(config);
     let site = Site::build(config, loaded.entries, &loaded.unavailable);
     // Problems of every stage are reported together, so that one run shows everything.
-    let (site, renderer) = match (site, renderer, loaded.diagnostics.is_empty()) {
-        (Ok(site), Ok(renderer), true) => (site, renderer),
-        (site, renderer, _) => {
+    let (site, mut renderer, assets) = match (site, renderer, assets, loaded.diagnostics.is_empty())
+    {
+        (Ok(site), Ok(renderer), Ok(assets), true) => (site, renderer, assets),
+        (site, renderer, assets, _) => {
             let mut all = loaded.diagnostics;
             all.extend(site.err().into_iter().flatten());
             all.extend(renderer.err().into_iter().flatten());
+            all.extend(assets.err().into_iter().flatten());
             return Err(Error::Content(all.sorted()));
         }
     };
+    renderer.use_assets(config, &assets);
+    // An edited stylesheet only changes its name in the pages: kept pages get the new name
+    // rather than being rendered again. A static file added or removed renders everything.
+    let renames = match asset_renames(&cache.asset_names, &assets.names) {
+        Some(renames) => renames,
+        None => {
+            cache.pages.clear();
+            Vec::new()
+        }
+    };
+
     let bodies =
         render_markdown(&site, &mut cache.bodies, cache.keep_pages).map_err(Error::Content)?;
     renderer.check_templates(&site).map_err(Error::Content)?;
@@ -146,11 +163,14 @@ pub fn build_cached(
     }
     let mut shared = Shared::new(&site).with_datasets(open_data.page);
     renderer.render_fragments(&site, &mut shared).map_err(Error::Content)?;
-    let (rendered, pages) = render_pages(&site, &renderer, &shared, &bodies, output, cache)?;
-    files += write_extras(&site, output)?;
+    let (rendered, pages) =
+        render_pages(&site, &renderer, &shared, &bodies, output, cache, &renames)?;
+    files += write_extras(&site, &assets, output)?;
     let count = site.routes.len();
     if cache.keep_pages {
+        // Together: the kept pages link these names (a failed build changes neither).
         cache.pages = pages;
+        cache.asset_names = assets.names;
     }
     Ok(BuildReport { pages: count, files: count + files, rendered })
 }
@@ -238,6 +258,7 @@ fn render_pages(
     bodies: &Bodies,
     output: &dyn Output,
     cache: &Cache,
+    renames: &[(String, String)],
 ) -> Result<PagesRendered, Error> {
     let fingerprints =
         if cache.keep_pages { Fingerprints::new(site, bodies) } else { Fingerprints::default() };
@@ -255,6 +276,12 @@ fn render_pages(
             } else {
                 format!("{}index.html", route.path)
             };
+            if !cache.keep_pages {
+                // A one-off build renders every page and keeps nothing for a next build.
+                let bytes = renderer.render(site, shared, bodies, route)?;
+                output.write(&file, &bytes).map_err(|e| write_error(&file, &e))?;
+                return Ok((true, None));
+            }
             let mut page = Page {
                 fingerprint: 0,
                 bytes: Arc::from(&b""[..]),
@@ -263,12 +290,6 @@ fn render_pages(
                 nodes: Vec::new(),
                 lists: matches!(route.kind, RouteKind::List { .. }).then_some(lists),
             };
-            if !cache.keep_pages {
-                // A one-off build renders every page and keeps nothing for a next build.
-                let bytes = renderer.render(site, shared, bodies, route)?;
-                output.write(&file, &bytes).map_err(|e| write_error(&file, &e))?;
-                return Ok((true, None));
-            }
             let old = cache.pages.get(&file);
             // Pages drawn from the whole site (or from the generated files, for /data/) are
             // always prepared again; their context hash still spares the rendering.
@@ -292,6 +313,9 @@ fn render_pages(
                     &mut page,
                 )?,
             };
+            if !fresh && !renames.is_empty() {
+                page.bytes = rename_assets(&page.bytes, renames);
+            }
             output.write_shared(&file, page.bytes.clone()).map_err(|e| write_error(&file, &e))?;
             Ok((fresh, cache.keep_pages.then_some((file, page))))
         })
@@ -349,6 +373,41 @@ fn prepare_page(
     }
 }
 
+/// The static files whose published name changed, `(old, new)`; `None` when the set of files
+/// changed (a page may link a file that did not exist before: it is rendered again).
+fn asset_renames(
+    old: &HashMap<String, String>,
+    new: &HashMap<String, String>,
+) -> Option<Vec<(String, String)>> {
+    if old.len() != new.len() || !old.keys().all(|name| new.contains_key(name)) {
+        return None;
+    }
+    let mut renames: Vec<(String, String)> = old
+        .iter()
+        .filter_map(|(name, before)| {
+            let after = new.get(name)?;
+            (after != before).then(|| (before.clone(), after.clone()))
+        })
+        .collect();
+    renames.sort();
+    Some(renames)
+}
+
+/// A kept page with the new names of its static files. A published name carries 8 hex digits
+/// of a hash, so it appears in a page only where `asset()` wrote it; the served site stays
+/// byte for byte a fresh build (tests/serve.rs checks it after stylesheet edits).
+fn rename_assets(bytes: &Arc<[u8]>, renames: &[(String, String)]) -> Arc<[u8]> {
+    let Ok(text) = std::str::from_utf8(bytes) else { return Arc::clone(bytes) };
+    if !renames.iter().any(|(old, _)| text.contains(old.as_str())) {
+        return Arc::clone(bytes);
+    }
+    let mut text = text.to_owned();
+    for (old, new) in renames {
+        text = text.replace(old.as_str(), new);
+    }
+    Arc::from(text.into_bytes())
+}
+
 fn dedup_templates(diagnostics: Diagnostics) -> Diagnostics {
     let mut seen = std::collections::BTreeSet::new();
     diagnostics
@@ -359,7 +418,7 @@ fn dedup_templates(diagnostics: Diagnostics) -> Diagnostics {
 
 /// Sitemap, robots.txt, the generated files (feeds, calendars, open data) and static files;
 /// returns how many files were written.
-fn write_extras(site: &Site, output: &dyn Output) -> Result<usize, Error> {
+fn write_extras(site: &Site, assets: &Assets, output: &dyn Output) -> Result<usize, Error> {
     let written = write_files(
         output,
         [
@@ -367,15 +426,17 @@ fn write_extras(site: &Site, output: &dyn Output) -> Result<usize, Error> {
             ("robots.txt".to_owned(), render::robots(site).into_bytes()),
         ],
     )?;
-    let statics = static_files(&site.config).map_err(Error::Content)?;
     let mut diagnostics = Diagnostics::default();
-    for (path, source) in &statics {
-        let written = std::fs::read(source).and_then(|bytes| output.write(path, &bytes));
+    for (path, source) in &assets.files {
+        let written = match source {
+            Source::Copy(file) => std::fs::read(file).and_then(|bytes| output.write(path, &bytes)),
+            Source::Bytes(bytes) => output.write(path, bytes),
+        };
         if let Err(error) = written {
             diagnostics.push(write_error(path, &error));
         }
     }
-    diagnostics.into_result(written + statics.len()).map_err(Error::Content)
+    diagnostics.into_result(written + assets.files.len()).map_err(Error::Content)
 }
 
 /// Writes generated files, each dropped once written; returns how many there were.
@@ -392,25 +453,6 @@ fn write_files(
         }
     }
     diagnostics.into_result(count).map_err(Error::Content)
-}
-
-/// `(output path, source file)` of the theme's `static/` and then the site's own `static/`,
-/// which wins when both have a file.
-fn static_files(config: &Config) -> Result<Vec<(String, PathBuf)>, Diagnostics> {
-    let mut files = std::collections::BTreeMap::new();
-    for dir in [config.theme_dir().join("static"), config.root.join("static")] {
-        for item in
-            walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok)
-        {
-            if !item.file_type().is_file() {
-                continue;
-            }
-            let relative = item.path().strip_prefix(&dir).unwrap_or(item.path());
-            let name = relative.to_string_lossy().replace('\\', "/");
-            files.insert(name, item.path().to_path_buf());
-        }
-    }
-    Ok(files.into_iter().collect())
 }
 
 fn write_error(path: &str, error: &std::io::Error) -> Diagnostic {

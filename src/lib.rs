@@ -6,6 +6,7 @@
 //! `serve` (cargo feature `serve`) sits on top: it calls the same build again after each change.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod assets;
 pub mod build;
 pub mod config;
 pub mod diag;

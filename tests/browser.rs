@@ -1,7 +1,12 @@
 //! The project's own site in a real browser (headless Chromium, driven by playwright-core):
 //! axe-core finds no WCAG 2.1 A/AA violation on any page kind, each page has one h1 and a lang,
-//! the skip link comes first, nothing scrolls sideways on a 360 px phone. Screenshots of every
+//! the skip link comes first, nothing scrolls sideways on a 360 px phone or at 200 % zoom, no text
+//! is cut off, tap targets are 24 px or more, an event and a municipality page print cleanly,
+//! Japanese text has the theme's line breaking rules and the stylesheet is fingerprinted. Screenshots of every
 //! page kind at 375 px and 1280 px are left in `target/browser/` to look at.
+//!
+//! Lighthouse scores the home page 100 for accessibility, best practices and SEO
+//! (tests/browser/lighthouse.mjs).
 //!
 //! A page open in a tab reloads by itself after an edit under `renkei serve` (tests/browser/reload.mjs).
 //!
@@ -16,10 +21,10 @@ use std::process::Command;
 use crate::serve::Server;
 use crate::support::{project_site, repo_root};
 
-/// Installs the pinned npm packages (playwright-core, axe-core, vnu-jar) on first use.
+/// Installs the pinned npm packages (playwright-core, axe-core, vnu-jar, lighthouse) on first use.
 fn browser_tools() -> std::path::PathBuf {
     let scripts = repo_root().join("tests/browser");
-    if !scripts.join("node_modules/vnu-jar").is_dir() {
+    if !scripts.join("node_modules/lighthouse").is_dir() {
         let installed = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&scripts)
@@ -86,14 +91,7 @@ fn every_page_kind_passes_the_browser_checks() {
         Path::new(&chromium).exists(),
         "the browser tests need Chromium at {chromium}: apt-get install chromium (or set CHROMIUM)"
     );
-    let scripts = repo_root().join("tests/browser");
-    if !scripts.join("node_modules/playwright-core").is_dir() {
-        let installed = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&scripts)
-            .status();
-        assert!(installed.is_ok_and(|s| s.success()), "npm ci in tests/browser failed");
-    }
+    let scripts = browser_tools();
     let public = project_site();
     let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let shots = repo_root().join("target/browser");
@@ -144,6 +142,27 @@ fn search_expectations(public: &Path) -> String {
         })
         .collect();
     serde_json::Value::Object(answers).to_string()
+}
+
+/// Lighthouse scores the home page (both languages) 100 for accessibility, best practices and
+/// SEO; its HTML reports are left in `target/browser/` beside the screenshots.
+#[test]
+fn lighthouse_scores_the_home_page_100() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    assert!(Path::new(&chromium).exists(), "the browser tests need Chromium at {chromium}");
+    let scripts = browser_tools();
+    let public = project_site();
+    let run = Command::new("node")
+        .arg(scripts.join("lighthouse.mjs"))
+        .arg(public)
+        .arg(repo_root().join("target/browser"))
+        .args(["/", "/en/", "/events/"])
+        .env("CHROME_PATH", &chromium)
+        .output();
+    let run = run.unwrap_or_else(|e| panic!("cannot run node: {e}"));
+    let report =
+        format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "Lighthouse scores below 100:\n{report}");
 }
 
 #[test]

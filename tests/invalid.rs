@@ -533,3 +533,19 @@ fn a_district_with_a_wrong_check_digit() {
         },
     );
 }
+
+#[test]
+fn a_stylesheet_with_an_unclosed_comment() {
+    failed_build(
+        |root| {
+            let file = "themes/plain/static/style.css";
+            let old = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+            write(root, file, format!("{old}/* a comment without its end\nnav {{ color: red }}\n"));
+        },
+        Expected {
+            exit: CONTENT,
+            at: &["themes/plain/static/style.css:2:1"],
+            says: &["cannot minify this file: Unclosed comment", "not closed"],
+        },
+    );
+}

@@ -164,6 +164,46 @@ fn edits_show_up_and_deleted_pages_disappear() {
     assert_eq!(server.get("/news/brand-new/").status, 200);
 }
 
+/// The stylesheet's name carries a hash of its bytes: an edit of it gives every page the new
+/// name, the new file is served, the old one is gone (a browser caching it for a year never
+/// sees a stale stylesheet).
+#[test]
+fn a_stylesheet_edit_renames_it_on_every_page() {
+    let server = Server::start("basic");
+    let root = server.root();
+    let stylesheet = |path: &str| {
+        let body = server.get(path).body;
+        let href =
+            body.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|r| r.split('"').next());
+        href.unwrap_or_else(|| panic!("{path} links no stylesheet:\n{body}")).to_owned()
+    };
+    let old = stylesheet("/news/");
+    assert!(
+        old.starts_with("/style.")
+            && old.ends_with(".css")
+            && old.len() == "/style.12345678.css".len(),
+        "{old}"
+    );
+    assert_eq!(server.get(&old).status, 200);
+    assert_eq!(server.get("/style.css").status, 404, "only the fingerprinted name is published");
+
+    let file = "themes/plain/static/style.css";
+    let text = read(&root.join(file));
+    write(
+        root,
+        file,
+        format!("{text}/* a comment the minifier drops */\n.edited {{ color : red ; }}\n"),
+    );
+    server.wait_for("/news/", "the new stylesheet name", |r| !r.body.contains(&old));
+    let new = stylesheet("/news/");
+    assert_eq!(stylesheet("/wards/arakawa/"), new);
+    let css = server.get(&new);
+    assert_eq!(css.status, 200);
+    assert!(css.body.contains(".edited{color:red;}"), "minified: {}", css.body);
+    assert!(!css.body.contains("comment"), "minified: {}", css.body);
+    assert_eq!(server.get(&old).status, 404);
+}
+
 #[test]
 fn a_broken_file_shows_an_overlay_and_the_last_good_site_stays() {
     let server = Server::start("basic");
@@ -251,6 +291,8 @@ enum Edit {
     Title(String),
     Name(usize, String),
     Break(usize),
+    /// A rule appended to the theme's stylesheet: a new fingerprinted name on every page.
+    Stylesheet(String),
 }
 
 const FILES: &[&str] = &[
@@ -341,6 +383,11 @@ fn apply(root: &Path, edit: &Edit) {
                 write(root, file, new.collect::<Vec<_>>().join("\n") + "\n");
             }
         }
+        Edit::Stylesheet(class) => {
+            let file = "themes/plain/static/style.css";
+            let old = read(&root.join(file));
+            write(root, file, format!("{old}.{class}{{color:red}}\n"));
+        }
         Edit::Break(i) => {
             if let Some(file) = existing(*i) {
                 let old = read(&root.join(file));
@@ -377,6 +424,7 @@ fn edit_strategy() -> impl proptest::strategy::Strategy<Value = Edit> {
         1 => words.prop_map(Edit::Title),
         2 => (0..8usize, "[ぁ-ん]{1,6}").prop_map(|(i, t)| Edit::Name(i, t)),
         1 => (0..8usize).prop_map(Edit::Break),
+        1 => words.prop_map(Edit::Stylesheet),
     ]
 }
 
@@ -457,11 +505,16 @@ fn each_kind_of_edit_keeps_the_served_site_equal_to_a_fresh_build() {
         Edit::Rename(2),
         Edit::Delete(1),
         Edit::Title("題".to_owned()),
+        Edit::Stylesheet("edited".to_owned()),
     ];
     for (step, edit) in edits.iter().enumerate() {
         apply(root, edit);
         let built = preview.rebuild();
         assert!(matches!(built, renkei::serve::Built::Ok { .. }), "{edit:?}: {built:?}");
+        // A stylesheet edit renames it in the kept pages without rendering any again.
+        if let (Edit::Stylesheet(_), renkei::serve::Built::Ok { report, .. }) = (edit, &built) {
+            assert_eq!(report.rendered, 0, "pages rendered after a stylesheet edit");
+        }
         let fresh =
             fresh_build(root, &options).unwrap_or_else(|| panic!("fresh build of {edit:?}"));
         crate::support::assert_same_tree(

@@ -21,13 +21,22 @@ pub(super) fn register(tera: &mut Tera, config: &Config) {
         date_filter(|d| d.time.map(|t| t.format("%H:%M").to_string()).unwrap_or_default()),
     );
     super::ja_filters::register(tera);
-    let base_path = config.base_path.clone();
+    register_asset(tera, &config.base_path, &crate::assets::Assets::default());
+}
+
+/// `asset(path="style.css")`: the URL of a static file under the base path, by its published
+/// (fingerprinted) name when it has one.
+pub(super) fn register_asset(tera: &mut Tera, base_path: &str, assets: &crate::assets::Assets) {
+    let base_path = base_path.to_owned();
+    let names = assets.names.clone();
     tera.register_function("asset", move |args: &HashMap<String, Value>| {
         let path = args
             .get("path")
             .and_then(Value::as_str)
             .ok_or_else(|| tera::Error::msg("asset() needs `path=\"…\"`"))?;
-        Ok(Value::String(format!("{base_path}{}", path.trim_start_matches('/'))))
+        let path = path.trim_start_matches('/');
+        let published = names.get(path).map_or(path, String::as_str);
+        Ok(Value::String(format!("{base_path}{published}")))
     });
 }
 
@@ -72,5 +81,16 @@ mod tests {
     #[test]
     fn assets_live_under_the_base_path() {
         assert_eq!(render("{{ asset(path='style.css') }}"), "/style.css");
+    }
+
+    #[test]
+    fn assets_are_linked_by_their_published_name() {
+        let mut tera = Tera::default();
+        let mut assets = crate::assets::Assets::default();
+        assets.names.insert("style.css".to_owned(), "style.0123abcd.css".to_owned());
+        register_asset(&mut tera, "/renkei/", &assets);
+        let mut render = |t: &str| tera.render_str(t, &tera::Context::new()).unwrap_or_default();
+        assert_eq!(render("{{ asset(path='/style.css') }}"), "/renkei/style.0123abcd.css");
+        assert_eq!(render("{{ asset(path='search/') }}"), "/renkei/search/");
     }
 }

@@ -114,6 +114,12 @@ impl Renderer {
         diagnostics.into_result(Renderer { tera, templates_dir, sources, template_hashes })
     }
 
+    /// Makes `asset()` give the published names of the static files. They are not part of the
+    /// pages' fingerprints: a rebuild puts the new names into kept pages (`build::rename_assets`).
+    pub fn use_assets(&mut self, config: &Config, assets: &crate::assets::Assets) {
+        filters::register_asset(&mut self.tera, &config.base_path, assets);
+    }
+
     /// Every template the routes need must exist; reported all at once.
     pub fn check_templates(&self, site: &Site) -> Result<(), Diagnostics> {
         let mut needed: Vec<&str> = site.routes.iter().map(|r| template_of(site, r)).collect();

@@ -1,13 +1,17 @@
 // Checks a built site in a real browser: every page kind is loaded in headless Chromium and must
 // pass axe-core (WCAG 2.1 A/AA), have one h1 and a lang, start with a working skip link, not
-// scroll sideways at 360 px, and log no errors. Screenshots at 375 px and 1280 px go to SHOTS.
+// scroll sideways at 360 px, stay readable at 200 % zoom (no sideways scrolling, no clipped text
+// at 640 px zoomed to 320 CSS px), have tap targets of 24 × 24 px or more (WCAG 2.5.8), print
+// without navigation and with link URLs, set Japanese text with the theme's typography, load a
+// fingerprinted stylesheet, and log no errors. Screenshots at 375 px and 1280 px, and PDFs of
+// the printed event and municipality pages, go to SHOTS.
 //
 // usage: node check.mjs PUBLIC_DIR SHOTS_DIR
-import { readFile, mkdir, stat } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { readFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
 
 const [publicDir, shotsDir] = process.argv.slice(2);
 if (!publicDir || !shotsDir) {
@@ -16,25 +20,64 @@ if (!publicDir || !shotsDir) {
 }
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.js': 'text/javascript' };
+// Things measured inside the page (run with page.evaluate).
 
-// A static server like any host: index.html for folders, the site's 404.html for the rest.
-async function serve(root) {
-  const server = createServer(async (request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
-    let file = join(root, path);
-    try {
-      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
-      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      response.end(body);
-    } catch {
-      response.writeHead(404, { 'content-type': TYPES['.html'] });
-      response.end(await readFile(join(root, '404.html')));
-    }
+// Elements whose text is cut off or pushed out of view: a box that clips its overflowing
+// content, or content beyond the right edge of the viewport that no scrolling box holds.
+// Scrolling boxes (wide data tables, code) are allowed by WCAG 1.4.10; visually hidden text
+// (.vh, .ext-hint) and the skip link (off screen until focused) are meant to be out of view.
+function clippedText() {
+  const hidden = (el) => el.closest('.vh, .ext-hint, .skip, [hidden]') || getComputedStyle(el).visibility === 'hidden';
+  const scrolls = (el) => { for (let a = el.parentElement; a; a = a.parentElement) { const o = getComputedStyle(a).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (hidden(el) || !el.textContent.trim() || el.closest('svg')) continue;
+    const style = getComputedStyle(el);
+    const rect = el.getBoundingClientRect();
+    if (rect.width === 0 && rect.height === 0) continue;
+    const clips = (style.overflowX === 'hidden' || style.overflowX === 'clip') && el.scrollWidth > el.clientWidth + 1;
+    const beyond = rect.right > width + 1 && !scrolls(el);
+    if (clips || beyond) out.push(`${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} "${el.textContent.trim().slice(0, 30)}" (${Math.round(rect.left)}–${Math.round(rect.right)} px of ${width})`);
+  }
+  return out.slice(0, 5);
+}
+
+// Tap targets smaller than 24 × 24 CSS px that none of WCAG 2.5.8's exceptions covers: a link
+// inside a sentence (its line holds other text), or one whose 24 px circle around its centre
+// touches no other target (spacing).
+function smallTargets() {
+  const targets = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button]')]
+    .filter((el) => !el.closest('.vh, [hidden], .skip') && el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden');
+  const boxes = targets.map((el) => el.getBoundingClientRect());
+  // Text of the block that is not itself a target: a link among words is "inline".
+  const plainText = (block) => {
+    let n = 0;
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) if (!t.parentElement.closest('a, button')) n += t.textContent.replace(/\s+/g, '').length;
+    return n;
+  };
+  const inSentence = (el) => {
+    if (getComputedStyle(el).display !== 'inline') return false;
+    const block = el.parentElement.closest('p, li, dd, dt, td, th, figcaption, blockquote, div');
+    return Boolean(block) && plainText(block) > 0;
+  };
+  const distance = (x, y, r) => Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
+  const out = [];
+  targets.forEach((el, i) => {
+    const box = boxes[i];
+    if (box.width >= 24 && box.height >= 24) return;
+    if (inSentence(el)) return;
+    const x = box.left + box.width / 2, y = box.top + box.height / 2;
+    const crowded = boxes.some((other, j) => {
+      if (j === i || targets[j].contains(el) || el.contains(targets[j])) return false;
+      const small = other.width < 24 || other.height < 24;
+      // The other target itself, or (when it is small too) its own 24 px circle.
+      return distance(x, y, other) < 12 || (small && Math.hypot(x - (other.left + other.width / 2), y - (other.top + other.height / 2)) < 24);
+    });
+    if (crowded) out.push(`${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('aria-label') || el.name || '').trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)} px`);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
+  return out.slice(0, 8);
 }
 
 // One page of each kind; items are found by following the first link of their list.
@@ -77,8 +120,24 @@ const failures = [];
 const fail = (name, message) => failures.push(`${name}: ${message}`);
 
 try {
+  // The detectors find what they look for, so that a pass below is not a detector finding nothing.
+  const probe = await browser.newPage({ viewport: { width: 320, height: 480 } });
+  await probe.setContent(`<!DOCTYPE html><html lang="en"><body style="margin:0;font:16px/1.8 sans-serif"><main>
+    <p>Words around <a href="#in">a link in a sentence</a>, which is exempt.</p>
+    <p style="font:10px/1 sans-serif"><a href="#1">1</a><a href="#2">2</a></p>
+    <p style="font:10px/1 sans-serif;margin-top:40px"><a href="#alone">alone, with space around it</a></p>
+    <div style="overflow:hidden;width:100px;white-space:nowrap">clipped words that do not fit</div>
+    <p style="width:500px">a paragraph wider than the window</p>
+    <div style="overflow-x:auto"><table style="width:600px"><tr><td>a wide table that scrolls in its box</td></tr></table></div></main></body></html>`);
+  const probed = { small: await probe.evaluate(smallTargets), clipped: await probe.evaluate(clippedText) };
+  if (probed.small.length !== 2 || !probed.small.every((t) => /"[12]"/.test(t))) fail('detector', `small targets found in the probe: ${JSON.stringify(probed.small)} (expected the links 1 and 2)`);
+  if (!probed.clipped.some((t) => t.includes('clipped words')) || !probed.clipped.some((t) => t.includes('wider than')) || probed.clipped.some((t) => t.includes('scrolls'))) fail('detector', `clipped text found in the probe: ${JSON.stringify(probed.clipped)}`);
+  await probe.close();
+
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  const zoomContext = await browser.newContext({ viewport: { width: 320, height: 480 }, deviceScaleFactor: 2 });
+  const zoomed = await zoomContext.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -100,10 +159,23 @@ try {
       lang: document.documentElement.lang,
       h1: document.querySelectorAll('h1').length,
       title: document.title,
+      stylesheet: document.querySelector('link[rel=stylesheet]')?.getAttribute('href') ?? '',
+      typography: (() => {
+        const style = getComputedStyle(document.querySelector('main p') ?? document.body);
+        return { lineBreak: style.lineBreak, wordBreak: style.wordBreak, lineHeight: parseFloat(style.lineHeight) / parseFloat(style.fontSize), fonts: style.fontFamily };
+      })(),
     }));
     if (!facts.lang) fail(name, 'no lang on <html>');
     if (facts.h1 !== 1) fail(name, `${facts.h1} h1 elements`);
     if (!facts.title) fail(name, 'empty <title>');
+    if (!/\/style\.[0-9a-f]{8}\.css$/.test(facts.stylesheet)) fail(name, `the stylesheet is not fingerprinted: ${facts.stylesheet}`);
+    if (facts.lang === 'ja') {
+      const t = facts.typography;
+      if (t.lineBreak !== 'strict') fail(name, `line-break is ${t.lineBreak}, not strict (small kana and ー would start lines)`);
+      if (t.wordBreak !== 'normal') fail(name, `word-break is ${t.wordBreak}: Japanese lines would break inside words or not at all`);
+      if (t.lineHeight < 1.7) fail(name, `line height ${t.lineHeight.toFixed(2)} is tight for Japanese text`);
+      for (const font of ['Hiragino Sans', 'BIZ UDPGothic', 'Noto Sans JP', 'Meiryo']) if (!t.fonts.includes(font)) fail(name, `the font stack lacks ${font}`);
+    }
 
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => document.activeElement?.getAttribute('href'));
@@ -115,6 +187,8 @@ try {
       return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
     });
     for (const v of violations) fail(name, `axe ${v}`);
+    // The screenshots show the page as it looks, not with the skip link focused by the Tab above.
+    await page.evaluate(() => document.activeElement?.blur());
     await page.screenshot({ path: join(shotsDir, `${name}-1280.png`), fullPage: true });
 
     await page.setViewportSize({ width: 360, height: 800 });
@@ -122,6 +196,13 @@ try {
     if (overflow > 0) fail(name, `scrolls sideways by ${overflow}px at 360px wide`);
     await page.setViewportSize({ width: 375, height: 800 });
     await page.screenshot({ path: join(shotsDir, `${name}-375.png`), fullPage: true });
+    for (const target of await page.evaluate(smallTargets)) fail(name, `tap target under 24 px at 375 px wide: ${target}`);
+
+    // 200 % zoom on a 640 px window: the page lays out at 320 CSS px with twice the pixels.
+    await zoomed.goto(origin + path);
+    const zoomOverflow = await zoomed.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    if (zoomOverflow > 0) fail(name, `scrolls sideways by ${zoomOverflow}px at 200 % zoom (320 CSS px)`);
+    for (const clipped of await zoomed.evaluate(clippedText)) fail(name, `text cut off at 200 % zoom: ${clipped}`);
 
     // The 404 page's own status is logged by Chromium as a failed resource; that one is expected.
     for (const e of errors.filter((e) => !(name === 'not-found' && e.includes('404')))) fail(name, `console: ${e}`);
@@ -177,6 +258,36 @@ try {
   }
   for (const e of errors) fail('search', `console: ${e}`);
   console.log('checked search');
+
+  // Print: an event and a municipality page print without the site's navigation, search and
+  // footer lists, show the addresses of external links, and keep tables within the paper.
+  const printing = await browser.newContext({ viewport: { width: 718, height: 1000 } });
+  const paper = await printing.newPage();
+  for (const [name, target] of PAGES.filter(([n]) => n === 'event' || n === 'municipality' || n === 'ward')) {
+    let path = target;
+    if (typeof target === 'object') {
+      await paper.goto(origin + target.from);
+      path = await paper.locator(target.link).first().getAttribute('href');
+    }
+    await paper.goto(origin + path);
+    await paper.emulateMedia({ media: 'print' });
+    const printed = await paper.evaluate(() => {
+      const shown = (selector) => [...document.querySelectorAll(selector)].filter((el) => el.getClientRects().length).map(() => selector);
+      const ext = document.querySelector('main a.ext:not(.ext-self)');
+      return {
+        clutter: ['.skip', '.primary-nav', '.header-search', '.lang-switch', '.breadcrumbs', '.footer-navs', '.toc', '.pager'].flatMap(shown),
+        url: ext ? getComputedStyle(ext, '::after').content : null,
+        href: ext?.getAttribute('href'),
+        wide: [...document.querySelectorAll('main table')].filter((t) => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((t) => t.querySelector('caption')?.textContent ?? 'a table'),
+      };
+    });
+    for (const c of printed.clutter) fail(`print ${name}`, `${c} is printed`);
+    if (printed.href && !printed.url?.includes(printed.href)) fail(`print ${name}`, `the external link ${printed.href} prints without its address (${printed.url})`);
+    for (const t of printed.wide) fail(`print ${name}`, `the table "${t}" is wider than the paper`);
+    await paper.pdf({ path: join(shotsDir, `${name}-print.pdf`), format: 'A4', margin: { top: '15mm', bottom: '15mm', left: '15mm', right: '15mm' } });
+    await paper.emulateMedia({ media: 'screen' });
+    console.log(`checked print ${name} ${path}`);
+  }
 
   // Without JavaScript, every page still shows its content.
   const noScript = await browser.newContext({ javaScriptEnabled: false });
