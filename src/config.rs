@@ -96,6 +96,8 @@ pub struct Config {
     pub news_per_page: usize,
     pub drafts: bool,
     pub today: NaiveDate,
+    /// The interface strings of every language (the theme's `i18n/` over the built-in ones).
+    pub strings: crate::i18n::Strings,
 }
 
 impl Config {
@@ -125,7 +127,11 @@ impl Config {
                     Language { code: code.clone(), title: l.title, description: l.description };
                 (code, language)
             })
-            .collect();
+            .collect::<BTreeMap<String, Language>>();
+        let mut codes = vec![raw.default_language.as_str()];
+        codes.extend(languages.keys().map(String::as_str));
+        let theme_dir = root.join("themes").join(&raw.theme);
+        let strings = crate::i18n::Strings::load(&theme_dir, &codes)?;
         Ok(Config {
             root: root.to_path_buf(),
             base_path: base_path(&base_url),
@@ -141,6 +147,7 @@ impl Config {
             news_per_page: raw.news_per_page,
             drafts: options.drafts,
             today: options.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            strings,
         })
     }
 

@@ -29,7 +29,7 @@ impl Shared {
                 let mut values = Map::new();
                 values.insert("site".into(), site_value(site, lang));
                 values.insert("lang".into(), json!(lang));
-                values.insert("t".into(), i18n::strings(lang));
+                values.insert("t".into(), i18n::strings(site, lang));
                 values.insert("nav".into(), nav(site, lang, &categories));
                 (lang.to_owned(), values)
             })
@@ -441,7 +441,7 @@ fn list(
     let path = site.list_path(lang, collection, page, category_index);
     match site.section(collection.folder(), lang) {
         Some(entry) => context.insert("page".into(), page_value(site, bodies, entry, &path)),
-        None => context.insert("page".into(), json!({"title": i18n::collection_title(collection, lang), "url": url(site, &path), "content": ""})),
+        None => context.insert("page".into(), json!({"title": i18n::collection_title(site, collection, lang), "url": url(site, &path), "content": ""})),
     };
     match collection {
         Collection::Events => {
@@ -575,14 +575,14 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
             .languages
             .get(&route.lang)
             .map_or(site.config.title.clone(), |l| l.title.clone()),
-        RouteKind::NotFound => i18n::text(&route.lang, "not_found_title"),
+        RouteKind::NotFound => i18n::text(site, &route.lang, "not_found_title"),
         RouteKind::Data => super::opendata::title(&route.lang).to_owned(),
-        RouteKind::Search => i18n::text(&route.lang, "search"),
+        RouteKind::Search => i18n::text(site, &route.lang, "search"),
         RouteKind::List { page, category, collection } => {
             let base = match category {
                 Some(index) => format!(
                     "{}（{}）",
-                    i18n::collection_title(collection, &route.lang),
+                    i18n::collection_title(site, collection, &route.lang),
                     CATEGORIES[index].0
                 ),
                 None => context
@@ -596,7 +596,7 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
                 // The string carries its own spacing: none before a full-width bracket.
                 format!(
                     "{base}{}",
-                    i18n::text(&route.lang, "page_n").replace("{n}", &page.to_string())
+                    i18n::text(site, &route.lang, "page_n").replace("{n}", &page.to_string())
                 )
             } else {
                 base
@@ -609,7 +609,7 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
 fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
     let lang = route.lang.as_str();
     let mut crumbs =
-        vec![json!({"title": i18n::text(lang, "home"), "url": url(site, &site.lang_prefix(lang))})];
+        vec![json!({"title": i18n::text(site, lang, "home"), "url": url(site, &site.lang_prefix(lang))})];
     let mut push =
         |title: String, path: String| crumbs.push(json!({"title": title, "url": url(site, &path)}));
     match route.kind {
@@ -618,7 +618,7 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
         RouteKind::List { collection, category, page } => {
             if category.is_some() || page > 1 {
                 push(
-                    i18n::collection_title(collection, lang),
+                    i18n::collection_title(site, collection, lang),
                     site.list_path(lang, collection, 1, None),
                 );
             }
@@ -629,7 +629,7 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
             let collection = node.collection();
             if collection != Collection::Pages {
                 push(
-                    i18n::collection_title(collection, lang),
+                    i18n::collection_title(site, collection, lang),
                     site.list_path(lang, collection, 1, None),
                 );
             }
@@ -708,7 +708,7 @@ fn sections(site: &Site, lang: &str) -> Vec<Value> {
                 if site.has_list(collection, lang) { lang } else { &site.config.default_language };
             json!({
                 "key": collection.folder(),
-                "title": i18n::collection_title(collection, lang),
+                "title": i18n::collection_title(site, collection, lang),
                 "url": url(site, &site.list_path(lang, collection, 1, None)),
                 "hreflang": if shown == lang { "" } else { shown },
             })
@@ -731,7 +731,7 @@ fn section_name(site: &Site, route: &Route) -> &'static str {
 }
 
 fn feeds(site: &Site, route: &Route) -> Value {
-    let feed = |collection: Collection| json!({"title": format!("{} — {}", site.config.title, i18n::collection_title(collection, &site.config.default_language)), "url": url(site, &format!("{}/atom.xml", collection.folder()))});
+    let feed = |collection: Collection| json!({"title": format!("{} — {}", site.config.title, i18n::collection_title(site, collection, &site.config.default_language)), "url": url(site, &format!("{}/atom.xml", collection.folder()))});
     let collections: Vec<Collection> = match route.kind {
         RouteKind::Home => vec![Collection::News, Collection::Events],
         RouteKind::List { collection: c @ (Collection::News | Collection::Events), .. } => vec![c],
