@@ -137,9 +137,11 @@ pub fn build_cached(
     let open_data = render::opendata::open_data(&site, &bodies, &generated);
     generated.extend(open_data.files);
     // The search index, for themes that have a search page.
-    if site.routes.iter().any(|route| route.kind == RouteKind::Search) {
-        let index = crate::search::Index::build(&site, &bodies);
-        generated.extend(index.files().into_iter().map(|(path, json)| (path, json.into_bytes())));
+    for route in site.routes.iter().filter(|route| route.kind == RouteKind::Search) {
+        let index = crate::search::Index::build(&site, &bodies, &route.lang);
+        let prefix = site.lang_prefix(&route.lang);
+        let files = index.files().into_iter();
+        generated.extend(files.map(|(path, json)| (format!("{prefix}{path}"), json.into_bytes())));
     }
     let shared = Shared::new(&site).with_datasets(open_data.page);
     let (rendered, pages) = render_pages(&site, &renderer, &shared, &bodies, output, cache)?;
@@ -354,10 +356,9 @@ fn write_extras(
     generated: Vec<(String, Vec<u8>)>,
     output: &dyn Output,
 ) -> Result<usize, Error> {
-    let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("sitemap.xml".to_owned(), render::sitemap(site).into_bytes()),
-        ("robots.txt".to_owned(), render::robots(site).into_bytes()),
-    ];
+    let mut files: Vec<(String, Vec<u8>)> =
+        vec![("robots.txt".to_owned(), render::robots(site).into_bytes())];
+    files.extend(render::sitemaps(site).into_iter().map(|(path, xml)| (path, xml.into_bytes())));
     files.extend(generated);
     let statics = static_files(&site.config).map_err(Error::Content)?;
     let mut diagnostics = Diagnostics::default();
@@ -406,6 +407,9 @@ struct ContentLinks {
 impl ContentLinks {
     fn new(site: &Site) -> ContentLinks {
         let base = &site.config.base_path;
+        // A link to a Japanese file name is matched in NFC, whatever form the file system or the
+        // editor's keyboard gave it.
+        let nfc = |key: &str| unicode_normalization::UnicodeNormalization::nfc(key).collect::<String>();
         let mut urls = std::collections::HashMap::new();
         for (id, node) in site.nodes.iter().enumerate() {
             let key = node
@@ -415,7 +419,7 @@ impl ContentLinks {
                 .unwrap_or(&node.entry.path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            urls.insert(key, format!("{base}{}", site.path_of(id, &site.config.default_language)));
+            urls.insert(nfc(&key), site.url(&site.path_of(id, &site.config.default_language)));
             for (lang, entry) in &node.translations {
                 let key = entry
                     .path
@@ -423,7 +427,7 @@ impl ContentLinks {
                     .unwrap_or(&entry.path)
                     .to_string_lossy()
                     .replace('\\', "/");
-                urls.insert(key, format!("{base}{}", site.path_of(id, lang)));
+                urls.insert(nfc(&key), site.url(&site.path_of(id, lang)));
             }
         }
         for (folder, lang) in site.sections.keys() {
@@ -455,7 +459,9 @@ impl ContentLinks {
 
 impl LinkResolver for ContentLinks {
     fn resolve(&self, path: &str) -> Option<String> {
-        self.urls.get(path.trim_start_matches('/')).cloned()
+        let path: String =
+            unicode_normalization::UnicodeNormalization::nfc(path.trim_start_matches('/')).collect();
+        self.urls.get(&path).cloned()
     }
 
     fn candidates(&self) -> Vec<String> {

@@ -91,11 +91,11 @@ pub(super) fn for_route(
 }
 
 fn url(site: &Site, path: &str) -> String {
-    format!("{}{path}", site.config.base_path)
+    site.url(path)
 }
 
 fn permalink(site: &Site, path: &str) -> String {
-    format!("{}{path}", site.config.base_url)
+    site.permalink(path)
 }
 
 fn site_value(site: &Site, lang: &str) -> Value {
@@ -576,7 +576,7 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
             .get(&route.lang)
             .map_or(site.config.title.clone(), |l| l.title.clone()),
         RouteKind::NotFound => i18n::text(site, &route.lang, "not_found_title"),
-        RouteKind::Data => super::opendata::title(&route.lang).to_owned(),
+        RouteKind::Data => super::opendata::title(site, &route.lang),
         RouteKind::Search => i18n::text(site, &route.lang, "search"),
         RouteKind::List { page, category, collection } => {
             let base = match category {
@@ -650,35 +650,17 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
 }
 
 fn alternates(site: &Site, route: &Route) -> Value {
-    let langs: Vec<&str> = match route.kind {
-        RouteKind::Entity(id) => {
-            deps::touch(id);
-            let node = &site.nodes[id];
-            std::iter::once(site.config.default_language.as_str())
-                .chain(node.translations.keys().map(String::as_str))
-                .collect()
-        }
-        RouteKind::Home => site.config.language_codes(),
-        RouteKind::List { collection, .. } => site
-            .config
-            .language_codes()
-            .into_iter()
-            .filter(|&lang| site.has_list(collection, lang))
-            .collect(),
-        _ => Vec::new(),
-    };
-    if langs.len() < 2 {
-        return json!([]);
+    if let RouteKind::Entity(id) = route.kind {
+        deps::touch(id);
     }
-    let alternates = langs.into_iter().map(|lang| {
-        let path = match route.kind {
-            RouteKind::Entity(id) => site.path_of(id, lang),
-            RouteKind::List { collection, page, category } => {
-                site.list_path(lang, collection, page, category)
-            }
-            _ => site.lang_prefix(lang),
-        };
-        json!({"lang": lang, "url": url(site, &path), "permalink": permalink(site, &path), "current": lang == route.lang})
+    let alternates = site.alternate_paths(route).into_iter().map(|(lang, path)| {
+        json!({
+            "lang": lang,
+            "name": i18n::text(site, &lang, "language_name"),
+            "url": url(site, &path),
+            "permalink": permalink(site, &path),
+            "current": lang == route.lang,
+        })
     });
     Value::Array(alternates.collect())
 }
@@ -731,7 +713,17 @@ fn section_name(site: &Site, route: &Route) -> &'static str {
 }
 
 fn feeds(site: &Site, route: &Route) -> Value {
-    let feed = |collection: Collection| json!({"title": format!("{} — {}", site.config.title, i18n::collection_title(site, collection, &site.config.default_language)), "url": url(site, &format!("{}/atom.xml", collection.folder()))});
+    // The feed in this page's language where there is one (the list exists in it), else the
+    // default language's.
+    let feed = |collection: Collection| {
+        let lang = if site.has_list(collection, &route.lang) {
+            route.lang.as_str()
+        } else {
+            site.config.default_language.as_str()
+        };
+        let feed = super::feeds::list_feed(site, collection, lang);
+        json!({"title": feed.title, "url": url(site, &feed.path), "lang": lang})
+    };
     let collections: Vec<Collection> = match route.kind {
         RouteKind::Home => vec![Collection::News, Collection::Events],
         RouteKind::List { collection: c @ (Collection::News | Collection::Events), .. } => vec![c],

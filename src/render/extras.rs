@@ -19,7 +19,7 @@ pub(super) fn add(site: &Site, route: &Route, context: &mut Map<String, Value>) 
         RouteKind::Entity(id) if site.nodes[id].collection() == Collection::Events => {
             context.insert(
                 "ics_url".into(),
-                json!(format!("{base}{}", super::ical::event_path(site, id))),
+                json!(site.url(&super::ical::event_path(site, id))),
             );
             context.insert("calendar_url".into(), json!(calendar_url));
         }
@@ -33,7 +33,7 @@ pub(super) fn add(site: &Site, route: &Route, context: &mut Map<String, Value>) 
             ) =>
         {
             let feed = super::feeds::place_feed(site, id);
-            let value = json!({"title": feed.title, "url": format!("{base}{}", feed.path)});
+            let value = json!({"title": feed.title, "url": site.url(&feed.path)});
             if let Some(Value::Array(feeds)) = context.get_mut("feeds") {
                 feeds.push(value);
             }
