@@ -409,7 +409,8 @@ impl ContentLinks {
         let base = &site.config.base_path;
         // A link to a Japanese file name is matched in NFC, whatever form the file system or the
         // editor's keyboard gave it.
-        let nfc = |key: &str| unicode_normalization::UnicodeNormalization::nfc(key).collect::<String>();
+        let nfc =
+            |key: &str| unicode_normalization::UnicodeNormalization::nfc(key).collect::<String>();
         let mut urls = std::collections::HashMap::new();
         for (id, node) in site.nodes.iter().enumerate() {
             let key = node
@@ -460,7 +461,8 @@ impl ContentLinks {
 impl LinkResolver for ContentLinks {
     fn resolve(&self, path: &str) -> Option<String> {
         let path: String =
-            unicode_normalization::UnicodeNormalization::nfc(path.trim_start_matches('/')).collect();
+            unicode_normalization::UnicodeNormalization::nfc(path.trim_start_matches('/'))
+                .collect();
         self.urls.get(&path).cloned()
     }
 

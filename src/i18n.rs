@@ -98,10 +98,8 @@ fn theme_relative(path: &Path) -> std::path::PathBuf {
 /// A flat table of strings; anything else (a number, a nested table) is located and reported.
 fn parse(path: &Path, text: &str) -> Result<Table, Diagnostic> {
     let table: toml::Table = toml::from_str(text).map_err(|error| {
-        let diagnostic = Diagnostic::new(
-            path,
-            format!("invalid strings file: {}", error.message().trim_end()),
-        );
+        let diagnostic =
+            Diagnostic::new(path, format!("invalid strings file: {}", error.message().trim_end()));
         match error.span() {
             Some(span) => {
                 diagnostic.at(Location::from_offset(text, span.start, span.len().max(1), 1))
@@ -152,7 +150,8 @@ mod tests {
         let missing = missing.map(|d| d.to_string()).unwrap_or_default();
         assert!(missing.contains("`ko`") && missing.contains("i18n/ko.toml"), "{missing}");
         let _ = std::fs::create_dir_all(dir.join("i18n"));
-        let _ = std::fs::write(dir.join("i18n/ko.toml"), "home = \"홈\"\nlanguage_name = \"한국어\"\n");
+        let _ =
+            std::fs::write(dir.join("i18n/ko.toml"), "home = \"홈\"\nlanguage_name = \"한국어\"\n");
         let strings = Strings::load(dir, &["ja", "en", "ko"]).unwrap_or_default();
         assert_eq!(strings.text("ko", "home"), "홈");
         assert_eq!(strings.text("ko", "news"), "News");

@@ -69,8 +69,9 @@ fn check_id(collection: Collection, id: &str) -> Result<(), Diagnostic> {
                 .with_help(help)
         });
     }
-    crate::load::check_slug(collection, id)
-        .map_err(|help| Diagnostic::new("content", format!("`{id}` is not a valid id")).with_help(help))
+    crate::load::check_slug(collection, id).map_err(|help| {
+        Diagnostic::new("content", format!("`{id}` is not a valid id")).with_help(help)
+    })
 }
 
 /// The front matter of a new file: every required field present with a value of the right

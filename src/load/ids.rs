@@ -62,7 +62,8 @@ mod tests {
 
     #[test]
     fn japanese_names_are_ids_except_for_places() {
-        for id in ["お知らせ", "釧路市の味覚市-2016", "東京2020", "ラーメン々", "news-1"] {
+        for id in ["お知らせ", "釧路市の味覚市-2016", "東京2020", "ラーメン々", "news-1"]
+        {
             assert_eq!(check_slug(Collection::News, id), Ok(()), "{id}");
             assert_eq!(check_slug(Collection::Pages, id), Ok(()), "{id}");
         }

@@ -2,8 +2,8 @@
 //! parses their front matter. Output: one `Entry` per file, or located diagnostics.
 //! The only stage besides `output` that touches the file system; it knows nothing of relations.
 
-mod ids;
 pub mod front_matter;
+mod ids;
 pub mod meta;
 mod walk;
 

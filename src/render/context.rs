@@ -112,7 +112,14 @@ fn site_value(site: &Site, lang: &str) -> Value {
         "author": config.author,
         "license": config.license,
         "home_url": url(site, &site.lang_prefix(lang)),
+        "about": about(site, lang),
     })
+}
+
+/// The about page (`content/about.md`) for the menu: a Ref in `lang` when translated, else the
+/// default language's (its `lang` says which); null when the site has none.
+fn about(site: &Site, lang: &str) -> Value {
+    site.node(Collection::Pages, "about").map_or(Value::Null, |id| reference(site, id, lang))
 }
 
 /// A link to a node, in `lang` when it has that translation.
@@ -608,8 +615,9 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
 
 fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
     let lang = route.lang.as_str();
-    let mut crumbs =
-        vec![json!({"title": i18n::text(site, lang, "home"), "url": url(site, &site.lang_prefix(lang))})];
+    let mut crumbs = vec![
+        json!({"title": i18n::text(site, lang, "home"), "url": url(site, &site.lang_prefix(lang))}),
+    ];
     let mut push =
         |title: String, path: String| crumbs.push(json!({"title": title, "url": url(site, &path)}));
     match route.kind {

@@ -27,7 +27,8 @@ pub fn sitemaps(site: &Site) -> Vec<(String, String)> {
     let mut files = Vec::new();
     for lang in languages {
         let path = format!("sitemaps/{lang}.xml");
-        let _ = writeln!(index, "  <sitemap><loc>{}</loc></sitemap>", escape(&site.permalink(&path)));
+        let _ =
+            writeln!(index, "  <sitemap><loc>{}</loc></sitemap>", escape(&site.permalink(&path)));
         files.push((path, urlset(site, Some(lang))));
     }
     index.push_str("</sitemapindex>\n");

@@ -162,7 +162,8 @@ pub fn open_data(site: &Site, bodies: &Bodies, others: &[(String, Vec<u8>)]) -> 
 /// `lang` where the site has them.
 fn other_files(site: &Site, files: &[(String, Vec<u8>)], lang: &str) -> Vec<Value> {
     let feed = |collection: Collection| {
-        let shown = if site.has_list(collection, lang) { lang } else { &site.config.default_language };
+        let shown =
+            if site.has_list(collection, lang) { lang } else { &site.config.default_language };
         format!("{}atom.xml", site.list_path(shown, collection, 1, None))
     };
     let listed = [

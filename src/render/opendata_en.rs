@@ -6,11 +6,31 @@ use serde_json::{Value, json};
 
 /// `(id, title, description)` of each data set.
 const DATASETS: [(&str, &str, &str); 5] = [
-    ("municipalities", "Municipalities", "Every municipality on this site, in the order of their local government codes."),
-    ("relations", "Relations between the special wards and municipalities", "Ward ↔ municipality relations (sister cities, exchange partners, disaster mutual aid…), with the relation and its date as the public source states them."),
-    ("events", "Events", "Collaboration events, in the columns of the standard open data set “イベント一覧” (event list) of Japanese local governments."),
-    ("exhibits", "Exhibits", "Exhibitions presenting partner municipalities, at the Tokyo Kusei Kaikan and elsewhere."),
-    ("facilities", "Public facilities", "Facilities of the special wards that partner municipalities may also use, in the columns of the standard open data set “公共施設一覧” (public facilities)."),
+    (
+        "municipalities",
+        "Municipalities",
+        "Every municipality on this site, in the order of their local government codes.",
+    ),
+    (
+        "relations",
+        "Relations between the special wards and municipalities",
+        "Ward ↔ municipality relations (sister cities, exchange partners, disaster mutual aid…), with the relation and its date as the public source states them.",
+    ),
+    (
+        "events",
+        "Events",
+        "Collaboration events, in the columns of the standard open data set “イベント一覧” (event list) of Japanese local governments.",
+    ),
+    (
+        "exhibits",
+        "Exhibits",
+        "Exhibitions presenting partner municipalities, at the Tokyo Kusei Kaikan and elsewhere.",
+    ),
+    (
+        "facilities",
+        "Public facilities",
+        "Facilities of the special wards that partner municipalities may also use, in the columns of the standard open data set “公共施設一覧” (public facilities).",
+    ),
 ];
 
 /// JSON field → what the column holds, in English.

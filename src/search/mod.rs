@@ -178,10 +178,14 @@ impl Index {
             }
         }
         let shards = postings.len().div_ceil(BIGRAMS_PER_SHARD).next_power_of_two().clamp(1, 256);
-        let prefectures =
-            prefectures.iter().map(|&p| (site.nodes[p].id().to_owned(), place_name(site, p, lang))).collect();
-        let labels =
-            KINDS.iter().map(|(key, _)| site.config.strings.text(lang, &format!("kind_{key}"))).collect();
+        let prefectures = prefectures
+            .iter()
+            .map(|&p| (site.nodes[p].id().to_owned(), place_name(site, p, lang)))
+            .collect();
+        let labels = KINDS
+            .iter()
+            .map(|(key, _)| site.config.strings.text(lang, &format!("kind_{key}")))
+            .collect();
         Index { docs, prefectures, postings, shards, labels }
     }
 
