@@ -339,3 +339,11 @@ fn a_language_without_strings_is_a_configuration_error() {
         ))
         .stderr(predicates::str::contains("i18n/ko.toml"));
 }
+
+#[test]
+fn renkei_new_accepts_a_japanese_id() {
+    let site = fixture_copy("basic");
+    renkei().args(["new", "news", "令和6年度の交流", "--root"]).arg(site.path()).assert().success();
+    assert!(site.path().join("content/news/令和6年度の交流.md").is_file());
+    renkei().args(["new", "wards", "千代田", "--root"]).arg(site.path()).assert().code(2);
+}
