@@ -347,3 +347,11 @@ fn renkei_new_accepts_a_japanese_id() {
     assert!(site.path().join("content/news/令和6年度の交流.md").is_file());
     renkei().args(["new", "wards", "千代田", "--root"]).arg(site.path()).assert().code(2);
 }
+
+#[test]
+fn every_link_of_the_projects_site_resolves_to_a_file_in_both_languages() {
+    let tree = read_tree(crate::support::project_site());
+    let broken = broken_links(&tree);
+    assert!(broken.is_empty(), "links that no file answers:\n{}", broken.join("\n"));
+    assert!(tree.keys().filter(|p| p.starts_with("en/") && p.ends_with(".html")).count() >= 10);
+}
