@@ -257,6 +257,8 @@ fn the_sitemap_is_an_index_of_one_sitemap_per_language_with_alternates() {
     assert!(!english.contains("<loc>https://renkei.example.jp/wards/chiyoda/</loc>"));
     let alternates = "<xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://renkei.example.jp/en/wards/chiyoda/\"/>";
     assert!(english.contains(alternates) && japanese.contains(alternates), "both name both");
+    let fallback = "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"https://renkei.example.jp/wards/chiyoda/\"/>";
+    assert!(english.contains(fallback), "x-default is the Japanese page");
     // Every page is in exactly one language's sitemap.
     let count = |xml: &str| xml.matches("<loc>").count();
     let pages = walkdir::WalkDir::new(public)
@@ -311,6 +313,7 @@ fn a_third_language_is_configuration_and_a_strings_file() {
             "so does the Japanese one"
         );
     }
+    assert!(ward.contains("<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://example.org/wards/chiyoda/\">"));
     assert!(ward.contains(">한국어</span>"), "the language switch names Korean in Korean");
     assert!(text(&tree, "wards/chiyoda/index.html").contains("lang=\"ko\">한국어</a>"));
     for file in

@@ -52,7 +52,10 @@ fn urlset(site: &Site, lang: Option<&str>) -> String {
         {
             let _ = writeln!(xml, "    <lastmod>{}</lastmod>", day.day.format("%Y-%m-%d"));
         }
-        for (alternate, path) in site.alternate_paths(route) {
+        let alternates = site.alternate_paths(route);
+        // `x-default`: the page for readers of none of the languages, the default language's.
+        let default = alternates.first().map(|(_, path)| ("x-default".to_owned(), path.clone()));
+        for (alternate, path) in alternates.iter().cloned().chain(default) {
             let _ = writeln!(
                 xml,
                 "    <xhtml:link rel=\"alternate\" hreflang=\"{alternate}\" href=\"{}\"/>",
