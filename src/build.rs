@@ -156,10 +156,12 @@ pub fn build_cached(
     let open_data = render::opendata::open_data(&site, &bodies, &generated);
     let mut files = write_files(output, generated.into_iter().chain(open_data.files))?;
     // The search index, for themes that have a search page.
-    if site.routes.iter().any(|route| route.kind == RouteKind::Search) {
-        let index = crate::search::Index::build(&site, &bodies).files();
-        files +=
-            write_files(output, index.into_iter().map(|(path, json)| (path, json.into_bytes())))?;
+    for route in site.routes.iter().filter(|route| route.kind == RouteKind::Search) {
+        let index = crate::search::Index::build(&site, &bodies, &route.lang).files();
+        let prefix = site.lang_prefix(&route.lang);
+        let index =
+            index.into_iter().map(|(path, json)| (format!("{prefix}{path}"), json.into_bytes()));
+        files += write_files(output, index)?;
     }
     let mut shared = Shared::new(&site).with_datasets(open_data.page);
     renderer.render_fragments(&site, &mut shared).map_err(Error::Content)?;
@@ -419,13 +421,9 @@ fn dedup_templates(diagnostics: Diagnostics) -> Diagnostics {
 /// Sitemap, robots.txt, the generated files (feeds, calendars, open data) and static files;
 /// returns how many files were written.
 fn write_extras(site: &Site, assets: &Assets, output: &dyn Output) -> Result<usize, Error> {
-    let written = write_files(
-        output,
-        [
-            ("sitemap.xml".to_owned(), render::sitemap(site).into_bytes()),
-            ("robots.txt".to_owned(), render::robots(site).into_bytes()),
-        ],
-    )?;
+    let robots = ("robots.txt".to_owned(), render::robots(site).into_bytes());
+    let sitemaps = render::sitemaps(site).into_iter().map(|(path, xml)| (path, xml.into_bytes()));
+    let written = write_files(output, std::iter::once(robots).chain(sitemaps))?;
     let mut diagnostics = Diagnostics::default();
     for (path, source) in &assets.files {
         let written = match source {
@@ -467,6 +465,10 @@ struct ContentLinks {
 impl ContentLinks {
     fn new(site: &Site) -> ContentLinks {
         let base = &site.config.base_path;
+        // A link to a Japanese file name is matched in NFC, whatever form the file system or the
+        // editor's keyboard gave it.
+        let nfc =
+            |key: &str| unicode_normalization::UnicodeNormalization::nfc(key).collect::<String>();
         let mut urls = std::collections::HashMap::new();
         for (id, node) in site.nodes.iter().enumerate() {
             let key = node
@@ -476,7 +478,7 @@ impl ContentLinks {
                 .unwrap_or(&node.entry.path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            urls.insert(key, format!("{base}{}", site.path_of(id, &site.config.default_language)));
+            urls.insert(nfc(&key), site.url(&site.path_of(id, &site.config.default_language)));
             for (lang, entry) in &node.translations {
                 let key = entry
                     .path
@@ -484,7 +486,7 @@ impl ContentLinks {
                     .unwrap_or(&entry.path)
                     .to_string_lossy()
                     .replace('\\', "/");
-                urls.insert(key, format!("{base}{}", site.path_of(id, lang)));
+                urls.insert(nfc(&key), site.url(&site.path_of(id, lang)));
             }
         }
         for (folder, lang) in site.sections.keys() {
@@ -516,7 +518,10 @@ impl ContentLinks {
 
 impl LinkResolver for ContentLinks {
     fn resolve(&self, path: &str) -> Option<String> {
-        self.urls.get(path.trim_start_matches('/')).cloned()
+        let path: String =
+            unicode_normalization::UnicodeNormalization::nfc(path.trim_start_matches('/'))
+                .collect();
+        self.urls.get(&path).cloned()
     }
 
     fn candidates(&self) -> Vec<String> {

@@ -96,6 +96,8 @@ pub struct Config {
     pub news_per_page: usize,
     pub drafts: bool,
     pub today: NaiveDate,
+    /// The interface strings of every language (the theme's `i18n/` over the built-in ones).
+    pub strings: crate::i18n::Strings,
 }
 
 impl Config {
@@ -117,6 +119,10 @@ impl Config {
         if raw.events_per_page == 0 || raw.news_per_page == 0 {
             return Err(config_error(text, "per_page", "a page must hold at least one entry"));
         }
+        for code in raw.languages.keys() {
+            check_language_code(code, &raw.default_language)
+                .map_err(|message| config_error(text, &format!("[languages.{code}]"), message))?;
+        }
         let languages = raw
             .languages
             .into_iter()
@@ -125,7 +131,11 @@ impl Config {
                     Language { code: code.clone(), title: l.title, description: l.description };
                 (code, language)
             })
-            .collect();
+            .collect::<BTreeMap<String, Language>>();
+        let mut codes = vec![raw.default_language.as_str()];
+        codes.extend(languages.keys().map(String::as_str));
+        let theme_dir = root.join("themes").join(&raw.theme);
+        let strings = crate::i18n::Strings::load(&theme_dir, &codes)?;
         Ok(Config {
             root: root.to_path_buf(),
             base_path: base_path(&base_url),
@@ -141,6 +151,7 @@ impl Config {
             news_per_page: raw.news_per_page,
             drafts: options.drafts,
             today: options.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            strings,
         })
     }
 
@@ -168,6 +179,30 @@ impl Config {
             .chain(self.languages.keys().map(String::as_str))
             .collect()
     }
+}
+
+/// A language code is the first folder of its pages' URLs (`/en/`) and their `lang`: a BCP 47
+/// tag in lower case (`en`, `zh-hans`, `ja-easy`), not the default language again.
+fn check_language_code(code: &str, default: &str) -> Result<(), String> {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let primary_ok =
+        (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
+    let rest_ok = parts.all(|p| {
+        (2..=8).contains(&p.len())
+            && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
+    if !primary_ok || !rest_ok {
+        return Err(format!(
+            "`{code}` is not a language code: use a lower-case BCP 47 tag such as `en`, `zh-hans` or `ko`"
+        ));
+    }
+    if code == default {
+        return Err(format!(
+            "`{code}` is the default language already; [languages] lists the other languages"
+        ));
+    }
+    Ok(())
 }
 
 fn toml_diagnostic(text: &str, error: &toml::de::Error) -> Diagnostic {
@@ -237,6 +272,24 @@ mod tests {
         let error = Config::parse(Path::new("."), text, &Options::default()).err();
         let error = error.map(|d| d.origin()).unwrap_or_default();
         assert_eq!(error, "site.toml:3:1");
+    }
+
+    #[test]
+    fn language_codes_are_checked_and_located() {
+        let base = "title = \"x\"\nbase_url = \"https://e.org/\"\n";
+        for (table, expected) in [
+            ("[languages.English]\ntitle = \"y\"\n", "not a language code"),
+            ("[languages.ja]\ntitle = \"y\"\n", "default language already"),
+        ] {
+            let error =
+                Config::parse(Path::new("."), &format!("{base}{table}"), &Options::default()).err();
+            let (origin, message) = error.map(|d| (d.origin(), d.message)).unwrap_or_default();
+            assert_eq!(origin, "site.toml:3:1", "{table}");
+            assert!(message.contains(expected), "{message}");
+        }
+        for ok in ["en", "zh-hans", "ko"] {
+            assert_eq!(check_language_code(ok, "ja"), Ok(()));
+        }
     }
 
     #[test]

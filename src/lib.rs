@@ -10,6 +10,7 @@ pub mod assets;
 pub mod build;
 pub mod config;
 pub mod diag;
+pub mod i18n;
 pub mod japanese;
 pub mod load;
 pub mod markdown;

@@ -69,14 +69,9 @@ fn check_id(collection: Collection, id: &str) -> Result<(), Diagnostic> {
                 .with_help(help)
         });
     }
-    let valid = !id.is_empty()
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if valid {
-        Ok(())
-    } else {
-        Err(Diagnostic::new("content", format!("`{id}` is not a valid id"))
-            .with_help("use lower-case ASCII letters, digits and `-`"))
-    }
+    crate::load::check_slug(collection, id).map_err(|help| {
+        Diagnostic::new("content", format!("`{id}` is not a valid id")).with_help(help)
+    })
 }
 
 /// The front matter of a new file: every required field present with a value of the right

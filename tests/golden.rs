@@ -108,10 +108,17 @@ fn a_sub_path_base_url_prefixes_every_link() {
     assert!(count > 100, "the pages have links ({count} found)");
     assert!(wrong.is_empty(), "links outside /renkei/:\n{}", wrong.join("\n"));
 
-    let sitemap = text(&tree, "sitemap.xml");
+    // Two languages: sitemap.xml is an index of one sitemap per language.
+    let sitemap = [
+        text(&tree, "sitemap.xml"),
+        text(&tree, "sitemaps/ja.xml"),
+        text(&tree, "sitemaps/en.xml"),
+    ]
+    .concat();
     let locs: Vec<&str> =
         sitemap.split("<loc>").skip(1).filter_map(|s| s.split("</loc>").next()).collect();
     assert!(locs.len() > 30, "the sitemap lists the pages: {sitemap}");
+    assert!(locs.contains(&"https://example.org/renkei/sitemaps/en.xml"), "{sitemap}");
     for loc in &locs {
         assert!(loc.starts_with("https://example.org/renkei/"), "sitemap entry {loc}");
     }
@@ -141,7 +148,7 @@ fn drafts_are_built_only_with_the_flag() {
     let drafts = build(&["--drafts"]);
     assert!(text(&drafts, page).contains("<h1>準備中のイベント</h1>"));
     assert!(text(&drafts, "wards/chiyoda/index.html").contains("href=\"/events/draft-event/\""));
-    assert!(text(&drafts, "sitemap.xml").contains("https://example.org/events/draft-event/"));
+    assert!(text(&drafts, "sitemaps/ja.xml").contains("https://example.org/events/draft-event/"));
 }
 
 #[test]
@@ -355,9 +362,15 @@ fn feeds_and_sitemap_are_well_formed_with_the_required_elements() {
             assert_eq!(count, entries, "every entry of {feed} needs {required}");
         }
     }
-    let sitemap = xml_paths("sitemap.xml", text(&tree, "sitemap.xml"));
+    let index = xml_paths("sitemap.xml", text(&tree, "sitemap.xml"));
+    assert_eq!(index.iter().filter(|p| *p == "sitemapindex/sitemap/loc").count(), 2);
+    let mut listed = 0;
+    for language in ["sitemaps/ja.xml", "sitemaps/en.xml"] {
+        let sitemap = xml_paths(language, text(&tree, language));
+        listed += sitemap.iter().filter(|p| *p == "urlset/url/loc").count();
+    }
     let pages = tree.keys().filter(|p| p.ends_with("index.html")).count();
-    assert_eq!(sitemap.iter().filter(|p| *p == "urlset/url/loc").count(), pages);
+    assert_eq!(listed, pages, "every page is in its language's sitemap");
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod golden;
 mod hostile;
 mod invalid;
 mod japanese;
+mod languages;
 mod opendata;
 mod properties;
 mod search;

@@ -3,6 +3,7 @@
 //! The only stage besides `output` that touches the file system; it knows nothing of relations.
 
 pub mod front_matter;
+mod ids;
 pub mod meta;
 mod walk;
 
@@ -16,6 +17,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use front_matter::{Split, SplitError};
+pub use ids::check_slug;
 pub use meta::{Date, Meta};
 #[cfg(feature = "serve")]
 pub(crate) use walk::is_ignored;
@@ -310,6 +312,10 @@ fn place_of(relative: &Path, languages: &[&str]) -> Result<Place, Diagnostic> {
         }
         None => (stem, None),
     };
+    // Japanese file names may come decomposed (macOS writes NFD): the id, and so the output
+    // folder and the URL, is always NFC.
+    let id: String = unicode_normalization::UnicodeNormalization::nfc(id).collect();
+    let id = id.as_str();
     let section = id == "_index";
     if !section {
         check_id(relative, collection, id)?;
@@ -323,14 +329,9 @@ fn check_id(relative: &Path, collection: Collection, id: &str) -> Result<(), Dia
             Diagnostic::new(relative, format!("`{id}` is not a municipality code")).with_help(help)
         });
     }
-    let valid = !id.is_empty()
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if valid {
-        Ok(())
-    } else {
-        Err(Diagnostic::new(relative, format!("`{id}` is not a valid id"))
-            .with_help("a file name (the id) uses lower-case ASCII letters, digits and `-`, e.g. `2016-12-asakusa.md`"))
-    }
+    ids::check_slug(collection, id).map_err(|help| {
+        Diagnostic::new(relative, format!("`{id}` is not a valid id")).with_help(help)
+    })
 }
 
 /// A 全国地方公共団体コード: five digits and the check digit of 総務省's definition.

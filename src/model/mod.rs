@@ -6,6 +6,7 @@
 
 mod link;
 mod routes;
+mod urls;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -14,6 +15,7 @@ use crate::diag::Diagnostics;
 pub use crate::load::Collection;
 use crate::load::{Date, Entry, Meta};
 pub use routes::{Route, RouteKind};
+pub use urls::encode_path;
 
 /// Index of a node in `Site::nodes`.
 pub type NodeId = usize;

@@ -93,6 +93,41 @@ impl Site {
         path
     }
 
+    /// Whether the theme has a search page (and the site a search index).
+    pub fn has_search(&self) -> bool {
+        self.config.theme_dir().join("templates/search.html").is_file()
+    }
+
+    /// The same page in every language it exists in, `(lang, path)`, the default language
+    /// first; empty for a page in one language only. For `hreflang` alternates in pages and in
+    /// the sitemap.
+    pub fn alternate_paths(&self, route: &Route) -> Vec<(String, String)> {
+        let all = self.config.language_codes();
+        let langs: Vec<&str> = match route.kind {
+            RouteKind::Entity(id) => std::iter::once(self.config.default_language.as_str())
+                .chain(self.nodes[id].translations.keys().map(String::as_str))
+                .collect(),
+            RouteKind::Home | RouteKind::Data | RouteKind::Search => all,
+            RouteKind::List { collection, .. } => {
+                all.into_iter().filter(|&lang| self.has_list(collection, lang)).collect()
+            }
+            RouteKind::NotFound => Vec::new(),
+        };
+        if langs.len() < 2 {
+            return Vec::new();
+        }
+        let path = |lang: &str| match route.kind {
+            RouteKind::Entity(id) => self.path_of(id, lang),
+            RouteKind::List { collection, page, category } => {
+                self.list_path(lang, collection, page, category)
+            }
+            RouteKind::Data => format!("{}data/", self.lang_prefix(lang)),
+            RouteKind::Search => format!("{}search/", self.lang_prefix(lang)),
+            _ => self.lang_prefix(lang),
+        };
+        langs.into_iter().map(|lang| (lang.to_owned(), path(lang))).collect()
+    }
+
     /// How many list pages `count` entries fill.
     pub fn page_count(&self, collection: Collection, count: usize) -> usize {
         let per_page = match collection {
@@ -111,7 +146,8 @@ pub(super) fn routes(site: &Site, diagnostics: &mut Diagnostics) -> Vec<Route> {
         Route { path: "404.html".to_owned(), lang: default.clone(), kind: RouteKind::NotFound },
         Route { path: "data/".to_owned(), lang: default.clone(), kind: RouteKind::Data },
     ];
-    if site.config.theme_dir().join("templates/search.html").is_file() {
+    let has_search = site.has_search();
+    if has_search {
         routes.push(Route {
             path: "search/".to_owned(),
             lang: default.clone(),
@@ -119,11 +155,15 @@ pub(super) fn routes(site: &Site, diagnostics: &mut Diagnostics) -> Vec<Route> {
         });
     }
     for lang in site.config.languages.keys() {
-        routes.push(Route {
-            path: site.lang_prefix(lang),
-            lang: lang.clone(),
-            kind: RouteKind::Home,
-        });
+        let prefix = site.lang_prefix(lang);
+        let mut push = |path: String, kind| routes.push(Route { path, lang: lang.clone(), kind });
+        push(prefix.clone(), RouteKind::Home);
+        // The data page and the search page exist in every language: the files they describe
+        // or query are the same (the search index has one per language, see `search`).
+        push(format!("{prefix}data/"), RouteKind::Data);
+        if has_search {
+            push(format!("{prefix}search/"), RouteKind::Search);
+        }
     }
     for (id, node) in site.nodes.iter().enumerate() {
         routes.push(Route {

@@ -32,7 +32,7 @@ impl Shared {
             let mut values = Map::new();
             values.insert("site".into(), site_value(site, lang));
             values.insert("lang".into(), json!(lang));
-            values.insert("t".into(), i18n::strings(lang));
+            values.insert("t".into(), i18n::strings(site, lang));
             values.insert(
                 "nav".into(),
                 json!({"sections": nav["sections"], "categories": nav["categories"]}),
@@ -126,11 +126,11 @@ pub(super) fn for_route(
 }
 
 fn url(site: &Site, path: &str) -> String {
-    format!("{}{path}", site.config.base_path)
+    site.url(path)
 }
 
 fn permalink(site: &Site, path: &str) -> String {
-    format!("{}{path}", site.config.base_url)
+    site.permalink(path)
 }
 
 fn site_value(site: &Site, lang: &str) -> Value {
@@ -147,7 +147,14 @@ fn site_value(site: &Site, lang: &str) -> Value {
         "author": config.author,
         "license": config.license,
         "home_url": url(site, &site.lang_prefix(lang)),
+        "about": about(site, lang),
     })
+}
+
+/// The about page (`content/about.md`) for the menu: a Ref in `lang` when translated, else the
+/// default language's (its `lang` says which); null when the site has none.
+fn about(site: &Site, lang: &str) -> Value {
+    site.node(Collection::Pages, "about").map_or(Value::Null, |id| reference(site, id, lang))
 }
 
 /// A link to a node, in `lang` when it has that translation.
@@ -476,7 +483,7 @@ fn list(
     let path = site.list_path(lang, collection, page, category_index);
     match site.section(collection.folder(), lang) {
         Some(entry) => context.insert("page".into(), page_value(site, bodies, entry, &path)),
-        None => context.insert("page".into(), json!({"title": i18n::collection_title(collection, lang), "url": url(site, &path), "content": ""})),
+        None => context.insert("page".into(), json!({"title": i18n::collection_title(site, collection, lang), "url": url(site, &path), "content": ""})),
     };
     match collection {
         Collection::Events => {
@@ -610,14 +617,14 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
             .languages
             .get(&route.lang)
             .map_or(site.config.title.clone(), |l| l.title.clone()),
-        RouteKind::NotFound => i18n::text(&route.lang, "not_found_title"),
-        RouteKind::Data => super::opendata::title(&route.lang).to_owned(),
-        RouteKind::Search => i18n::text(&route.lang, "search"),
+        RouteKind::NotFound => i18n::text(site, &route.lang, "not_found_title"),
+        RouteKind::Data => super::opendata::title(site, &route.lang),
+        RouteKind::Search => i18n::text(site, &route.lang, "search"),
         RouteKind::List { page, category, collection } => {
             let base = match category {
                 Some(index) => format!(
                     "{}（{}）",
-                    i18n::collection_title(collection, &route.lang),
+                    i18n::collection_title(site, collection, &route.lang),
                     CATEGORIES[index].0
                 ),
                 None => context
@@ -631,7 +638,7 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
                 // The string carries its own spacing: none before a full-width bracket.
                 format!(
                     "{base}{}",
-                    i18n::text(&route.lang, "page_n").replace("{n}", &page.to_string())
+                    i18n::text(site, &route.lang, "page_n").replace("{n}", &page.to_string())
                 )
             } else {
                 base
@@ -643,8 +650,9 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
 
 fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
     let lang = route.lang.as_str();
-    let mut crumbs =
-        vec![json!({"title": i18n::text(lang, "home"), "url": url(site, &site.lang_prefix(lang))})];
+    let mut crumbs = vec![
+        json!({"title": i18n::text(site, lang, "home"), "url": url(site, &site.lang_prefix(lang))}),
+    ];
     let mut push =
         |title: String, path: String| crumbs.push(json!({"title": title, "url": url(site, &path)}));
     match route.kind {
@@ -653,7 +661,7 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
         RouteKind::List { collection, category, page } => {
             if category.is_some() || page > 1 {
                 push(
-                    i18n::collection_title(collection, lang),
+                    i18n::collection_title(site, collection, lang),
                     site.list_path(lang, collection, 1, None),
                 );
             }
@@ -664,7 +672,7 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
             let collection = node.collection();
             if collection != Collection::Pages {
                 push(
-                    i18n::collection_title(collection, lang),
+                    i18n::collection_title(site, collection, lang),
                     site.list_path(lang, collection, 1, None),
                 );
             }
@@ -685,35 +693,17 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
 }
 
 fn alternates(site: &Site, route: &Route) -> Value {
-    let langs: Vec<&str> = match route.kind {
-        RouteKind::Entity(id) => {
-            deps::touch(id);
-            let node = &site.nodes[id];
-            std::iter::once(site.config.default_language.as_str())
-                .chain(node.translations.keys().map(String::as_str))
-                .collect()
-        }
-        RouteKind::Home => site.config.language_codes(),
-        RouteKind::List { collection, .. } => site
-            .config
-            .language_codes()
-            .into_iter()
-            .filter(|&lang| site.has_list(collection, lang))
-            .collect(),
-        _ => Vec::new(),
-    };
-    if langs.len() < 2 {
-        return json!([]);
+    if let RouteKind::Entity(id) = route.kind {
+        deps::touch(id);
     }
-    let alternates = langs.into_iter().map(|lang| {
-        let path = match route.kind {
-            RouteKind::Entity(id) => site.path_of(id, lang),
-            RouteKind::List { collection, page, category } => {
-                site.list_path(lang, collection, page, category)
-            }
-            _ => site.lang_prefix(lang),
-        };
-        json!({"lang": lang, "url": url(site, &path), "permalink": permalink(site, &path), "current": lang == route.lang})
+    let alternates = site.alternate_paths(route).into_iter().map(|(lang, path)| {
+        json!({
+            "lang": lang,
+            "name": i18n::text(site, &lang, "language_name"),
+            "url": url(site, &path),
+            "permalink": permalink(site, &path),
+            "current": lang == route.lang,
+        })
     });
     Value::Array(alternates.collect())
 }
@@ -743,7 +733,7 @@ fn sections(site: &Site, lang: &str) -> Vec<Value> {
                 if site.has_list(collection, lang) { lang } else { &site.config.default_language };
             json!({
                 "key": collection.folder(),
-                "title": i18n::collection_title(collection, lang),
+                "title": i18n::collection_title(site, collection, lang),
                 "url": url(site, &site.list_path(lang, collection, 1, None)),
                 "hreflang": if shown == lang { "" } else { shown },
             })
@@ -766,7 +756,17 @@ fn section_name(site: &Site, route: &Route) -> &'static str {
 }
 
 fn feeds(site: &Site, route: &Route) -> Value {
-    let feed = |collection: Collection| json!({"title": format!("{} — {}", site.config.title, i18n::collection_title(collection, &site.config.default_language)), "url": url(site, &format!("{}/atom.xml", collection.folder()))});
+    // The feed in this page's language where there is one (the list exists in it), else the
+    // default language's.
+    let feed = |collection: Collection| {
+        let lang = if site.has_list(collection, &route.lang) {
+            route.lang.as_str()
+        } else {
+            site.config.default_language.as_str()
+        };
+        let feed = super::feeds::list_feed(site, collection, lang);
+        json!({"title": feed.title, "url": url(site, &feed.path), "lang": lang})
+    };
     let collections: Vec<Collection> = match route.kind {
         RouteKind::Home => vec![Collection::News, Collection::Events],
         RouteKind::List { collection: c @ (Collection::News | Collection::Events), .. } => vec![c],

@@ -17,10 +17,7 @@ pub(super) fn add(site: &Site, route: &Route, context: &mut Map<String, Value>) 
     let calendar_url = format!("{base}events/calendar.ics");
     match route.kind {
         RouteKind::Entity(id) if site.nodes[id].collection() == Collection::Events => {
-            context.insert(
-                "ics_url".into(),
-                json!(format!("{base}{}", super::ical::event_path(site, id))),
-            );
+            context.insert("ics_url".into(), json!(site.url(&super::ical::event_path(site, id))));
             context.insert("calendar_url".into(), json!(calendar_url));
         }
         RouteKind::List { collection: Collection::Events, .. } => {
@@ -33,7 +30,7 @@ pub(super) fn add(site: &Site, route: &Route, context: &mut Map<String, Value>) 
             ) =>
         {
             let feed = super::feeds::place_feed(site, id);
-            let value = json!({"title": feed.title, "url": format!("{base}{}", feed.path)});
+            let value = json!({"title": feed.title, "url": site.url(&feed.path)});
             if let Some(Value::Array(feeds)) = context.get_mut("feeds") {
                 feeds.push(value);
             }

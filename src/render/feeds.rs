@@ -12,23 +12,55 @@ use crate::model::{Collection, RouteKind, Site};
 /// How many entries a feed carries.
 const FEED_LENGTH: usize = 30;
 
-pub fn sitemap(site: &Site) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+/// `(path, xml)` of the sitemaps. A site in one language has one `sitemap.xml`; a site in
+/// several has one sitemap per language (`sitemaps/ja.xml`, `sitemaps/en.xml`) and
+/// `sitemap.xml` is their index. Every page that exists in other languages names them all with
+/// `xhtml:link rel="alternate" hreflang` (itself included), as search engines ask.
+pub fn sitemaps(site: &Site) -> Vec<(String, String)> {
+    let languages = site.config.language_codes();
+    if languages.len() < 2 {
+        return vec![("sitemap.xml".to_owned(), urlset(site, None))];
+    }
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for route in &site.routes {
+    let mut files = Vec::new();
+    for lang in languages {
+        let path = format!("sitemaps/{lang}.xml");
+        let _ =
+            writeln!(index, "  <sitemap><loc>{}</loc></sitemap>", escape(&site.permalink(&path)));
+        files.push((path, urlset(site, Some(lang))));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(0, ("sitemap.xml".to_owned(), index));
+    files
+}
+
+/// The pages of one language (all pages when `None`), with their alternates.
+fn urlset(site: &Site, lang: Option<&str>) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    let routes = site.routes.iter().filter(|r| lang.is_none_or(|lang| r.lang == lang));
+    for route in routes {
         if route.kind == RouteKind::NotFound {
             continue;
         }
-        let _ = write!(
-            xml,
-            "  <url>\n    <loc>{}</loc>\n",
-            escape(&format!("{}{}", site.config.base_url, route.path))
-        );
+        let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", escape(&site.permalink(&route.path)));
         if let RouteKind::Entity(id) = route.kind
             && let Some(day) = modified(site, id)
         {
             let _ = writeln!(xml, "    <lastmod>{}</lastmod>", day.day.format("%Y-%m-%d"));
+        }
+        let alternates = site.alternate_paths(route);
+        // `x-default`: the page for readers of none of the languages, the default language's.
+        let default = alternates.first().map(|(_, path)| ("x-default".to_owned(), path.clone()));
+        for (alternate, path) in alternates.iter().cloned().chain(default) {
+            let _ = writeln!(
+                xml,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{alternate}\" href=\"{}\"/>",
+                escape(&site.permalink(&path))
+            );
         }
         xml.push_str("  </url>\n");
     }
@@ -40,25 +72,30 @@ pub fn robots(site: &Site) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url)
 }
 
-/// `(path, xml)` of the Atom feeds: news, events, and one per ward and per prefecture.
+/// `(path, xml)` of the Atom feeds: news and events in every language that has their list
+/// (`news/atom.xml`, `en/news/atom.xml`: in another language, the entries translated into it),
+/// and one per ward and per prefecture.
 pub fn atom_feeds(site: &Site, bodies: &Bodies) -> Vec<(String, String)> {
-    let config = &site.config;
-    let mut feeds: Vec<(String, String)> = [Collection::News, Collection::Events]
-        .into_iter()
-        .map(|collection| {
-            let ids: Vec<usize> = site.list(collection).iter().copied().take(FEED_LENGTH).collect();
-            let title = match collection {
-                Collection::News => "お知らせ",
-                _ => "イベント",
-            };
-            let feed = Feed {
-                path: format!("{}/atom.xml", collection.folder()),
-                title: format!("{} — {title}", config.title),
-                page: format!("{}{}/", config.base_url, collection.folder()),
-            };
-            (feed.path.clone(), atom(site, bodies, &feed, &ids))
-        })
-        .collect();
+    let mut feeds = Vec::new();
+    for lang in site.config.language_codes() {
+        for collection in [Collection::News, Collection::Events] {
+            if !site.has_list(collection, lang) {
+                continue;
+            }
+            let feed = list_feed(site, collection, lang);
+            let ids: Vec<usize> = site
+                .list(collection)
+                .iter()
+                .copied()
+                .filter(|&id| {
+                    lang == site.config.default_language
+                        || site.nodes[id].translations.contains_key(lang)
+                })
+                .take(FEED_LENGTH)
+                .collect();
+            feeds.push((feed.path.clone(), atom(site, bodies, &feed, &ids)));
+        }
+    }
     for collection in [Collection::Wards, Collection::Prefectures] {
         for &id in site.list(collection) {
             let feed = place_feed(site, id);
@@ -69,6 +106,18 @@ pub fn atom_feeds(site: &Site, bodies: &Bodies) -> Vec<(String, String)> {
     feeds
 }
 
+/// The feed of the news or the events in `lang`: `en/news/atom.xml`, titled in `lang`.
+pub(super) fn list_feed(site: &Site, collection: Collection, lang: &str) -> Feed {
+    let page = site.list_path(lang, collection, 1, None);
+    let site_title = site.config.languages.get(lang).map_or(&site.config.title, |l| &l.title);
+    Feed {
+        path: format!("{page}atom.xml"),
+        title: format!("{site_title} — {}", site.config.strings.text(lang, collection.folder())),
+        page: site.permalink(&page),
+        lang: lang.to_owned(),
+    }
+}
+
 /// A feed: where it is written, its title and the page it belongs to.
 pub(super) struct Feed {
     /// Relative to the output root: `wards/chiyoda/atom.xml`.
@@ -76,6 +125,8 @@ pub(super) struct Feed {
     pub(super) title: String,
     /// The absolute URL of the matching page.
     pub(super) page: String,
+    /// The language of the feed and of its entries.
+    pub(super) lang: String,
 }
 
 /// The feed of a ward or a prefecture: its events, exhibits and news.
@@ -85,7 +136,8 @@ pub(super) fn place_feed(site: &Site, id: usize) -> Feed {
     Feed {
         path: format!("{page}atom.xml"),
         title: format!("{} — {}", config.title, site.nodes[id].title()),
-        page: format!("{}{page}", config.base_url),
+        page: site.permalink(&page),
+        lang: config.default_language.clone(),
     }
 }
 
@@ -102,7 +154,7 @@ fn place_entries(site: &Site, id: usize) -> Vec<usize> {
 
 fn atom(site: &Site, bodies: &Bodies, feed: &Feed, ids: &[usize]) -> String {
     let config = &site.config;
-    let feed_url = format!("{}{}", config.base_url, feed.path);
+    let feed_url = site.permalink(&feed.path);
     let updated = ids
         .iter()
         .filter_map(|&id| modified(site, id))
@@ -117,18 +169,18 @@ fn atom(site: &Site, bodies: &Bodies, feed: &Feed, ids: &[usize]) -> String {
         escape(&feed_url),
         escape(&feed.page),
         escape(if config.author.is_empty() { &config.title } else { &config.author }),
-        lang = config.default_language,
+        lang = feed.lang,
     );
     for &id in ids {
         let node = &site.nodes[id];
-        let url = format!("{}{}", config.base_url, site.path_of(id, &config.default_language));
+        let entry = node.entry_in(&feed.lang);
+        let url = site.permalink(&site.path_of(id, &entry.lang));
         let entry_updated = modified(site, id).map_or_else(|| updated.clone(), rfc3339);
-        let summary =
-            entry_summary(&node.entry, bodies.get(&node.entry.path).map(|b| b.text.as_str()));
+        let summary = entry_summary(entry, bodies.get(&entry.path).map(|b| b.text.as_str()));
         let _ = write!(
             xml,
             "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <updated>{entry_updated}</updated>\n    <summary>{}</summary>\n  </entry>\n",
-            escape(node.title()),
+            escape(entry.meta.title()),
             escape(&url),
             escape(&url),
             escape(&summary),

@@ -83,8 +83,7 @@ fn calendar(site: &Site, bodies: &Bodies, ids: &[NodeId]) -> String {
 fn event(site: &Site, bodies: &Bodies, id: NodeId) -> Vec<String> {
     let node = &site.nodes[id];
     let Meta::Event(m) = &node.entry.meta else { return Vec::new() };
-    let url =
-        format!("{}{}", site.config.base_url, site.path_of(id, &site.config.default_language));
+    let url = site.permalink(&site.path_of(id, &site.config.default_language));
     let mut lines = vec![
         "BEGIN:VEVENT".to_owned(),
         format!("UID:{}@{}", node.id(), host(site)),

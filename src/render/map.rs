@@ -112,7 +112,6 @@ pub(super) fn render(
     lang: &str,
 ) -> (String, Value) {
     let ja = lang == "ja";
-    let base = &site.config.base_path;
     // Prefecture pages by JIS code.
     let by_code: BTreeMap<&str, NodeId> = site
         .list(Collection::Prefectures)
@@ -167,7 +166,7 @@ pub(super) fn render(
         );
         match node {
             Some(id) => {
-                let url = format!("{base}{}", site.path_of(id, &site.config.default_language));
+                let url = site.url(&site.path_of(id, &site.config.default_language));
                 let _ = writeln!(
                     svg,
                     "<a xlink:href=\"{}\" class=\"map-tile\">{tile}</a>",

@@ -12,6 +12,7 @@ pub mod ical;
 mod ja_filters;
 mod map;
 pub mod opendata;
+mod opendata_en;
 mod structured;
 
 use std::collections::HashMap;
@@ -24,7 +25,7 @@ use crate::diag::{Diagnostic, Diagnostics, Location, nearest_within};
 use crate::markdown::Rendered;
 use crate::model::{Collection, Route, RouteKind, Site};
 pub use context::Shared;
-pub use feeds::{atom_feeds, robots, sitemap};
+pub use feeds::{atom_feeds, robots, sitemaps};
 
 /// Rendered Markdown bodies, keyed by the source file.
 pub type Bodies = HashMap<PathBuf, Rendered>;

@@ -149,32 +149,48 @@ pub fn open_data(site: &Site, bodies: &Bodies, others: &[(String, Vec<u8>)]) -> 
         }));
         files.extend(outputs.into_iter().map(|(_, path, bytes)| (path, bytes)));
     }
+    let mut others_by_lang = Map::new();
+    for lang in site.config.language_codes() {
+        others_by_lang.insert(lang.to_owned(), json!(other_files(site, others, lang)));
+    }
+    let others = others_by_lang.get(config.default_language.as_str()).cloned();
+    let page = json!({"datasets": page, "others": others, "others_by_lang": others_by_lang});
+    OpenData { files, page }
+}
+
+/// The calendar and the site-wide feeds, as the data page of `lang` lists them: the feeds in
+/// `lang` where the site has them.
+fn other_files(site: &Site, files: &[(String, Vec<u8>)], lang: &str) -> Vec<Value> {
+    let feed = |collection: Collection| {
+        let shown =
+            if site.has_list(collection, lang) { lang } else { &site.config.default_language };
+        format!("{}atom.xml", site.list_path(shown, collection, 1, None))
+    };
     let listed = [
-        ("events/calendar.ics", "iCalendar", "イベントのカレンダー"),
-        ("events/atom.xml", "Atom", "イベントのフィード"),
-        ("news/atom.xml", "Atom", "お知らせのフィード"),
+        ("events/calendar.ics".to_owned(), "iCalendar", "イベントのカレンダー"),
+        (feed(Collection::Events), "Atom", "イベントのフィード"),
+        (feed(Collection::News), "Atom", "お知らせのフィード"),
     ];
-    let others: Vec<Value> = listed
+    listed
         .iter()
         .filter_map(|(path, format, title)| {
-            let (_, bytes) = others.iter().find(|(p, _)| p == path)?;
+            let (_, bytes) = files.iter().find(|(p, _)| p == path)?;
             Some(json!({
                 "title": title,
                 "format": format,
                 "name": path,
-                "url": format!("{}{path}", config.base_path),
+                "url": site.url(path),
                 "size": bytes.len(),
                 "size_label": size_label(bytes.len()),
-                "license": config.license,
+                "license": site.config.license,
             }))
         })
-        .collect();
-    OpenData { files, page: json!({"datasets": page, "others": others}) }
+        .collect()
 }
 
 /// The title of the data page.
-pub(super) fn title(lang: &str) -> &'static str {
-    if lang == "ja" { "オープンデータ" } else { "Open data" }
+pub(super) fn title(site: &Site, lang: &str) -> String {
+    site.config.strings.text(lang, "open_data")
 }
 
 /// The context of `data.html`.
@@ -184,12 +200,19 @@ pub(super) fn context(site: &Site, datasets: &Value, lang: &str) -> Map<String, 
     context.insert(
         "page".into(),
         json!({
-            "title": title(lang),
+            "title": title(site, lang),
             "url": format!("{}{path}", site.config.base_path),
             "permalink": format!("{}{path}", site.config.base_url),
             "content": "",
         }),
     );
+    let translated;
+    let datasets = if lang == site.config.default_language {
+        datasets
+    } else {
+        translated = super::opendata_en::translate(datasets, lang);
+        &translated
+    };
     context.insert("datasets".into(), datasets["datasets"].clone());
     context.insert("other_files".into(), datasets["others"].clone());
     context.insert("license".into(), json!(site.config.license));
@@ -327,7 +350,7 @@ pub fn katakana(text: &str) -> String {
 }
 
 fn page_url(site: &Site, id: NodeId) -> String {
-    format!("{}{}", site.config.base_url, site.path_of(id, &site.config.default_language))
+    site.permalink(&site.path_of(id, &site.config.default_language))
 }
 
 fn names(site: &Site, ids: &[NodeId]) -> String {

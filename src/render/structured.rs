@@ -75,7 +75,7 @@ fn iso(date: Date) -> String {
 }
 
 fn page(site: &Site, id: NodeId, lang: &str) -> String {
-    format!("{}{}", site.config.base_url, site.path_of(id, lang))
+    site.permalink(&site.path_of(id, lang))
 }
 
 fn organization(site: &Site, id: NodeId, lang: &str) -> Value {

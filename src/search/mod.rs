@@ -61,6 +61,8 @@ pub struct Doc {
     pub prefectures: Vec<usize>,
     /// Title, readings, front-matter text and body, as shown in snippets.
     pub text: String,
+    /// The page's language when it is not the index's (a page not translated into it).
+    pub lang: Option<String>,
 }
 
 /// The whole index in memory: what the files hold.
@@ -72,6 +74,8 @@ pub struct Index {
     /// bigram → sorted document ids.
     pub postings: BTreeMap<String, Vec<usize>>,
     pub shards: usize,
+    /// The label of each of `KINDS` in the index's language (the theme's `kind_<key>` strings).
+    pub labels: Vec<String>,
 }
 
 /// One character, normalised for matching: NFKC, ASCII lower case, katakana → hiragana. May be
@@ -178,8 +182,11 @@ impl serde::Serialize for Deltas<'_> {
 }
 
 impl Index {
-    /// The index of the site's pages in the default language.
-    pub fn build(site: &Site, bodies: &Bodies) -> Index {
+    /// The index of the site's pages in `lang`: every page, in `lang` where it is translated,
+    /// else in the default language (so that an English reader still finds every municipality,
+    /// by its romaji). The default language's is written to `search/`, another's under its
+    /// prefix (`en/search/`), beside its search page.
+    pub fn build(site: &Site, bodies: &Bodies, lang: &str) -> Index {
         let mut prefecture_ids: BTreeSet<NodeId> = BTreeSet::new();
         let mut raw: Vec<(Doc, Vec<NodeId>)> = Vec::new();
         // In the order of the kinds, each collection in its list order (municipalities by code,
@@ -197,12 +204,19 @@ impl Index {
             let Some(kind) = kind_of(node.collection()) else { continue };
             let prefectures = prefectures_of(site, id);
             prefecture_ids.extend(prefectures.iter().copied());
-            let entry = &node.entry;
+            let entry = node.entry_in(lang);
             let body = bodies.get(&entry.path).map_or("", |b| b.text.as_str());
-            let url = format!("{}{}", site.config.base_path, site.path_of(id, &entry.lang));
+            let url = site.url(&site.path_of(id, &entry.lang));
             let title = entry.meta.title().to_owned();
-            let text = doc_text(&entry.meta, &title, body);
-            raw.push((Doc { url, title, kind, prefectures: Vec::new(), text }, prefectures));
+            let mut text = doc_text(&entry.meta, &title, body);
+            if entry.lang != node.entry.lang {
+                // A translation is also found by the original name (釧路市 finds Kushiro).
+                text.push('\n');
+                text.push_str(node.title());
+            }
+            let doc_lang = (entry.lang != lang).then(|| entry.lang.clone());
+            let doc = Doc { url, title, kind, prefectures: Vec::new(), text, lang: doc_lang };
+            raw.push((doc, prefectures));
         }
         // Prefectures in code order (the list order of the collection).
         let prefectures: Vec<NodeId> = site
@@ -224,20 +238,30 @@ impl Index {
         let shards = postings.len().div_ceil(BIGRAMS_PER_SHARD).next_power_of_two().clamp(1, 256);
         let prefectures = prefectures
             .iter()
-            .map(|&p| (site.nodes[p].id().to_owned(), site.nodes[p].title().to_owned()))
+            .map(|&p| (site.nodes[p].id().to_owned(), place_name(site, p, lang)))
             .collect();
-        Index { docs, prefectures, postings, shards }
+        let labels = KINDS
+            .iter()
+            .map(|(key, _)| site.config.strings.text(lang, &format!("kind_{key}")))
+            .collect();
+        Index { docs, prefectures, postings, shards, labels }
     }
 
     /// The files of the index: `(path under the output root, JSON)`.
     pub fn files(&self) -> Vec<(String, String)> {
-        let docs: Vec<Value> =
-            self.docs.iter().map(|d| json!([d.url, d.title, d.kind, d.prefectures])).collect();
+        let docs: Vec<Value> = self
+            .docs
+            .iter()
+            .map(|d| match &d.lang {
+                Some(lang) => json!([d.url, d.title, d.kind, d.prefectures, lang]),
+                None => json!([d.url, d.title, d.kind, d.prefectures]),
+            })
+            .collect();
         let meta = json!({
             "version": 1,
             "shards": self.shards,
             "text_group": TEXT_GROUP,
-            "kinds": KINDS.iter().map(|(key, label)| json!([key, label])).collect::<Vec<_>>(),
+            "kinds": KINDS.iter().zip(&self.labels).map(|((key, _), label)| json!([key, label])).collect::<Vec<_>>(),
             "prefectures": self.prefectures.iter().map(|(id, name)| json!([id, name])).collect::<Vec<_>>(),
             "docs": docs,
         });
@@ -277,6 +301,7 @@ impl Index {
                     .map(|a| a.iter().filter_map(Value::as_u64).map(|p| p as usize).collect())
                     .unwrap_or_default(),
                 text: String::new(),
+                lang: d[4].as_str().map(str::to_owned),
             })
             .collect();
         for n in 0..docs.len().div_ceil(group.max(1)) {
@@ -311,7 +336,27 @@ impl Index {
                 )
             })
             .collect();
-        Some(Index { docs, prefectures, postings, shards })
+        let labels = meta["kinds"]
+            .as_array()?
+            .iter()
+            .map(|k| k[1].as_str().unwrap_or_default().to_owned())
+            .collect();
+        Some(Index { docs, prefectures, postings, shards, labels })
+    }
+}
+
+/// A prefecture's name for the filter: its translation's title, else its `name_en` in a language
+/// other than the default, else its name.
+fn place_name(site: &Site, id: NodeId, lang: &str) -> String {
+    let node = &site.nodes[id];
+    if let Some(entry) = node.translations.get(lang) {
+        return entry.meta.title().to_owned();
+    }
+    match &node.entry.meta {
+        Meta::Prefecture(m) if lang != site.config.default_language => {
+            m.name_en.clone().unwrap_or_else(|| m.name.clone())
+        }
+        _ => node.title().to_owned(),
     }
 }
 

@@ -216,6 +216,7 @@ mod tests {
                 kind,
                 prefectures: vec![0],
                 text: format!("{title}\n{text}"),
+                lang: None,
             })
             .collect();
         let mut postings: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -229,7 +230,11 @@ mod tests {
             }
         }
         Index {
-            docs, prefectures: vec![("hokkaido".into(), "北海道".into())], postings, shards: 1
+            docs,
+            prefectures: vec![("hokkaido".into(), "北海道".into())],
+            postings,
+            shards: 1,
+            labels: Vec::new(),
         }
     }
 

@@ -106,6 +106,8 @@ const PAGES = [
   ['search', '/search/?q=釧路'],
   ['home-en', '/en/'],
   ['ward-en', '/en/wards/chiyoda/'],
+  ['data-en', '/en/data/'],
+  ['search-en', '/en/search/?q=kushiro'],
   ['not-found', '/no-such-page/'],
 ];
 
@@ -256,6 +258,18 @@ try {
     const total = Object.values(expected).reduce((n, hits) => n + hits.length, 0);
     console.log(`search.js answers as Rust does: ${Object.keys(expected).length} queries, ${total} results`);
   }
+  // In English: the header's box of an English page searches the English index.
+  await page.goto(origin + '/en/');
+  await page.fill('#header-q', 'Kushiro');
+  await Promise.all([page.waitForURL(/\/en\/search\/\?q=/), page.press('#header-q', 'Enter')]);
+  hits = await firstHit();
+  if (hits[0]?.title !== 'Kushiro City' || hits[0]?.kind !== 'Municipality') fail('search-en', `Kushiro: ${JSON.stringify(hits[0])}`);
+  await page.fill('#search-q', 'しべちゃ');
+  await page.press('#search-q', 'Enter');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'しべちゃ');
+  hits = await firstHit();
+  const untranslated = await page.evaluate(() => document.querySelector('.search-hit-title a')?.getAttribute('lang'));
+  if (hits[0]?.title !== '標茶町' || untranslated !== 'ja') fail('search-en', `しべちゃ: ${JSON.stringify(hits[0])} lang=${untranslated}`);
   for (const e of errors) fail('search', `console: ${e}`);
   console.log('checked search');
 

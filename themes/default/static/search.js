@@ -208,11 +208,11 @@
       if (!queryTerms.length) { status.textContent = text('tooShort'); return; }
       status.textContent = hits.length ? text('count').replace('{n}', hits.length) : text('none');
       for (const hit of hits) {
-        const [url, title, docKind, prefs] = meta.docs[hit.id];
+        const [url, title, docKind, prefs, docLang] = meta.docs[hit.id];
         const li = document.createElement('li');
         li.className = 'search-hit';
         const places = prefs.map((p) => meta.prefectures[p][1]).join('・');
-        li.innerHTML = `<h2 class="search-hit-title"><a href="${escapeHtml(url)}">${escapeHtml(title)}</a></h2>`
+        li.innerHTML = `<h2 class="search-hit-title"><a href="${escapeHtml(url)}"${docLang ? ` hreflang="${escapeHtml(docLang)}" lang="${escapeHtml(docLang)}"` : ''}>${escapeHtml(title)}</a></h2>`
           + `<p class="search-hit-meta"><span class="badge">${escapeHtml(meta.kinds[docKind][1])}</span>${places ? `<span class="search-hit-place">${escapeHtml(places)}</span>` : ''}</p>`
           + `<p class="search-hit-snippet">${hit.snippet}</p>`;
         list.append(li);

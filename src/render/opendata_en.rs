@@ -1,0 +1,146 @@
+//! The data page in languages other than Japanese: the same files, described in English. The
+//! files themselves do not change (their CSV headers are the Japanese ones of the standard data
+//! sets, which programs rely on); the page says in English what each data set and column holds.
+
+use serde_json::{Value, json};
+
+/// `(id, title, description)` of each data set.
+const DATASETS: [(&str, &str, &str); 5] = [
+    (
+        "municipalities",
+        "Municipalities",
+        "Every municipality on this site, in the order of their local government codes.",
+    ),
+    (
+        "relations",
+        "Relations between the special wards and municipalities",
+        "Ward ↔ municipality relations (sister cities, exchange partners, disaster mutual aid…), with the relation and its date as the public source states them.",
+    ),
+    (
+        "events",
+        "Events",
+        "Collaboration events, in the columns of the standard open data set “イベント一覧” (event list) of Japanese local governments.",
+    ),
+    (
+        "exhibits",
+        "Exhibits",
+        "Exhibitions presenting partner municipalities, at the Tokyo Kusei Kaikan and elsewhere.",
+    ),
+    (
+        "facilities",
+        "Public facilities",
+        "Facilities of the special wards that partner municipalities may also use, in the columns of the standard open data set “公共施設一覧” (public facilities).",
+    ),
+];
+
+/// JSON field → what the column holds, in English.
+const COLUMNS: &[(&str, &str)] = &[
+    ("code", "Local government code (6 digits, with check digit)"),
+    ("prefecture_code", "Prefecture code (JIS X 0401)"),
+    ("prefecture", "Prefecture"),
+    ("name", "Name"),
+    ("name_kana", "Name in katakana"),
+    ("kind", "Kind (city 市, town 町, village 村, special ward 特別区)"),
+    ("website", "Official website"),
+    ("partner_count", "Number of relations with the special wards"),
+    ("url", "Page on this site"),
+    ("ward_code", "Local government code of the special ward"),
+    ("ward", "Special ward"),
+    ("municipality_code", "Local government code of the municipality"),
+    ("municipality", "Municipality"),
+    ("relation", "Relation, as the source states it"),
+    ("since", "Since (year, month or day)"),
+    ("source", "URL of the public source"),
+    ("no", "Row number"),
+    ("name_en", "Name in English"),
+    ("start_date", "First day (YYYY-MM-DD)"),
+    ("end_date", "Last day (YYYY-MM-DD)"),
+    ("start_time", "Start time (HH:MM, Japan time)"),
+    ("end_time", "End time (HH:MM, Japan time)"),
+    ("date_note", "Note on the dates"),
+    ("description", "Description"),
+    ("fee", "Fee"),
+    ("fee_detail", "Fee details"),
+    ("contact_name", "Contact"),
+    ("contact_phone", "Contact telephone number"),
+    ("contact_extension", "Contact extension number"),
+    ("organizer", "Organizer"),
+    ("place_name", "Venue"),
+    ("address", "Address"),
+    ("address_detail", "Address details (building, floor)"),
+    ("latitude", "Latitude"),
+    ("longitude", "Longitude"),
+    ("access", "Access"),
+    ("parking", "Parking"),
+    ("capacity", "Capacity"),
+    ("application_end_date", "Last day to apply"),
+    ("application_end_time", "Last time to apply"),
+    ("application_method", "How to apply"),
+    ("note", "Notes (field, kind, municipalities involved…)"),
+    ("id", "Identifier on this site"),
+    ("wards", "Special wards involved"),
+    ("municipalities", "Municipalities involved"),
+    ("prefectures", "Prefectures involved"),
+    ("alias", "Common name"),
+    ("poi_code", "POI code"),
+    ("phone", "Telephone number"),
+    ("extension", "Extension number"),
+    ("corporate_number", "Corporate number"),
+    ("organization", "Operating body (special ward)"),
+    ("available_days", "Days open"),
+    ("availability_note", "Note on opening hours"),
+    ("accessibility", "Accessibility"),
+    ("kana", "Reading in kana"),
+    ("ward_name", "Special ward"),
+    ("category", "Field"),
+    ("venue", "Venue"),
+    ("summary", "Summary"),
+];
+
+/// `{datasets, others}` of the Japanese data page, described in English: each data set's title
+/// and description, and a `description` of each column.
+pub(super) fn translate(page: &Value, lang: &str) -> Value {
+    let mut page = page.clone();
+    if let Some(datasets) = page["datasets"].as_array_mut() {
+        for dataset in datasets {
+            let id = dataset["id"].as_str().unwrap_or_default().to_owned();
+            if let Some((_, title, description)) = DATASETS.iter().find(|(d, _, _)| *d == id) {
+                dataset["title"] = json!(title);
+                dataset["description"] = json!(description);
+            }
+            for column in dataset["columns"].as_array_mut().into_iter().flatten() {
+                let field = column["field"].as_str().unwrap_or_default();
+                let text = COLUMNS.iter().find(|(f, _)| *f == field).map_or("", |(_, t)| t);
+                column["description"] = json!(text);
+            }
+        }
+    }
+    // The calendar and the feeds in this language where they exist (`open_data` lists them).
+    page["others"] = page["others_by_lang"][lang].clone();
+    for other in page["others"].as_array_mut().into_iter().flatten() {
+        let title = match other["name"].as_str().unwrap_or_default() {
+            "events/calendar.ics" => "Calendar of all events",
+            path if path.ends_with("events/atom.xml") => "Feed of events",
+            _ => "Feed of news",
+        };
+        other["title"] = json!(title);
+    }
+    page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_of_every_data_set_is_described() {
+        let site_columns = [
+            &super::super::opendata::EVENT_COLUMNS[..],
+            &super::super::opendata::FACILITY_COLUMNS[..],
+        ];
+        for column in site_columns.iter().flat_map(|c| c.iter()) {
+            let found = COLUMNS.iter().find(|(f, _)| *f == column.field);
+            assert!(found.is_some_and(|(_, t)| !t.is_empty()), "{} has no English", column.field);
+        }
+    }
+}
