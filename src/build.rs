@@ -42,6 +42,9 @@ pub struct BuildReport {
     pub files: usize,
     /// Pages rendered by the templates; the others were unchanged since the cached build.
     pub rendered: usize,
+    /// What `check` finds worth a look but allowed: `<script>`, event handlers and
+    /// `javascript:` URLs in content, whatever `raw_html` does with them.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What a rebuild can reuse from the builds before it. `renkei serve` keeps one for its
@@ -92,7 +95,26 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<BuildRepor
 /// Runs everything `build` does, writing nothing.
 pub fn check(root: &Path, options: &Options) -> Result<BuildReport, Error> {
     let config = Config::load(root, options).map_err(|d| Error::Setup(d.into()))?;
-    build_into(&config, &NullOutput)
+    let mut report = build_into(&config, &NullOutput)?;
+    report.warnings = risky_content(&config);
+    Ok(report)
+}
+
+/// Script in the content, found in the Markdown (the raw-HTML setting may hide it from the
+/// output, but an editor should still hear that it is there).
+fn risky_content(config: &Config) -> Vec<Diagnostic> {
+    let loaded = load::load(config);
+    let mut warnings: Diagnostics = loaded
+        .entries
+        .iter()
+        .flat_map(|entry| {
+            markdown::risky_html(entry.body())
+                .into_iter()
+                .map(|(span, message)| entry.error_in_body(span, message))
+        })
+        .collect();
+    warnings = warnings.sorted();
+    warnings.into_iter().collect()
 }
 
 /// Loads, links, renders and writes the site into `output`.
@@ -148,7 +170,7 @@ pub fn build_cached(
     if cache.keep_pages {
         cache.pages = pages;
     }
-    Ok(BuildReport { pages: count, files: count + files, rendered })
+    Ok(BuildReport { pages: count, files: count + files, rendered, warnings: Vec::new() })
 }
 
 fn hash_of(value: &impl std::hash::Hash) -> u64 {
@@ -168,15 +190,17 @@ fn render_markdown(
 ) -> Result<Bodies, Diagnostics> {
     let resolver = ContentLinks::new(site);
     let targets = resolver.hash();
+    let raw_html = site.config.raw_html;
     let mut old = std::mem::take(cache);
     // `None`: the cached rendering is still right; it is moved below rather than copied twice.
     let results: Vec<(&Entry, u64, Option<markdown::Rendered>)> = site
         .entries()
         .into_par_iter()
         .map(|entry| {
-            let key = hash_of(&(targets, entry.body()));
-            let rendered =
-                (!old.contains_key(&key)).then(|| markdown::render(entry.body(), &resolver));
+            // The raw-HTML mode is part of the key: changing it in site.toml renders again.
+            let key = hash_of(&(targets, raw_html, entry.body()));
+            let rendered = (!old.contains_key(&key))
+                .then(|| markdown::render_with(entry.body(), &resolver, raw_html));
             (entry, key, rendered)
         })
         .collect();
@@ -377,9 +401,16 @@ fn write_extras(
 
 /// `(output path, source file)` of the theme's `static/` and then the site's own `static/`,
 /// which wins when both have a file.
+///
+/// Output paths are in Unicode NFC: macOS writes file names in NFD (`が` as `か` + `゙`), Linux
+/// keeps what it is given, and the URL of a file must not depend on whose computer saved it.
+/// Two files of one folder whose names differ only in that way are an error, not a coin toss.
 fn static_files(config: &Config) -> Result<Vec<(String, PathBuf)>, Diagnostics> {
+    use unicode_normalization::UnicodeNormalization;
     let mut files = std::collections::BTreeMap::new();
+    let mut diagnostics = Diagnostics::default();
     for dir in [config.theme_dir().join("static"), config.root.join("static")] {
+        let mut seen: HashMap<String, PathBuf> = HashMap::new();
         for item in
             walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok)
         {
@@ -387,11 +418,27 @@ fn static_files(config: &Config) -> Result<Vec<(String, PathBuf)>, Diagnostics> 
                 continue;
             }
             let relative = item.path().strip_prefix(&dir).unwrap_or(item.path());
-            let name = relative.to_string_lossy().replace('\\', "/");
+            let name: String = relative.to_string_lossy().replace('\\', "/").nfc().collect();
+            if let Some(other) = seen.insert(name.clone(), item.path().to_path_buf()) {
+                diagnostics.push(normalisation_clash(config, &other, item.path(), &name));
+            }
             files.insert(name, item.path().to_path_buf());
         }
     }
-    Ok(files.into_iter().collect())
+    diagnostics.into_result(files.into_iter().collect())
+}
+
+fn normalisation_clash(config: &Config, first: &Path, second: &Path, name: &str) -> Diagnostic {
+    let shown = |path: &Path| path.strip_prefix(&config.root).unwrap_or(path).display().to_string();
+    Diagnostic::new(
+        second.strip_prefix(&config.root).unwrap_or(second),
+        format!(
+            "`{}` and `{}` are the same name `{name}` in different Unicode forms (NFC and NFD)",
+            shown(first),
+            shown(second)
+        ),
+    )
+    .with_help("keep one of the two files; macOS saves names in NFD, the output uses NFC")
 }
 
 fn write_error(path: &str, error: &std::io::Error) -> Diagnostic {

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Location};
+use crate::markdown::RawHtml;
 
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -34,6 +35,9 @@ struct RawConfig {
     news_per_page: usize,
     #[serde(default)]
     languages: BTreeMap<String, RawLanguage>,
+    /// Raw HTML in Markdown: "allow", "escape" or "sanitize" (the default).
+    #[serde(default)]
+    raw_html: RawHtml,
 }
 
 #[derive(Debug, Deserialize)]
@@ -96,6 +100,8 @@ pub struct Config {
     pub news_per_page: usize,
     pub drafts: bool,
     pub today: NaiveDate,
+    /// What happens to raw HTML in Markdown bodies.
+    pub raw_html: RawHtml,
 }
 
 impl Config {
@@ -141,6 +147,7 @@ impl Config {
             news_per_page: raw.news_per_page,
             drafts: options.drafts,
             today: options.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            raw_html: raw.raw_html,
         })
     }
 
