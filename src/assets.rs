@@ -51,8 +51,8 @@ impl Assets {
     /// unclosed comment, an unreadable file) are reported all together.
     pub fn collect(config: &Config) -> Result<Assets, Diagnostics> {
         let mut assets = Assets::default();
-        let mut diagnostics = Diagnostics::default();
-        for (name, path) in static_files(config) {
+        let (files, mut diagnostics) = static_files(config);
+        for (name, path) in files {
             match publish(config, &name, &path) {
                 Ok(Some((published, bytes))) => {
                     assets.names.insert(name, published.clone());
@@ -75,17 +75,40 @@ impl Assets {
 
 /// `(output path, source file)` of the theme's `static/` and then the site's own `static/`,
 /// which wins when both have a file.
-fn static_files(config: &Config) -> BTreeMap<String, PathBuf> {
+///
+/// Output paths are in Unicode NFC: macOS writes file names in NFD (`が` as `か` + `゙`), Linux
+/// keeps what it is given, and the URL of a file must not depend on whose computer saved it.
+/// Two files of one folder whose names differ only in that way are an error, not a coin toss.
+fn static_files(config: &Config) -> (BTreeMap<String, PathBuf>, Diagnostics) {
+    use unicode_normalization::UnicodeNormalization;
     let mut files = BTreeMap::new();
+    let mut diagnostics = Diagnostics::default();
     for dir in [config.theme_dir().join("static"), config.root.join("static")] {
+        let mut seen: HashMap<String, PathBuf> = HashMap::new();
         let walk = walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter();
         for item in walk.filter_map(Result::ok).filter(|item| item.file_type().is_file()) {
             let relative = item.path().strip_prefix(&dir).unwrap_or(item.path());
-            let name = relative.to_string_lossy().replace('\\', "/");
+            let name: String = relative.to_string_lossy().replace('\\', "/").nfc().collect();
+            if let Some(other) = seen.insert(name.clone(), item.path().to_path_buf()) {
+                diagnostics.push(normalisation_clash(config, &other, item.path(), &name));
+            }
             files.insert(name, item.path().to_path_buf());
         }
     }
-    files
+    (files, diagnostics)
+}
+
+fn normalisation_clash(config: &Config, first: &Path, second: &Path, name: &str) -> Diagnostic {
+    let shown = |path: &Path| path.strip_prefix(&config.root).unwrap_or(path).display().to_string();
+    Diagnostic::new(
+        second.strip_prefix(&config.root).unwrap_or(second),
+        format!(
+            "`{}` and `{}` are the same name `{name}` in different Unicode forms (NFC and NFD)",
+            shown(first),
+            shown(second)
+        ),
+    )
+    .with_help("keep one of the two files; macOS saves names in NFD, the output uses NFC")
 }
 
 fn kind_of(name: &str) -> Kind {

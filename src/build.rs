@@ -43,6 +43,9 @@ pub struct BuildReport {
     pub files: usize,
     /// Pages rendered by the templates; the others were unchanged since the cached build.
     pub rendered: usize,
+    /// What `check` finds worth a look but allowed: `<script>`, event handlers and
+    /// `javascript:` URLs in content, whatever `raw_html` does with them.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What a rebuild can reuse from the builds before it. `renkei serve` keeps one for its
@@ -95,7 +98,26 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<BuildRepor
 /// Runs everything `build` does, writing nothing.
 pub fn check(root: &Path, options: &Options) -> Result<BuildReport, Error> {
     let config = Config::load(root, options).map_err(|d| Error::Setup(d.into()))?;
-    build_into(&config, &NullOutput)
+    let mut report = build_into(&config, &NullOutput)?;
+    report.warnings = risky_content(&config);
+    Ok(report)
+}
+
+/// Script in the content, found in the Markdown (the raw-HTML setting may hide it from the
+/// output, but an editor should still hear that it is there).
+fn risky_content(config: &Config) -> Vec<Diagnostic> {
+    let loaded = load::load(config);
+    let mut warnings: Diagnostics = loaded
+        .entries
+        .iter()
+        .flat_map(|entry| {
+            markdown::risky_html(entry.body())
+                .into_iter()
+                .map(|(span, message)| entry.error_in_body(span, message))
+        })
+        .collect();
+    warnings = warnings.sorted();
+    warnings.into_iter().collect()
 }
 
 /// Loads, links, renders and writes the site into `output`.
@@ -174,7 +196,7 @@ pub fn build_cached(
         cache.pages = pages;
         cache.asset_names = assets.names;
     }
-    Ok(BuildReport { pages: count, files: count + files, rendered })
+    Ok(BuildReport { pages: count, files: count + files, rendered, warnings: Vec::new() })
 }
 
 fn hash_of(value: &impl std::hash::Hash) -> u64 {
@@ -194,15 +216,17 @@ fn render_markdown(
 ) -> Result<Bodies, Diagnostics> {
     let resolver = ContentLinks::new(site);
     let targets = resolver.hash();
+    let raw_html = site.config.raw_html;
     let mut old = std::mem::take(cache);
     // `None`: the cached rendering is still right; it is moved below rather than copied twice.
     let results: Vec<(&Entry, u64, Option<markdown::Rendered>)> = site
         .entries()
         .into_par_iter()
         .map(|entry| {
-            let key = hash_of(&(targets, entry.body()));
-            let rendered =
-                (!old.contains_key(&key)).then(|| markdown::render(entry.body(), &resolver));
+            // The raw-HTML mode is part of the key: changing it in site.toml renders again.
+            let key = hash_of(&(targets, raw_html, entry.body()));
+            let rendered = (!old.contains_key(&key))
+                .then(|| markdown::render_with(entry.body(), &resolver, raw_html));
             (entry, key, rendered)
         })
         .collect();

@@ -127,7 +127,16 @@ fn check(args: RootArg) -> ExitCode {
     let options = Options { today: today(), ..Options::default() };
     match renkei::check(&args.root, &options) {
         Ok(report) => {
-            say(&format!("No problems found ({} pages checked)", report.pages));
+            for warning in &report.warnings {
+                #[allow(clippy::print_stderr)]
+                {
+                    eprintln!("{}\n", warning.render_warning());
+                }
+            }
+            match report.warnings.len() {
+                0 => say(&format!("No problems found ({} pages checked)", report.pages)),
+                n => say(&format!("No errors, {n} warning(s) ({} pages checked)", report.pages)),
+            }
             ExitCode::SUCCESS
         }
         Err(error) => fail(&error, None),

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Location};
+use crate::markdown::RawHtml;
 
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -34,6 +35,9 @@ struct RawConfig {
     news_per_page: usize,
     #[serde(default)]
     languages: BTreeMap<String, RawLanguage>,
+    /// Raw HTML in Markdown: "allow", "escape" or "sanitize" (the default).
+    #[serde(default)]
+    raw_html: RawHtml,
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,6 +102,8 @@ pub struct Config {
     pub today: NaiveDate,
     /// The interface strings of every language (the theme's `i18n/` over the built-in ones).
     pub strings: crate::i18n::Strings,
+    /// What happens to raw HTML in Markdown bodies.
+    pub raw_html: RawHtml,
 }
 
 impl Config {
@@ -152,6 +158,7 @@ impl Config {
             drafts: options.drafts,
             today: options.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
             strings,
+            raw_html: raw.raw_html,
         })
     }
 

@@ -107,10 +107,19 @@ impl Diagnostic {
 
     /// The diagnostic as text: `error: …`, `--> file:line:col`, the line with a caret, `= help: …`.
     pub fn render(&self) -> String {
+        self.render_as(annotate_snippets::Level::ERROR)
+    }
+
+    /// The same as a `warning: …`, for what is allowed but worth a look.
+    pub fn render_warning(&self) -> String {
+        self.render_as(annotate_snippets::Level::WARNING)
+    }
+
+    fn render_as(&self, level: annotate_snippets::Level<'_>) -> String {
         use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
         let origin = self.origin();
         let path = self.path.display().to_string();
-        let title = Level::ERROR.primary_title(&self.message);
+        let title = level.primary_title(&self.message);
         let mut group = match &self.location {
             Some(location) => title.element(
                 Snippet::source(&location.source_line)

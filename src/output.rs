@@ -67,13 +67,14 @@ pub struct DiskOutput {
 impl DiskOutput {
     /// Checks that `target` may be replaced and creates the staging folder beside it.
     pub fn prepare(target: &Path) -> Result<DiskOutput, Diagnostic> {
-        check_replaceable(target)?;
         let parent =
             target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".to_owned());
+        restore_interrupted_swap(target, parent, &name);
+        check_replaceable(target)?;
         remove_stale_siblings(parent, &name);
         let staging = parent.join(format!("{name}.renkei-staging-{}", std::process::id()));
         let created = fs::create_dir_all(&staging)
@@ -168,6 +169,23 @@ fn check_replaceable(target: &Path) -> Result<(), Diagnostic> {
     if empty { Ok(()) } else { Err(refuse("it was not created by renkei")) }
 }
 
+/// A build killed between the two renames of `commit` leaves the previous site under its
+/// `.renkei-old-` name and no target: put it back, so that it is neither lost nor deleted as stale.
+fn restore_interrupted_swap(target: &Path, parent: &Path, name: &str) {
+    if fs::symlink_metadata(target).is_ok() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let old = entries.flatten().map(|e| e.path()).find(|path| {
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        file_name.is_some_and(|n| n.starts_with(&format!("{name}.renkei-old-")))
+            && path.join(MARKER).is_file()
+    });
+    if let Some(old) = old {
+        let _ = fs::rename(old, target);
+    }
+}
+
 /// Staging and old folders that a killed build left behind (they carry the marker).
 fn remove_stale_siblings(parent: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(parent) else { return };
@@ -209,5 +227,23 @@ mod tests {
         }
         assert_eq!(fs::read(target.join("a.html")).ok(), Some(b"1".to_vec()));
         assert_eq!(fs::read_dir(dir.path()).map(|d| d.count()).ok(), Some(1));
+    }
+
+    #[test]
+    fn a_swap_killed_between_its_renames_gets_the_previous_site_back() {
+        let Ok(dir) = tempfile::tempdir() else { return };
+        let target = dir.path().join("public");
+        let first = DiskOutput::prepare(&target).ok();
+        assert!(first.as_ref().is_some_and(|o| o.write("a.html", b"1").is_ok()));
+        assert!(first.is_some_and(|o| o.commit().is_ok()));
+        // What `commit` leaves when killed right after its first rename.
+        let old = dir.path().join("public.renkei-old-99999");
+        assert!(fs::rename(&target, &old).is_ok());
+        let second = DiskOutput::prepare(&target).ok();
+        assert_eq!(fs::read(target.join("a.html")).ok(), Some(b"1".to_vec()));
+        assert!(!old.exists());
+        if let Some(second) = second {
+            second.abandon();
+        }
     }
 }

@@ -154,3 +154,39 @@ fn a_file_with_only_front_matter_builds() {
     let site = accepted(|root| write(root, "content/bare.md", "---\ntitle: 見出しだけ\n---\n"));
     assert!(read(&site.path().join("public/bare/index.html")).contains("見出しだけ"));
 }
+
+/// `が` as macOS writes it in a file name (NFD: `か` and a combining mark) and as typed (NFC).
+const GA_NFD: &str = "\u{304b}\u{3099}";
+const GA_NFC: &str = "\u{304c}";
+
+#[test]
+fn a_static_file_named_in_nfd_is_published_under_its_nfc_name() {
+    let site = accepted(|root| write(root, &format!("static/{GA_NFD}.txt"), "nfd"));
+    assert_eq!(read(&site.path().join(format!("public/{GA_NFC}.txt"))), "nfd");
+    assert!(!site.path().join(format!("public/{GA_NFD}.txt")).exists());
+}
+
+#[test]
+fn the_same_name_in_nfd_and_nfc_is_reported_as_a_duplicate() {
+    rejected(
+        |root| {
+            write(root, &format!("static/{GA_NFD}.txt"), "nfd");
+            write(root, &format!("static/{GA_NFC}.txt"), "nfc");
+        },
+        &["different Unicode forms", &format!("static/{GA_NFC}.txt")],
+    );
+    // A news item may have a Japanese file name (normalised to NFC): the same name written in
+    // both forms is two files claiming one page.
+    rejected(
+        |root| {
+            for name in [GA_NFD, GA_NFC] {
+                write(
+                    root,
+                    &format!("content/news/{name}.md"),
+                    "---\ntitle: t\ndate: 2025-01-01\n---\n",
+                );
+            }
+        },
+        &[&format!("both claim the URL /news/{GA_NFC}/")],
+    );
+}

@@ -43,6 +43,10 @@ impl Server {
         Server { child, address, site }
     }
 
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub(crate) fn root(&self) -> &Path {
         self.site.path()
     }

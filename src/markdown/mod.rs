@@ -7,7 +7,8 @@
 //! The body is parsed once (with `parser_options`) into spanned events, then flows through a chain
 //! of small event adapters, each in its own submodule, before pulldown-cmark writes the HTML:
 //! `links::InternalLinks` → `headings::HeadingIds` → `text::PlainText` →
-//! `highlight::CodeHighlighter`. Raw HTML in the body passes through unchanged for now.
+//! `highlight::CodeHighlighter`. Raw HTML is allowed, escaped or sanitised as `site.toml` says
+//! (`raw_html`, see the submodule).
 //!
 //! Before the chain, three passes over the whole list of events fix what CommonMark gets wrong
 //! for Japanese: `emphasis` (CJK-friendly `**「東京」**と`), `breaks` (no space for a line break
@@ -19,6 +20,7 @@ mod emphasis;
 mod headings;
 mod highlight;
 mod links;
+mod raw_html;
 mod ruby;
 mod text;
 mod toc;
@@ -26,6 +28,8 @@ mod toc;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser};
+
+pub use raw_html::{RawHtml, is_safe_url, risky_html};
 
 #[derive(Debug, Clone)]
 pub struct Rendered {
@@ -66,9 +70,15 @@ pub trait LinkResolver: Sync {
 /// A parser event with the byte range of the source it came from.
 pub(crate) type Spanned<'a> = (Event<'a>, Range<usize>);
 
-/// Renders one body. Never fails: problems with the body's links come back in `problems`.
+/// Renders one body with raw HTML sanitised (the default of `site.toml`).
 pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
+    render_with(markdown, links, RawHtml::default())
+}
+
+/// Renders one body. Never fails: problems with the body's links come back in `problems`.
+pub fn render_with(markdown: &str, links: &dyn LinkResolver, raw_html: RawHtml) -> Rendered {
     let events = ruby::apply(breaks::apply(emphasis::apply(parse(markdown), markdown)));
+    let (events, must_sanitize) = raw_html::apply(events, raw_html);
     // Decided up front so that a page without highlightable code never loads syntect.
     let syntaxes = highlight::needs_highlighting(&events).then(highlight::syntax_set);
     let reserved_ids = headings::reserved_ids(&events);
@@ -83,6 +93,9 @@ pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
     let events = text::PlainText::new(events, &mut text);
     let events = highlight::CodeHighlighter::new(events, syntaxes);
     pulldown_cmark::html::push_html(&mut html, events.map(|(event, _)| event));
+    if must_sanitize {
+        html = raw_html::sanitize(&html);
+    }
 
     Rendered { html, toc: toc::nest(headings), problems, text: text::finish(text) }
 }

@@ -1,19 +1,10 @@
-//! The HTTP side of `serve`: a pool of tiny_http threads answering from the current snapshot,
-//! and the live-reload endpoints. `respond` is a pure function of the snapshot and the request,
-//! unit-tested without a socket.
+//! The answers of `serve`: files from the current snapshot and the live-reload endpoints.
+//! `respond` is a pure function of the snapshot and the request, unit-tested without a socket;
+//! `connection` does the sockets.
 
+use super::{Snapshot, Status};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io;
-use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
 
-use super::{Shared, Snapshot, Status};
-
-/// Threads answering requests; long polls get a thread of their own, so they never hold these.
-const WORKERS: usize = 8;
-/// How long a live-reload poll waits for a change before it answers "nothing new".
-const POLL_WAIT: Duration = Duration::from_secs(25);
 /// The prefix of the server's own URLs, which no site path can take (ids have no `_`).
 const OWN: &str = "/__renkei/";
 const SCRIPT: &str = include_str!("livereload.js");
@@ -32,7 +23,11 @@ impl Reply {
         Reply { status, headers: vec![("Content-Type", content_type.to_owned())], body }
     }
 
-    fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+    pub(super) fn text(status: u16, text: &str) -> Reply {
+        Reply::new(status, "text/plain; charset=utf-8", text.as_bytes().to_vec())
+    }
+
+    pub(super) fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
         self.headers.push((name, value.into()));
         self
     }
@@ -43,62 +38,7 @@ impl Reply {
     }
 }
 
-pub(super) struct Running {
-    pub(super) address: SocketAddr,
-}
-
-/// Binds and starts the worker threads.
-pub(super) fn start(address: SocketAddr, shared: Arc<Shared>) -> io::Result<Running> {
-    let server = tiny_http::Server::http(address).map_err(io::Error::other)?;
-    let address = server.server_addr().to_ip().unwrap_or(address);
-    let server = Arc::new(server);
-    for _ in 0..WORKERS {
-        let (server, shared) = (Arc::clone(&server), Arc::clone(&shared));
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                handle(request, &shared);
-            }
-        });
-    }
-    Ok(Running { address })
-}
-
-fn handle(request: tiny_http::Request, shared: &Arc<Shared>) {
-    let url = request.url().to_owned();
-    if let Some(query) = url.strip_prefix("/__renkei/poll") {
-        let since = query.split("since=").nth(1).and_then(|s| s.parse::<u64>().ok());
-        let shared = Arc::clone(shared);
-        std::thread::spawn(move || {
-            let status = match since {
-                Some(since) => shared.wait_change(since, POLL_WAIT),
-                None => shared.status(),
-            };
-            send(request, poll_reply(&status));
-        });
-        return;
-    }
-    let method = request.method().as_str().to_owned();
-    let if_none_match = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("If-None-Match"))
-        .map(|h| h.value.as_str().to_owned());
-    let reply = respond(&shared.snapshot(), &method, &url, if_none_match.as_deref());
-    send(request, reply);
-}
-
-fn send(request: tiny_http::Request, reply: Reply) {
-    let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
-    for (name, value) in reply.headers {
-        if let Ok(header) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(header);
-        }
-    }
-    // The browser may have gone away; nothing to do about it.
-    let _ = request.respond(response);
-}
-
-fn poll_reply(status: &Status) -> Reply {
+pub(super) fn poll_reply(status: &Status) -> Reply {
     let body = serde_json::json!({"generation": status.generation, "error": status.error});
     Reply::new(200, "application/json", body.to_string().into_bytes())
         .header("Cache-Control", "no-store")
@@ -246,6 +186,8 @@ fn content_type(file: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     fn site(base: &str) -> Snapshot {

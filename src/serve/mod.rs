@@ -11,6 +11,7 @@
 //! page disappears with the swap, a failed build simply keeps the last good set, and nothing is
 //! written into the site's folder (nothing for the watcher to see, nothing to clean up).
 
+mod connection;
 mod http;
 mod watch;
 
@@ -192,7 +193,7 @@ pub fn serve(settings: &Settings, on_event: &(dyn Fn(Event) + Sync)) -> io::Resu
     let first = preview.rebuild();
     on_event(Event::Built(first));
     let address = SocketAddr::new(settings.bind, settings.port);
-    let server = http::start(address, preview.shared())?;
+    let server = connection::start(address, preview.shared())?;
     if !settings.bind.is_loopback() {
         on_event(Event::Exposed(server.address));
     }
