@@ -9,6 +9,7 @@
 pub mod build;
 pub mod config;
 pub mod diag;
+pub mod images;
 pub mod japanese;
 pub mod load;
 pub mod markdown;

@@ -18,6 +18,7 @@ mod cjk;
 mod emphasis;
 mod headings;
 mod highlight;
+mod images;
 mod links;
 mod ruby;
 mod text;
@@ -27,6 +28,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser};
 
+pub use images::{AssetProblem, AssetResolver, NoAssets, Picture, SIZES};
+
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub html: String,
@@ -35,6 +38,10 @@ pub struct Rendered {
     pub problems: Vec<LinkProblem>,
     /// Plain text of the body (no markup), for summaries and search.
     pub text: String,
+    /// Images without alt text, links to files that are not beside the entry (issue 10).
+    pub asset_problems: Vec<AssetProblem>,
+    /// The processed images the body shows or links to (their source files).
+    pub images: Vec<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
@@ -68,7 +75,19 @@ pub(crate) type Spanned<'a> = (Event<'a>, Range<usize>);
 
 /// Renders one body. Never fails: problems with the body's links come back in `problems`.
 pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
+    render_with_assets(markdown, links, &NoAssets)
+}
+
+/// `render` for an entry with files beside it (`assets`): its images become responsive
+/// pictures and its relative links point at the published files.
+pub fn render_with_assets(
+    markdown: &str,
+    links: &dyn LinkResolver,
+    assets: &dyn AssetResolver,
+) -> Rendered {
     let events = ruby::apply(breaks::apply(emphasis::apply(parse(markdown), markdown)));
+    let mut found = images::Found::default();
+    let events = images::apply(events, markdown, assets, &mut found);
     // Decided up front so that a page without highlightable code never loads syntect.
     let syntaxes = highlight::needs_highlighting(&events).then(highlight::syntax_set);
     let reserved_ids = headings::reserved_ids(&events);
@@ -84,7 +103,14 @@ pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
     let events = highlight::CodeHighlighter::new(events, syntaxes);
     pulldown_cmark::html::push_html(&mut html, events.map(|(event, _)| event));
 
-    Rendered { html, toc: toc::nest(headings), problems, text: text::finish(text) }
+    Rendered {
+        html,
+        toc: toc::nest(headings),
+        problems,
+        text: text::finish(text),
+        asset_problems: found.problems,
+        images: found.images,
+    }
 }
 
 /// The one set of parser options used for every body, so that all stages see the same syntax.
