@@ -11,6 +11,7 @@ mod hostile;
 mod invalid;
 mod japanese;
 mod opendata;
+mod photos;
 mod properties;
 mod search;
 mod serve;

@@ -146,8 +146,11 @@ impl Source {
 
     /// The standard variants: every width, in WebP and the original format.
     pub fn standard_variants(&self) -> Vec<Variant> {
-        let formats: &[Format] =
-            if self.format == Format::WebP { &[Format::WebP] } else { &[Format::WebP, self.format] };
+        let formats: &[Format] = if self.format == Format::WebP {
+            &[Format::WebP]
+        } else {
+            &[Format::WebP, self.format]
+        };
         self.widths()
             .into_iter()
             .flat_map(|width| {
@@ -438,7 +441,10 @@ mod tests {
         assert_eq!(photo.size(Op::Width(960)), (960, 720));
         assert_eq!(photo.size(Op::Fill(1200, 630)), (1200, 630));
         assert_eq!(source(800, 600, Format::Jpeg).size(Op::Fill(1200, 630)), (800, 420));
-        assert_eq!(photo.output_path(Op::Fill(1200, 630), Format::Jpeg), "events/x/photo-1200x630.jpg");
+        assert_eq!(
+            photo.output_path(Op::Fill(1200, 630), Format::Jpeg),
+            "events/x/photo-1200x630.jpg"
+        );
     }
 
     #[test]
@@ -450,7 +456,9 @@ mod tests {
         );
         assert_eq!(
             picture.webp_srcset.as_deref(),
-            Some("/events/x/photo-480w.webp 480w, /events/x/photo-960w.webp 960w, /events/x/photo-1600w.webp 1600w")
+            Some(
+                "/events/x/photo-480w.webp 480w, /events/x/photo-960w.webp 960w, /events/x/photo-1600w.webp 1600w"
+            )
         );
         assert_eq!((picture.width, picture.height), (1600, 1200));
         assert_eq!(picture.src, "/events/x/photo-960w.jpg");

@@ -92,8 +92,9 @@ fn process_source(
     if missing.is_empty() {
         return Ok((files, 0, reused));
     }
-    let image_error =
-        |message: String| Diagnostic::new(&source.path, format!("cannot process the image: {message}"));
+    let image_error = |message: String| {
+        Diagnostic::new(&source.path, format!("cannot process the image: {message}"))
+    };
     let original = decode(&root.join(&source.path)).map_err(image_error)?;
     // Widest first, each scaled from the one before: far cheaper than from the original each time.
     missing.sort_by_key(|(variant, _)| std::cmp::Reverse(source.size(variant.op).0));

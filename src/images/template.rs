@@ -23,7 +23,8 @@ pub fn resize_image(
     base_url: String,
 ) -> impl Fn(&HashMap<String, Value>) -> tera::Result<Value> + Send + Sync + 'static {
     move |args: &HashMap<String, Value>| {
-        let images = table.get().ok_or_else(|| tera::Error::msg("resize_image(): no images yet"))?;
+        let images =
+            table.get().ok_or_else(|| tera::Error::msg("resize_image(): no images yet"))?;
         let path = args.get("path").and_then(Value::as_str).ok_or_else(|| {
             tera::Error::msg("resize_image() needs `path=` (e.g. `page.image.path`)")
         })?;
@@ -32,9 +33,8 @@ pub fn resize_image(
                 "resize_image(): `{path}` is not an image beside a folder entry"
             ))
         })?;
-        let width = dimension(args, "width")?.ok_or_else(|| {
-            tera::Error::msg("resize_image() needs `width=` in pixels")
-        })?;
+        let width = dimension(args, "width")?
+            .ok_or_else(|| tera::Error::msg("resize_image() needs `width=` in pixels"))?;
         let op = match dimension(args, "height")? {
             Some(height) => Op::Fill(width, height),
             None => Op::Width(width),

@@ -488,12 +488,27 @@ mod tests {
     fn a_folder_entry_takes_its_id_from_the_folder() {
         let languages = ["ja", "en"];
         for (path, collection, id, lang) in [
-            ("content/events/2016-12-asakusa/index.md", Collection::Events, "2016-12-asakusa", None),
-            ("content/events/2016-12-asakusa/index.en.md", Collection::Events, "2016-12-asakusa", Some("en")),
+            (
+                "content/events/2016-12-asakusa/index.md",
+                Collection::Events,
+                "2016-12-asakusa",
+                None,
+            ),
+            (
+                "content/events/2016-12-asakusa/index.en.md",
+                Collection::Events,
+                "2016-12-asakusa",
+                Some("en"),
+            ),
             ("content/about/index.md", Collection::Pages, "about", None),
         ] {
-            let place = place_of(Path::new(path), &languages).map(|p| (p.collection, p.id, p.lang, p.folder));
-            assert_eq!(place.ok(), Some((collection, id.to_owned(), lang.map(str::to_owned), true)), "{path}");
+            let place = place_of(Path::new(path), &languages)
+                .map(|p| (p.collection, p.id, p.lang, p.folder));
+            assert_eq!(
+                place.ok(),
+                Some((collection, id.to_owned(), lang.map(str::to_owned), true)),
+                "{path}"
+            );
         }
         let bad = place_of(Path::new("content/events/Asakusa/index.md"), &languages).err();
         assert!(bad.is_some_and(|d| d.message.contains("`Asakusa` is not a valid id")));
