@@ -37,6 +37,9 @@ pub struct Processed {
     pub diagnostics: Diagnostics,
 }
 
+/// One source's files, with how many were made and how many came from the cache.
+type SourceResult = Result<(Vec<(String, Vec<u8>)>, usize, usize), Diagnostic>;
+
 /// Makes every variant of `variants`, in parallel over the sources, through the cache at
 /// `cache` (none: no cache, e.g. a read-only site).
 pub fn process(
@@ -50,7 +53,7 @@ pub fn process(
         by_source.entry(variant.source.as_path()).or_default().push(variant);
     }
     let groups: Vec<(&Path, Vec<&Variant>)> = by_source.into_iter().collect();
-    let results: Vec<Result<(Vec<(String, Vec<u8>)>, usize, usize), Diagnostic>> = groups
+    let results: Vec<SourceResult> = groups
         .par_iter()
         .map(|(path, wanted)| match images.source(path) {
             Some(source) => process_source(root, source, wanted, cache),
@@ -78,7 +81,7 @@ fn process_source(
     source: &Source,
     wanted: &[&Variant],
     cache: Option<&Path>,
-) -> Result<(Vec<(String, Vec<u8>)>, usize, usize), Diagnostic> {
+) -> SourceResult {
     let mut files = Vec::with_capacity(wanted.len());
     let mut missing = Vec::new();
     for variant in wanted {
