@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::assets::{Assets, Source};
 use crate::config::{Config, Options};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::images::{self, Images, Variant};
 use crate::load::{self, Entry, EntryCache};
 use crate::markdown::{self, LinkResolver};
 use crate::model::{Collection, RouteKind, Site};
@@ -46,6 +47,10 @@ pub struct BuildReport {
     /// What `check` finds worth a look but allowed: `<script>`, event handlers and
     /// `javascript:` URLs in content, whatever `raw_html` does with them.
     pub warnings: Vec<Diagnostic>,
+    /// Image variants encoded by this build.
+    pub images_made: usize,
+    /// Image variants taken from the image cache (`.renkei-cache/images/`) without decoding.
+    pub images_reused: usize,
 }
 
 /// What a rebuild can reuse from the builds before it. `renkei serve` keeps one for its
@@ -164,8 +169,18 @@ pub fn build_cached(
         }
     };
 
-    let bodies =
-        render_markdown(&site, &mut cache.bodies, cache.keep_pages).map_err(Error::Content)?;
+    let (images, mut problems) = images::scan(&site);
+    problems.extend(front_matter_images(&site, &images));
+    let images = Arc::new(images);
+    renderer.set_images(images.clone());
+    let bodies = render_markdown(&site, &images, &mut cache.bodies, cache.keep_pages);
+    let bodies = match (bodies, problems.is_empty()) {
+        (Ok(bodies), true) => bodies,
+        (bodies, _) => {
+            problems.extend(bodies.err().into_iter().flatten());
+            return Err(Error::Content(problems.sorted()));
+        }
+    };
     renderer.check_templates(&site).map_err(Error::Content)?;
     // Files without templates, made before the pages so that the data page can give their sizes,
     // and written at once: a large site's feeds, data and search index are tens of megabytes
@@ -187,8 +202,17 @@ pub fn build_cached(
     }
     let mut shared = Shared::new(&site).with_datasets(open_data.page);
     renderer.render_fragments(&site, &mut shared).map_err(Error::Content)?;
-    let (rendered, pages) =
-        render_pages(&site, &renderer, &shared, &bodies, output, cache, &renames)?;
+    let images_hash = images.hash();
+    let (rendered, asked, pages) = render_pages(
+        &site,
+        &renderer,
+        &shared,
+        &bodies,
+        output,
+        cache,
+        Outside { renames: &renames, images_hash },
+    )?;
+    let photos = write_images(&site, &images, &bodies, asked, output)?;
     files += write_extras(&site, &assets, output)?;
     let count = site.routes.len();
     if cache.keep_pages {
@@ -196,7 +220,84 @@ pub fn build_cached(
         cache.pages = pages;
         cache.asset_names = assets.names;
     }
-    Ok(BuildReport { pages: count, files: count + files, rendered, warnings: Vec::new() })
+    Ok(BuildReport {
+        pages: count,
+        files: count + files + photos.files,
+        rendered,
+        warnings: Vec::new(),
+        images_made: photos.made,
+        images_reused: photos.reused,
+    })
+}
+
+/// What `write_images` did.
+struct Photos {
+    files: usize,
+    made: usize,
+    reused: usize,
+}
+
+/// Makes the variants the bodies, front matters and templates use (through the image cache)
+/// and writes them with the other files beside folder entries.
+fn write_images(
+    site: &Site,
+    images: &Images,
+    bodies: &render::Bodies,
+    asked: Vec<Variant>,
+    output: &dyn Output,
+) -> Result<Photos, Error> {
+    let root = &site.config.root;
+    let in_bodies = bodies.values().flat_map(|b| b.images.iter().cloned());
+    let in_front_matter = site.entries().into_iter().filter_map(|entry| {
+        let (name, _) = entry.meta.image()?;
+        images.front_matter_image(&entry.path, name).map(|s| s.path.clone())
+    });
+    let variants = images::needed(images, in_bodies.chain(in_front_matter), asked);
+    let cache = root.join(images::process::CACHE_DIR);
+    let processed = images::process::process(root, images, &variants, Some(&cache));
+    let mut diagnostics = processed.diagnostics;
+    for (path, bytes) in &processed.files {
+        if let Err(error) = output.write(path, bytes) {
+            diagnostics.push(write_error(path, &error));
+        }
+    }
+    for (path, source) in &images.files {
+        let written = std::fs::read(root.join(source)).and_then(|bytes| output.write(path, &bytes));
+        if let Err(error) = written {
+            diagnostics.push(write_error(path, &error));
+        }
+    }
+    let photos = Photos {
+        files: processed.files.len() + images.files.len(),
+        made: processed.made,
+        reused: processed.reused,
+    };
+    diagnostics.into_result(photos).map_err(Error::Content)
+}
+
+/// A front matter `image:` must name a JPEG, PNG or WebP beside a folder entry, with alt text.
+fn front_matter_images(site: &Site, images: &Images) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    for entry in site.entries() {
+        let Some((name, alt)) = entry.meta.image() else { continue };
+        if images.front_matter_image(&entry.path, name).is_none() {
+            let help = if entry.folder {
+                "put the photo (JPEG, PNG or WebP) beside index.md and write its file name"
+            } else {
+                "a photo lives beside a folder entry: move `<id>.md` to `<id>/index.md` and put the photo beside it"
+            };
+            let message = format!("`{name}` is not a photo beside this entry");
+            diagnostics.push(entry.error_at_value("image", name, message).with_help(help));
+        }
+        if alt.is_none() {
+            diagnostics.push(
+                entry
+                    .error_at_value("image", name, "the image has no alt text".to_owned())
+                    .with_help("add `image_alt:` describing the photo (`image_alt: \"\"` when it shows nothing the title does not)"),
+            );
+        }
+    }
+    diagnostics
 }
 
 fn hash_of(value: &impl std::hash::Hash) -> u64 {
@@ -211,6 +312,7 @@ fn hash_of(value: &impl std::hash::Hash) -> u64 {
 /// remember the renderings for the next build (a one-off build does not pay for the copies).
 fn render_markdown(
     site: &Site,
+    images: &Images,
     cache: &mut HashMap<u64, markdown::Rendered>,
     keep: bool,
 ) -> Result<Bodies, Diagnostics> {
@@ -224,9 +326,15 @@ fn render_markdown(
         .into_par_iter()
         .map(|entry| {
             // The raw-HTML mode is part of the key: changing it in site.toml renders again.
-            let key = hash_of(&(targets, raw_html, entry.body()));
-            let rendered = (!old.contains_key(&key))
-                .then(|| markdown::render_with(entry.body(), &resolver, raw_html));
+            let key = hash_of(&(targets, raw_html, images.signature(&entry.path), entry.body()));
+            let rendered = (!old.contains_key(&key)).then(|| {
+                markdown::render_full(
+                    entry.body(),
+                    &resolver,
+                    raw_html,
+                    &images.assets_of(&entry.path),
+                )
+            });
             (entry, key, rendered)
         })
         .collect();
@@ -242,6 +350,10 @@ fn render_markdown(
             let help = problem.suggestion.map(|s| format!("did you mean `{s}`?"));
             let message = format!("link to `{}`, which does not exist", problem.target);
             diagnostics.push(entry.error_in_body(problem.span, message).with_optional_help(help));
+        }
+        for problem in std::mem::take(&mut rendered.asset_problems) {
+            let diagnostic = entry.error_in_body(problem.span, problem.message);
+            diagnostics.push(diagnostic.with_optional_help(problem.help));
         }
         bodies.insert(entry.path.clone(), rendered);
     }
@@ -261,6 +373,8 @@ struct Page {
     nodes: Vec<(NodeKey, u64)>,
     /// For list pages: the order of every list and the section texts then.
     lists: Option<u64>,
+    /// The image variants its templates asked for (`resize_image`).
+    asked: Vec<Variant>,
 }
 
 impl Page {
@@ -272,10 +386,21 @@ impl Page {
     }
 }
 
-/// Pages rendered by this build, and the new page cache (empty unless the cache keeps pages).
-type PagesRendered = (usize, HashMap<String, Page>);
-/// One page: whether it was rendered (not reused), and what the cache keeps of it.
-type PageResult = Result<(bool, Option<(String, Page)>), Diagnostic>;
+/// Pages rendered by this build, the image variants they ask for, and the new page cache
+/// (empty unless the cache keeps pages).
+type PagesRendered = (usize, Vec<Variant>, HashMap<String, Page>);
+/// One page: whether it was rendered (not reused), its image variants, and what the cache
+/// keeps of it.
+/// What changed outside the content and the templates since the cached build.
+#[derive(Clone, Copy)]
+struct Outside<'a> {
+    /// Static files published under a new name (an edited stylesheet): `(old, new)`.
+    renames: &'a [(String, String)],
+    /// The photos beside the entries, which `resize_image` answers from.
+    images_hash: u64,
+}
+
+type PageResult = Result<(bool, Vec<Variant>, Option<(String, Page)>), Diagnostic>;
 
 fn render_pages(
     site: &Site,
@@ -284,8 +409,9 @@ fn render_pages(
     bodies: &Bodies,
     output: &dyn Output,
     cache: &Cache,
-    renames: &[(String, String)],
+    outside: Outside<'_>,
 ) -> Result<PagesRendered, Error> {
+    let Outside { renames, images_hash } = outside;
     let fingerprints =
         if cache.keep_pages { Fingerprints::new(site, bodies) } else { Fingerprints::default() };
     let lists = {
@@ -304,17 +430,20 @@ fn render_pages(
             };
             if !cache.keep_pages {
                 // A one-off build renders every page and keeps nothing for a next build.
+                images::take_asked();
                 let bytes = renderer.render(site, shared, bodies, route)?;
                 output.write(&file, &bytes).map_err(|e| write_error(&file, &e))?;
-                return Ok((true, None));
+                return Ok((true, images::take_asked(), None));
             }
             let mut page = Page {
                 fingerprint: 0,
                 bytes: Arc::from(&b""[..]),
                 template: renderer.template_hash(render::template_of(site, route)),
-                shared: shared.hash(&route.lang),
+                // `resize_image` answers from the images: a changed photo renders pages again.
+                shared: hash_of(&(shared.hash(&route.lang), images_hash)),
                 nodes: Vec::new(),
                 lists: matches!(route.kind, RouteKind::List { .. }).then_some(lists),
+                asked: Vec::new(),
             };
             let old = cache.pages.get(&file);
             // Pages drawn from the whole site (or from the generated files, for /data/) are
@@ -343,16 +472,19 @@ fn render_pages(
                 page.bytes = rename_assets(&page.bytes, renames);
             }
             output.write_shared(&file, page.bytes.clone()).map_err(|e| write_error(&file, &e))?;
-            Ok((fresh, cache.keep_pages.then_some((file, page))))
+            let asked = page.asked.clone();
+            Ok((fresh, asked, cache.keep_pages.then_some((file, page))))
         })
         .collect();
     let mut rendered = 0;
+    let mut all_asked = Vec::new();
     let mut pages = HashMap::new();
     let mut problems = Vec::new();
     for result in results {
         match result {
-            Ok((fresh, kept)) => {
+            Ok((fresh, asked, kept)) => {
                 rendered += usize::from(fresh);
+                all_asked.extend(asked);
                 pages.extend(kept);
             }
             Err(diagnostic) => problems.push(diagnostic),
@@ -361,7 +493,9 @@ fn render_pages(
     // One broken template fails every page it renders; report each template once.
     let mut diagnostics: Diagnostics = problems.into_iter().collect();
     diagnostics.0.dedup_by(|a, b| a.path == b.path && a.path.starts_with("themes"));
-    diagnostics.into_result((rendered, pages)).map_err(|d| Error::Content(dedup_templates(d)))
+    diagnostics
+        .into_result((rendered, all_asked, pages))
+        .map_err(|d| Error::Content(dedup_templates(d)))
 }
 
 /// Builds the page's context and renders it, unless its fingerprint shows that the bytes of
@@ -390,10 +524,15 @@ fn prepare_page(
     match old {
         Some(old) if old.fingerprint == page.fingerprint => {
             page.bytes = old.bytes.clone();
+            page.asked = old.asked.clone();
             Ok(false)
         }
         _ => {
-            page.bytes = Arc::from(renderer.render_prepared(site, shared, route, prepared)?);
+            // What `resize_image` records on this thread belongs to this page alone.
+            images::take_asked();
+            let bytes = renderer.render_prepared(site, shared, route, prepared);
+            page.asked = images::take_asked();
+            page.bytes = Arc::from(bytes?);
             Ok(true)
         }
     }

@@ -117,6 +117,12 @@ fn build(args: BuildArgs) -> ExitCode {
                 report.files,
                 output.display()
             ));
+            if report.images_made + report.images_reused > 0 {
+                say(&format!(
+                    "Images: {} made, {} from the cache (.renkei-cache/images/)",
+                    report.images_made, report.images_reused
+                ));
+            }
             ExitCode::SUCCESS
         }
         Err(error) => fail(&error, Some(&output)),

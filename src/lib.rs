@@ -11,6 +11,7 @@ pub mod build;
 pub mod config;
 pub mod diag;
 pub mod i18n;
+pub mod images;
 pub mod japanese;
 pub mod load;
 pub mod markdown;

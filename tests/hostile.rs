@@ -187,6 +187,6 @@ fn the_same_name_in_nfd_and_nfc_is_reported_as_a_duplicate() {
                 );
             }
         },
-        &[&format!("both claim the URL /news/{GA_NFC}/")],
+        &[&format!("`{GA_NFC}` is written twice"), "differ only in their Unicode form"],
     );
 }

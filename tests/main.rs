@@ -14,6 +14,7 @@ mod japanese;
 mod killed;
 mod languages;
 mod opendata;
+mod photos;
 mod properties;
 mod raw_html;
 mod search;

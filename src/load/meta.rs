@@ -215,6 +215,10 @@ pub struct EventMeta {
     pub municipalities: Vec<String>,
     #[serde(default)]
     pub prefectures: Vec<String>,
+    /// A photo beside a folder entry, for cards and the Open Graph preview (issue 10).
+    pub image: Option<String>,
+    /// Its alt text: required with `image` (`""` for a picture that says nothing the title does not).
+    pub image_alt: Option<String>,
     pub summary: Option<String>,
     #[serde(default)]
     pub draft: bool,
@@ -235,6 +239,10 @@ pub struct ExhibitMeta {
     pub municipalities: Vec<String>,
     #[serde(default)]
     pub prefectures: Vec<String>,
+    /// A photo beside a folder entry, for cards and the Open Graph preview (issue 10).
+    pub image: Option<String>,
+    /// Its alt text: required with `image` (`""` for a picture that says nothing the title does not).
+    pub image_alt: Option<String>,
     pub summary: Option<String>,
     #[serde(default)]
     pub draft: bool,
@@ -259,6 +267,10 @@ pub struct NewsMeta {
     pub municipalities: Vec<String>,
     #[serde(default)]
     pub prefectures: Vec<String>,
+    /// A photo beside a folder entry, for cards and the Open Graph preview (issue 10).
+    pub image: Option<String>,
+    /// Its alt text: required with `image` (`""` for a picture that says nothing the title does not).
+    pub image_alt: Option<String>,
     pub summary: Option<String>,
     #[serde(default)]
     pub draft: bool,
@@ -307,6 +319,10 @@ pub struct AgreementMeta {
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
     pub title: String,
+    /// A photo beside a folder entry, for cards and the Open Graph preview (issue 10).
+    pub image: Option<String>,
+    /// Its alt text: required with `image` (`""` for a picture that says nothing the title does not).
+    pub image_alt: Option<String>,
     pub summary: Option<String>,
     #[serde(default)]
     pub draft: bool,
@@ -362,6 +378,18 @@ impl Meta {
             _ => (&[], &[], &[]),
         };
         References { wards, municipalities, prefectures }
+    }
+
+    /// The front matter's `image` and `image_alt`, for the collections that have them.
+    pub fn image(&self) -> Option<(&str, Option<&str>)> {
+        let (image, alt) = match self {
+            Meta::Event(m) => (&m.image, &m.image_alt),
+            Meta::Exhibit(m) => (&m.image, &m.image_alt),
+            Meta::News(m) => (&m.image, &m.image_alt),
+            Meta::Page(m) => (&m.image, &m.image_alt),
+            _ => return None,
+        };
+        image.as_deref().map(|image| (image, alt.as_deref()))
     }
 
     /// The name or title shown for the entry.

@@ -81,6 +81,12 @@ pub struct Entry {
     pub lang: String,
     /// An `_index.md`: the text of a list page.
     pub section: bool,
+    /// Written as a folder (`content/events/<id>/index.md`), whose other files are published
+    /// with the page (issue 10).
+    pub folder: bool,
+    /// The files beside a folder entry's `index.md` (photos, PDFs), relative to the site root,
+    /// sorted; listed again on every load, since they change without the Markdown changing.
+    pub assets: Vec<PathBuf>,
     pub meta: Meta,
     /// The whole file, without a byte-order mark.
     pub text: String,
@@ -178,7 +184,47 @@ pub fn load_cached(config: &Config, cache: &mut EntryCache) -> Loaded {
         }
     }
     cache.entries = fresh;
+    reject_duplicates(&mut loaded);
+    for entry in loaded.entries.iter_mut().filter(|e| e.folder) {
+        entry.assets = walk::assets_beside(&config.root, &entry.path);
+    }
     loaded
+}
+
+/// `foo.md` and `foo/index.md` (or two spellings of a translation) would be the same page:
+/// the second one is an error, and only the first is kept.
+fn reject_duplicates(loaded: &mut Loaded) {
+    let mut seen: HashMap<(Collection, String, String, bool), PathBuf> = HashMap::new();
+    let mut kept = Vec::with_capacity(loaded.entries.len());
+    for entry in std::mem::take(&mut loaded.entries) {
+        let key = (entry.collection, entry.id.clone(), entry.lang.clone(), entry.section);
+        match seen.get(&key) {
+            Some(first) => {
+                // Two names that look the same differ in Unicode form (macOS writes NFD).
+                let first_is_folder = first
+                    .file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| name.starts_with("index."));
+                let help = if entry.folder || first_is_folder {
+                    "keep one of the two: a file `<id>.md`, or a folder `<id>/index.md` with its photos beside it"
+                } else {
+                    "the two file names differ only in their Unicode form (NFD, as macOS writes it, and NFC): keep one"
+                };
+                loaded.diagnostics.push(
+                    Diagnostic::new(
+                        &entry.path,
+                        format!("`{}` is written twice: here and in {}", entry.id, first.display()),
+                    )
+                    .with_help(help),
+                );
+            }
+            None => {
+                seen.insert(key, entry.path.clone());
+                kept.push(entry);
+            }
+        }
+    }
+    loaded.entries = kept;
 }
 
 /// A file parsed (`Some`), unchanged since the cached build (`None`), or a problem.
@@ -238,6 +284,8 @@ fn parse_file(relative: &Path, bytes: Vec<u8>, languages: &[&str]) -> Result<Ent
         id: place.id,
         lang: place.lang.unwrap_or_else(|| languages.first().copied().unwrap_or("ja").to_owned()),
         section: place.section,
+        folder: place.folder,
+        assets: Vec::new(),
         meta,
         body: body_offset..text.len(),
         text,
@@ -276,27 +324,74 @@ struct Place {
     id: String,
     lang: Option<String>,
     section: bool,
+    folder: bool,
 }
 
 fn place_of(relative: &Path, languages: &[&str]) -> Result<Place, Diagnostic> {
     let parts: Vec<&str> = relative.iter().filter_map(|p| p.to_str()).collect();
+    // A folder entry: `content/<collection>/<id>/index.md` or `content/<id>/index.md` (a page);
+    // the id is the folder's name, the language that of `index.<lang>.md`.
+    let folder_entry = match parts.as_slice() {
+        ["content", folder, id, file] if is_index(file) => Some((Some(*folder), *id, *file)),
+        ["content", id, file] if is_index(file) && Collection::from_folder(id).is_none() => {
+            Some((None, *id, *file))
+        }
+        _ => None,
+    };
+    if let Some((folder, id, file)) = folder_entry {
+        let collection = match folder {
+            Some(folder) => collection_of(relative, folder)?,
+            None => Collection::Pages,
+        };
+        let lang = language_of(relative, file.trim_end_matches(".md"), languages)?.1;
+        let id = nfc(id);
+        check_id(relative, collection, &id)?;
+        return Ok(Place { collection, id, lang, section: false, folder: true });
+    }
     let (collection, file) = match parts.as_slice() {
         ["content", file] => (Collection::Pages, *file),
-        ["content", folder, file] => {
-            let collection = Collection::from_folder(folder).ok_or_else(|| {
-                let folders: Vec<&str> = Collection::FOLDERS.iter().map(|c| c.folder()).collect();
-                Diagnostic::new(relative, format!("unknown collection folder `{folder}`"))
-                    .with_optional_help(suggest(folder, &folders))
-            })?;
-            (collection, *file)
-        }
+        ["content", folder, file] => (collection_of(relative, folder)?, *file),
         _ => {
             return Err(Diagnostic::new(relative, "content files live at most one folder deep")
-                .with_help("move the file to `content/<collection>/<id>.md`"));
+                .with_help("move the file to `content/<collection>/<id>.md`, or `content/<collection>/<id>/index.md` with its photos"));
         }
     };
     let stem = file.strip_suffix(".md").unwrap_or(file);
-    let (id, lang) = match stem.rsplit_once('.') {
+    let (id, lang) = language_of(relative, stem, languages)?;
+    let id = nfc(id);
+    let section = id == "_index";
+    if !section {
+        check_id(relative, collection, &id)?;
+    }
+    Ok(Place { collection, id, lang, section, folder: false })
+}
+
+/// Japanese file names may come decomposed (macOS writes NFD): the id, and so the output folder
+/// and the URL, is always NFC.
+fn nfc(id: &str) -> String {
+    unicode_normalization::UnicodeNormalization::nfc(id).collect()
+}
+
+/// `index.md` or `index.<lang>.md`: the text of a folder entry.
+fn is_index(file: &str) -> bool {
+    file == "index.md" || file.strip_prefix("index.").is_some_and(|rest| rest.ends_with(".md"))
+}
+
+fn collection_of(relative: &Path, folder: &str) -> Result<Collection, Diagnostic> {
+    Collection::from_folder(folder).ok_or_else(|| {
+        let folders: Vec<&str> = Collection::FOLDERS.iter().map(|c| c.folder()).collect();
+        Diagnostic::new(relative, format!("unknown collection folder `{folder}`"))
+            .with_optional_help(suggest(folder, &folders))
+    })
+}
+
+/// `chiyoda.en` → (`chiyoda`, `en`); `chiyoda` → (`chiyoda`, none).
+fn language_of<'a>(
+    relative: &Path,
+    stem: &'a str,
+    languages: &[&str],
+) -> Result<(&'a str, Option<String>), Diagnostic> {
+    match stem.rsplit_once('.') {
         Some((id, lang)) => {
             if !languages.contains(&lang) {
                 return Err(Diagnostic::new(
@@ -308,19 +403,10 @@ fn place_of(relative: &Path, languages: &[&str]) -> Result<Place, Diagnostic> {
                         .map(|h| format!("{h} (languages are set in site.toml under [languages])")),
                 ));
             }
-            (id, Some(lang.to_owned()))
+            Ok((id, Some(lang.to_owned())))
         }
-        None => (stem, None),
-    };
-    // Japanese file names may come decomposed (macOS writes NFD): the id, and so the output
-    // folder and the URL, is always NFC.
-    let id: String = unicode_normalization::UnicodeNormalization::nfc(id).collect();
-    let id = id.as_str();
-    let section = id == "_index";
-    if !section {
-        check_id(relative, collection, id)?;
+        None => Ok((stem, None)),
     }
-    Ok(Place { collection, id: id.to_owned(), lang, section })
 }
 
 fn check_id(relative: &Path, collection: Collection, id: &str) -> Result<(), Diagnostic> {
@@ -413,6 +499,38 @@ mod tests {
         let place = place_of(Path::new("content/wards/chiyoda.en.md"), &["ja", "en"]).ok();
         let place = place.map(|p| (p.collection, p.id, p.lang));
         assert_eq!(place, Some((Collection::Wards, "chiyoda".to_owned(), Some("en".to_owned()))));
+    }
+
+    #[test]
+    fn a_folder_entry_takes_its_id_from_the_folder() {
+        let languages = ["ja", "en"];
+        for (path, collection, id, lang) in [
+            (
+                "content/events/2016-12-asakusa/index.md",
+                Collection::Events,
+                "2016-12-asakusa",
+                None,
+            ),
+            (
+                "content/events/2016-12-asakusa/index.en.md",
+                Collection::Events,
+                "2016-12-asakusa",
+                Some("en"),
+            ),
+            ("content/about/index.md", Collection::Pages, "about", None),
+        ] {
+            let place = place_of(Path::new(path), &languages)
+                .map(|p| (p.collection, p.id, p.lang, p.folder));
+            assert_eq!(
+                place.ok(),
+                Some((collection, id.to_owned(), lang.map(str::to_owned), true)),
+                "{path}"
+            );
+        }
+        let bad = place_of(Path::new("content/events/Asakusa/index.md"), &languages).err();
+        assert!(bad.is_some_and(|d| d.message.contains("`Asakusa` is not a valid id")));
+        let deep = place_of(Path::new("content/events/a/b/index.md"), &languages).err();
+        assert!(deep.is_some_and(|d| d.message.contains("at most one folder deep")));
     }
 
     #[test]

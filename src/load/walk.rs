@@ -66,6 +66,22 @@ fn check_link(link: &Path, site: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The files beside a folder entry's `index.md`: every regular file of its folder but Markdown
+/// and editors' files, relative to `root`, sorted. Symbolic links and subfolders are not
+/// published (a link could publish any file of the machine).
+pub(crate) fn assets_beside(root: &Path, entry: &Path) -> Vec<PathBuf> {
+    let Some(folder) = entry.parent() else { return Vec::new() };
+    let Ok(items) = std::fs::read_dir(root.join(folder)) else { return Vec::new() };
+    let mut assets: Vec<PathBuf> = items
+        .filter_map(Result::ok)
+        .filter(|item| item.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|item| !is_ignored(item.file_name().to_str()) && !is_markdown(&item.path()))
+        .map(|item| folder.join(item.file_name()))
+        .collect();
+    assets.sort();
+    assets
+}
+
 fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "md")
 }

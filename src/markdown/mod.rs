@@ -19,6 +19,7 @@ mod cjk;
 mod emphasis;
 mod headings;
 mod highlight;
+mod images;
 mod links;
 mod raw_html;
 mod ruby;
@@ -29,6 +30,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser};
 
+pub use images::{AssetProblem, AssetResolver, NoAssets, Picture, SIZES};
 pub use raw_html::{RawHtml, is_safe_url, risky_html};
 
 #[derive(Debug, Clone)]
@@ -39,6 +41,10 @@ pub struct Rendered {
     pub problems: Vec<LinkProblem>,
     /// Plain text of the body (no markup), for summaries and search.
     pub text: String,
+    /// Images without alt text, links to files that are not beside the entry (issue 10).
+    pub asset_problems: Vec<AssetProblem>,
+    /// The processed images the body shows or links to (their source files).
+    pub images: Vec<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
@@ -72,13 +78,28 @@ pub(crate) type Spanned<'a> = (Event<'a>, Range<usize>);
 
 /// Renders one body with raw HTML sanitised (the default of `site.toml`).
 pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
-    render_with(markdown, links, RawHtml::default())
+    render_full(markdown, links, RawHtml::default(), &NoAssets)
 }
 
-/// Renders one body. Never fails: problems with the body's links come back in `problems`.
+/// `render` with the site's setting for raw HTML.
 pub fn render_with(markdown: &str, links: &dyn LinkResolver, raw_html: RawHtml) -> Rendered {
+    render_full(markdown, links, raw_html, &NoAssets)
+}
+
+/// Renders one body. Never fails: problems with the body's links and files come back in
+/// `problems` and `asset_problems`. For an entry with files beside it (`assets`), its images
+/// become responsive pictures and its relative links point at the published files.
+pub fn render_full(
+    markdown: &str,
+    links: &dyn LinkResolver,
+    raw_html: RawHtml,
+    assets: &dyn AssetResolver,
+) -> Rendered {
     let events = ruby::apply(breaks::apply(emphasis::apply(parse(markdown), markdown)));
+    // The editor's raw HTML is handled before the images add the markup Renkei writes itself.
     let (events, must_sanitize) = raw_html::apply(events, raw_html);
+    let mut found = images::Found::default();
+    let events = images::apply(events, markdown, assets, &mut found);
     // Decided up front so that a page without highlightable code never loads syntect.
     let syntaxes = highlight::needs_highlighting(&events).then(highlight::syntax_set);
     let reserved_ids = headings::reserved_ids(&events);
@@ -97,7 +118,14 @@ pub fn render_with(markdown: &str, links: &dyn LinkResolver, raw_html: RawHtml) 
         html = raw_html::sanitize(&html);
     }
 
-    Rendered { html, toc: toc::nest(headings), problems, text: text::finish(text) }
+    Rendered {
+        html,
+        toc: toc::nest(headings),
+        problems,
+        text: text::finish(text),
+        asset_problems: found.problems,
+        images: found.images,
+    }
 }
 
 /// The one set of parser options used for every body, so that all stages see the same syntax.

@@ -140,8 +140,11 @@ pub(crate) fn sanitize(html: &str) -> String {
         let mut builder = ammonia::Builder::default();
         builder
             .add_generic_attributes(["id", "class"])
-            .add_tags(["input"])
+            .add_tags(["input", "picture", "source", "figure", "figcaption"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
+            // The responsive pictures of src/markdown/images.rs.
+            .add_tag_attributes("source", ["type", "srcset", "sizes"])
+            .add_tag_attributes("img", ["srcset", "sizes", "loading", "decoding"])
             .add_tag_attributes("pre", ["data-lang"])
             .url_schemes(["http", "https", "mailto", "tel"].into())
             .url_relative(ammonia::UrlRelative::PassThrough)

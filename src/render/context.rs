@@ -273,7 +273,23 @@ fn page_value(site: &Site, bodies: &Bodies, entry: &Entry, path: &str) -> Value 
             "summary": summary,
         }),
     );
+    add_image(entry, &mut page);
     page
+}
+
+/// `page.image`: `{path, alt}` of the front matter's photo, `path` being what `resize_image`
+/// takes (the file beside the entry, from the site root).
+fn add_image(entry: &Entry, page: &mut Value) {
+    let Some((image, alt)) = entry.meta.image() else { return };
+    let folder = entry.path.parent().unwrap_or(std::path::Path::new(""));
+    let path = folder.join(image.strip_prefix("./").unwrap_or(image));
+    if let Value::Object(map) = page {
+        map.remove("image_alt");
+        map.insert(
+            "image".into(),
+            json!({"path": path.to_string_lossy().replace('\\', "/"), "alt": alt.unwrap_or("")}),
+        );
+    }
 }
 
 /// The front matter's summary, or the first sentence or so of the body.

@@ -38,6 +38,8 @@ pub struct Renderer {
     sources: Vec<(String, String)>,
     /// Per template, a hash of it and of every template it is built on.
     template_hashes: HashMap<String, u64>,
+    /// The site's images, for `resize_image` (set once scanned).
+    images: crate::images::template::Table,
 }
 
 /// A page ready to render: its template, its own context and the fingerprint of both.
@@ -81,6 +83,11 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
         filters::register(&mut tera, config);
+        let images = crate::images::template::Table::default();
+        tera.register_function(
+            "resize_image",
+            crate::images::template::resize_image(images.clone(), config.base_url.clone()),
+        );
         // Each template is parsed alone (in parallel: parsing is most of a tiny site's build), so
         // that a syntax error names its own file and line; only then are they linked together
         // (inheritance, imports).
@@ -112,7 +119,12 @@ impl Renderer {
             diagnostics.push(Diagnostic::new(path, format!("template error: {message}")));
         }
         let template_hashes = fingerprint::templates(&sources);
-        diagnostics.into_result(Renderer { tera, templates_dir, sources, template_hashes })
+        diagnostics.into_result(Renderer { tera, templates_dir, sources, template_hashes, images })
+    }
+
+    /// Gives `resize_image` the site's images; done once per build, before rendering.
+    pub fn set_images(&self, images: std::sync::Arc<crate::images::Images>) {
+        let _ = self.images.set(images);
     }
 
     /// Makes `asset()` give the published names of the static files. They are not part of the

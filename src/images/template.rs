@@ -1,0 +1,72 @@
+//! The template function `resize_image` (docs/templates.md): a theme asks for a version of an
+//! image, e.g. a card or the Open Graph picture. The function only computes the version's URL
+//! and size and records that the page wants it; the build makes it after rendering.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use serde_json::json;
+use tera::Value;
+
+use super::{Format, Images, Op, Variant};
+
+/// The table of the site's images, filled once the build has scanned them.
+pub type Table = Arc<OnceLock<Arc<Images>>>;
+
+/// `resize_image(path=page.image.path, width=1200, height=630, format="jpeg")` →
+/// `{url, permalink, width, height}`. Without `height`, the image is scaled to `width`; with
+/// it, scaled to cover and cropped around the centre. `format` is `jpeg`, `png` or `webp`
+/// (default: the source's own).
+pub fn resize_image(
+    table: Table,
+    base_url: String,
+) -> impl Fn(&HashMap<String, Value>) -> tera::Result<Value> + Send + Sync + 'static {
+    move |args: &HashMap<String, Value>| {
+        let images =
+            table.get().ok_or_else(|| tera::Error::msg("resize_image(): no images yet"))?;
+        let path = args.get("path").and_then(Value::as_str).ok_or_else(|| {
+            tera::Error::msg("resize_image() needs `path=` (e.g. `page.image.path`)")
+        })?;
+        let source = images.source(Path::new(path)).ok_or_else(|| {
+            tera::Error::msg(format!(
+                "resize_image(): `{path}` is not an image beside a folder entry"
+            ))
+        })?;
+        let width = dimension(args, "width")?
+            .ok_or_else(|| tera::Error::msg("resize_image() needs `width=` in pixels"))?;
+        let op = match dimension(args, "height")? {
+            Some(height) => Op::Fill(width, height),
+            None => Op::Width(width),
+        };
+        let format = match args.get("format").and_then(Value::as_str) {
+            None => source.format,
+            Some(name) => Format::from_name(name).ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "resize_image(): format `{name}` is not one of `jpeg`, `png`, `webp`"
+                ))
+            })?,
+        };
+        let output = source.output_path(op, format);
+        let (width, height) = source.size(op);
+        super::ask(Variant { source: source.path.clone(), op, format });
+        Ok(json!({
+            "url": format!("{}{output}", images.base),
+            "permalink": format!("{base_url}{output}"),
+            "width": width,
+            "height": height,
+        }))
+    }
+}
+
+fn dimension(args: &HashMap<String, Value>, name: &str) -> tera::Result<Option<u32>> {
+    match args.get(name) {
+        None => Ok(None),
+        Some(value) => match value.as_u64() {
+            Some(n @ 1..=8192) => Ok(Some(n as u32)),
+            _ => Err(tera::Error::msg(format!(
+                "resize_image(): `{name}` must be a number of pixels from 1 to 8192, not `{value}`"
+            ))),
+        },
+    }
+}
