@@ -1,7 +1,9 @@
 //! Theme fragments: templates under `shared/` are rendered once per language and every page
 //! of that language gets the result as `fragments.<name>`.
 
-use crate::support::{edit, fixture_copy, read_tree, renkei, write};
+use std::path::Path;
+
+use crate::support::{edit, fixture_copy, read_tree, renkei, run_failing, write};
 
 const BASE: &str = "themes/plain/templates/base.html";
 
@@ -41,16 +43,9 @@ fn an_error_in_a_fragment_names_the_fragment_and_its_line() {
     let site = fixture_copy("basic");
     let root = site.path();
     write(root, "themes/plain/templates/shared/broken.html", "<p>\n{{ page.title }}</p>");
-    let result = renkei()
-        .arg("build")
-        .arg("--root")
-        .arg(root)
-        .arg("--output")
-        .arg(root.join("public"))
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run renkei: {e}"));
-    let stderr = String::from_utf8_lossy(&result.stderr);
-    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    let public = root.join("public");
+    let (code, stderr) = run_failing("build", root, &[Path::new("--output"), &public]);
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("--> themes/plain/templates/shared/broken.html:2:4"), "{stderr}");
     assert!(stderr.contains("the fragment shared/broken.html"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");

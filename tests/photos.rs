@@ -8,7 +8,7 @@ use image::{GenericImageView, ImageFormat};
 use renkei::build::{BuildReport, build};
 use renkei::config::Options;
 
-use crate::support::{fixture_copy, read_tree, renkei};
+use crate::support::{fixture_copy, read_tree, run_failing};
 
 const EVENT: &str = "content/events/2016-12-asakusa";
 
@@ -164,14 +164,8 @@ fn a_changed_photo_is_processed_again() {
 #[test]
 fn an_image_without_alt_text_is_an_error_with_its_place() {
     let site = site_with_photos("\n本文です。\n\n![](photo.jpg)\n");
-    let output = renkei()
-        .arg("build")
-        .arg("--root")
-        .arg(site.path())
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (code, stderr) = run_failing("build", site.path(), &[]);
+    assert_eq!(code, Some(1));
     assert!(stderr.contains("the image `photo.jpg` has no alt text"), "{stderr}");
     assert!(stderr.contains("content/events/2016-12-asakusa/index.md:12:1"), "{stderr}");
     assert!(stderr.contains("\"decorative\""), "{stderr}");
@@ -184,13 +178,7 @@ fn a_missing_co_located_file_and_a_front_matter_image_without_alt_are_errors() {
     let text = fs::read_to_string(&index).unwrap_or_else(|e| panic!("{e}"));
     fs::write(&index, text.replace("image_alt: 雷門の前で記念撮影\n", ""))
         .unwrap_or_else(|e| panic!("{e}"));
-    let output = renkei()
-        .arg("check")
-        .arg("--root")
-        .arg(site.path())
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (_, stderr) = run_failing("check", site.path(), &[]);
     assert!(stderr.contains("`reprot.pdf` is not a file beside this entry"), "{stderr}");
     assert!(stderr.contains("did you mean `report.pdf`?"), "{stderr}");
     assert!(stderr.contains("index.md:6:8"), "the front matter image, {stderr}");
@@ -205,14 +193,8 @@ fn a_file_and_a_folder_with_the_same_id_are_an_error() {
         site.path().join("content/events/2016-12-asakusa.md"),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let output = renkei()
-        .arg("check")
-        .arg("--root")
-        .arg(site.path())
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (code, stderr) = run_failing("check", site.path(), &[]);
+    assert_eq!(code, Some(1));
     assert!(stderr.contains("`2016-12-asakusa` is written twice"), "{stderr}");
 }
 

@@ -16,6 +16,19 @@ pub(crate) fn renkei() -> Command {
     command
 }
 
+/// Runs `renkei <command> --root <root>` (and `extra` arguments); returns the exit code and
+/// stderr, for the tests of failures.
+pub(crate) fn run_failing(command: &str, root: &Path, extra: &[&Path]) -> (Option<i32>, String) {
+    let output = renkei()
+        .arg(command)
+        .arg("--root")
+        .arg(root)
+        .args(extra)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run renkei: {e}"));
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
 /// A fixture site under `tests/fixtures/`.
 pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
