@@ -15,7 +15,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::images::{self, Images, Variant};
 use crate::load::{self, Entry, EntryCache};
 use crate::markdown::{self, LinkResolver};
-use crate::model::{Collection, RouteKind, Site};
+use crate::model::{Collection, Route, RouteKind, Site};
 use crate::output::{DiskOutput, NullOutput, Output};
 use crate::render::deps::{Fingerprints, NodeKey};
 use crate::render::{self, Bodies, Renderer, Shared};
@@ -182,36 +182,34 @@ pub fn build_cached(
         }
     };
     renderer.check_templates(&site).map_err(Error::Content)?;
-    // Files without templates, made before the pages so that the data page can give their sizes,
-    // and written at once: a large site's feeds, data and search index are tens of megabytes
-    // that need not stay in memory while the pages render.
-    let generated: Vec<(String, Vec<u8>)> = render::atom_feeds(&site, &bodies)
-        .into_iter()
-        .chain(render::ical::calendars(&site, &bodies))
-        .map(|(path, text)| (path, text.into_bytes()))
-        .collect();
-    let open_data = render::opendata::open_data(&site, &bodies, &generated);
-    let mut files = write_files(output, generated.into_iter().chain(open_data.files))?;
-    // The search index, for themes that have a search page.
-    for route in site.routes.iter().filter(|route| route.kind == RouteKind::Search) {
-        let index = crate::search::Index::build(&site, &bodies, &route.lang).files();
-        let prefix = site.lang_prefix(&route.lang);
-        let index =
-            index.into_iter().map(|(path, json)| (format!("{prefix}{path}"), json.into_bytes()));
-        files += write_files(output, index)?;
-    }
-    let mut shared = Shared::new(&site).with_datasets(open_data.page);
+    let mut shared = Shared::new(&site);
     renderer.render_fragments(&site, &mut shared).map_err(Error::Content)?;
-    let images_hash = images.hash();
-    let (rendered, asked, pages) = render_pages(
-        &site,
-        &renderer,
-        &shared,
-        &bodies,
+    let fingerprints =
+        if cache.keep_pages { Fingerprints::new(&site, &bodies) } else { Fingerprints::default() };
+    let job = PagesJob {
+        site: &site,
+        renderer: &renderer,
+        bodies: &bodies,
         output,
         cache,
-        Outside { renames: &renames, images_hash },
-    )?;
+        fingerprints: &fingerprints,
+        outside: Outside { renames: &renames, images_hash: images.hash() },
+    };
+    // The feeds, calendars, open data and search index are made while the pages render: they
+    // are mostly one thread's work, which would otherwise leave the other cores idle. Only the
+    // data page waits for them, since it gives their sizes.
+    let is_data_page = |route: &Route| route.kind == RouteKind::Data;
+    let (most_pages, generated) = rayon::join(
+        || render_pages(&job, &shared, |route| !is_data_page(route)),
+        || write_generated(&site, &bodies, output),
+    );
+    let (mut files, data_page) = generated?;
+    let shared = shared.with_datasets(data_page);
+    let (mut rendered, mut asked, mut pages) = most_pages?;
+    let (data_rendered, data_asked, data_pages) = render_pages(&job, &shared, is_data_page)?;
+    rendered += data_rendered;
+    asked.extend(data_asked);
+    pages.extend(data_pages);
     let photos = write_images(&site, &images, &bodies, asked, output)?;
     files += write_extras(&site, &assets, output)?;
     let count = site.routes.len();
@@ -228,6 +226,33 @@ pub fn build_cached(
         images_made: photos.made,
         images_reused: photos.reused,
     })
+}
+
+/// Writes the files made without templates (feeds, calendars, open data, search indexes) and
+/// returns how many there are, with the context of the data page (which lists them).
+fn write_generated(
+    site: &Site,
+    bodies: &Bodies,
+    output: &dyn Output,
+) -> Result<(usize, serde_json::Value), Error> {
+    // Written at once: a large site's feeds, data and search index are tens of megabytes that
+    // need not stay in memory while the pages render.
+    let generated: Vec<(String, Vec<u8>)> = render::atom_feeds(site, bodies)
+        .into_iter()
+        .chain(render::ical::calendars(site, bodies))
+        .map(|(path, text)| (path, text.into_bytes()))
+        .collect();
+    let open_data = render::opendata::open_data(site, bodies, &generated);
+    let mut files = write_files(output, generated.into_iter().chain(open_data.files))?;
+    // The search index, for themes that have a search page.
+    for route in site.routes.iter().filter(|route| route.kind == RouteKind::Search) {
+        let index = crate::search::Index::build(site, bodies, &route.lang).files();
+        let prefix = site.lang_prefix(&route.lang);
+        let index =
+            index.into_iter().map(|(path, json)| (format!("{prefix}{path}"), json.into_bytes()));
+        files += write_files(output, index)?;
+    }
+    Ok((files, open_data.page))
 }
 
 /// What `write_images` did.
@@ -402,18 +427,25 @@ struct Outside<'a> {
 
 type PageResult = Result<(bool, Vec<Variant>, Option<(String, Page)>), Diagnostic>;
 
+/// What rendering the pages needs besides the shared context.
+struct PagesJob<'a> {
+    site: &'a Site,
+    renderer: &'a Renderer,
+    bodies: &'a Bodies,
+    output: &'a dyn Output,
+    cache: &'a Cache,
+    fingerprints: &'a Fingerprints,
+    outside: Outside<'a>,
+}
+
+/// Renders (or takes from the cache) the pages of the routes `which` selects, and writes them.
 fn render_pages(
-    site: &Site,
-    renderer: &Renderer,
+    job: &PagesJob<'_>,
     shared: &Shared,
-    bodies: &Bodies,
-    output: &dyn Output,
-    cache: &Cache,
-    outside: Outside<'_>,
+    which: impl Fn(&Route) -> bool + Sync,
 ) -> Result<PagesRendered, Error> {
+    let PagesJob { site, renderer, bodies, output, cache, fingerprints, outside } = *job;
     let Outside { renames, images_hash } = outside;
-    let fingerprints =
-        if cache.keep_pages { Fingerprints::new(site, bodies) } else { Fingerprints::default() };
     let lists = {
         let mut all: Vec<(&Collection, &u64)> = fingerprints.lists.iter().collect();
         all.sort();
@@ -422,6 +454,7 @@ fn render_pages(
     let results: Vec<PageResult> = site
         .routes
         .par_iter()
+        .filter(|route| which(route))
         .map(|route| {
             let file = if route.kind == RouteKind::NotFound {
                 route.path.clone()
@@ -453,7 +486,7 @@ fn render_pages(
                 RouteKind::Home | RouteKind::NotFound | RouteKind::Data | RouteKind::Search
             );
             let fresh = match old {
-                Some(old) if !always && old.still_valid(&page, &fingerprints) => {
+                Some(old) if !always && old.still_valid(&page, fingerprints) => {
                     page = old.clone();
                     false
                 }
@@ -463,7 +496,7 @@ fn render_pages(
                     shared,
                     bodies,
                     route,
-                    &fingerprints,
+                    fingerprints,
                     old,
                     &mut page,
                 )?,
@@ -506,7 +539,7 @@ fn prepare_page(
     renderer: &Renderer,
     shared: &Shared,
     bodies: &Bodies,
-    route: &crate::model::Route,
+    route: &Route,
     fingerprints: &Fingerprints,
     old: Option<&Page>,
     page: &mut Page,
