@@ -1,6 +1,6 @@
 //! The template context of each route, exactly as docs/templates.md describes it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Value, json};
 
@@ -27,12 +27,16 @@ impl Shared {
         let categories: Vec<Value> = (0..CATEGORIES.len()).map(|i| category(site, i)).collect();
         let mut per_lang = HashMap::new();
         let mut fragment_nav = HashMap::new();
+        let og_image = super::extras::og_image(site);
         for lang in site.config.language_codes() {
             let nav = nav(site, lang, &categories);
             let mut values = Map::new();
             values.insert("site".into(), site_value(site, lang));
             values.insert("lang".into(), json!(lang));
             values.insert("t".into(), i18n::strings(site, lang));
+            if let Some(image) = &og_image {
+                values.insert("og_image".into(), json!(image));
+            }
             values.insert(
                 "nav".into(),
                 json!({"sections": nav["sections"], "categories": nav["categories"]}),
@@ -87,10 +91,25 @@ impl Shared {
         }
     }
 
-    /// The page's own context completed with what all pages in its language share.
-    pub(super) fn complete(&self, mut own: Map<String, Value>, lang: &str) -> Value {
-        if let Some(values) = self.per_lang.get(lang) {
-            own.extend(values.clone());
+    /// The page's own context completed with what all pages in its language share, with only
+    /// the interface strings in `strings` when the template's are known.
+    pub(super) fn complete(
+        &self,
+        mut own: Map<String, Value>,
+        lang: &str,
+        strings: Option<&BTreeSet<String>>,
+    ) -> Value {
+        let Some(values) = self.per_lang.get(lang) else { return Value::Object(own) };
+        for (name, value) in values {
+            let value = match (name.as_str(), value, strings) {
+                ("t", Value::Object(all), Some(keys)) => Value::Object(
+                    keys.iter()
+                        .filter_map(|key| Some((key.clone(), all.get(key)?.clone())))
+                        .collect(),
+                ),
+                _ => value.clone(),
+            };
+            own.insert(name.clone(), value);
         }
         Value::Object(own)
     }
@@ -307,9 +326,15 @@ pub(super) fn entry_summary(entry: &Entry, text: Option<&str>) -> String {
     if let Some(summary) = written {
         return summary.to_owned();
     }
-    let text = text.unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
-    let cut: String = text.chars().take(120).collect();
-    if cut.len() < text.len() { format!("{cut}…") } else { cut }
+    // The words joined by single spaces, read only as far as the summary needs: bodies are
+    // kilobytes long and this runs for every page.
+    let mut chars = text
+        .unwrap_or("")
+        .split_whitespace()
+        .enumerate()
+        .flat_map(|(i, word)| (i > 0).then_some(' ').into_iter().chain(word.chars()));
+    let cut: String = chars.by_ref().take(120).collect();
+    if chars.next().is_some() { format!("{cut}…") } else { cut }
 }
 
 fn home(site: &Site, bodies: &Bodies, lang: &str) -> Map<String, Value> {

@@ -10,9 +10,6 @@ pub(super) fn add(site: &Site, route: &Route, context: &mut Map<String, Value>) 
     add_map(site, route, context);
     let json_ld = super::structured::json_ld(site, route, context);
     context.insert("json_ld".into(), json!(json_ld));
-    if let Some(image) = og_image(site) {
-        context.insert("og_image".into(), json!(image));
-    }
     let base = &site.config.base_path;
     let calendar_url = format!("{base}events/calendar.ics");
     match route.kind {
@@ -54,8 +51,8 @@ fn add_map(site: &Site, route: &Route, context: &mut Map<String, Value>) {
 }
 
 /// The absolute URL of the page's preview image: `og-image.png` of the site's or the theme's
-/// static files, when there is one.
-fn og_image(site: &Site) -> Option<String> {
+/// static files, when there is one. The same for every page, so part of `Shared`.
+pub(super) fn og_image(site: &Site) -> Option<String> {
     let config = &site.config;
     let name = "og-image.png";
     [config.root.join("static"), config.theme_dir().join("static")]

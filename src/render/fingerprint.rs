@@ -36,16 +36,21 @@ pub(crate) fn templates(sources: &[(String, String)]) -> HashMap<String, u64> {
         sources.iter().map(|(name, text)| (name.as_str(), text.as_str())).collect();
     let mut hashes = HashMap::new();
     for name in texts.keys() {
-        let mut closure = BTreeSet::new();
-        collect(name, &texts, &mut closure);
         let mut hasher = DefaultHasher::new();
-        for member in &closure {
+        for member in &closure(name, &texts) {
             member.hash(&mut hasher);
             texts.get(member).hash(&mut hasher);
         }
         hashes.insert((*name).to_owned(), hasher.finish());
     }
     hashes
+}
+
+/// `name` and every template it extends, includes or imports, transitively.
+pub(crate) fn closure<'a>(name: &'a str, texts: &HashMap<&'a str, &'a str>) -> BTreeSet<&'a str> {
+    let mut closure = BTreeSet::new();
+    collect(name, texts, &mut closure);
+    closure
 }
 
 fn collect<'a>(name: &'a str, texts: &HashMap<&'a str, &'a str>, closure: &mut BTreeSet<&'a str>) {

@@ -13,6 +13,7 @@ mod ja_filters;
 mod map;
 pub mod opendata;
 mod opendata_en;
+mod strings_used;
 mod structured;
 
 use std::collections::HashMap;
@@ -38,6 +39,8 @@ pub struct Renderer {
     sources: Vec<(String, String)>,
     /// Per template, a hash of it and of every template it is built on.
     template_hashes: HashMap<String, u64>,
+    /// Per template, the interface strings its pages get (all when `None`).
+    strings_used: HashMap<String, strings_used::Keys>,
     /// The site's images, for `resize_image` (set once scanned).
     images: crate::images::template::Table,
 }
@@ -119,7 +122,15 @@ impl Renderer {
             diagnostics.push(Diagnostic::new(path, format!("template error: {message}")));
         }
         let template_hashes = fingerprint::templates(&sources);
-        diagnostics.into_result(Renderer { tera, templates_dir, sources, template_hashes, images })
+        let strings_used = strings_used::per_template(&sources);
+        diagnostics.into_result(Renderer {
+            tera,
+            templates_dir,
+            sources,
+            template_hashes,
+            strings_used,
+            images,
+        })
     }
 
     /// Gives `resize_image` the site's images; done once per build, before rendering.
@@ -246,7 +257,8 @@ impl Renderer {
         prepared: Prepared,
     ) -> Result<Vec<u8>, Diagnostic> {
         let template = prepared.template;
-        let context = shared.complete(prepared.context, &route.lang);
+        let strings = self.strings_used.get(template).and_then(Option::as_ref);
+        let context = shared.complete(prepared.context, &route.lang, strings);
         let context = tera::Context::from_value(context)
             .map_err(|e| self.runtime_error(site, route, template, &e))?;
         self.tera

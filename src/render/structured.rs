@@ -23,17 +23,20 @@ pub(super) fn json_ld(site: &Site, route: &Route, context: &Map<String, Value>) 
 /// `<`, `>` and `&` are written as `\u` escapes, which JSON parsers read back unchanged.
 pub(super) fn script_safe(value: &Value) -> String {
     let text = serde_json::to_string(value).unwrap_or_default();
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut copied = 0;
+    for (at, c) in text.match_indices(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        out.push_str(&text[copied..at]);
+        out.push_str(match c {
+            "<" => "\\u003c",
+            ">" => "\\u003e",
+            "&" => "\\u0026",
+            "\u{2028}" => "\\u2028",
+            _ => "\\u2029",
+        });
+        copied = at + c.len();
     }
+    out.push_str(&text[copied..]);
     out
 }
 
