@@ -72,7 +72,7 @@ pub struct Cache {
 impl Cache {
     /// A cache that keeps the rendered pages, for repeated builds.
     pub fn new() -> Cache {
-        Cache { keep_pages: true, ..Cache::default() }
+        Cache { keep_pages: true, entries: EntryCache::keeping(), ..Cache::default() }
     }
 }
 
@@ -246,10 +246,10 @@ fn write_generated(
     let mut files = write_files(output, generated.into_iter().chain(open_data.files))?;
     // The search index, for themes that have a search page.
     for route in site.routes.iter().filter(|route| route.kind == RouteKind::Search) {
-        let index = crate::search::Index::build(site, bodies, &route.lang).files();
+        let index = crate::search::Index::build(site, bodies, &route.lang);
         let prefix = site.lang_prefix(&route.lang);
         let index =
-            index.into_iter().map(|(path, json)| (format!("{prefix}{path}"), json.into_bytes()));
+            index.files().map(|(path, json)| (format!("{prefix}{path}"), json.into_bytes()));
         files += write_files(output, index)?;
     }
     Ok((files, open_data.page))

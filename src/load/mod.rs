@@ -145,6 +145,15 @@ pub struct Loaded {
 #[derive(Debug, Default)]
 pub struct EntryCache {
     entries: HashMap<PathBuf, (u64, Entry)>,
+    /// Whether loading fills the cache: a one-off build would only double its entries' memory.
+    keep: bool,
+}
+
+impl EntryCache {
+    /// A cache that keeps what is loaded, for the next load.
+    pub fn keeping() -> EntryCache {
+        EntryCache { keep: true, ..EntryCache::default() }
+    }
 }
 
 /// Loads every content file of the site, in parallel. Entries come back sorted by path.
@@ -160,7 +169,7 @@ pub fn load_cached(config: &Config, cache: &mut EntryCache) -> Loaded {
     let mut old = std::mem::take(&mut cache.entries);
     let results: Vec<(Option<u64>, Loading)> = files
         .par_iter()
-        .map(|path| load_with_cache(&config.root, path, &languages, &old))
+        .map(|path| load_with_cache(&config.root, path, &languages, &old, cache.keep))
         .collect();
     let mut loaded = Loaded { diagnostics, ..Loaded::default() };
     let mut fresh = HashMap::with_capacity(files.len());
@@ -237,11 +246,15 @@ fn load_with_cache(
     relative: &Path,
     languages: &[&str],
     cache: &HashMap<PathBuf, (u64, Entry)>,
+    keep: bool,
 ) -> (Option<u64>, Loading) {
     let bytes = match read_bounded(&root.join(relative)) {
         Ok(bytes) => bytes,
         Err(message) => return (None, Err(Diagnostic::new(relative, message))),
     };
+    if !keep {
+        return (None, parse_file(relative, bytes, languages).map(Some));
+    }
     let hash = content_hash(&bytes, languages);
     match cache.get(relative) {
         Some((cached, _)) if *cached == hash => (Some(hash), Ok(None)),

@@ -247,8 +247,18 @@ impl Index {
         Index { docs, prefectures, postings, shards, labels }
     }
 
-    /// The files of the index: `(path under the output root, JSON)`.
-    pub fn files(&self) -> Vec<(String, String)> {
+    /// The files of the index: `(path under the output root, JSON)`, each made when the
+    /// iterator reaches it, so that they can be written one by one rather than all held.
+    pub fn files(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        std::iter::once(("search/meta.json".to_owned(), self.meta().to_string()))
+            .chain(self.shard_files())
+            .chain(self.docs.chunks(TEXT_GROUP).enumerate().map(|(n, group)| {
+                let texts: Vec<&str> = group.iter().map(|d| d.text.as_str()).collect();
+                (format!("search/t/{n}.json"), json!(texts).to_string())
+            }))
+    }
+
+    fn meta(&self) -> Value {
         let docs: Vec<Value> = self
             .docs
             .iter()
@@ -257,31 +267,27 @@ impl Index {
                 None => json!([d.url, d.title, d.kind, d.prefectures]),
             })
             .collect();
-        let meta = json!({
+        json!({
             "version": 1,
             "shards": self.shards,
             "text_group": TEXT_GROUP,
             "kinds": KINDS.iter().zip(&self.labels).map(|((key, _), label)| json!([key, label])).collect::<Vec<_>>(),
             "prefectures": self.prefectures.iter().map(|(id, name)| json!([id, name])).collect::<Vec<_>>(),
             "docs": docs,
-        });
-        let mut files = vec![("search/meta.json".to_owned(), meta.to_string())];
-        // Each shard is serialised straight from the postings (sorted keys, as a JSON object of
-        // serde_json would have them), without a tree of JSON values: that tree took four times
-        // the memory of the postings themselves.
+        })
+    }
+
+    /// Each shard is serialised straight from the postings (sorted keys, as a JSON object of
+    /// serde_json would have them), without a tree of JSON values: that tree took four times
+    /// the memory of the postings themselves.
+    fn shard_files(&self) -> impl Iterator<Item = (String, String)> + '_ {
         let mut shards: Vec<BTreeMap<&str, Deltas<'_>>> = vec![BTreeMap::new(); self.shards];
         for (bigram, ids) in &self.postings {
             shards[shard_of(bigram, self.shards)].insert(bigram.as_str(), Deltas(ids));
         }
-        for (n, shard) in shards.iter().enumerate() {
-            let json = serde_json::to_string(shard).unwrap_or_default();
-            files.push((format!("search/b/{n}.json"), json));
-        }
-        for (n, group) in self.docs.chunks(TEXT_GROUP).enumerate() {
-            let texts: Vec<&str> = group.iter().map(|d| d.text.as_str()).collect();
-            files.push((format!("search/t/{n}.json"), json!(texts).to_string()));
-        }
-        files
+        shards.into_iter().enumerate().map(|(n, shard)| {
+            (format!("search/b/{n}.json"), serde_json::to_string(&shard).unwrap_or_default())
+        })
     }
 
     /// Reads the index back from its files (`read` gives the text of a path under the root).
