@@ -223,7 +223,7 @@ fn every_agreement_cites_its_source() {
         checked += 1;
     }
     assert!(missing.is_empty(), "agreements without a source:\n{}", missing.join("\n"));
-    assert_eq!(checked, 7, "agreement files");
+    assert_eq!(checked, 12, "agreement files");
 }
 
 #[test]
