@@ -76,3 +76,27 @@ fn an_undated_agreement_has_no_lastmod_in_the_sitemap() {
         .unwrap_or_else(|| panic!("the undated agreement is not in the sitemap"));
     assert!(!entry.contains("<lastmod>"), "no date, no lastmod: {entry}");
 }
+
+#[test]
+fn open_data_gives_an_undated_agreement_an_empty_date_and_its_note() {
+    let site = site_with_undated_agreements();
+    let output = build(site.path());
+
+    let csv = read(&output.join("data/agreements.csv"));
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    let header = lines.next().unwrap_or_default();
+    assert!(header.starts_with("ID,協定名,締結日,締結日の注記,"), "{header}");
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows[0].starts_with("hokkaido-choson,"), "dated first: {rows:?}");
+    assert!(rows[1].starts_with(&format!("undated-a,あの協定,,{NOTE_A},")), "{rows:?}");
+    assert!(rows[2].starts_with(&format!("undated-b,いの協定,,{NOTE_B},")), "{rows:?}");
+
+    let json: serde_json::Value = serde_json::from_str(&read(&output.join("data/agreements.json")))
+        .unwrap_or_else(|e| {
+            panic!("agreements.json is not JSON: {e}");
+        });
+    let text = json.to_string();
+    assert!(text.contains("\"date\":null"), "the undated agreement's date is null: {text}");
+    let schema = read(&output.join("data/schema/agreements.json"));
+    assert!(schema.contains("\"null\""), "the schema allows an empty date: {schema}");
+}
