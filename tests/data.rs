@@ -185,6 +185,47 @@ fn the_municipality_list_shows_all_of_them_grouped_by_prefecture() {
     assert!(sapporo < naha && sapporo.is_some());
 }
 
+/// Agreements are only published with their public source: each file ends with a `出典：` line
+/// that links to it, and the link is on the built page.
+#[test]
+fn every_agreement_cites_its_source() {
+    let dir = repo_root().join("content/agreements");
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .filter(|path| {
+            !path.file_name().is_some_and(|name| name.to_string_lossy().starts_with('_'))
+        })
+        .collect();
+    files.sort();
+    for path in files {
+        let text = read(&path);
+        let sources: Vec<String> = text
+            .lines()
+            .filter(|line| line.starts_with("出典："))
+            .flat_map(|line| {
+                line.split("](").skip(1).map(|rest| rest.split(')').next().unwrap_or("").to_owned())
+            })
+            .filter(|url| url.starts_with("http://") || url.starts_with("https://"))
+            .collect();
+        let slug = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let Some(first) = sources.first() else {
+            missing.push(format!("{} has no 出典 line with a link", path.display()));
+            continue;
+        };
+        let page = read(&site().join("agreements").join(&slug).join("index.html"));
+        if !page.contains("出典") || !links_of(&page).iter().any(|link| link == first) {
+            missing.push(format!("/agreements/{slug}/ does not show its source {first}"));
+        }
+        checked += 1;
+    }
+    assert!(missing.is_empty(), "agreements without a source:\n{}", missing.join("\n"));
+    assert_eq!(checked, 12, "agreement files");
+}
+
 #[test]
 fn the_wards_of_a_designated_city_are_on_its_page() {
     let hamamatsu = read(&site().join("municipalities/221309/index.html"));

@@ -254,6 +254,20 @@ fn impossible_date() {
     );
 }
 
+/// An agreement's `date` may be left out, but one that is written must still exist.
+#[test]
+fn impossible_agreement_date() {
+    let agreement = "content/agreements/hokkaido-choson.md";
+    failed_build(
+        |root| edit(root, agreement, "date: 2016-04-26", "date: 2016-04-31"),
+        Expected {
+            exit: CONTENT,
+            at: &["content/agreements/hokkaido-choson.md:3:7"],
+            says: &["`2016-04-31` is not a date that exists"],
+        },
+    );
+}
+
 #[test]
 fn event_ends_before_it_begins() {
     case(

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod agreements;
 mod browser;
 mod cli;
 mod data;

@@ -82,7 +82,8 @@ fn json(tree: &BTreeMap<String, Vec<u8>>, path: &str) -> Value {
     serde_json::from_str(text(tree, path)).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
 }
 
-const DATASETS: [&str; 5] = ["municipalities", "relations", "events", "exhibits", "facilities"];
+const DATASETS: [&str; 6] =
+    ["municipalities", "relations", "events", "exhibits", "facilities", "agreements"];
 
 fn check_open_data(root: &Path) {
     let tree = build(root);

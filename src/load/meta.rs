@@ -301,7 +301,11 @@ pub struct FacilityMeta {
 #[serde(deny_unknown_fields)]
 pub struct AgreementMeta {
     pub title: String,
-    pub date: Date,
+    /// The signing day, only when a source states it in full; otherwise left out and
+    /// `date_note` says what is known (an inferred or bounding date is not a signing date).
+    pub date: Option<Date>,
+    /// Shown where the date would be, e.g. `締結日は出典に記載がありません（2017年9月までに締結）`.
+    pub date_note: Option<String>,
     #[serde(default)]
     pub parties: Vec<String>,
     #[serde(default)]

@@ -1,6 +1,7 @@
 //! Linking: entries become nodes, references by id become relations in both directions, and
 //! everything that cannot be resolved becomes a located diagnostic with the nearest valid id.
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{
@@ -384,13 +385,19 @@ fn sort_collections(site: &mut Site) {
                 ids.sort_by(|&a, &b| nodes[a].code().cmp(nodes[b].code()));
             }
             Collection::Facilities => ids.sort_by(|&a, &b| nodes[a].title().cmp(nodes[b].title())),
-            // Newest first; ties by id so that the order never depends on the file system.
-            _ => ids.sort_by(|&a, &b| {
-                nodes[b].date().cmp(&nodes[a].date()).then_with(|| nodes[a].id().cmp(nodes[b].id()))
-            }),
+            _ => ids.sort_by(|&a, &b| newest_first(&nodes[a], &nodes[b])),
         }
     }
     site.collections = collections;
+}
+
+/// Newest first; undated entries (an agreement whose sources give no signing day) after every
+/// dated one, by title; remaining ties by id so that the order never depends on the file system.
+fn newest_first(a: &Node, b: &Node) -> Ordering {
+    // `None < Some`, so the reversed comparison puts undated entries last.
+    let by_date = b.date().cmp(&a.date());
+    let by_title = || if a.date().is_none() { a.title().cmp(b.title()) } else { Ordering::Equal };
+    by_date.then_with(by_title).then_with(|| a.id().cmp(b.id()))
 }
 
 /// Every relation written on one side is recorded on the other, in list order.

@@ -70,7 +70,7 @@ impl Node {
             Meta::Event(m) => Some(m.date),
             Meta::Exhibit(m) => Some(m.date),
             Meta::News(m) => Some(m.date),
-            Meta::Agreement(m) => Some(m.date),
+            Meta::Agreement(m) => m.date,
             _ => None,
         }
     }

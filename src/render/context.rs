@@ -214,7 +214,7 @@ pub(super) fn card(site: &Site, id: NodeId, lang: &str) -> Value {
             json!({"kind": "news", "kind_label": m.category, "date": m.date, "category": m.category, "summary": m.summary})
         }
         Meta::Agreement(m) => {
-            json!({"kind": "agreement", "kind_label": "協定", "date": m.date, "summary": m.summary})
+            json!({"kind": "agreement", "kind_label": "協定", "date": m.date, "date_note": m.date_note, "summary": m.summary})
         }
         Meta::Facility(m) => {
             json!({"kind": "facility", "kind_label": "施設", "location": m.address, "summary": m.summary})

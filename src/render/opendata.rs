@@ -95,6 +95,7 @@ pub fn datasets(site: &Site, bodies: &Bodies) -> Vec<Dataset> {
         events(site, bodies),
         exhibits(site, bodies),
         facilities(site, bodies),
+        agreements(site),
     ]
 }
 
@@ -605,6 +606,52 @@ fn exhibits(site: &Site, bodies: &Bodies) -> Dataset {
         title: "展示一覧",
         description: "東京区政会館などでの魅力発信の展示",
         columns,
+        rows,
+    }
+}
+
+/// The columns of the agreements data set.
+pub const AGREEMENT_COLUMNS: [Column; 8] = [
+    col("ID", "id", Kind::Text),
+    col("協定名", "name", Kind::Text),
+    col("締結日", "date", Kind::Text),
+    col("締結日の注記", "date_note", Kind::Text),
+    col("当事者", "parties", Kind::Text),
+    col("関係する都道府県", "prefectures", Kind::Text),
+    col("関係する自治体", "municipalities", Kind::Text),
+    col("URL", "url", Kind::Text),
+];
+
+/// Agreements, oldest first; those whose sources state no signing day last, by title, with an
+/// empty date (never an inferred one) and the note in its own column.
+fn agreements(site: &Site) -> Dataset {
+    let mut ids = site.list(Collection::Agreements).to_vec();
+    ids.sort_by_key(|&id| {
+        let node = &site.nodes[id];
+        (node.date().is_none(), node.date(), node.title().to_owned(), node.id().to_owned())
+    });
+    let rows = ids
+        .into_iter()
+        .filter_map(|id| {
+            let node = &site.nodes[id];
+            let Meta::Agreement(m) = &node.entry.meta else { return None };
+            Some(vec![
+                Cell::text(node.id()),
+                Cell::text(m.title.clone()),
+                m.date.map_or(Cell::Empty, |d| Cell::text(d.day.format("%Y-%m-%d").to_string())),
+                Cell::optional(m.date_note.as_deref()),
+                Cell::text(m.parties.join("、")),
+                Cell::text(names(site, &node.links.prefectures)),
+                Cell::text(names(site, &node.links.municipalities)),
+                Cell::text(page_url(site, id)),
+            ])
+        })
+        .collect();
+    Dataset {
+        id: "agreements",
+        title: "協定一覧",
+        description: "特別区長会や各区が結んだ協定（締結日は出典に書かれている場合だけ）",
+        columns: AGREEMENT_COLUMNS.to_vec(),
         rows,
     }
 }

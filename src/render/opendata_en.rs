@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 /// `(id, title, description)` of each data set.
-const DATASETS: [(&str, &str, &str); 5] = [
+const DATASETS: [(&str, &str, &str); 6] = [
     (
         "municipalities",
         "Municipalities",
@@ -30,6 +30,11 @@ const DATASETS: [(&str, &str, &str); 5] = [
         "facilities",
         "Public facilities",
         "Facilities of the special wards that partner municipalities may also use, in the columns of the standard open data set “公共施設一覧” (public facilities).",
+    ),
+    (
+        "agreements",
+        "Agreements",
+        "Agreements of the Conference of Mayors of the Special Wards and of the wards; the date is given only when a public source states the signing day.",
     ),
 ];
 
@@ -95,6 +100,8 @@ const COLUMNS: &[(&str, &str)] = &[
     ("category", "Field"),
     ("venue", "Venue"),
     ("summary", "Summary"),
+    ("date", "Date signed (YYYY-MM-DD; empty when no source states it)"),
+    ("parties", "Parties"),
 ];
 
 /// `{datasets, others}` of the Japanese data page, described in English: each data set's title
@@ -137,6 +144,7 @@ mod tests {
         let site_columns = [
             &super::super::opendata::EVENT_COLUMNS[..],
             &super::super::opendata::FACILITY_COLUMNS[..],
+            &super::super::opendata::AGREEMENT_COLUMNS[..],
         ];
         for column in site_columns.iter().flat_map(|c| c.iter()) {
             let found = COLUMNS.iter().find(|(f, _)| *f == column.field);
