@@ -142,9 +142,13 @@ pub fn build_cached(
         cache.pages.clear();
         cache.config = config_hash;
     }
-    let loaded = load::load_cached(config, &mut cache.entries);
-    let renderer = Renderer::new(config);
-    let assets = Assets::collect(config);
+    // Parsing the templates and minifying the static files need no content: they run beside the
+    // loading, which a small site's build would otherwise wait for.
+    let entries = &mut cache.entries;
+    let (loaded, (renderer, assets)) = rayon::join(
+        || load::load_cached(config, entries),
+        || (Renderer::new(config), Assets::collect(config)),
+    );
     let site = Site::build(config, loaded.entries, &loaded.unavailable);
     // Problems of every stage are reported together, so that one run shows everything.
     let (site, mut renderer, assets) = match (site, renderer, assets, loaded.diagnostics.is_empty())
