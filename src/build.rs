@@ -9,9 +9,11 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::anchors::{self, AnchorLinks, PageIds};
 use crate::assets::{Assets, Source};
 use crate::config::{Config, Options};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::external::ExternalReport;
 use crate::images::{self, Images, Variant};
 use crate::load::{self, Entry, EntryCache};
 use crate::markdown::{self, LinkResolver};
@@ -102,18 +104,33 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<BuildRepor
 
 /// Runs everything `build` does, writing nothing.
 pub fn check(root: &Path, options: &Options) -> Result<BuildReport, Error> {
+    check_with(root, options, false).map(|(report, _)| report)
+}
+
+/// `check`, and with `external` the links to other sites too (`renkei check --external`):
+/// redirects become warnings of the build report; broken links are the errors of the external
+/// report, which fail the check when there are any (printed after the warnings).
+pub fn check_with(
+    root: &Path,
+    options: &Options,
+    external: bool,
+) -> Result<(BuildReport, Option<ExternalReport>), Error> {
     let config = Config::load(root, options).map_err(|d| Error::Setup(d.into()))?;
     let mut report = build_into(&config, &NullOutput)?;
-    report.warnings = risky_content(&config);
-    Ok(report)
+    let entries = load::load(&config).entries;
+    report.warnings = risky_content(&entries);
+    if !external {
+        return Ok((report, None));
+    }
+    let mut links = crate::external::check_external(&config, &entries);
+    report.warnings.append(&mut links.warnings);
+    Ok((report, Some(links)))
 }
 
 /// Script in the content, found in the Markdown (the raw-HTML setting may hide it from the
 /// output, but an editor should still hear that it is there).
-fn risky_content(config: &Config) -> Vec<Diagnostic> {
-    let loaded = load::load(config);
-    let mut warnings: Diagnostics = loaded
-        .entries
+fn risky_content(entries: &[Entry]) -> Vec<Diagnostic> {
+    let mut warnings: Diagnostics = entries
         .iter()
         .flat_map(|entry| {
             markdown::risky_html(entry.body())
@@ -203,15 +220,20 @@ pub fn build_cached(
     let mut shared = Shared::new(&site).with_datasets(open_data.page);
     renderer.render_fragments(&site, &mut shared).map_err(Error::Content)?;
     let images_hash = images.hash();
-    let (rendered, asked, pages) = render_pages(
+    let anchor_links = AnchorLinks::collect(&site, &bodies);
+    let (rendered, asked, pages, ids) = render_pages(
         &site,
         &renderer,
         &shared,
         &bodies,
         output,
         cache,
-        Outside { renames: &renames, images_hash },
+        Outside { renames: &renames, images_hash, anchors: &anchor_links },
     )?;
+    let missing_anchors = anchor_links.check(&ids);
+    if !missing_anchors.is_empty() {
+        return Err(Error::Content(missing_anchors.sorted()));
+    }
     let photos = write_images(&site, &images, &bodies, asked, output)?;
     files += write_extras(&site, &assets, output)?;
     let count = site.routes.len();
@@ -386,11 +408,9 @@ impl Page {
     }
 }
 
-/// Pages rendered by this build, the image variants they ask for, and the new page cache
-/// (empty unless the cache keeps pages).
-type PagesRendered = (usize, Vec<Variant>, HashMap<String, Page>);
-/// One page: whether it was rendered (not reused), its image variants, and what the cache
-/// keeps of it.
+/// Pages rendered by this build, the image variants they ask for, the new page cache (empty
+/// unless the cache keeps pages) and the ids of the pages that links point into.
+type PagesRendered = (usize, Vec<Variant>, HashMap<String, Page>, PageIds);
 /// What changed outside the content and the templates since the cached build.
 #[derive(Clone, Copy)]
 struct Outside<'a> {
@@ -398,9 +418,14 @@ struct Outside<'a> {
     renames: &'a [(String, String)],
     /// The photos beside the entries, which `resize_image` answers from.
     images_hash: u64,
+    /// The links to fragments, which say whose ids to collect.
+    anchors: &'a AnchorLinks<'a>,
 }
 
-type PageResult = Result<(bool, Vec<Variant>, Option<(String, Page)>), Diagnostic>;
+/// One page: whether it was rendered (not reused), its image variants, what the cache keeps
+/// of it, and its ids if a link points into it.
+type PageResult =
+    Result<(bool, Vec<Variant>, Option<(String, Page)>, Option<(String, Vec<String>)>), Diagnostic>;
 
 fn render_pages(
     site: &Site,
@@ -411,7 +436,7 @@ fn render_pages(
     cache: &Cache,
     outside: Outside<'_>,
 ) -> Result<PagesRendered, Error> {
-    let Outside { renames, images_hash } = outside;
+    let Outside { renames, images_hash, anchors: anchor_links } = outside;
     let fingerprints =
         if cache.keep_pages { Fingerprints::new(site, bodies) } else { Fingerprints::default() };
     let lists = {
@@ -423,17 +448,16 @@ fn render_pages(
         .routes
         .par_iter()
         .map(|route| {
-            let file = if route.kind == RouteKind::NotFound {
-                route.path.clone()
-            } else {
-                format!("{}index.html", route.path)
+            let file = anchors::output_file(route);
+            let ids_of = |bytes: &[u8]| {
+                anchor_links.wants(&file).then(|| (file.clone(), anchors::ids_in(bytes)))
             };
             if !cache.keep_pages {
                 // A one-off build renders every page and keeps nothing for a next build.
                 images::take_asked();
                 let bytes = renderer.render(site, shared, bodies, route)?;
                 output.write(&file, &bytes).map_err(|e| write_error(&file, &e))?;
-                return Ok((true, images::take_asked(), None));
+                return Ok((true, images::take_asked(), None, ids_of(&bytes)));
             }
             let mut page = Page {
                 fingerprint: 0,
@@ -473,19 +497,22 @@ fn render_pages(
             }
             output.write_shared(&file, page.bytes.clone()).map_err(|e| write_error(&file, &e))?;
             let asked = page.asked.clone();
-            Ok((fresh, asked, cache.keep_pages.then_some((file, page))))
+            let ids = ids_of(&page.bytes);
+            Ok((fresh, asked, cache.keep_pages.then_some((file.clone(), page)), ids))
         })
         .collect();
     let mut rendered = 0;
     let mut all_asked = Vec::new();
     let mut pages = HashMap::new();
+    let mut ids = PageIds::new();
     let mut problems = Vec::new();
     for result in results {
         match result {
-            Ok((fresh, asked, kept)) => {
+            Ok((fresh, asked, kept, page_ids)) => {
                 rendered += usize::from(fresh);
                 all_asked.extend(asked);
                 pages.extend(kept);
+                ids.extend(page_ids);
             }
             Err(diagnostic) => problems.push(diagnostic),
         }
@@ -494,7 +521,7 @@ fn render_pages(
     let mut diagnostics: Diagnostics = problems.into_iter().collect();
     diagnostics.0.dedup_by(|a, b| a.path == b.path && a.path.starts_with("themes"));
     diagnostics
-        .into_result((rendered, all_asked, pages))
+        .into_result((rendered, all_asked, pages, ids))
         .map_err(|d| Error::Content(dedup_templates(d)))
 }
 
@@ -627,46 +654,23 @@ struct ContentLinks {
 
 impl ContentLinks {
     fn new(site: &Site) -> ContentLinks {
-        let base = &site.config.base_path;
         // A link to a Japanese file name is matched in NFC, whatever form the file system or the
         // editor's keyboard gave it.
         let nfc =
             |key: &str| unicode_normalization::UnicodeNormalization::nfc(key).collect::<String>();
-        let mut urls = std::collections::HashMap::new();
-        for (id, node) in site.nodes.iter().enumerate() {
-            let key = node
-                .entry
-                .path
-                .strip_prefix("content")
-                .unwrap_or(&node.entry.path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            urls.insert(nfc(&key), site.url(&site.path_of(id, &site.config.default_language)));
-            for (lang, entry) in &node.translations {
+        let urls = site
+            .entry_pages()
+            .into_iter()
+            .map(|(entry, page)| {
                 let key = entry
                     .path
                     .strip_prefix("content")
                     .unwrap_or(&entry.path)
                     .to_string_lossy()
                     .replace('\\', "/");
-                urls.insert(nfc(&key), site.url(&site.path_of(id, lang)));
-            }
-        }
-        for (folder, lang) in site.sections.keys() {
-            let prefix = site.lang_prefix(lang);
-            let suffix = if *lang == site.config.default_language {
-                String::new()
-            } else {
-                format!(".{lang}")
-            };
-            let key = if folder.is_empty() {
-                format!("_index{suffix}.md")
-            } else {
-                format!("{folder}/_index{suffix}.md")
-            };
-            let path = if folder.is_empty() { prefix } else { format!("{prefix}{folder}/") };
-            urls.insert(key, format!("{base}{path}"));
-        }
+                (nfc(&key), site.url(&page))
+            })
+            .collect();
         ContentLinks { urls }
     }
 }

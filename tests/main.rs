@@ -3,9 +3,11 @@
 
 mod support;
 
+mod anchors;
 mod browser;
 mod cli;
 mod data;
+mod external;
 mod fragments;
 mod golden;
 mod hostile;
