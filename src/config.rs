@@ -293,6 +293,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn link_check_settings_have_defaults_and_refuse_a_zero_timeout() {
+        let base = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
+        let parse = |extra: &str| {
+            Config::parse(Path::new("."), &format!("{base}{extra}"), &Options::default())
+        };
+        let default = parse("").map(|config| config.check).ok();
+        assert_eq!(default, Some(LinkCheck::default()));
+        let set = parse("[check]\ntimeout = 3\nskip = [\"https://intra.example.jp/\"]\n");
+        let set = set.map(|config| config.check).ok();
+        assert_eq!(set.as_ref().map(|check| (check.timeout, check.cache_hours)), Some((3, 24)));
+        let zero = parse("[check]\ntimeout = 0\n").err().map(|d| d.message);
+        assert_eq!(zero.as_deref(), Some("a request needs at least one second"));
+        let unknown =
+            parse("[check]\ntimout = 3\n").err().map(|d| d.to_string()).unwrap_or_default();
+        assert!(unknown.contains("site.toml:4:1") && unknown.contains("`timeout`"), "{unknown}");
+    }
+
+    #[test]
     fn base_path_of_a_sub_path_site() {
         let url = normalize_base_url("https://example.org/renkei").unwrap_or_default();
         assert_eq!(url, "https://example.org/renkei/");

@@ -369,6 +369,10 @@ mod tests {
             for problem in &rendered.problems {
                 prop_assert!(md.get(problem.span.clone()).is_some());
             }
+            for link in &rendered.fragment_links {
+                prop_assert!(md.get(link.span.clone()).is_some());
+                prop_assert!(link.href.contains('#'));
+            }
         }
 
         #[test]
