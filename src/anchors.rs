@@ -16,6 +16,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::{Diagnostic, Diagnostics, nearest};
 use crate::load::Entry;
+use crate::markdown::attribute_values;
 use crate::model::{Route, RouteKind, Site, percent_decode};
 use crate::render::Bodies;
 
@@ -213,26 +214,14 @@ fn decoded(text: &str) -> Option<String> {
 }
 
 /// The values of the `id` attributes of an HTML page and the `name`s of its `<a>` elements (the
-/// old way to make an anchor), unescaped. A scan, not a parse: Renkei's and the theme's HTML
-/// quote their attributes, and text cannot hold an attribute since `"` and `<` in text are
-/// escaped.
+/// old way to make an anchor), unescaped.
 pub(crate) fn ids_in(html: &[u8]) -> Vec<String> {
     let Ok(html) = std::str::from_utf8(html) else { return Vec::new() };
-    let mut ids = Vec::new();
-    for attribute in ["id=", "name="] {
-        for (at, _) in html.match_indices(attribute) {
-            let preceded_by_space =
-                html[..at].chars().next_back().is_some_and(|c| c.is_ascii_whitespace());
-            // `<meta name="description">` is no anchor.
-            if !preceded_by_space || (attribute == "name=" && !in_a_link(&html[..at])) {
-                continue;
-            }
-            if let Some(value) = quoted(&html[at + attribute.len()..]) {
-                ids.push(unescape(value));
-            }
-        }
-    }
-    ids
+    let ids = attribute_values(html, "id").into_iter();
+    // `<meta name="description">` is no anchor.
+    let names =
+        attribute_values(html, "name").into_iter().filter(|(at, _)| in_a_link(&html[..at.start]));
+    ids.chain(names).map(|(_, value)| value).collect()
 }
 
 /// Whether the tag open at the end of `before` is an `<a>`.
@@ -240,27 +229,6 @@ fn in_a_link(before: &str) -> bool {
     let tag = before.rfind('<').map_or("", |at| &before[at + 1..]);
     let mut name = tag.split(|c: char| c.is_ascii_whitespace());
     name.next().is_some_and(|name| name.eq_ignore_ascii_case("a"))
-}
-
-/// The text between the quotes that start `text`.
-fn quoted(text: &str) -> Option<&str> {
-    let quote = text.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let value = &text[1..];
-    value.find(quote).map(|end| &value[..end])
-}
-
-/// Undoes the escaping of attribute values (`&amp;` in a heading id written `{#q&a}`).
-fn unescape(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_owned();
-    }
-    value
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

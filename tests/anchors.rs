@@ -108,3 +108,13 @@ fn a_heading_removed_while_serving_breaks_the_link_to_it_and_is_restored() {
     edit(root, "content/news/site-open.md", "## 公開の理由", "## 公開の経緯");
     server.wait_for("/__renkei/poll", "the recovery", |r| r.body.contains("\"error\":null"));
 }
+
+#[test]
+fn a_link_written_in_raw_html_is_checked_too() {
+    let site = site_linking("<p><a href=\"/wards/arakawa/#h-partnerz\">連携先</a></p>");
+    let root = site.path();
+    let (code, stderr) = run_failing("check", root, &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains(&place_of(root, "/wards/arakawa/#h-partnerz")), "{stderr}");
+    assert!(stderr.contains("did you mean `h-partners`?"), "{stderr}");
+}

@@ -92,25 +92,92 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for InternalLinks<'_, I> {
     fn next(&mut self) -> Option<Self::Item> {
         match self.events.next()? {
             (Event::Start(tag), range) => Some((Event::Start(self.rewrite(tag, &range)), range)),
+            (Event::Html(html), range) => {
+                self.record_raw_links(&html, &range);
+                Some((Event::Html(html), range))
+            }
+            (Event::InlineHtml(html), range) => {
+                self.record_raw_links(&html, &range);
+                Some((Event::InlineHtml(html), range))
+            }
             other => Some(other),
         }
     }
 }
 
+impl<I> InternalLinks<'_, I> {
+    /// `<a href="#x">` written as raw HTML is a link too (raw HTML that is escaped never
+    /// reaches this adapter: it is text by then).
+    fn record_raw_links(&mut self, html: &str, range: &Range<usize>) {
+        for (at, href) in attribute_values(html, "href") {
+            if has_fragment(&href) && is_within_site(&href) {
+                let span = destination_span(self.source, range, &html[at]);
+                self.found.fragments.push(FragmentLink { span, href });
+            }
+        }
+    }
+}
+
+/// The values of the attribute `name` in a piece of HTML, each with the bytes it takes in
+/// `html`, unescaped. A scan, not a parse: Renkei's and the themes' HTML quote their
+/// attributes, and text cannot hold an attribute since `"` and `<` in text are escaped.
+pub fn attribute_values(html: &str, name: &str) -> Vec<(Range<usize>, String)> {
+    let pattern = format!("{name}=");
+    let mut values = Vec::new();
+    for (at, _) in html.match_indices(&pattern) {
+        let preceded_by_space =
+            html[..at].chars().next_back().is_some_and(|c| c.is_ascii_whitespace());
+        let start = at + pattern.len() + 1;
+        let value = quoted(&html[at + pattern.len()..]);
+        if let Some(value) = value.filter(|_| preceded_by_space) {
+            values.push((start..start + value.len(), unescape(value)));
+        }
+    }
+    values
+}
+
+/// The text between the quotes that start `text`.
+fn quoted(text: &str) -> Option<&str> {
+    let quote = text.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &text[1..];
+    value.find(quote).map(|end| &value[..end])
+}
+
+/// Undoes the escaping of attribute values (`&amp;` in a heading id written `{#q&a}`).
+fn unescape(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_owned();
+    }
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 /// The links and images of a body that lead to other sites (`http:` and `https:`), each with
 /// the span of its destination, in source order: what `renkei check --external` asks for.
 pub fn external_links(markdown: &str) -> Vec<(Range<usize>, String)> {
-    super::parse(markdown)
-        .into_iter()
-        .filter_map(|(event, range)| match event {
+    let mut links = Vec::new();
+    for (event, range) in super::parse(markdown) {
+        match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
                 if is_web_url(&dest_url) =>
             {
-                Some((destination_span(markdown, &range, &dest_url), dest_url.to_string()))
+                links.push((destination_span(markdown, &range, &dest_url), dest_url.to_string()));
             }
-            _ => None,
-        })
-        .collect()
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let hrefs = attribute_values(&html, "href").into_iter();
+                for (at, href) in hrefs.filter(|(_, href)| is_web_url(href)) {
+                    links.push((destination_span(markdown, &range, &html[at]), href));
+                }
+            }
+            _ => {}
+        }
+    }
+    links
 }
 
 /// An `http:` or `https:` URL, in any case.
@@ -220,7 +287,7 @@ mod tests {
     fn external_links_are_the_web_ones_with_their_spans() {
         let md = "[a](https://example.jp/a) ![b](HTTP://example.jp/b.png) <https://example.jp/c>\n\n\
                   [m](mailto:x@example.jp) [t](tel:0312345678) [i](@/about.md) [f](ftp://example.jp/)\n\n\
-                  [r][k]\n\n[k]: https://example.jp/d\n";
+                  [r][k]\n\n[k]: https://example.jp/d\n\n<a href=\"https://example.jp/e\">e</a>\n";
         let links = external_links(md);
         let urls: Vec<&str> = links.iter().map(|(_, url)| url.as_str()).collect();
         assert_eq!(
@@ -229,9 +296,11 @@ mod tests {
                 "https://example.jp/a",
                 "HTTP://example.jp/b.png",
                 "https://example.jp/c",
-                "https://example.jp/d"
+                "https://example.jp/d",
+                "https://example.jp/e"
             ]
         );
+        assert_eq!(&md[links[4].0.clone()], "https://example.jp/e");
         assert_eq!(&md[links[0].0.clone()], "https://example.jp/a");
         assert_eq!(&md[links[2].0.clone()], "https://example.jp/c");
         assert_eq!(&md[links[3].0.clone()], "[r][k]");
@@ -244,6 +313,13 @@ mod tests {
                   [g](mailto:a@example.jp#x) [h](@/wards/arakawa.md) [i](#) [j](@/nowhere.md#x)";
         let (_, _, fragments) = resolved_all(md);
         let hrefs: Vec<&str> = fragments.iter().map(|link| link.href.as_str()).collect();
+        let raw = "<a href=\"https://example.jp/#x\">a</a> <a class=\"x\" href='../b/?a=1&amp;c#概要'>b</a>\n\n\
+                   <div><a href=\"#top\">c</a></div>\n";
+        let (_, _, in_raw_html) = resolved_all(raw);
+        let raw_hrefs: Vec<&str> = in_raw_html.iter().map(|link| link.href.as_str()).collect();
+        assert_eq!(raw_hrefs, ["../b/?a=1&c#概要", "#top"]);
+        let spans: Vec<&str> = in_raw_html.iter().map(|link| &raw[link.span.clone()]).collect();
+        assert_eq!(spans, ["../b/?a=1&amp;c#概要", "#top"]);
         assert_eq!(
             hrefs,
             ["#概要", "/wards/arakawa/#partners", "../chiyoda/#h-partners", "/wards/?x=1#top"]

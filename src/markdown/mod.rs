@@ -31,7 +31,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser};
 
 pub use images::{AssetProblem, AssetResolver, NoAssets, Picture, SIZES};
-pub use links::{external_links, is_web_url};
+pub use links::{attribute_values, external_links, is_web_url};
 pub use raw_html::{RawHtml, is_safe_url, risky_html};
 
 #[derive(Debug, Clone)]
