@@ -9,9 +9,11 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::anchors::{self, AnchorLinks, PageIds};
 use crate::assets::{Assets, Source};
 use crate::config::{Config, Options};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::external::ExternalReport;
 use crate::images::{self, Images, Variant};
 use crate::load::{self, Entry, EntryCache};
 use crate::markdown::{self, LinkResolver};
@@ -102,18 +104,33 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<BuildRepor
 
 /// Runs everything `build` does, writing nothing.
 pub fn check(root: &Path, options: &Options) -> Result<BuildReport, Error> {
+    check_with(root, options, false).map(|(report, _)| report)
+}
+
+/// `check`, and with `external` the links to other sites too (`renkei check --external`):
+/// redirects become warnings of the build report; broken links are the errors of the external
+/// report, which fail the check when there are any (printed after the warnings).
+pub fn check_with(
+    root: &Path,
+    options: &Options,
+    external: bool,
+) -> Result<(BuildReport, Option<ExternalReport>), Error> {
     let config = Config::load(root, options).map_err(|d| Error::Setup(d.into()))?;
     let mut report = build_into(&config, &NullOutput)?;
-    report.warnings = risky_content(&config);
-    Ok(report)
+    let entries = load::load(&config).entries;
+    report.warnings = risky_content(&entries);
+    if !external {
+        return Ok((report, None));
+    }
+    let mut links = crate::external::check_external(&config, &entries);
+    report.warnings.append(&mut links.warnings);
+    Ok((report, Some(links)))
 }
 
 /// Script in the content, found in the Markdown (the raw-HTML setting may hide it from the
 /// output, but an editor should still hear that it is there).
-fn risky_content(config: &Config) -> Vec<Diagnostic> {
-    let loaded = load::load(config);
-    let mut warnings: Diagnostics = loaded
-        .entries
+fn risky_content(entries: &[Entry]) -> Vec<Diagnostic> {
+    let mut warnings: Diagnostics = entries
         .iter()
         .flat_map(|entry| {
             markdown::risky_html(entry.body())
@@ -190,6 +207,7 @@ pub fn build_cached(
     renderer.render_fragments(&site, &mut shared).map_err(Error::Content)?;
     let fingerprints =
         if cache.keep_pages { Fingerprints::new(&site, &bodies) } else { Fingerprints::default() };
+    let anchor_links = AnchorLinks::collect(&site, &bodies);
     let job = PagesJob {
         site: &site,
         renderer: &renderer,
@@ -197,7 +215,7 @@ pub fn build_cached(
         output,
         cache,
         fingerprints: &fingerprints,
-        outside: Outside { renames: &renames, images_hash: images.hash() },
+        outside: Outside { renames: &renames, images_hash: images.hash(), anchors: &anchor_links },
     };
     // The feeds, calendars, open data and search index are made while the pages render: they
     // are mostly one thread's work, which would otherwise leave the other cores idle. Only the
@@ -209,11 +227,17 @@ pub fn build_cached(
     );
     let (mut files, data_page) = generated?;
     let shared = shared.with_datasets(data_page);
-    let (mut rendered, mut asked, mut pages) = most_pages?;
-    let (data_rendered, data_asked, data_pages) = render_pages(&job, &shared, is_data_page)?;
+    let (mut rendered, mut asked, mut pages, mut ids) = most_pages?;
+    let (data_rendered, data_asked, data_pages, data_ids) =
+        render_pages(&job, &shared, is_data_page)?;
     rendered += data_rendered;
     asked.extend(data_asked);
     pages.extend(data_pages);
+    ids.extend(data_ids);
+    let missing_anchors = anchor_links.check(&ids);
+    if !missing_anchors.is_empty() {
+        return Err(Error::Content(missing_anchors.sorted()));
+    }
     let photos = write_images(&site, &images, &bodies, asked, output)?;
     files += write_extras(&site, &assets, output)?;
     let count = site.routes.len();
@@ -415,11 +439,9 @@ impl Page {
     }
 }
 
-/// Pages rendered by this build, the image variants they ask for, and the new page cache
-/// (empty unless the cache keeps pages).
-type PagesRendered = (usize, Vec<Variant>, HashMap<String, Page>);
-/// One page: whether it was rendered (not reused), its image variants, and what the cache
-/// keeps of it.
+/// Pages rendered by this build, the image variants they ask for, the new page cache (empty
+/// unless the cache keeps pages) and the ids of the pages that links point into.
+type PagesRendered = (usize, Vec<Variant>, HashMap<String, Page>, PageIds);
 /// What changed outside the content and the templates since the cached build.
 #[derive(Clone, Copy)]
 struct Outside<'a> {
@@ -427,9 +449,14 @@ struct Outside<'a> {
     renames: &'a [(String, String)],
     /// The photos beside the entries, which `resize_image` answers from.
     images_hash: u64,
+    /// The links to fragments, which say whose ids to collect.
+    anchors: &'a AnchorLinks<'a>,
 }
 
-type PageResult = Result<(bool, Vec<Variant>, Option<(String, Page)>), Diagnostic>;
+/// One page: whether it was rendered (not reused), its image variants, what the cache keeps
+/// of it, and its ids if a link points into it.
+type PageResult =
+    Result<(bool, Vec<Variant>, Option<(String, Page)>, Option<(String, Vec<String>)>), Diagnostic>;
 
 /// What rendering the pages needs besides the shared context.
 struct PagesJob<'a> {
@@ -449,7 +476,7 @@ fn render_pages(
     which: impl Fn(&Route) -> bool + Sync,
 ) -> Result<PagesRendered, Error> {
     let PagesJob { site, renderer, bodies, output, cache, fingerprints, outside } = *job;
-    let Outside { renames, images_hash } = outside;
+    let Outside { renames, images_hash, anchors: anchor_links } = outside;
     let lists = {
         let mut all: Vec<(&Collection, &u64)> = fingerprints.lists.iter().collect();
         all.sort();
@@ -460,17 +487,16 @@ fn render_pages(
         .par_iter()
         .filter(|route| which(route))
         .map(|route| {
-            let file = if route.kind == RouteKind::NotFound {
-                route.path.clone()
-            } else {
-                format!("{}index.html", route.path)
+            let file = anchors::output_file(route);
+            let ids_of = |bytes: &[u8]| {
+                anchor_links.wants(&file).then(|| (file.clone(), anchors::ids_in(bytes)))
             };
             if !cache.keep_pages {
                 // A one-off build renders every page and keeps nothing for a next build.
                 images::take_asked();
                 let bytes = renderer.render(site, shared, bodies, route)?;
                 output.write(&file, &bytes).map_err(|e| write_error(&file, &e))?;
-                return Ok((true, images::take_asked(), None));
+                return Ok((true, images::take_asked(), None, ids_of(&bytes)));
             }
             let mut page = Page {
                 fingerprint: 0,
@@ -510,19 +536,22 @@ fn render_pages(
             }
             output.write_shared(&file, page.bytes.clone()).map_err(|e| write_error(&file, &e))?;
             let asked = page.asked.clone();
-            Ok((fresh, asked, cache.keep_pages.then_some((file, page))))
+            let ids = ids_of(&page.bytes);
+            Ok((fresh, asked, cache.keep_pages.then_some((file.clone(), page)), ids))
         })
         .collect();
     let mut rendered = 0;
     let mut all_asked = Vec::new();
     let mut pages = HashMap::new();
+    let mut ids = PageIds::new();
     let mut problems = Vec::new();
     for result in results {
         match result {
-            Ok((fresh, asked, kept)) => {
+            Ok((fresh, asked, kept, page_ids)) => {
                 rendered += usize::from(fresh);
                 all_asked.extend(asked);
                 pages.extend(kept);
+                ids.extend(page_ids);
             }
             Err(diagnostic) => problems.push(diagnostic),
         }
@@ -531,7 +560,7 @@ fn render_pages(
     let mut diagnostics: Diagnostics = problems.into_iter().collect();
     diagnostics.0.dedup_by(|a, b| a.path == b.path && a.path.starts_with("themes"));
     diagnostics
-        .into_result((rendered, all_asked, pages))
+        .into_result((rendered, all_asked, pages, ids))
         .map_err(|d| Error::Content(dedup_templates(d)))
 }
 
@@ -664,46 +693,23 @@ struct ContentLinks {
 
 impl ContentLinks {
     fn new(site: &Site) -> ContentLinks {
-        let base = &site.config.base_path;
         // A link to a Japanese file name is matched in NFC, whatever form the file system or the
         // editor's keyboard gave it.
         let nfc =
             |key: &str| unicode_normalization::UnicodeNormalization::nfc(key).collect::<String>();
-        let mut urls = std::collections::HashMap::new();
-        for (id, node) in site.nodes.iter().enumerate() {
-            let key = node
-                .entry
-                .path
-                .strip_prefix("content")
-                .unwrap_or(&node.entry.path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            urls.insert(nfc(&key), site.url(&site.path_of(id, &site.config.default_language)));
-            for (lang, entry) in &node.translations {
+        let urls = site
+            .entry_pages()
+            .into_iter()
+            .map(|(entry, page)| {
                 let key = entry
                     .path
                     .strip_prefix("content")
                     .unwrap_or(&entry.path)
                     .to_string_lossy()
                     .replace('\\', "/");
-                urls.insert(nfc(&key), site.url(&site.path_of(id, lang)));
-            }
-        }
-        for (folder, lang) in site.sections.keys() {
-            let prefix = site.lang_prefix(lang);
-            let suffix = if *lang == site.config.default_language {
-                String::new()
-            } else {
-                format!(".{lang}")
-            };
-            let key = if folder.is_empty() {
-                format!("_index{suffix}.md")
-            } else {
-                format!("{folder}/_index{suffix}.md")
-            };
-            let path = if folder.is_empty() { prefix } else { format!("{prefix}{folder}/") };
-            urls.insert(key, format!("{base}{path}"));
-        }
+                (nfc(&key), site.url(&page))
+            })
+            .collect();
         ContentLinks { urls }
     }
 }

@@ -32,7 +32,7 @@ pub(crate) enum Command {
     /// Build the site into the output folder (replaced only when the whole build succeeds)
     Build(BuildArgs),
     /// Check everything `build` checks, rendering every page, without writing anything
-    Check(RootArg),
+    Check(CheckArgs),
     /// Create a content file with the front matter its collection needs (never overwrites)
     New(NewArgs),
     /// Build the site, serve it, rebuild after every change and reload open pages
@@ -64,6 +64,16 @@ pub(crate) struct RootArg {
     /// The site's folder (holding site.toml, content/ and themes/)
     #[arg(long, default_value = ".")]
     pub(crate) root: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub(crate) root: RootArg,
+    /// Also ask other sites for the pages the content links to (needs the network; answers
+    /// that worked are cached in .renkei-cache/links.json, see [check] in site.toml)
+    #[arg(long)]
+    pub(crate) external: bool,
 }
 
 #[derive(Debug, Args)]
@@ -129,19 +139,30 @@ fn build(args: BuildArgs) -> ExitCode {
     }
 }
 
-fn check(args: RootArg) -> ExitCode {
+fn check(args: CheckArgs) -> ExitCode {
     let options = Options { today: today(), ..Options::default() };
-    match renkei::check(&args.root, &options) {
-        Ok(report) => {
+    match renkei::build::check_with(&args.root.root, &options, args.external) {
+        Ok((report, links)) => {
             for warning in &report.warnings {
                 #[allow(clippy::print_stderr)]
                 {
                     eprintln!("{}\n", warning.render_warning());
                 }
             }
+            let checked = match &links {
+                Some(links) => format!(
+                    "{} pages and {} external links checked, {} of them answered from the cache",
+                    report.pages, links.urls, links.from_cache
+                ),
+                None => format!("{} pages checked", report.pages),
+            };
+            if let Some(links) = links.filter(|links| !links.errors.is_empty()) {
+                say(&format!("Checked {checked}"));
+                return fail(&renkei::build::Error::Content(links.errors), None);
+            }
             match report.warnings.len() {
-                0 => say(&format!("No problems found ({} pages checked)", report.pages)),
-                n => say(&format!("No errors, {n} warning(s) ({} pages checked)", report.pages)),
+                0 => say(&format!("No problems found ({checked})")),
+                n => say(&format!("No errors, {n} warning(s) ({checked})")),
             }
             ExitCode::SUCCESS
         }

@@ -38,6 +38,27 @@ struct RawConfig {
     /// Raw HTML in Markdown: "allow", "escape" or "sanitize" (the default).
     #[serde(default)]
     raw_html: RawHtml,
+    /// `renkei check --external`.
+    #[serde(default)]
+    check: LinkCheck,
+}
+
+/// `[check]` of `site.toml`: how `renkei check --external` checks the links to other sites.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinkCheck {
+    /// Seconds each request may take, redirects included.
+    pub timeout: u64,
+    /// Hours an answered link is taken from `.renkei-cache/links.json` without asking again.
+    pub cache_hours: u64,
+    /// Links starting with one of these are not checked (sites that refuse robots, intranets).
+    pub skip: Vec<String>,
+}
+
+impl Default for LinkCheck {
+    fn default() -> LinkCheck {
+        LinkCheck { timeout: 10, cache_hours: 24, skip: Vec::new() }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,6 +125,8 @@ pub struct Config {
     pub strings: crate::i18n::Strings,
     /// What happens to raw HTML in Markdown bodies.
     pub raw_html: RawHtml,
+    /// How external links are checked.
+    pub check: LinkCheck,
 }
 
 impl Config {
@@ -122,6 +145,9 @@ impl Config {
         let raw: RawConfig = toml::from_str(text).map_err(|error| toml_diagnostic(text, &error))?;
         let base_url = normalize_base_url(options.base_url.as_deref().unwrap_or(&raw.base_url))
             .map_err(|message| config_error(text, "base_url", message))?;
+        if raw.check.timeout == 0 {
+            return Err(config_error(text, "timeout", "a request needs at least one second"));
+        }
         if raw.events_per_page == 0 || raw.news_per_page == 0 {
             return Err(config_error(text, "per_page", "a page must hold at least one entry"));
         }
@@ -159,6 +185,7 @@ impl Config {
             today: options.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
             strings,
             raw_html: raw.raw_html,
+            check: raw.check,
         })
     }
 
@@ -264,6 +291,24 @@ fn base_path(base_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_check_settings_have_defaults_and_refuse_a_zero_timeout() {
+        let base = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
+        let parse = |extra: &str| {
+            Config::parse(Path::new("."), &format!("{base}{extra}"), &Options::default())
+        };
+        let default = parse("").map(|config| config.check).ok();
+        assert_eq!(default, Some(LinkCheck::default()));
+        let set = parse("[check]\ntimeout = 3\nskip = [\"https://intra.example.jp/\"]\n");
+        let set = set.map(|config| config.check).ok();
+        assert_eq!(set.as_ref().map(|check| (check.timeout, check.cache_hours)), Some((3, 24)));
+        let zero = parse("[check]\ntimeout = 0\n").err().map(|d| d.message);
+        assert_eq!(zero.as_deref(), Some("a request needs at least one second"));
+        let unknown =
+            parse("[check]\ntimout = 3\n").err().map(|d| d.to_string()).unwrap_or_default();
+        assert!(unknown.contains("site.toml:4:1") && unknown.contains("`timeout`"), "{unknown}");
+    }
 
     #[test]
     fn base_path_of_a_sub_path_site() {

@@ -6,10 +6,12 @@
 //! `serve` (cargo feature `serve`) sits on top: it calls the same build again after each change.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+mod anchors;
 pub mod assets;
 pub mod build;
 pub mod config;
 pub mod diag;
+pub mod external;
 pub mod i18n;
 pub mod images;
 pub mod japanese;

@@ -4,9 +4,11 @@
 mod support;
 
 mod agreements;
+mod anchors;
 mod browser;
 mod cli;
 mod data;
+mod external;
 mod fragments;
 mod golden;
 mod hostile;

@@ -147,6 +147,19 @@ pub(crate) fn write(root: &Path, relative: &str, text: impl AsRef<[u8]>) {
     fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
 }
 
+/// `file:line:col` of the first occurrence of `text` in `root/relative` (line 1-based, column
+/// in characters), as diagnostics write it.
+pub(crate) fn place_in(root: &Path, relative: &str, text: &str) -> String {
+    let file = read(&root.join(relative));
+    let (line, content) = file
+        .lines()
+        .enumerate()
+        .find(|(_, line)| line.contains(text))
+        .unwrap_or_else(|| panic!("`{text}` is in {relative}"));
+    let at = content.find(text).unwrap_or_default();
+    format!("{relative}:{}:{}", line + 1, content[..at].chars().count() + 1)
+}
+
 /// Replaces the one occurrence of `from` by `to` in `root/relative`.
 pub(crate) fn edit(root: &Path, relative: &str, from: &str, to: &str) {
     let path = root.join(relative);

@@ -384,6 +384,24 @@ impl Meta {
         References { wards, municipalities, prefectures }
     }
 
+    /// The front matter's addresses of other sites, by key: `website`, and the `source` of each
+    /// partnership (which may also be a plain description).
+    pub fn web_addresses(&self) -> Vec<(&'static str, &str)> {
+        let website = match self {
+            Meta::Ward(m) => m.website.as_deref(),
+            Meta::Municipality(m) => m.website.as_deref(),
+            Meta::Facility(m) => m.website.as_deref(),
+            _ => None,
+        };
+        let mut addresses: Vec<(&'static str, &str)> =
+            website.map(|url| ("website", url)).into_iter().collect();
+        if let Meta::Municipality(m) = self {
+            let sources = m.partners.iter().filter_map(|p| p.source.as_deref());
+            addresses.extend(sources.map(|source| ("source", source)));
+        }
+        addresses
+    }
+
     /// The front matter's `image` and `image_alt`, for the collections that have them.
     pub fn image(&self) -> Option<(&str, Option<&str>)> {
         let (image, alt) = match self {

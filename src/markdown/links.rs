@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag};
 
-use super::{LinkProblem, LinkResolver, Spanned};
+use super::{FragmentLink, LinkProblem, LinkResolver, Spanned};
 
 /// How an internal link starts: a path from the content folder, as the author sees it.
 const INTERNAL_PREFIX: &str = "@/";
@@ -13,13 +13,21 @@ const INTERNAL_PREFIX: &str = "@/";
 /// Where a broken link points in the HTML: nowhere, but still a link.
 const BROKEN_HREF: &str = "#";
 
-/// Adapter: rewrites the destination of every internal link and image, recording in `problems`
-/// (in source order) those that do not resolve.
+/// What the adapter records, in source order.
+pub(crate) struct Found<'s> {
+    /// Internal links that do not resolve.
+    pub(crate) problems: &'s mut Vec<LinkProblem>,
+    /// Links within the site that name a fragment.
+    pub(crate) fragments: &'s mut Vec<FragmentLink>,
+}
+
+/// Adapter: rewrites the destination of every internal link and image, recording those that do
+/// not resolve, and the links whose fragment the anchor check must find.
 pub(crate) struct InternalLinks<'s, I> {
     events: I,
     source: &'s str,
     resolver: &'s dyn LinkResolver,
-    problems: &'s mut Vec<LinkProblem>,
+    found: Found<'s>,
     /// Asked for only when a link fails, and then only once per page: the list can be long.
     candidates: Option<Vec<String>>,
 }
@@ -29,15 +37,23 @@ impl<'a, 's, I: Iterator<Item = Spanned<'a>>> InternalLinks<'s, I> {
         events: I,
         source: &'s str,
         resolver: &'s dyn LinkResolver,
-        problems: &'s mut Vec<LinkProblem>,
+        found: Found<'s>,
     ) -> Self {
-        Self { events, source, resolver, problems, candidates: None }
+        Self { events, source, resolver, found, candidates: None }
     }
 
     fn rewrite(&mut self, tag: Tag<'a>, link: &Range<usize>) -> Tag<'a> {
         match tag {
-            Tag::Link { link_type, dest_url, title, id } if is_internal(&dest_url) => {
-                let dest_url = self.resolve(&dest_url, link);
+            Tag::Link { link_type, dest_url, title, id } => {
+                let written = dest_url.clone();
+                let dest_url =
+                    if is_internal(&dest_url) { self.resolve(&dest_url, link) } else { dest_url };
+                if has_fragment(&dest_url) && is_within_site(&dest_url) {
+                    self.found.fragments.push(FragmentLink {
+                        span: destination_span(self.source, link, &written),
+                        href: dest_url.to_string(),
+                    });
+                }
                 Tag::Link { link_type, dest_url, title, id }
             }
             Tag::Image { link_type, dest_url, title, id } if is_internal(&dest_url) => {
@@ -56,7 +72,7 @@ impl<'a, 's, I: Iterator<Item = Spanned<'a>>> InternalLinks<'s, I> {
         let suggestion = self
             .suggest(path)
             .map(|nearest| with_fragment(format!("{INTERNAL_PREFIX}{nearest}"), fragment));
-        self.problems.push(LinkProblem {
+        self.found.problems.push(LinkProblem {
             span: destination_span(self.source, link, target),
             target: target.to_owned(),
             suggestion,
@@ -76,13 +92,116 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for InternalLinks<'_, I> {
     fn next(&mut self) -> Option<Self::Item> {
         match self.events.next()? {
             (Event::Start(tag), range) => Some((Event::Start(self.rewrite(tag, &range)), range)),
+            (Event::Html(html), range) => {
+                self.record_raw_links(&html, &range);
+                Some((Event::Html(html), range))
+            }
+            (Event::InlineHtml(html), range) => {
+                self.record_raw_links(&html, &range);
+                Some((Event::InlineHtml(html), range))
+            }
             other => Some(other),
         }
     }
 }
 
+impl<I> InternalLinks<'_, I> {
+    /// `<a href="#x">` written as raw HTML is a link too (raw HTML that is escaped never
+    /// reaches this adapter: it is text by then).
+    fn record_raw_links(&mut self, html: &str, range: &Range<usize>) {
+        for (at, href) in attribute_values(html, "href") {
+            if has_fragment(&href) && is_within_site(&href) {
+                let span = destination_span(self.source, range, &html[at]);
+                self.found.fragments.push(FragmentLink { span, href });
+            }
+        }
+    }
+}
+
+/// The values of the attribute `name` in a piece of HTML, each with the bytes it takes in
+/// `html`, unescaped. A scan, not a parse: Renkei's and the themes' HTML quote their
+/// attributes, and text cannot hold an attribute since `"` and `<` in text are escaped.
+pub fn attribute_values(html: &str, name: &str) -> Vec<(Range<usize>, String)> {
+    let pattern = format!("{name}=");
+    let mut values = Vec::new();
+    for (at, _) in html.match_indices(&pattern) {
+        let preceded_by_space =
+            html[..at].chars().next_back().is_some_and(|c| c.is_ascii_whitespace());
+        let start = at + pattern.len() + 1;
+        let value = quoted(&html[at + pattern.len()..]);
+        if let Some(value) = value.filter(|_| preceded_by_space) {
+            values.push((start..start + value.len(), unescape(value)));
+        }
+    }
+    values
+}
+
+/// The text between the quotes that start `text`.
+fn quoted(text: &str) -> Option<&str> {
+    let quote = text.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &text[1..];
+    value.find(quote).map(|end| &value[..end])
+}
+
+/// Undoes the escaping of attribute values (`&amp;` in a heading id written `{#q&a}`).
+fn unescape(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_owned();
+    }
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The links and images of a body that lead to other sites (`http:` and `https:`), each with
+/// the span of its destination, in source order: what `renkei check --external` asks for.
+pub fn external_links(markdown: &str) -> Vec<(Range<usize>, String)> {
+    let mut links = Vec::new();
+    for (event, range) in super::parse(markdown) {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if is_web_url(&dest_url) =>
+            {
+                links.push((destination_span(markdown, &range, &dest_url), dest_url.to_string()));
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let hrefs = attribute_values(&html, "href").into_iter();
+                for (at, href) in hrefs.filter(|(_, href)| is_web_url(href)) {
+                    links.push((destination_span(markdown, &range, &html[at]), href));
+                }
+            }
+            _ => {}
+        }
+    }
+    links
+}
+
+/// An `http:` or `https:` URL, in any case.
+pub fn is_web_url(dest: &str) -> bool {
+    let scheme = dest.split_once(':').map_or("", |(scheme, _)| scheme);
+    scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
+}
+
 fn is_internal(dest: &str) -> bool {
     dest.starts_with(INTERNAL_PREFIX)
+}
+
+fn has_fragment(dest: &str) -> bool {
+    dest.split_once('#').is_some_and(|(_, fragment)| !fragment.is_empty())
+}
+
+/// A path on this site (`#x`, `/a/`, `../b/`), not a URL with a scheme (`https:`, `mailto:`)
+/// or another host (`//example.jp/`).
+fn is_within_site(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return false;
+    }
+    let before_path = dest.split(['/', '?', '#']).next().unwrap_or_default();
+    !before_path.contains(':')
 }
 
 /// "wards/arakawa.md#partners" → ("wards/arakawa.md", Some("partners")); an empty fragment is none.
@@ -148,14 +267,68 @@ mod tests {
 
     /// Runs only this adapter over `markdown`, returning the HTML and the problems.
     fn resolved(markdown: &str) -> (String, Vec<LinkProblem>) {
+        let (html, problems, _) = resolved_all(markdown);
+        (html, problems)
+    }
+
+    fn resolved_all(markdown: &str) -> (String, Vec<LinkProblem>, Vec<FragmentLink>) {
         let mut problems = Vec::new();
+        let mut fragments = Vec::new();
         let html = to_html(InternalLinks::new(
             parse(markdown).into_iter(),
             markdown,
             &SITE,
-            &mut problems,
+            Found { problems: &mut problems, fragments: &mut fragments },
         ));
-        (html, problems)
+        (html, problems, fragments)
+    }
+
+    #[test]
+    fn external_links_are_the_web_ones_with_their_spans() {
+        let md = "[a](https://example.jp/a) ![b](HTTP://example.jp/b.png) <https://example.jp/c>\n\n\
+                  [m](mailto:x@example.jp) [t](tel:0312345678) [i](@/about.md) [f](ftp://example.jp/)\n\n\
+                  [r][k]\n\n[k]: https://example.jp/d\n\n<a href=\"https://example.jp/e\">e</a>\n";
+        let links = external_links(md);
+        let urls: Vec<&str> = links.iter().map(|(_, url)| url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://example.jp/a",
+                "HTTP://example.jp/b.png",
+                "https://example.jp/c",
+                "https://example.jp/d",
+                "https://example.jp/e"
+            ]
+        );
+        assert_eq!(&md[links[4].0.clone()], "https://example.jp/e");
+        assert_eq!(&md[links[0].0.clone()], "https://example.jp/a");
+        assert_eq!(&md[links[2].0.clone()], "https://example.jp/c");
+        assert_eq!(&md[links[3].0.clone()], "[r][k]");
+    }
+
+    #[test]
+    fn links_with_fragments_within_the_site_are_recorded() {
+        let md = "[a](#概要) [b](@/wards/arakawa.md#partners) [c](../chiyoda/#h-partners) \
+                  [d](/wards/?x=1#top) [e](https://example.jp/#x) [f](//example.jp/#x) \
+                  [g](mailto:a@example.jp#x) [h](@/wards/arakawa.md) [i](#) [j](@/nowhere.md#x)";
+        let (_, _, fragments) = resolved_all(md);
+        let hrefs: Vec<&str> = fragments.iter().map(|link| link.href.as_str()).collect();
+        let raw = "<a href=\"https://example.jp/#x\">a</a> <a class=\"x\" href='../b/?a=1&amp;c#概要'>b</a>\n\n\
+                   <div><a href=\"#top\">c</a></div>\n";
+        let (_, _, in_raw_html) = resolved_all(raw);
+        let raw_hrefs: Vec<&str> = in_raw_html.iter().map(|link| link.href.as_str()).collect();
+        assert_eq!(raw_hrefs, ["../b/?a=1&c#概要", "#top"]);
+        let spans: Vec<&str> = in_raw_html.iter().map(|link| &raw[link.span.clone()]).collect();
+        assert_eq!(spans, ["../b/?a=1&amp;c#概要", "#top"]);
+        assert_eq!(
+            hrefs,
+            ["#概要", "/wards/arakawa/#partners", "../chiyoda/#h-partners", "/wards/?x=1#top"]
+        );
+        let spans: Vec<&str> = fragments.iter().map(|link| &md[link.span.clone()]).collect();
+        assert_eq!(
+            spans,
+            ["#概要", "@/wards/arakawa.md#partners", "../chiyoda/#h-partners", "/wards/?x=1#top"]
+        );
     }
 
     #[test]
@@ -250,9 +423,9 @@ mod tests {
             }
         }
         let md = "[a](@/a.md)";
-        let mut problems = Vec::new();
-        let _ =
-            to_html(InternalLinks::new(parse(md).into_iter(), md, &NoCandidates, &mut problems));
+        let (mut problems, mut fragments) = (Vec::new(), Vec::new());
+        let found = Found { problems: &mut problems, fragments: &mut fragments };
+        let _ = to_html(InternalLinks::new(parse(md).into_iter(), md, &NoCandidates, found));
     }
 
     #[test]

@@ -31,6 +31,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser};
 
 pub use images::{AssetProblem, AssetResolver, NoAssets, Picture, SIZES};
+pub use links::{attribute_values, external_links, is_web_url};
 pub use raw_html::{RawHtml, is_safe_url, risky_html};
 
 #[derive(Debug, Clone)]
@@ -45,6 +46,9 @@ pub struct Rendered {
     pub asset_problems: Vec<AssetProblem>,
     /// The processed images the body shows or links to (their source files).
     pub images: Vec<std::path::PathBuf>,
+    /// Links within the site that name a `#fragment`, in source order, for the anchor check
+    /// once the pages (and their ids) exist.
+    pub fragment_links: Vec<FragmentLink>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
@@ -63,6 +67,16 @@ pub struct LinkProblem {
     pub target: String,
     /// The nearest valid target, if one is close enough, e.g. "@/municipalities/012068.md".
     pub suggestion: Option<String>,
+}
+
+/// A link to a place in a page of the site: `#概要`, `../chiyoda/#h-partners`, or an `@/` link
+/// with a fragment (whose `href` is then the resolved URL).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FragmentLink {
+    /// Byte range of the destination (or of the whole link) in the Markdown.
+    pub span: std::ops::Range<usize>,
+    /// The destination as the HTML carries it, fragment included.
+    pub href: String,
 }
 
 /// Resolves internal links written as paths to content files: "@/municipalities/012068.md" (with an optional "#fragment").
@@ -105,11 +119,17 @@ pub fn render_full(
     let reserved_ids = headings::reserved_ids(&events);
 
     let mut problems = Vec::new();
+    let mut fragment_links = Vec::new();
     let mut headings = Vec::new();
     let mut text = String::new();
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
 
-    let events = links::InternalLinks::new(events.into_iter(), markdown, links, &mut problems);
+    let events = links::InternalLinks::new(
+        events.into_iter(),
+        markdown,
+        links,
+        links::Found { problems: &mut problems, fragments: &mut fragment_links },
+    );
     let events = headings::HeadingIds::new(events, reserved_ids, &mut headings);
     let events = text::PlainText::new(events, &mut text);
     let events = highlight::CodeHighlighter::new(events, syntaxes);
@@ -125,6 +145,7 @@ pub fn render_full(
         text: text::finish(text),
         asset_problems: found.problems,
         images: found.images,
+        fragment_links,
     }
 }
 
@@ -347,6 +368,10 @@ mod tests {
             let rendered = render(&md, &SITE);
             for problem in &rendered.problems {
                 prop_assert!(md.get(problem.span.clone()).is_some());
+            }
+            for link in &rendered.fragment_links {
+                prop_assert!(md.get(link.span.clone()).is_some());
+                prop_assert!(link.href.contains('#'));
             }
         }
 

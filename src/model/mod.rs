@@ -15,7 +15,7 @@ use crate::diag::Diagnostics;
 pub use crate::load::Collection;
 use crate::load::{Date, Entry, Meta};
 pub use routes::{Route, RouteKind};
-pub use urls::encode_path;
+pub use urls::{encode_path, percent_decode};
 
 /// Index of a node in `Site::nodes`.
 pub type NodeId = usize;
@@ -188,6 +188,24 @@ impl Site {
     /// `""` for the default language, `en/` for English.
     pub fn lang_prefix(&self, lang: &str) -> String {
         if lang == self.config.default_language { String::new() } else { format!("{lang}/") }
+    }
+
+    /// Every entry with the path of the page that shows its body: a node's page in each
+    /// language, and a section text's list page (`news/`, or the home page for the root's).
+    pub fn entry_pages(&self) -> Vec<(&Entry, String)> {
+        let mut pages = Vec::with_capacity(self.nodes.len() + self.sections.len());
+        for (id, node) in self.nodes.iter().enumerate() {
+            pages.push((&node.entry, self.path_of(id, &self.config.default_language)));
+            for (lang, entry) in &node.translations {
+                pages.push((entry, self.path_of(id, lang)));
+            }
+        }
+        for ((folder, lang), entry) in &self.sections {
+            let prefix = self.lang_prefix(lang);
+            let path = if folder.is_empty() { prefix } else { format!("{prefix}{folder}/") };
+            pages.push((entry, path));
+        }
+        pages
     }
 
     /// Every entry of the site (nodes, translations, section texts), for the Markdown stage.

@@ -18,6 +18,25 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
+/// The bytes `text` stands for, `%XX` decoded once; `None` when a `%` is not followed by two
+/// hex digits.
+pub fn percent_decode(text: &str) -> Option<Vec<u8>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
 impl Site {
     /// The URL of an output path under the base path: `/renkei/news/%E3%81%8A…/`.
     pub fn url(&self, path: &str) -> String {

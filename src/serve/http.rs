@@ -3,6 +3,7 @@
 //! `connection` does the sockets.
 
 use super::{Snapshot, Status};
+use crate::model::percent_decode;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// The prefix of the server's own URLs, which no site path can take (ids have no `_`).
@@ -99,23 +100,6 @@ fn file_key(path: &str) -> Option<String> {
         segments.push(segment);
     }
     Some(segments.join("/"))
-}
-
-fn percent_decode(text: &str) -> Option<Vec<u8>> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    Some(out)
 }
 
 fn file_reply(file: &str, bytes: &[u8], if_none_match: Option<&str>) -> Reply {

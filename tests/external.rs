@@ -1,0 +1,173 @@
+//! `renkei check --external` against a server on loopback (there is no Internet in CI): broken
+//! links are errors at their place, redirects warnings, slow servers time out, and a second run
+//! asks only for what failed.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::support::{edit, fixture_copy, place_in, read, renkei, run_failing, write};
+
+/// A server on a free loopback port answering each path its own way, counting requests by
+/// method and path.
+struct LinkServer {
+    port: u16,
+    requests: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+impl LinkServer {
+    fn start() -> LinkServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let port = listener.local_addr().unwrap_or_else(|e| panic!("{e}")).port();
+        let requests = Arc::new(Mutex::new(HashMap::new()));
+        let counts = Arc::clone(&requests);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let counts = Arc::clone(&counts);
+                std::thread::spawn(move || answer(stream, &counts));
+            }
+        });
+        LinkServer { port, requests }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Requests for `path` so far, by any method.
+    fn count(&self, path: &str) -> usize {
+        let requests = self.requests.lock().unwrap_or_else(|e| panic!("{e}"));
+        requests.iter().filter(|(key, _)| key.ends_with(&format!(" {path}"))).map(|(_, n)| n).sum()
+    }
+}
+
+fn answer(mut stream: TcpStream, counts: &Mutex<HashMap<String, usize>>) {
+    let mut head = Vec::new();
+    let mut byte = [0; 1];
+    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head);
+    let mut words = head.split_whitespace();
+    let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+    if let Ok(mut counts) = counts.lock() {
+        *counts.entry(format!("{method} {path}")).or_default() += 1;
+    }
+    let (status, location) = match (method, path) {
+        (_, "/ok") => ("200 OK", None),
+        (_, "/moved") => ("301 Moved Permanently", Some("/ok")),
+        (_, "/temporary") => ("302 Found", Some("/ok")),
+        (_, "/missing") => ("404 Not Found", None),
+        (_, "/broken") => ("500 Internal Server Error", None),
+        ("HEAD", "/get-only") => ("405 Method Not Allowed", None),
+        (_, "/get-only") => ("200 OK", None),
+        (_, "/slow") => {
+            std::thread::sleep(Duration::from_secs(3));
+            ("200 OK", None)
+        }
+        _ => ("404 Not Found", None),
+    };
+    let location = location.map(|l| format!("Location: {l}\r\n")).unwrap_or_default();
+    let reply =
+        format!("HTTP/1.1 {status}\r\n{location}Content-Length: 0\r\nConnection: close\r\n\r\n");
+    let _ = stream.write_all(reply.as_bytes());
+}
+
+/// The fixture site with a page linking every kind of answer, one link a line, a ward whose
+/// `website` is gone, a timeout of 1 s and skipped prefixes (the fixture's real sites among them).
+fn site_linking(server: &LinkServer, paths: &[&str]) -> tempfile::TempDir {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    let website = format!("website: {}", server.url("/gone"));
+    edit(root, "content/wards/arakawa.md", "website: https://www.city.arakawa.tokyo.jp/", &website);
+    let links: String =
+        paths.iter().map(|path| format!("- [{path}]({})\n", server.url(path))).collect();
+    let about = read(&root.join("content/about.md"));
+    let others = "- [mail](mailto:info@example.jp) [tel](tel:0312345678)\n";
+    write(root, "content/about.md", format!("{about}\n{links}{others}"));
+    let config = read(&root.join("site.toml"));
+    let skip = format!("[\"{}\", \"https://\"]", server.url("/skipped"));
+    let check = format!("\n[check]\ntimeout = 1\nskip = {skip}\n");
+    write(root, "site.toml", format!("{config}{check}"));
+    site
+}
+
+fn check_external(root: &Path) -> (Option<i32>, String, String) {
+    let output = renkei()
+        .args(["check", "--external", "--root"])
+        .arg(root)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run renkei: {e}"));
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    (output.status.code(), text(&output.stdout), text(&output.stderr))
+}
+
+#[test]
+fn broken_links_fail_redirects_warn_and_a_rerun_asks_only_for_the_failures() {
+    let server = LinkServer::start();
+    let paths =
+        ["/ok", "/moved", "/temporary", "/missing", "/broken", "/get-only", "/slow", "/skipped/x"];
+    let site = site_linking(&server, &paths);
+    let root = site.path();
+    let place = |path: &str| place_in(root, "content/about.md", &server.url(path));
+
+    // Without --external no request is made.
+    let (code, stderr) = run_failing("check", root, &[]);
+    assert_eq!((code, server.count("/ok")), (Some(0), 0), "{stderr}");
+
+    let (code, stdout, stderr) = check_external(root);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    let error_at = |path: &str, what: &str| {
+        let expected = format!("link to `{}` {what}", server.url(path));
+        let at = stderr.find(&expected).unwrap_or_else(|| panic!("{expected}:\n{stderr}"));
+        assert!(stderr[at..].contains(&place(path)), "{path} at {}:\n{stderr}", place(path));
+    };
+    error_at("/missing", "answered 404 Not Found");
+    error_at("/broken", "answered 500 Internal Server Error");
+    error_at("/slow", "failed: no answer within 1 s (timed out)");
+    error_at("/moved", &format!("has moved permanently (301) to `{}`", server.url("/ok")));
+    error_at("/temporary", "redirects temporarily (302)");
+    assert!(stderr.contains(&format!("help: link to `{}` instead", server.url("/ok"))), "{stderr}");
+    assert_eq!(stderr.matches("warning: ").count(), 2, "{stderr}");
+    let website = place_in(root, "content/wards/arakawa.md", &server.url("/gone"));
+    assert!(stderr.contains(&website), "the front matter's website at {website}:\n{stderr}");
+    assert!(stderr.contains("error: 4 problems found"), "{stderr}");
+    assert!(!stderr.contains("get-only") && !stderr.contains("mailto"), "{stderr}");
+    assert_eq!(server.count("/get-only"), 2, "HEAD, then GET");
+    assert_eq!(server.count("/skipped/x"), 0);
+    assert_eq!(server.count("/ok"), 3, "direct, and after each redirect");
+    assert!(
+        stdout.contains("8 external links checked, 0 of them answered from the cache"),
+        "{stdout}"
+    );
+    assert!(root.join(".renkei-cache/links.json").is_file());
+
+    let (code, stdout, _) = check_external(root);
+    assert_eq!(code, Some(1));
+    assert!(
+        stdout.contains("8 external links checked, 4 of them answered from the cache"),
+        "{stdout}"
+    );
+    assert_eq!(server.count("/ok"), 3, "answered from the cache");
+    assert_eq!(server.count("/get-only"), 2, "answered from the cache");
+    assert_eq!(server.count("/missing"), 2, "failures are asked for again");
+
+    // With the broken links gone the check passes, with the redirects as warnings.
+    let about = read(&root.join("content/about.md"));
+    let kept: String = about
+        .lines()
+        .filter(|line| {
+            !["/missing", "/broken", "/slow"].iter().any(|p| line.contains(&server.url(p)))
+        })
+        .map(|line| format!("{line}\n"))
+        .collect();
+    write(root, "content/about.md", kept);
+    edit(root, "content/wards/arakawa.md", &server.url("/gone"), &server.url("/ok"));
+    let (code, stdout, stderr) = check_external(root);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("No errors, 2 warning(s)"), "{stdout}");
+    assert_eq!(server.count("/ok"), 3, "nothing asked again");
+}
