@@ -439,6 +439,19 @@ fn fresh_build(root: &Path, options: &renkei::Options) -> Option<BTreeMap<String
     Some(output.into_files())
 }
 
+/// A copy of the fixture site, a preview of it built once, and the options of its fresh builds.
+fn built_preview() -> (tempfile::TempDir, renkei::Options, renkei::serve::Preview) {
+    let site = fixture_copy("basic");
+    let options = renkei::Options {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
+        ..renkei::Options::default()
+    };
+    let mut preview = renkei::serve::Preview::new(site.path(), options.clone());
+    let built = preview.rebuild();
+    assert!(matches!(built, renkei::serve::Built::Ok { .. }), "{built:?}");
+    (site, options, preview)
+}
+
 fn served(preview: &renkei::serve::Preview) -> BTreeMap<String, Vec<u8>> {
     let snapshot = preview.shared().snapshot();
     snapshot.files.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect()
@@ -457,14 +470,8 @@ proptest::proptest! {
     fn served_files_equal_a_fresh_build_after_any_edits(
         edits in proptest::collection::vec(edit_strategy(), 1..8)
     ) {
-        let site = fixture_copy("basic");
+        let (site, options, mut preview) = built_preview();
         let root = site.path();
-        let options = renkei::Options {
-            today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
-            ..renkei::Options::default()
-        };
-        let mut preview = renkei::serve::Preview::new(root, options.clone());
-        let _ = preview.rebuild();
         let mut last_good = served(&preview);
         for (step, edit) in edits.iter().enumerate() {
             apply(root, edit);
@@ -489,14 +496,8 @@ proptest::proptest! {
 /// Each kind of edit once, in a fixed order, so that every dependency is exercised every run.
 #[test]
 fn each_kind_of_edit_keeps_the_served_site_equal_to_a_fresh_build() {
-    let site = fixture_copy("basic");
+    let (site, options, mut preview) = built_preview();
     let root = site.path();
-    let options = renkei::Options {
-        today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
-        ..renkei::Options::default()
-    };
-    let mut preview = renkei::serve::Preview::new(root, options.clone());
-    let _ = preview.rebuild();
     let edits = [
         Edit::Name(0, "新しい市名".to_owned()),
         Edit::Name(4, "新しい道名".to_owned()),
@@ -563,15 +564,9 @@ proptest::proptest! {
     fn served_files_equal_a_fresh_build_when_idle_after_background_rebuilds(
         steps in proptest::collection::vec((edit_strategy(), proptest::bool::ANY), 1..8)
     ) {
-        use renkei::serve::{Built, Changes, Preview, Started};
-        let site = fixture_copy("basic");
+        use renkei::serve::{Built, Changes, Started};
+        let (site, options, mut preview) = built_preview();
         let root = site.path();
-        let options = renkei::Options {
-            today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
-            ..renkei::Options::default()
-        };
-        let mut preview = Preview::new(root, options.clone());
-        let _ = preview.rebuild();
         let mut sources = crate::support::read_tree(root);
         let mut step_by_step = Vec::new();
         for (step, (edit, wait)) in steps.iter().enumerate() {
@@ -613,15 +608,9 @@ proptest::proptest! {
 /// file is a fresh build's.
 #[test]
 fn a_template_edit_serves_open_and_asked_pages_at_once_while_the_rest_renders() {
-    use renkei::serve::{Built, Changes, Preview, Started};
-    let site = fixture_copy("basic");
+    use renkei::serve::{Built, Changes, Started};
+    let (site, options, mut preview) = built_preview();
     let root = site.path();
-    let options = renkei::Options {
-        today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
-        ..renkei::Options::default()
-    };
-    let mut preview = Preview::new(root, options.clone());
-    assert!(matches!(preview.rebuild(), Built::Ok { .. }));
     let shared = preview.shared();
     shared.saw_open_page("/news/");
     let has_edit = |bytes: &[u8]| String::from_utf8_lossy(bytes).contains("<nav data-edited>");

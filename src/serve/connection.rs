@@ -182,8 +182,10 @@ fn answer(request: &Request, shared: &Shared) -> Reply {
         };
         return poll_reply(&status);
     }
+    // The server's own files (the live-reload script) never wait for a rebuild to finish.
+    let own = request.target.starts_with("/__renkei/");
     let snapshot = match request.method.as_str() {
-        "GET" | "HEAD" => shared.snapshot_for(&request.target),
+        "GET" | "HEAD" if !own => shared.snapshot_for(&request.target),
         _ => shared.snapshot(),
     };
     respond(&snapshot, &request.method, &request.target, request.if_none_match.as_deref())
