@@ -8,7 +8,7 @@ polls the page every 2 ms until the new text is served. Two kinds of edit: a mun
 and the municipality template (which every municipality page uses). A benchmark, not a test.
 
 usage: python3 benches/serve_latency.py [--pages 10000] [--runs 15] [--hugo /path/to/hugo]
-       (build first: cargo build --release)
+       (build first: cargo build --release; RENKEI_TRACE=1 shows the server's stage timings)
 """
 import argparse
 import os
@@ -171,9 +171,14 @@ def measure(label, runs, edit):
     return median
 
 
+TRACE = bool(os.environ.get("RENKEI_TRACE"))
+
+
 def start(command, url, cwd=None):
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+    # RENKEI_TRACE=1: show the server's lines (renkei then prints the time of each rebuild stage).
+    show = (lambda line: print("    |", line.rstrip())) if TRACE else (lambda line: None)
+    threading.Thread(target=lambda: [show(line) for line in process.stdout], daemon=True).start()
     started = time.perf_counter()
     while not fetch(url):
         if process.poll() is not None or time.perf_counter() - started > 300:

@@ -4,7 +4,7 @@
 //! context and templates did not change skip rendering.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -53,6 +53,39 @@ pub struct BuildReport {
     pub images_made: usize,
     /// Image variants taken from the image cache (`.renkei-cache/images/`) without decoding.
     pub images_reused: usize,
+    /// How long each stage took (`renkei serve` prints them when `RENKEI_TRACE` is set).
+    pub timings: Timings,
+}
+
+/// The wall time of each stage of a build, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Timings(pub Vec<(&'static str, std::time::Duration)>);
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> =
+            self.0.iter().map(|(stage, took)| format!("{stage} {} ms", took.as_millis())).collect();
+        f.write_str(&parts.join(", "))
+    }
+}
+
+/// Measures the stages of a build one after the other.
+struct Clock {
+    last: std::time::Instant,
+    timings: Timings,
+}
+
+impl Clock {
+    fn start() -> Clock {
+        Clock { last: std::time::Instant::now(), timings: Timings::default() }
+    }
+
+    /// Ends the stage `name`, which ran since the previous lap.
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.timings.0.push((name, now - self.last));
+        self.last = now;
+    }
 }
 
 /// What a rebuild can reuse from the builds before it. `renkei serve` keeps one for its
@@ -61,20 +94,43 @@ pub struct BuildReport {
 pub struct Cache {
     entries: EntryCache,
     /// Rendered Markdown by a hash of the body and of every link target it could resolve.
-    bodies: HashMap<u64, markdown::Rendered>,
+    bodies: HashMap<u64, Arc<markdown::Rendered>>,
     /// Output file → what it was rendered from, and its bytes.
-    pages: HashMap<String, Page>,
+    pages: Arc<HashMap<String, Page>>,
     /// A hash of the configuration the pages were rendered with.
     config: u64,
     /// The published names of the static files the pages were rendered with.
     asset_names: HashMap<String, String>,
+    /// The generated files of the last finished build.
+    generated: Option<Arc<Generated>>,
     keep_pages: bool,
 }
 
 impl Cache {
     /// A cache that keeps the rendered pages, for repeated builds.
     pub fn new() -> Cache {
-        Cache { keep_pages: true, entries: EntryCache::keeping(), ..Cache::default() }
+        Cache { keep_pages: true, ..Cache::default() }
+    }
+
+    /// Tells the next build that nothing but `paths` (absolute, under `root`) changed, as a file
+    /// watcher saw it: unchanged content files are then not even read.
+    pub fn only_changed(&mut self, root: &Path, paths: &[PathBuf]) {
+        self.entries.only_changed(root, paths);
+    }
+
+    /// Keeps the pages of a finished build for the next one (unless this cache keeps none).
+    pub fn keep(&mut self, kept: Kept) {
+        if self.keep_pages {
+            // Together: the kept pages link these names.
+            self.pages = kept.pages;
+            self.asset_names = kept.asset_names;
+            self.generated = kept.generated;
+        }
+    }
+
+    /// The next build reads every content file again.
+    pub fn forget_changes(&mut self) {
+        self.entries.forget_changes();
     }
 }
 
@@ -117,7 +173,8 @@ pub fn check_with(
 ) -> Result<(BuildReport, Option<ExternalReport>), Error> {
     let config = Config::load(root, options).map_err(|d| Error::Setup(d.into()))?;
     let mut report = build_into(&config, &NullOutput)?;
-    let entries = load::load(&config).entries;
+    let entries: Vec<Entry> =
+        load::load(&config).entries.into_iter().map(Arc::unwrap_or_clone).collect();
     report.warnings = risky_content(&entries);
     if !external {
         return Ok((report, None));
@@ -154,9 +211,49 @@ pub fn build_cached(
     output: &dyn Output,
     cache: &mut Cache,
 ) -> Result<BuildReport, Error> {
+    let staged = stage(config, cache)?;
+    // Nothing cancels this build, so it always finishes.
+    let (report, kept) =
+        finish(&staged, output, &|| false)?.ok_or_else(|| Error::Setup(Diagnostics::default()))?;
+    cache.keep(kept);
+    Ok(report)
+}
+
+/// A build up to its pages: the site loaded, linked and checked, its Markdown rendered, its
+/// templates parsed. Any page can be rendered from it (`Staged::page`), which lets
+/// `renkei serve` answer the pages open in a browser before it renders the others (`finish`).
+pub struct Staged {
+    site: Site,
+    renderer: Renderer,
+    /// What every page shares, except the open data page's list of files (`finish` makes them).
+    shared: Shared,
+    bodies: Bodies,
+    images: Arc<Images>,
+    assets: Assets,
+    /// Static files published under a new name since the cached build (an edited stylesheet).
+    renames: Vec<(String, String)>,
+    fingerprints: Fingerprints,
+    /// The order of every list and the section texts, for list pages.
+    lists: u64,
+    images_hash: u64,
+    /// The pages of the cached build.
+    old: Arc<HashMap<String, Page>>,
+    /// A hash of everything the generated files are made from (serve only).
+    site_key: u64,
+    /// The generated files of the cached build, when they are made from the same.
+    generated: Option<Arc<Generated>>,
+    keep_pages: bool,
+    /// Output file → index in `site.routes`.
+    files: HashMap<String, usize>,
+    timings: Timings,
+}
+
+/// Loads, links and checks everything the pages are made from; the first half of a build.
+pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
+    let mut clock = Clock::start();
     let config_hash = hash_of(&format!("{config:?}"));
     if cache.config != config_hash {
-        cache.pages.clear();
+        cache.pages = Arc::default();
         cache.config = config_hash;
     }
     // Parsing the templates and minifying the static files need no content: they run beside the
@@ -166,7 +263,9 @@ pub fn build_cached(
         || load::load_cached(config, entries),
         || (Renderer::new(config), Assets::collect(config)),
     );
+    clock.lap("load, templates, assets");
     let site = Site::build(config, loaded.entries, &loaded.unavailable);
+    clock.lap("link");
     // Problems of every stage are reported together, so that one run shows everything.
     let (site, mut renderer, assets) = match (site, renderer, assets, loaded.diagnostics.is_empty())
     {
@@ -185,7 +284,7 @@ pub fn build_cached(
     let renames = match asset_renames(&cache.asset_names, &assets.names) {
         Some(renames) => renames,
         None => {
-            cache.pages.clear();
+            cache.pages = Arc::default();
             Vec::new()
         }
     };
@@ -194,7 +293,9 @@ pub fn build_cached(
     problems.extend(front_matter_images(&site, &images));
     let images = Arc::new(images);
     renderer.set_images(images.clone());
+    clock.lap("images");
     let bodies = render_markdown(&site, &images, &mut cache.bodies, cache.keep_pages);
+    clock.lap("markdown");
     let bodies = match (bodies, problems.is_empty()) {
         (Ok(bodies), true) => bodies,
         (bodies, _) => {
@@ -205,82 +306,331 @@ pub fn build_cached(
     renderer.check_templates(&site).map_err(Error::Content)?;
     let mut shared = Shared::new(&site);
     renderer.render_fragments(&site, &mut shared).map_err(Error::Content)?;
+    clock.lap("fragments");
+    let keep_pages = cache.keep_pages;
     let fingerprints =
-        if cache.keep_pages { Fingerprints::new(&site, &bodies) } else { Fingerprints::default() };
-    let anchor_links = AnchorLinks::collect(&site, &bodies);
-    let job = PagesJob {
-        site: &site,
-        renderer: &renderer,
-        bodies: &bodies,
-        output,
-        cache,
-        fingerprints: &fingerprints,
-        outside: Outside { renames: &renames, images_hash: images.hash(), anchors: &anchor_links },
+        if keep_pages { Fingerprints::new(&site, &bodies) } else { Fingerprints::default() };
+    let lists = {
+        let mut all: Vec<(&Collection, &u64)> = fingerprints.lists.iter().collect();
+        all.sort();
+        hash_of(&(all, fingerprints.sections))
     };
+    let files = if keep_pages {
+        site.routes
+            .iter()
+            .enumerate()
+            .map(|(index, route)| (anchors::output_file(route), index))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let images_hash = images.hash();
+    let site_key = if keep_pages {
+        site_key(&site, &fingerprints, (config_hash, images_hash, lists))
+    } else {
+        0
+    };
+    let generated = cache.generated.as_ref().filter(|g| keep_pages && g.key == site_key);
+    clock.lap("fingerprints");
+    Ok(Staged {
+        site_key,
+        generated: generated.cloned(),
+        images_hash,
+        site,
+        renderer,
+        shared,
+        bodies,
+        images,
+        assets,
+        renames,
+        fingerprints,
+        lists,
+        old: Arc::clone(&cache.pages),
+        keep_pages,
+        files,
+        timings: clock.timings,
+    })
+}
+
+impl Staged {
+    /// How long each stage took.
+    pub fn timings(&self) -> &Timings {
+        &self.timings
+    }
+
+    /// The path part of `base_url` (`/`, `/renkei/`).
+    pub fn base_path(&self) -> &str {
+        &self.site.config.base_path
+    }
+
+    /// The bytes of the page written to `file` (`wards/chiyoda/index.html`), rendered now unless
+    /// the cached build's are still right; `None` when no page has that file, or for the open
+    /// data page, which lists the generated files that only `finish` makes.
+    pub fn page(&self, file: &str) -> Option<Result<Arc<[u8]>, Diagnostic>> {
+        let route = self.site.routes.get(*self.files.get(file)?)?;
+        if route.kind == RouteKind::Data {
+            return None;
+        }
+        Some(self.render_route(route, &self.shared).map(|(_, page)| page.bytes))
+    }
+
+    /// The page of `route`: whether it was rendered (not reused) and what the cache keeps of it.
+    fn render_route(&self, route: &Route, shared: &Shared) -> Result<(bool, Page), Diagnostic> {
+        let (site, renderer) = (&self.site, &self.renderer);
+        let mut page = Page {
+            fingerprint: 0,
+            bytes: Arc::from(&b""[..]),
+            template: renderer.template_hash(render::template_of(site, route)),
+            // `resize_image` answers from the images: a changed photo renders pages again.
+            shared: hash_of(&(shared.hash(&route.lang), self.images_hash)),
+            nodes: Arc::default(),
+            lists: matches!(route.kind, RouteKind::List { .. }).then_some(self.lists),
+            asked: Arc::default(),
+        };
+        let old = self.old.get(&anchors::output_file(route));
+        // Pages drawn from the whole site (or from the generated files, for /data/) are
+        // always prepared again; their context hash still spares the rendering.
+        let always = matches!(
+            route.kind,
+            RouteKind::Home | RouteKind::NotFound | RouteKind::Data | RouteKind::Search
+        );
+        let fresh = match old {
+            Some(old) if !always && old.still_valid(&page, &self.fingerprints) => {
+                page = old.clone();
+                false
+            }
+            _ => self.prepare_page(route, shared, old, &mut page)?,
+        };
+        if !fresh && !self.renames.is_empty() {
+            page.bytes = rename_assets(&page.bytes, &self.renames);
+        }
+        Ok((fresh, page))
+    }
+
+    /// Builds the page's context and renders it, unless its fingerprint shows that the bytes of
+    /// the earlier build are still right. Returns whether it rendered.
+    fn prepare_page(
+        &self,
+        route: &Route,
+        shared: &Shared,
+        old: Option<&Page>,
+        page: &mut Page,
+    ) -> Result<bool, Diagnostic> {
+        let (site, renderer) = (&self.site, &self.renderer);
+        let (prepared, touched) = renderer.prepare_recording(site, shared, &self.bodies, route);
+        page.fingerprint = prepared.fingerprint;
+        page.nodes = touched
+            .into_iter()
+            .map(|id| {
+                let key = render::deps::key(site, id);
+                let hash = self.fingerprints.nodes.get(&key).copied().unwrap_or_default();
+                (key, hash)
+            })
+            .collect();
+        match old {
+            Some(old) if old.fingerprint == page.fingerprint => {
+                page.bytes = old.bytes.clone();
+                page.asked = old.asked.clone();
+                Ok(false)
+            }
+            _ => {
+                // What `resize_image` records on this thread belongs to this page alone.
+                images::take_asked();
+                let bytes = renderer.render_prepared(site, shared, route, prepared);
+                page.asked = images::take_asked().into();
+                page.bytes = Arc::from(bytes?);
+                Ok(true)
+            }
+        }
+    }
+}
+
+/// A hash of everything the generated files are made from: the configuration, the photos, and
+/// every node's files, rendered bodies and relations (its fingerprint), list orders and section
+/// texts (`outside`), which together determine the site model and the bodies.
+fn site_key(site: &Site, fingerprints: &Fingerprints, outside: (u64, u64, u64)) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    outside.hash(&mut hasher);
+    for (id, node) in site.nodes.iter().enumerate() {
+        node.entry.path.hash(&mut hasher);
+        fingerprints.nodes.get(&render::deps::key(site, id)).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// The second half of a build: the generated files (feeds, calendars, open data), every page,
+/// the search index, the photos and the static files, written to `output`, and what the cache
+/// keeps of them. `Ok(None)` when `cancelled` answered yes between two steps or pages (a newer
+/// change makes the rest worthless).
+pub fn finish(
+    staged: &Staged,
+    output: &dyn Output,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<(BuildReport, Kept)>, Error> {
+    let mut clock = Clock::start();
+    let (site, bodies) = (&staged.site, &staged.bodies);
+    let anchor_links = AnchorLinks::collect(site, bodies);
     // The feeds, calendars, open data and search index are made while the pages render: they
     // are mostly one thread's work, which would otherwise leave the other cores idle. Only the
     // data page waits for them, since it gives their sizes.
     let is_data_page = |route: &Route| route.kind == RouteKind::Data;
     let (most_pages, generated) = rayon::join(
-        || render_pages(&job, &shared, |route| !is_data_page(route)),
-        || write_generated(&site, &bodies, output),
+        || {
+            let pages = PagesJob { staged, output, cancelled, anchors: &anchor_links };
+            pages.render(&staged.shared, |route| !is_data_page(route))
+        },
+        || generated_files(staged, output, cancelled),
     );
-    let (mut files, data_page) = generated?;
-    let shared = shared.with_datasets(data_page);
-    let (mut rendered, mut asked, mut pages, mut ids) = most_pages?;
-    let (data_rendered, data_asked, data_pages, data_ids) =
-        render_pages(&job, &shared, is_data_page)?;
+    let Some((generated, generated_timings)) = generated? else { return Ok(None) };
+    let Some((mut rendered, mut asked, mut pages, mut ids)) = most_pages? else {
+        return Ok(None);
+    };
+    let mut files = generated.count;
+    // The data page also lists the files just made; the other pages do not see them.
+    let mut shared = Shared::new(site).with_datasets(generated.datasets.clone());
+    staged.renderer.render_fragments(site, &mut shared).map_err(Error::Content)?;
+    let pages_job = PagesJob { staged, output, cancelled, anchors: &anchor_links };
+    let Some((data_rendered, data_asked, data_pages, data_ids)) =
+        pages_job.render(&shared, is_data_page)?
+    else {
+        return Ok(None);
+    };
     rendered += data_rendered;
     asked.extend(data_asked);
     pages.extend(data_pages);
     ids.extend(data_ids);
+    clock.lap("pages and generated files");
     let missing_anchors = anchor_links.check(&ids);
     if !missing_anchors.is_empty() {
         return Err(Error::Content(missing_anchors.sorted()));
     }
-    let photos = write_images(&site, &images, &bodies, asked, output)?;
-    files += write_extras(&site, &assets, output)?;
+    let photos = write_images(site, &staged.images, bodies, asked, output)?;
+    files += write_extras(site, &staged.assets, output)?;
+    clock.lap("extras");
     let count = site.routes.len();
-    if cache.keep_pages {
-        // Together: the kept pages link these names (a failed build changes neither).
-        cache.pages = pages;
-        cache.asset_names = assets.names;
-    }
-    Ok(BuildReport {
+    let mut timings = staged.timings.clone();
+    timings.0.extend(generated_timings.0);
+    timings.0.extend(clock.timings.0);
+    let report = BuildReport {
         pages: count,
         files: count + files + photos.files,
         rendered,
         warnings: Vec::new(),
         images_made: photos.made,
         images_reused: photos.reused,
-    })
+        timings,
+    };
+    let kept = Kept {
+        pages: Arc::new(pages),
+        asset_names: staged.assets.names.clone(),
+        generated: staged.keep_pages.then_some(generated),
+    };
+    Ok(Some((report, kept)))
 }
 
-/// Writes the files made without templates (feeds, calendars, open data, search indexes) and
-/// returns how many there are, with the context of the data page (which lists them).
-fn write_generated(
-    site: &Site,
-    bodies: &Bodies,
+/// The files a build makes without templates (feeds, calendars, open data, search index) and
+/// the open data page's list of them. `key`: a hash of everything they are made from.
+#[derive(Debug)]
+struct Generated {
+    key: u64,
+    /// The files, kept only by a cache that keeps pages (a one-off build writes and drops them).
+    files: Vec<(String, Arc<[u8]>)>,
+    count: usize,
+    datasets: serde_json::Value,
+}
+
+impl Generated {
+    /// Writes files just made, keeping them when `keep`.
+    fn write(
+        &mut self,
+        output: &dyn Output,
+        made: impl IntoIterator<Item = (String, Vec<u8>)>,
+        keep: bool,
+    ) -> Result<(), Error> {
+        if !keep {
+            self.count += write_files(output, made)?;
+            return Ok(());
+        }
+        let mut diagnostics = Diagnostics::default();
+        for (path, bytes) in made {
+            let bytes: Arc<[u8]> = Arc::from(bytes);
+            if let Err(error) = output.write_shared(&path, Arc::clone(&bytes)) {
+                diagnostics.push(write_error(&path, &error));
+            }
+            self.files.push((path, bytes));
+        }
+        self.count = self.files.len();
+        diagnostics.into_result(()).map_err(Error::Content)
+    }
+}
+
+/// The generated files of the cached build when they are made from the same site (a template
+/// or stylesheet edit), written again; else made and written now. `None` once cancelled.
+fn generated_files(
+    staged: &Staged,
     output: &dyn Output,
-) -> Result<(usize, serde_json::Value), Error> {
-    // Written at once: a large site's feeds, data and search index are tens of megabytes that
-    // need not stay in memory while the pages render.
-    let generated: Vec<(String, Vec<u8>)> = render::atom_feeds(site, bodies)
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<(Arc<Generated>, Timings)>, Error> {
+    let mut clock = Clock::start();
+    if let Some(before) = &staged.generated {
+        for (path, bytes) in &before.files {
+            output
+                .write_shared(path, Arc::clone(bytes))
+                .map_err(|e| Error::Content(Diagnostics::from(write_error(path, &e))))?;
+        }
+        return Ok(Some((Arc::clone(before), clock.timings)));
+    }
+    let generated = make_generated(staged, output, cancelled, &mut clock)?;
+    Ok(generated.map(|generated| (Arc::new(generated), clock.timings)))
+}
+
+/// Makes and writes the feeds, calendars, open data and search index; `None` once cancelled.
+fn make_generated(
+    staged: &Staged,
+    output: &dyn Output,
+    cancelled: &(dyn Fn() -> bool + Sync),
+    clock: &mut Clock,
+) -> Result<Option<Generated>, Error> {
+    let (site, bodies, keep) = (&staged.site, &staged.bodies, staged.keep_pages);
+    // Made before the pages so that the data page can give their sizes, and written at once:
+    // a large site's feeds, data and search index are tens of megabytes that a one-off build
+    // need not hold while the pages render.
+    let feeds: Vec<(String, Vec<u8>)> = render::atom_feeds(site, bodies)
         .into_iter()
         .chain(render::ical::calendars(site, bodies))
         .map(|(path, text)| (path, text.into_bytes()))
         .collect();
-    let open_data = render::opendata::open_data(site, bodies, &generated);
-    let mut files = write_files(output, generated.into_iter().chain(open_data.files))?;
+    clock.lap("feeds");
+    if cancelled() {
+        return Ok(None);
+    }
+    let open_data = render::opendata::open_data(site, bodies, &feeds);
+    let mut generated =
+        Generated { key: staged.site_key, files: Vec::new(), count: 0, datasets: open_data.page };
+    generated.write(output, feeds.into_iter().chain(open_data.files), keep)?;
+    clock.lap("open data");
     // The search index, for themes that have a search page.
     for route in site.routes.iter().filter(|route| route.kind == RouteKind::Search) {
+        if cancelled() {
+            return Ok(None);
+        }
         let index = crate::search::Index::build(site, bodies, &route.lang);
         let prefix = site.lang_prefix(&route.lang);
         let index =
             index.files().map(|(path, json)| (format!("{prefix}{path}"), json.into_bytes()));
-        files += write_files(output, index)?;
+        generated.write(output, index, keep)?;
     }
-    Ok((files, open_data.page))
+    clock.lap("search");
+    Ok(Some(generated))
+}
+
+/// What the cache keeps of a finished build (`Cache::keep`): its pages, and the published
+/// names of the static files they link.
+pub struct Kept {
+    pages: Arc<HashMap<String, Page>>,
+    asset_names: HashMap<String, String>,
+    generated: Option<Arc<Generated>>,
 }
 
 /// What `write_images` did.
@@ -366,20 +716,21 @@ fn hash_of(value: &impl std::hash::Hash) -> u64 {
 fn render_markdown(
     site: &Site,
     images: &Images,
-    cache: &mut HashMap<u64, markdown::Rendered>,
+    cache: &mut HashMap<u64, Arc<markdown::Rendered>>,
     keep: bool,
 ) -> Result<Bodies, Diagnostics> {
     let resolver = ContentLinks::new(site);
     let targets = resolver.hash();
     let raw_html = site.config.raw_html;
     let mut old = std::mem::take(cache);
-    // `None`: the cached rendering is still right; it is moved below rather than copied twice.
+    // `None`: the cached rendering is still right; it is shared below, not copied.
     let results: Vec<(&Entry, u64, Option<markdown::Rendered>)> = site
         .entries()
         .into_par_iter()
         .map(|entry| {
             // The raw-HTML mode is part of the key: changing it in site.toml renders again.
-            let key = hash_of(&(targets, raw_html, images.signature(&entry.path), entry.body()));
+            // The entry's hash (of its whole file) stands for its body: not hashed again.
+            let key = hash_of(&(targets, raw_html, images.signature(&entry.path), entry.hash));
             let rendered = (!old.contains_key(&key)).then(|| {
                 markdown::render_full(
                     entry.body(),
@@ -395,18 +746,19 @@ fn render_markdown(
     let mut bodies = Bodies::with_capacity(results.len());
     for (entry, key, rendered) in results {
         let cached = cache.get(&key).cloned().or_else(|| old.remove(&key));
-        let Some(mut rendered) = rendered.or(cached) else { continue };
+        let Some(rendered) = rendered.map(Arc::new).or(cached) else { continue };
         if keep {
-            cache.insert(key, rendered.clone());
+            cache.insert(key, Arc::clone(&rendered));
         }
-        for problem in std::mem::take(&mut rendered.problems) {
-            let help = problem.suggestion.map(|s| format!("did you mean `{s}`?"));
+        for problem in &rendered.problems {
+            let help = problem.suggestion.as_ref().map(|s| format!("did you mean `{s}`?"));
             let message = format!("link to `{}`, which does not exist", problem.target);
-            diagnostics.push(entry.error_in_body(problem.span, message).with_optional_help(help));
+            let diagnostic = entry.error_in_body(problem.span.clone(), message);
+            diagnostics.push(diagnostic.with_optional_help(help));
         }
-        for problem in std::mem::take(&mut rendered.asset_problems) {
-            let diagnostic = entry.error_in_body(problem.span, problem.message);
-            diagnostics.push(diagnostic.with_optional_help(problem.help));
+        for problem in &rendered.asset_problems {
+            let diagnostic = entry.error_in_body(problem.span.clone(), problem.message.clone());
+            diagnostics.push(diagnostic.with_optional_help(problem.help.clone()));
         }
         bodies.insert(entry.path.clone(), rendered);
     }
@@ -423,11 +775,11 @@ struct Page {
     template: u64,
     shared: u64,
     /// The nodes the page shows, with their fingerprints then.
-    nodes: Vec<(NodeKey, u64)>,
+    nodes: Arc<[(NodeKey, u64)]>,
     /// For list pages: the order of every list and the section texts then.
     lists: Option<u64>,
     /// The image variants its templates asked for (`resize_image`).
-    asked: Vec<Variant>,
+    asked: Arc<[Variant]>,
 }
 
 impl Page {
@@ -442,165 +794,84 @@ impl Page {
 /// Pages rendered by this build, the image variants they ask for, the new page cache (empty
 /// unless the cache keeps pages) and the ids of the pages that links point into.
 type PagesRendered = (usize, Vec<Variant>, HashMap<String, Page>, PageIds);
-/// What changed outside the content and the templates since the cached build.
-#[derive(Clone, Copy)]
-struct Outside<'a> {
-    /// Static files published under a new name (an edited stylesheet): `(old, new)`.
-    renames: &'a [(String, String)],
-    /// The photos beside the entries, which `resize_image` answers from.
-    images_hash: u64,
+
+/// One page: whether it was rendered (not reused), its image variants, what the cache keeps
+/// of it, and its ids if a link points into it; `None` once the build is cancelled.
+type PageResult = Result<
+    Option<(bool, Vec<Variant>, Option<(String, Page)>, Option<(String, Vec<String>)>)>,
+    Diagnostic,
+>;
+
+/// What rendering pages needs besides their shared context.
+struct PagesJob<'a> {
+    staged: &'a Staged,
+    output: &'a dyn Output,
+    cancelled: &'a (dyn Fn() -> bool + Sync),
     /// The links to fragments, which say whose ids to collect.
     anchors: &'a AnchorLinks<'a>,
 }
 
-/// One page: whether it was rendered (not reused), its image variants, what the cache keeps
-/// of it, and its ids if a link points into it.
-type PageResult =
-    Result<(bool, Vec<Variant>, Option<(String, Page)>, Option<(String, Vec<String>)>), Diagnostic>;
-
-/// What rendering the pages needs besides the shared context.
-struct PagesJob<'a> {
-    site: &'a Site,
-    renderer: &'a Renderer,
-    bodies: &'a Bodies,
-    output: &'a dyn Output,
-    cache: &'a Cache,
-    fingerprints: &'a Fingerprints,
-    outside: Outside<'a>,
-}
-
-/// Renders (or takes from the cache) the pages of the routes `which` selects, and writes them.
-fn render_pages(
-    job: &PagesJob<'_>,
-    shared: &Shared,
-    which: impl Fn(&Route) -> bool + Sync,
-) -> Result<PagesRendered, Error> {
-    let PagesJob { site, renderer, bodies, output, cache, fingerprints, outside } = *job;
-    let Outside { renames, images_hash, anchors: anchor_links } = outside;
-    let lists = {
-        let mut all: Vec<(&Collection, &u64)> = fingerprints.lists.iter().collect();
-        all.sort();
-        hash_of(&(all, fingerprints.sections))
-    };
-    let results: Vec<PageResult> = site
-        .routes
-        .par_iter()
-        .filter(|route| which(route))
-        .map(|route| {
-            let file = anchors::output_file(route);
-            let ids_of = |bytes: &[u8]| {
-                anchor_links.wants(&file).then(|| (file.clone(), anchors::ids_in(bytes)))
-            };
-            if !cache.keep_pages {
-                // A one-off build renders every page and keeps nothing for a next build.
-                images::take_asked();
-                let bytes = renderer.render(site, shared, bodies, route)?;
-                output.write(&file, &bytes).map_err(|e| write_error(&file, &e))?;
-                return Ok((true, images::take_asked(), None, ids_of(&bytes)));
-            }
-            let mut page = Page {
-                fingerprint: 0,
-                bytes: Arc::from(&b""[..]),
-                template: renderer.template_hash(render::template_of(site, route)),
-                // `resize_image` answers from the images: a changed photo renders pages again.
-                shared: hash_of(&(shared.hash(&route.lang), images_hash)),
-                nodes: Vec::new(),
-                lists: matches!(route.kind, RouteKind::List { .. }).then_some(lists),
-                asked: Vec::new(),
-            };
-            let old = cache.pages.get(&file);
-            // Pages drawn from the whole site (or from the generated files, for /data/) are
-            // always prepared again; their context hash still spares the rendering.
-            let always = matches!(
-                route.kind,
-                RouteKind::Home | RouteKind::NotFound | RouteKind::Data | RouteKind::Search
-            );
-            let fresh = match old {
-                Some(old) if !always && old.still_valid(&page, fingerprints) => {
-                    page = old.clone();
-                    false
+impl PagesJob<'_> {
+    /// Renders (or reuses) the pages of the routes `which` selects and writes them; `Ok(None)`
+    /// when the build was cancelled.
+    fn render(
+        &self,
+        shared: &Shared,
+        which: impl Fn(&Route) -> bool + Sync,
+    ) -> Result<Option<PagesRendered>, Error> {
+        let PagesJob { staged, output, cancelled, anchors: anchor_links } = *self;
+        let (site, renderer, bodies) = (&staged.site, &staged.renderer, &staged.bodies);
+        let results: Vec<PageResult> = site
+            .routes
+            .par_iter()
+            .filter(|route| which(route))
+            .map(|route| {
+                if cancelled() {
+                    return Ok(None);
                 }
-                _ => prepare_page(
-                    site,
-                    renderer,
-                    shared,
-                    bodies,
-                    route,
-                    fingerprints,
-                    old,
-                    &mut page,
-                )?,
-            };
-            if !fresh && !renames.is_empty() {
-                page.bytes = rename_assets(&page.bytes, renames);
+                let file = anchors::output_file(route);
+                let ids_of = |bytes: &[u8]| {
+                    anchor_links.wants(&file).then(|| (file.clone(), anchors::ids_in(bytes)))
+                };
+                if !staged.keep_pages {
+                    // A one-off build renders every page and keeps nothing for a next build.
+                    images::take_asked();
+                    let bytes = renderer.render(site, shared, bodies, route)?;
+                    output.write(&file, &bytes).map_err(|e| write_error(&file, &e))?;
+                    return Ok(Some((true, images::take_asked(), None, ids_of(&bytes))));
+                }
+                let (fresh, page) = staged.render_route(route, shared)?;
+                output
+                    .write_shared(&file, page.bytes.clone())
+                    .map_err(|e| write_error(&file, &e))?;
+                let asked = page.asked.to_vec();
+                let ids = ids_of(&page.bytes);
+                Ok(Some((fresh, asked, Some((file.clone(), page)), ids)))
+            })
+            .collect();
+        let mut rendered = 0;
+        let mut all_asked = Vec::new();
+        let mut pages = HashMap::new();
+        let mut ids = PageIds::new();
+        let mut problems = Vec::new();
+        for result in results {
+            match result {
+                Ok(Some((fresh, asked, kept, page_ids))) => {
+                    rendered += usize::from(fresh);
+                    all_asked.extend(asked);
+                    pages.extend(kept);
+                    ids.extend(page_ids);
+                }
+                Ok(None) => return Ok(None),
+                Err(diagnostic) => problems.push(diagnostic),
             }
-            output.write_shared(&file, page.bytes.clone()).map_err(|e| write_error(&file, &e))?;
-            let asked = page.asked.clone();
-            let ids = ids_of(&page.bytes);
-            Ok((fresh, asked, cache.keep_pages.then_some((file.clone(), page)), ids))
-        })
-        .collect();
-    let mut rendered = 0;
-    let mut all_asked = Vec::new();
-    let mut pages = HashMap::new();
-    let mut ids = PageIds::new();
-    let mut problems = Vec::new();
-    for result in results {
-        match result {
-            Ok((fresh, asked, kept, page_ids)) => {
-                rendered += usize::from(fresh);
-                all_asked.extend(asked);
-                pages.extend(kept);
-                ids.extend(page_ids);
-            }
-            Err(diagnostic) => problems.push(diagnostic),
         }
-    }
-    // One broken template fails every page it renders; report each template once.
-    let mut diagnostics: Diagnostics = problems.into_iter().collect();
-    diagnostics.0.dedup_by(|a, b| a.path == b.path && a.path.starts_with("themes"));
-    diagnostics
-        .into_result((rendered, all_asked, pages, ids))
-        .map_err(|d| Error::Content(dedup_templates(d)))
-}
-
-/// Builds the page's context and renders it, unless its fingerprint shows that the bytes of
-/// the earlier build are still right. Returns whether it rendered.
-#[allow(clippy::too_many_arguments)]
-fn prepare_page(
-    site: &Site,
-    renderer: &Renderer,
-    shared: &Shared,
-    bodies: &Bodies,
-    route: &Route,
-    fingerprints: &Fingerprints,
-    old: Option<&Page>,
-    page: &mut Page,
-) -> Result<bool, Diagnostic> {
-    let (prepared, touched) = renderer.prepare_recording(site, shared, bodies, route);
-    page.fingerprint = prepared.fingerprint;
-    page.nodes = touched
-        .into_iter()
-        .map(|id| {
-            let key = render::deps::key(site, id);
-            let hash = fingerprints.nodes.get(&key).copied().unwrap_or_default();
-            (key, hash)
-        })
-        .collect();
-    match old {
-        Some(old) if old.fingerprint == page.fingerprint => {
-            page.bytes = old.bytes.clone();
-            page.asked = old.asked.clone();
-            Ok(false)
-        }
-        _ => {
-            // What `resize_image` records on this thread belongs to this page alone.
-            images::take_asked();
-            let bytes = renderer.render_prepared(site, shared, route, prepared);
-            page.asked = images::take_asked();
-            page.bytes = Arc::from(bytes?);
-            Ok(true)
-        }
+        // One broken template fails every page it renders; report each template once.
+        let mut diagnostics: Diagnostics = problems.into_iter().collect();
+        diagnostics.0.dedup_by(|a, b| a.path == b.path && a.path.starts_with("themes"));
+        diagnostics
+            .into_result(Some((rendered, all_asked, pages, ids)))
+            .map_err(|d| Error::Content(dedup_templates(d)))
     }
 }
 
@@ -713,7 +984,6 @@ impl ContentLinks {
         ContentLinks { urls }
     }
 }
-
 impl ContentLinks {
     /// A hash of every link target, in a stable order.
     fn hash(&self) -> u64 {

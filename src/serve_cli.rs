@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use renkei::Options;
-use renkei::serve::{Built, Event, Settings};
+use renkei::serve::{Built, Event, Settings, Started};
 
 use crate::cli::{EXIT_SETUP, ServeArgs, report, say, today};
 
@@ -16,6 +16,8 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         options: Options { base_url: None, drafts: args.drafts, today: today() },
     };
     let open = AtomicBool::new(args.open);
+    // RENKEI_TRACE=1: the time of each rebuild stage, to see where a rebuild spends it.
+    let trace = std::env::var_os("RENKEI_TRACE").is_some();
     let on_event = |event: Event| match event {
         Event::Listening(url) => {
             say(&format!("Serving the site at {url} (Ctrl+C to stop)"));
@@ -30,13 +32,27 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
             let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
             say(&format!("Changed: {}", names.join(", ")));
         }
-        Event::Built(Built::Ok { report, took }) => say(&format!(
-            "Built {} pages ({} rendered) in {} ms",
-            report.pages,
-            report.rendered,
-            took.as_millis()
-        )),
-        Event::Built(Built::Failed(diagnostics)) => {
+        Event::Built(Built::Ok { report, took }) => {
+            say(&format!(
+                "Built {} pages ({} rendered) in {} ms",
+                report.pages,
+                report.rendered,
+                took.as_millis()
+            ));
+            if trace {
+                say(&format!("  stages: {}", report.timings));
+            }
+        }
+        Event::Started(Started::Rendering { first, took, timings }) => {
+            say(&format!(
+                "Loaded the change in {} ms ({first} open page(s) rendered); rendering the rest",
+                took.as_millis()
+            ));
+            if trace {
+                say(&format!("  stages: {timings}"));
+            }
+        }
+        Event::Built(Built::Failed(diagnostics)) | Event::Started(Started::Failed(diagnostics)) => {
             report(&diagnostics);
             warn(&format!(
                 "{} problem(s): still serving the last good version; the browser shows them too",

@@ -439,6 +439,19 @@ fn fresh_build(root: &Path, options: &renkei::Options) -> Option<BTreeMap<String
     Some(output.into_files())
 }
 
+/// A copy of the fixture site, a preview of it built once, and the options of its fresh builds.
+fn built_preview() -> (tempfile::TempDir, renkei::Options, renkei::serve::Preview) {
+    let site = fixture_copy("basic");
+    let options = renkei::Options {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
+        ..renkei::Options::default()
+    };
+    let mut preview = renkei::serve::Preview::new(site.path(), options.clone());
+    let built = preview.rebuild();
+    assert!(matches!(built, renkei::serve::Built::Ok { .. }), "{built:?}");
+    (site, options, preview)
+}
+
 fn served(preview: &renkei::serve::Preview) -> BTreeMap<String, Vec<u8>> {
     let snapshot = preview.shared().snapshot();
     snapshot.files.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect()
@@ -457,14 +470,8 @@ proptest::proptest! {
     fn served_files_equal_a_fresh_build_after_any_edits(
         edits in proptest::collection::vec(edit_strategy(), 1..8)
     ) {
-        let site = fixture_copy("basic");
+        let (site, options, mut preview) = built_preview();
         let root = site.path();
-        let options = renkei::Options {
-            today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
-            ..renkei::Options::default()
-        };
-        let mut preview = renkei::serve::Preview::new(root, options.clone());
-        let _ = preview.rebuild();
         let mut last_good = served(&preview);
         for (step, edit) in edits.iter().enumerate() {
             apply(root, edit);
@@ -489,14 +496,8 @@ proptest::proptest! {
 /// Each kind of edit once, in a fixed order, so that every dependency is exercised every run.
 #[test]
 fn each_kind_of_edit_keeps_the_served_site_equal_to_a_fresh_build() {
-    let site = fixture_copy("basic");
+    let (site, options, mut preview) = built_preview();
     let root = site.path();
-    let options = renkei::Options {
-        today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
-        ..renkei::Options::default()
-    };
-    let mut preview = renkei::serve::Preview::new(root, options.clone());
-    let _ = preview.rebuild();
     let edits = [
         Edit::Name(0, "新しい市名".to_owned()),
         Edit::Name(4, "新しい道名".to_owned()),
@@ -527,4 +528,136 @@ fn each_kind_of_edit_keeps_the_served_site_equal_to_a_fresh_build() {
             &format!("after {:?}", &edits[..=step]),
         );
     }
+}
+
+/// The source files that differ between two reads of a site (what a watcher would report),
+/// as absolute paths.
+fn changed_paths(
+    root: &Path,
+    before: &BTreeMap<String, Vec<u8>>,
+    after: &BTreeMap<String, Vec<u8>>,
+) -> Vec<std::path::PathBuf> {
+    let root = root.canonicalize().unwrap_or_else(|e| panic!("{e}"));
+    let names = before.keys().chain(after.keys());
+    let mut changed: Vec<std::path::PathBuf> = names
+        .filter(|name| before.get(*name) != after.get(*name))
+        .map(|name| root.join(name))
+        .filter(|path| renkei::serve::is_relevant(&root, path))
+        .collect();
+    changed.sort();
+    changed.dedup();
+    changed
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 10,
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Off)),
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// What `renkei serve` runs: each change told by its changed paths (unchanged content files
+    /// are not read), the first half of the rebuild at once and the rest in the background,
+    /// often cancelled by the next change. Whenever the server is idle, the served files are
+    /// byte for byte a fresh build, or the last good site with the problems when it fails.
+    #[test]
+    fn served_files_equal_a_fresh_build_when_idle_after_background_rebuilds(
+        steps in proptest::collection::vec((edit_strategy(), proptest::bool::ANY), 1..8)
+    ) {
+        use renkei::serve::{Built, Changes, Started};
+        let (site, options, mut preview) = built_preview();
+        let root = site.path();
+        let mut sources = crate::support::read_tree(root);
+        let mut step_by_step = Vec::new();
+        for (step, (edit, wait)) in steps.iter().enumerate() {
+            apply(root, edit);
+            if step % 3 == 2 {
+                repair(root);
+            }
+            step_by_step.push(edit.clone());
+            let now = crate::support::read_tree(root);
+            let changes = Changes::Files(changed_paths(root, &sources, &now));
+            sources = now;
+            let started = preview.start_rebuild(changes);
+            if !wait && step + 1 < steps.len() {
+                continue;
+            }
+            let built = preview.wait_idle();
+            let context = format!("after {step_by_step:?}");
+            match (fresh_build(root, &options), started, built) {
+                (Some(fresh), Started::Rendering { .. }, Some(Built::Ok { .. })) => {
+                    crate::support::assert_same_tree(&fresh, &served(&preview), &context);
+                }
+                (None, Started::Failed(_), None) | (None, Started::Rendering { .. }, Some(Built::Failed(_))) => {
+                    let snapshot = preview.shared().snapshot();
+                    assert!(!snapshot.is_partial(), "{context}: a failed build left a partial site");
+                    assert!(preview.shared().status().error.is_some(), "{context}: no overlay");
+                }
+                (fresh, started, built) => panic!(
+                    "{context}: fresh build ok: {}, serve: {started:?} then {built:?}",
+                    fresh.is_some()
+                ),
+            }
+        }
+    }
+}
+
+/// A template edit that every page uses: the page open in a browser is rendered before the
+/// site is swapped, a page asked for meanwhile is rendered on request, a generated file waits
+/// for the rest of the build rather than being served from the last one, and once idle every
+/// file is a fresh build's.
+#[test]
+fn a_template_edit_serves_open_and_asked_pages_at_once_while_the_rest_renders() {
+    use renkei::serve::{Built, Changes, Started};
+    let (site, options, mut preview) = built_preview();
+    let root = site.path();
+    let shared = preview.shared();
+    shared.saw_open_page("/news/");
+    let has_edit = |bytes: &[u8]| String::from_utf8_lossy(bytes).contains("<nav data-edited>");
+    let old_feed = shared.snapshot().files.get("news/atom.xml").map(|b| b.to_vec());
+    assert!(old_feed.is_some(), "the fixture has a news feed");
+
+    edit(root, "themes/plain/templates/base.html", "<nav>", "<nav data-edited>");
+    edit(
+        root,
+        "content/news/site-open.md",
+        "サイトを公開しました。\n",
+        "サイトを公開しました（改）。\n",
+    );
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let started = preview.start_rebuild_then(
+        Changes::Unknown,
+        Box::new(move || {
+            let _ = held.recv();
+        }),
+    );
+    assert!(matches!(started, Started::Rendering { first: 1, .. }), "{started:?}");
+
+    // Only the open page is in the site served now, rendered with the edit.
+    let partial = shared.snapshot();
+    assert!(partial.is_partial());
+    let files: Vec<&String> = partial.files.keys().collect();
+    assert_eq!(files, ["news/index.html"]);
+    assert!(has_edit(&partial.files["news/index.html"]));
+    // Another page asked for is rendered at once.
+    let asked = shared.snapshot_for("/wards/arakawa/");
+    assert!(has_edit(&asked.files["wards/arakawa/index.html"]));
+    let reply = renkei::serve::respond(&asked, "GET", "/wards/arakawa/", None);
+    assert_eq!(reply.status, 200);
+    // The feed changes with the body edit: it waits for the rest instead of the old one.
+    let waiting = {
+        let shared = std::sync::Arc::clone(&shared);
+        std::thread::spawn(move || shared.snapshot_for("/news/atom.xml"))
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!waiting.is_finished(), "a generated file was served before it was made");
+
+    release.send(()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(preview.wait_idle(), Some(Built::Ok { .. })));
+    let complete = waiting.join().unwrap_or_else(|_| panic!("the waiting request panicked"));
+    assert!(!complete.is_partial());
+    let feed = complete.files.get("news/atom.xml").map(|b| b.to_vec());
+    assert!(feed.is_some() && feed != old_feed, "the feed of the new build");
+    let fresh = fresh_build(root, &options).unwrap_or_else(|| panic!("fresh build"));
+    crate::support::assert_same_tree(&fresh, &served(&preview), "once idle");
 }

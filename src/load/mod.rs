@@ -10,6 +10,7 @@ mod walk;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -90,6 +91,8 @@ pub struct Entry {
     pub meta: Meta,
     /// The whole file, without a byte-order mark.
     pub text: String,
+    /// A hash of the file's bytes (and of the site's languages): equal hashes, equal entries.
+    pub hash: u64,
     yaml: Range<usize>,
     yaml_line: usize,
     body: Range<usize>,
@@ -135,24 +138,78 @@ impl Entry {
 /// those others (so that later stages do not report references to them as unknown as well).
 #[derive(Debug, Default)]
 pub struct Loaded {
-    pub entries: Vec<Entry>,
+    /// Shared with the cache of `renkei serve`, which keeps them for the next build.
+    pub entries: Vec<Arc<Entry>>,
     pub diagnostics: Diagnostics,
     pub unavailable: BTreeSet<(Collection, String)>,
 }
 
 /// Entries parsed by an earlier build, by path, with a hash of the file's bytes and of the
-/// languages: a rebuild re-parses only the files that changed (`renkei serve`).
+/// languages: a rebuild re-parses only the files that changed (`renkei serve`). Told by the
+/// watcher which files changed (`only_changed`), it does not even read the others.
 #[derive(Debug, Default)]
 pub struct EntryCache {
-    entries: HashMap<PathBuf, (u64, Entry)>,
-    /// Whether loading fills the cache: a one-off build would only double its entries' memory.
-    keep: bool,
+    entries: HashMap<PathBuf, (u64, Arc<Entry>)>,
+    /// The content files the last load found, when walking `content/` raised no problem.
+    files: Option<Vec<PathBuf>>,
+    /// The only content files (relative to the root) that changed since the last load, when
+    /// the watcher could tell.
+    changed: Option<BTreeSet<PathBuf>>,
 }
 
 impl EntryCache {
-    /// A cache that keeps what is loaded, for the next load.
-    pub fn keeping() -> EntryCache {
-        EntryCache { keep: true, ..EntryCache::default() }
+    /// Tells the next load that nothing but `paths` (absolute, under `root`) changed. It then
+    /// reads only those of them that are content files, and does not walk `content/` again
+    /// unless a path is one it cannot account for: a folder, a Markdown file it did not know
+    /// or that is gone, a symbolic link, anything outside `content/`, `themes/` and `static/`
+    /// (`site.toml` may change the languages, which every entry depends on).
+    pub fn only_changed(&mut self, root: &Path, paths: &[PathBuf]) {
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let mut changed = BTreeSet::new();
+        for path in paths {
+            let Some(relative) = path.strip_prefix(&root).ok().map(Path::to_path_buf) else {
+                self.changed = None;
+                return;
+            };
+            match relative.iter().next().and_then(|first| first.to_str()) {
+                Some("themes" | "static") => continue,
+                Some("content") if self.accounts_for(path, &relative) => {
+                    if relative.extension().is_some_and(|e| e == "md") {
+                        changed.insert(relative);
+                    }
+                }
+                _ => {
+                    self.changed = None;
+                    return;
+                }
+            }
+        }
+        self.changed = Some(changed);
+    }
+
+    /// The next load reads every file again (and compares its hash).
+    pub fn forget_changes(&mut self) {
+        self.changed = None;
+    }
+
+    /// Whether a change to `path` leaves the list of content files as it was: a regular file
+    /// that is not Markdown (a photo beside an entry, listed again on every load anyway), or a
+    /// Markdown file the last load read.
+    fn accounts_for(&self, path: &Path, relative: &Path) -> bool {
+        let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
+        let markdown = relative.extension().is_some_and(|e| e == "md");
+        regular && (!markdown || self.entries.contains_key(relative))
+    }
+
+    /// The files to load and the problems of finding them: the last load's list when the
+    /// watcher vouched that it still holds, else a new walk of `content/`.
+    fn content_files(&mut self, config: &Config) -> (Vec<PathBuf>, Diagnostics) {
+        if let (Some(_), Some(files)) = (&self.changed, &self.files) {
+            return (files.clone(), Diagnostics::default());
+        }
+        let (files, diagnostics) = walk::content_files(&config.root, &config.content_dir());
+        self.files = diagnostics.is_empty().then(|| files.clone());
+        (files, diagnostics)
     }
 }
 
@@ -163,23 +220,31 @@ pub fn load(config: &Config) -> Loaded {
 
 /// `load`, reusing the entries of `cache` whose files did not change, and updating it.
 pub fn load_cached(config: &Config, cache: &mut EntryCache) -> Loaded {
-    let content = config.content_dir();
-    let (files, diagnostics) = walk::content_files(&config.root, &content);
+    let (files, diagnostics) = cache.content_files(config);
+    let changed = cache.changed.take();
     let languages = config.language_codes();
     let mut old = std::mem::take(&mut cache.entries);
     let results: Vec<(Option<u64>, Loading)> = files
         .par_iter()
-        .map(|path| load_with_cache(&config.root, path, &languages, &old, cache.keep))
+        .map(|path| match &changed {
+            // The watcher saw no change to this file: the cached entry stands.
+            Some(changed) if !changed.contains(path) => match old.get(path) {
+                Some((hash, _)) => (Some(*hash), Ok(None)),
+                None => load_with_cache(&config.root, path, &languages, &old),
+            },
+            _ => load_with_cache(&config.root, path, &languages, &old),
+        })
         .collect();
     let mut loaded = Loaded { diagnostics, ..Loaded::default() };
     let mut fresh = HashMap::with_capacity(files.len());
     for ((hash, result), path) in results.into_iter().zip(&files) {
         // `Ok(None)`: unchanged since the cached build; the cached entry moves to the new cache.
-        let result = result.map(|parsed| parsed.or_else(|| old.remove(path).map(|(_, e)| e)));
+        let result =
+            result.map(|parsed| parsed.map(Arc::new).or_else(|| old.remove(path).map(|(_, e)| e)));
         match result {
             Ok(Some(entry)) => {
                 if let Some(hash) = hash {
-                    fresh.insert(path.clone(), (hash, entry.clone()));
+                    fresh.insert(path.clone(), (hash, Arc::clone(&entry)));
                 }
                 loaded.entries.push(entry);
             }
@@ -195,7 +260,10 @@ pub fn load_cached(config: &Config, cache: &mut EntryCache) -> Loaded {
     cache.entries = fresh;
     reject_duplicates(&mut loaded);
     for entry in loaded.entries.iter_mut().filter(|e| e.folder) {
-        entry.assets = walk::assets_beside(&config.root, &entry.path);
+        let assets = walk::assets_beside(&config.root, &entry.path);
+        if assets != entry.assets {
+            Arc::make_mut(entry).assets = assets;
+        }
     }
     loaded
 }
@@ -245,20 +313,16 @@ fn load_with_cache(
     root: &Path,
     relative: &Path,
     languages: &[&str],
-    cache: &HashMap<PathBuf, (u64, Entry)>,
-    keep: bool,
+    cache: &HashMap<PathBuf, (u64, Arc<Entry>)>,
 ) -> (Option<u64>, Loading) {
     let bytes = match read_bounded(&root.join(relative)) {
         Ok(bytes) => bytes,
         Err(message) => return (None, Err(Diagnostic::new(relative, message))),
     };
-    if !keep {
-        return (None, parse_file(relative, bytes, languages).map(Some));
-    }
     let hash = content_hash(&bytes, languages);
     match cache.get(relative) {
         Some((cached, _)) if *cached == hash => (Some(hash), Ok(None)),
-        _ => (Some(hash), parse_file(relative, bytes, languages).map(Some)),
+        _ => (Some(hash), parse_file(relative, bytes, languages, hash).map(Some)),
     }
 }
 
@@ -270,7 +334,12 @@ fn content_hash(bytes: &[u8], languages: &[&str]) -> u64 {
     hasher.finish()
 }
 
-fn parse_file(relative: &Path, bytes: Vec<u8>, languages: &[&str]) -> Result<Entry, Diagnostic> {
+fn parse_file(
+    relative: &Path,
+    bytes: Vec<u8>,
+    languages: &[&str],
+    hash: u64,
+) -> Result<Entry, Diagnostic> {
     let place = place_of(relative, languages)?;
     let text = decode(relative, bytes)?;
     let split =
@@ -302,6 +371,7 @@ fn parse_file(relative: &Path, bytes: Vec<u8>, languages: &[&str]) -> Result<Ent
         meta,
         body: body_offset..text.len(),
         text,
+        hash,
         yaml,
         yaml_line,
         body_line,

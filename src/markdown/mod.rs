@@ -37,6 +37,8 @@ pub use raw_html::{RawHtml, is_safe_url, risky_html};
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub html: String,
+    /// A hash of `html`, for the fingerprints of incremental rebuilds (made once, not per build).
+    pub html_hash: u64,
     pub toc: Vec<TocEntry>,
     /// Internal links that did not resolve, in source order.
     pub problems: Vec<LinkProblem>,
@@ -91,6 +93,13 @@ pub trait LinkResolver: Sync {
 pub(crate) type Spanned<'a> = (Event<'a>, Range<usize>);
 
 /// Renders one body with raw HTML sanitised (the default of `site.toml`).
+fn hash_of(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
 pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
     render_full(markdown, links, RawHtml::default(), &NoAssets)
 }
@@ -139,6 +148,7 @@ pub fn render_full(
     }
 
     Rendered {
+        html_hash: hash_of(&html),
         html,
         toc: toc::nest(headings),
         problems,

@@ -3,6 +3,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use super::{
     Backlinks, CATEGORIES, Collection, Links, Node, NodeId, Partner, REGIONS, Site, routes,
@@ -13,7 +14,7 @@ use crate::load::{Entry, Meta};
 
 pub(super) fn link(
     config: &Config,
-    entries: Vec<Entry>,
+    entries: Vec<Arc<Entry>>,
     unavailable: &BTreeSet<(Collection, String)>,
 ) -> Result<Site, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
@@ -63,7 +64,7 @@ pub(super) fn link(
     diagnostics.into_result(site)
 }
 
-fn new_node(entry: Entry) -> Node {
+fn new_node(entry: Arc<Entry>) -> Node {
     Node {
         entry,
         translations: BTreeMap::new(),
@@ -76,7 +77,7 @@ fn new_node(entry: Entry) -> Node {
 /// load) take their translations with them silently.
 fn attach_translations(
     site: &mut Site,
-    translations: Vec<Entry>,
+    translations: Vec<Arc<Entry>>,
     absent: &[&BTreeSet<(Collection, String)>],
     diagnostics: &mut Diagnostics,
 ) {

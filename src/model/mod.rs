@@ -9,6 +9,7 @@ mod routes;
 mod urls;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diag::Diagnostics;
@@ -37,9 +38,10 @@ pub const REGIONS: [&str; 8] =
 /// One entity: a file in the default language, with its translations and relations.
 #[derive(Debug, Clone)]
 pub struct Node {
-    pub entry: Entry,
+    /// Shared with `renkei serve`'s cache of loaded entries.
+    pub entry: Arc<Entry>,
     /// The same entity in other languages, by language code.
-    pub translations: BTreeMap<String, Entry>,
+    pub translations: BTreeMap<String, Arc<Entry>>,
     /// References written in this node's front matter, resolved.
     pub links: Links,
     /// Nodes whose front matter refers to this one.
@@ -139,7 +141,7 @@ pub struct Site {
     /// Node ids of each collection, in list order.
     pub collections: BTreeMap<Collection, Vec<NodeId>>,
     /// The texts of list pages: (collection folder, or "" for the home page; language) → entry.
-    pub sections: BTreeMap<(String, String), Entry>,
+    pub sections: BTreeMap<(String, String), Arc<Entry>>,
     /// Every page of the site, sorted by URL.
     pub routes: Vec<Route>,
     index: HashMap<(Collection, String), NodeId>,
@@ -153,7 +155,7 @@ impl Site {
     /// reported again, since their own file's problem already is.
     pub fn build(
         config: &Config,
-        entries: Vec<Entry>,
+        entries: Vec<Arc<Entry>>,
         unavailable: &BTreeSet<(Collection, String)>,
     ) -> Result<Site, Diagnostics> {
         link::link(config, entries, unavailable)
@@ -170,9 +172,10 @@ impl Site {
 
     /// The text of a list page, in `lang` or else the default language.
     pub fn section(&self, folder: &str, lang: &str) -> Option<&Entry> {
-        self.sections.get(&(folder.to_owned(), lang.to_owned())).or_else(|| {
+        let section = self.sections.get(&(folder.to_owned(), lang.to_owned())).or_else(|| {
             self.sections.get(&(folder.to_owned(), self.config.default_language.clone()))
-        })
+        });
+        section.map(Arc::as_ref)
     }
 
     /// The URL path of a node's page in `lang`, relative to the site root: `wards/chiyoda/`.
@@ -195,15 +198,15 @@ impl Site {
     pub fn entry_pages(&self) -> Vec<(&Entry, String)> {
         let mut pages = Vec::with_capacity(self.nodes.len() + self.sections.len());
         for (id, node) in self.nodes.iter().enumerate() {
-            pages.push((&node.entry, self.path_of(id, &self.config.default_language)));
+            pages.push((&*node.entry, self.path_of(id, &self.config.default_language)));
             for (lang, entry) in &node.translations {
-                pages.push((entry, self.path_of(id, lang)));
+                pages.push((&**entry, self.path_of(id, lang)));
             }
         }
         for ((folder, lang), entry) in &self.sections {
             let prefix = self.lang_prefix(lang);
             let path = if folder.is_empty() { prefix } else { format!("{prefix}{folder}/") };
-            pages.push((entry, path));
+            pages.push((&**entry, path));
         }
         pages
     }
@@ -214,6 +217,6 @@ impl Site {
             .nodes
             .iter()
             .flat_map(|n| std::iter::once(&n.entry).chain(n.translations.values()));
-        nodes.chain(self.sections.values()).collect()
+        nodes.chain(self.sections.values()).map(Arc::as_ref).collect()
     }
 }

@@ -62,8 +62,8 @@ impl Fingerprints {
             .collect();
         let mut hasher = DefaultHasher::new();
         for ((folder, lang), entry) in &site.sections {
-            (folder, lang, &entry.text).hash(&mut hasher);
-            bodies.get(&entry.path).map(|b| &b.html).hash(&mut hasher);
+            (folder, lang, entry.hash).hash(&mut hasher);
+            bodies.get(&entry.path).map(|b| b.html_hash).hash(&mut hasher);
         }
         Fingerprints { nodes, lists, sections: hasher.finish() }
     }
@@ -90,8 +90,9 @@ fn node_hash(site: &Site, bodies: &Bodies, id: NodeId) -> u64 {
     let node = &site.nodes[id];
     let mut hasher = DefaultHasher::new();
     for entry in std::iter::once(&node.entry).chain(node.translations.values()) {
-        (&entry.lang, &entry.text).hash(&mut hasher);
-        bodies.get(&entry.path).map(|b| &b.html).hash(&mut hasher);
+        // The hashes made when the file was read and its Markdown rendered, not the texts again.
+        (&entry.lang, entry.hash).hash(&mut hasher);
+        bodies.get(&entry.path).map(|b| b.html_hash).hash(&mut hasher);
     }
     let (links, back) = (&node.links, &node.backlinks);
     for list in [&links.wards, &links.municipalities, &links.prefectures] {

@@ -28,8 +28,8 @@ use crate::model::{Collection, Route, RouteKind, Site};
 pub use context::Shared;
 pub use feeds::{atom_feeds, robots, sitemaps};
 
-/// Rendered Markdown bodies, keyed by the source file.
-pub type Bodies = HashMap<PathBuf, Rendered>;
+/// Rendered Markdown bodies, keyed by the source file; shared with `renkei serve`'s cache.
+pub type Bodies = HashMap<PathBuf, std::sync::Arc<Rendered>>;
 
 /// The theme's templates, parsed once and shared by every rendering thread.
 pub struct Renderer {

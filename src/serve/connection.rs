@@ -172,14 +172,30 @@ fn refuse_and_close(mut stream: TcpStream, reply: Reply) {
 
 fn answer(request: &Request, shared: &Shared) -> Reply {
     if let Some(query) = request.target.strip_prefix("/__renkei/poll") {
-        let since = query.split("since=").nth(1).and_then(|s| s.parse::<u64>().ok());
+        if let Some(page) = query_value(query, "page") {
+            shared.saw_open_page(&page);
+        }
+        let since = query_value(query, "since").and_then(|s| s.parse::<u64>().ok());
         let status = match since {
             Some(since) => shared.wait_change(since, POLL_WAIT),
             None => shared.status(),
         };
         return poll_reply(&status);
     }
-    respond(&shared.snapshot(), &request.method, &request.target, request.if_none_match.as_deref())
+    // The server's own files (the live-reload script) never wait for a rebuild to finish.
+    let own = request.target.starts_with("/__renkei/");
+    let snapshot = match request.method.as_str() {
+        "GET" | "HEAD" if !own => shared.snapshot_for(&request.target),
+        _ => shared.snapshot(),
+    };
+    respond(&snapshot, &request.method, &request.target, request.if_none_match.as_deref())
+}
+
+/// The value of `name` in a query (`?since=3&page=%2Fwards%2F`), percent-decoded.
+fn query_value(query: &str, name: &str) -> Option<String> {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    let value = query.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))?;
+    super::http::decode_component(value)
 }
 
 enum HeadError {

@@ -66,14 +66,13 @@ pub fn respond(snapshot: &Snapshot, method: &str, url: &str, if_none_match: Opti
     if path.starts_with(OWN) {
         return not_found(snapshot);
     }
-    let Some(key) = path.strip_prefix(base).and_then(file_key) else {
+    let Some(file) = file_of(base, path) else {
         return if format!("{path}/") == base {
             Reply::redirect(base.to_owned())
         } else {
             not_found(snapshot)
         };
     };
-    let file = if key.is_empty() || key.ends_with('/') { format!("{key}index.html") } else { key };
     match snapshot.files.get(&file) {
         Some(bytes) => file_reply(&file, bytes, if_none_match),
         None if snapshot.files.contains_key(&format!("{file}/index.html")) => {
@@ -81,6 +80,23 @@ pub fn respond(snapshot: &Snapshot, method: &str, url: &str, if_none_match: Opti
         }
         None => not_found(snapshot),
     }
+}
+
+/// The output file a request for `target` (path and query) reads under `base_path`, when it is
+/// one of the site's (not one of the server's own URLs, nor outside the base path).
+pub(super) fn requested_file(base_path: &str, target: &str) -> Option<String> {
+    let path = target.split(['?', '#']).next().unwrap_or_default();
+    if path.starts_with(OWN) {
+        return None;
+    }
+    let base = Some(base_path).filter(|b| !b.is_empty()).unwrap_or("/");
+    file_of(base, path)
+}
+
+/// The output file of URL `path` under `base`: `wards/chiyoda/index.html` for `/wards/chiyoda/`.
+fn file_of(base: &str, path: &str) -> Option<String> {
+    let key = file_key(path.strip_prefix(base)?)?;
+    Some(if key.is_empty() || key.ends_with('/') { format!("{key}index.html") } else { key })
 }
 
 /// The `/`-separated file key of a URL path below the base path, each segment percent-decoded,
@@ -100,6 +116,11 @@ fn file_key(path: &str) -> Option<String> {
         segments.push(segment);
     }
     Some(segments.join("/"))
+}
+
+/// A percent-encoded query value as text (`None` when it is not UTF-8 or badly encoded).
+pub(super) fn decode_component(text: &str) -> Option<String> {
+    String::from_utf8(percent_decode(text)?).ok()
 }
 
 fn file_reply(file: &str, bytes: &[u8], if_none_match: Option<&str>) -> Reply {

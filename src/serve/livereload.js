@@ -28,7 +28,10 @@
   }
 
   async function poll() {
-    const query = generation === null ? '' : `?since=${generation}`;
+    // The page's own path tells the server which pages are open: after a change it renders
+    // them first.
+    const page = `page=${encodeURIComponent(location.pathname)}`;
+    const query = generation === null ? `?${page}` : `?since=${generation}&${page}`;
     try {
       const response = await fetch(`/__renkei/poll${query}`, { cache: 'no-store' });
       const status = await response.json();

@@ -19,10 +19,11 @@ use std::collections::BTreeMap;
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildReport, Cache, Error, build_cached};
+use crate::build::{BuildReport, Cache, Error, Kept, Staged, Timings, finish, stage};
 use crate::config::{Config, Options};
 use crate::diag::Diagnostics;
 use crate::output::Output;
@@ -30,29 +31,85 @@ use crate::output::Output;
 pub use http::{Reply, respond};
 pub use watch::is_relevant;
 
-/// One complete build, as served.
+/// One build, as served.
 #[derive(Debug, Default)]
 pub struct Snapshot {
     /// Output path (`wards/chiyoda/index.html`) → bytes, exactly as `renkei build` writes them.
     pub files: BTreeMap<String, Arc<[u8]>>,
     /// The path part of `base_url` (`/` or `/renkei/`), under which the files are served.
     pub base_path: String,
+    /// Set while a rebuild renders its other pages in the background: `files` then holds only
+    /// the pages already rendered for it, and any other page is rendered when asked for.
+    pending: Option<Arc<Pending>>,
 }
 
-/// What open pages poll: a counter of build attempts and the problems of the last one.
+impl Snapshot {
+    /// Whether pages of the rebuild are still being rendered in the background.
+    pub fn is_partial(&self) -> bool {
+        self.pending.is_some()
+    }
+}
+
+/// A rebuild whose pages are not all rendered yet, from which any page can be.
+struct Pending {
+    staged: Arc<Staged>,
+    /// Pages rendered on request meanwhile: a page asked for again is not rendered again.
+    rendered: Mutex<BTreeMap<String, Arc<[u8]>>>,
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pending")
+    }
+}
+
+impl Pending {
+    /// The page written to `file`, rendered now; `None` when only the finished build can tell
+    /// (no such page, a generated file, or a page that fails to render).
+    fn page(&self, file: &str) -> Option<Arc<[u8]>> {
+        let known = self.rendered.lock().unwrap_or_else(|p| p.into_inner()).get(file).cloned();
+        if known.is_some() {
+            return known;
+        }
+        let bytes = self.staged.page(file)?.ok()?;
+        let mut rendered = self.rendered.lock().unwrap_or_else(|p| p.into_inner());
+        rendered.insert(file.to_owned(), Arc::clone(&bytes));
+        Some(bytes)
+    }
+}
+
+/// What open pages poll: a counter of published builds and the problems of the last one.
 #[derive(Debug, Default, Clone)]
 pub struct Status {
     pub generation: u64,
     /// The diagnostics of the last build, rendered, when it failed.
     pub error: Option<String>,
+    /// Pages of the last rebuild are still being rendered in the background.
+    pub rendering: bool,
+    /// The number of the latest rebuild: the background half of an older one publishes nothing.
+    build: u64,
 }
+
+/// How long a page counts as open in a browser after its live-reload script last polled (it
+/// polls again at least every `POLL_WAIT`).
+const OPEN_FOR: Duration = Duration::from_secs(60);
+/// The most pages remembered as open; a client cannot make the list grow without bound.
+const MOST_OPEN: usize = 64;
+/// The longest a request waits for the background half of a rebuild before it gets the last
+/// complete site.
+const LONGEST_WAIT: Duration = Duration::from_secs(60);
 
 /// The state that the HTTP threads read and the rebuilds replace.
 #[derive(Debug, Default)]
 pub struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
+    /// The last complete site: what is served again when a rebuild fails after its first pages
+    /// were shown.
+    complete: RwLock<Arc<Snapshot>>,
     status: Mutex<Status>,
     changed: Condvar,
+    /// Output files of the pages open in a browser, with when their script last polled.
+    open: Mutex<BTreeMap<String, Instant>>,
 }
 
 impl Shared {
@@ -75,13 +132,118 @@ impl Shared {
         status.clone()
     }
 
-    fn publish(&self, snapshot: Option<Snapshot>, error: Option<String>) {
-        if let Some(snapshot) = snapshot {
-            *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(snapshot);
+    /// A snapshot that holds the right answer for `target` (a request's path): the current one
+    /// when it has the file or is complete, one made of the page rendered now, or else, once
+    /// the background half of the rebuild is done, the complete site. A page of the last
+    /// build is never served in place of one of the current build.
+    pub fn snapshot_for(&self, target: &str) -> Arc<Snapshot> {
+        let snapshot = self.snapshot();
+        let Some(pending) = &snapshot.pending else { return snapshot };
+        let Some(file) = http::requested_file(&snapshot.base_path, target) else {
+            return self.when_rendered();
+        };
+        if snapshot.files.contains_key(&file) {
+            return snapshot;
         }
+        match pending.page(&file) {
+            Some(bytes) => Arc::new(Snapshot {
+                files: BTreeMap::from([(file, bytes)]),
+                base_path: snapshot.base_path.clone(),
+                pending: None,
+            }),
+            None => self.when_rendered(),
+        }
+    }
+
+    /// The site once no rebuild renders in the background (or the last complete one, if that
+    /// takes unusually long).
+    fn when_rendered(&self) -> Arc<Snapshot> {
+        let status = self.status.lock().unwrap_or_else(|p| p.into_inner());
+        let (status, waited) = self
+            .changed
+            .wait_timeout_while(status, LONGEST_WAIT, |s| s.rendering)
+            .unwrap_or_else(|p| p.into_inner());
+        drop(status);
+        if waited.timed_out() {
+            return Arc::clone(&self.complete.read().unwrap_or_else(|p| p.into_inner()));
+        }
+        self.snapshot()
+    }
+
+    /// Notes that the page at `path` (its URL path) is open in a browser.
+    pub fn saw_open_page(&self, path: &str) {
+        let base = self.snapshot().base_path.clone();
+        let Some(file) = http::requested_file(&base, path) else { return };
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        open.retain(|_, seen| now.duration_since(*seen) < OPEN_FOR);
+        if open.len() < MOST_OPEN || open.contains_key(&file) {
+            open.insert(file, now);
+        }
+    }
+
+    /// The output files of the pages open in a browser.
+    pub fn open_pages(&self) -> Vec<String> {
+        let open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        open.iter()
+            .filter(|(_, seen)| now.duration_since(**seen) < OPEN_FOR)
+            .map(|(file, _)| file.clone())
+            .collect()
+    }
+
+    /// Starts a rebuild: from now on, the background half of any earlier one publishes nothing.
+    fn next_build(&self) -> u64 {
         let mut status = self.status.lock().unwrap_or_else(|p| p.into_inner());
-        status.generation += 1;
+        status.build += 1;
+        status.build
+    }
+
+    /// The outcome of rebuild `build`, unless a newer one started: a complete site replaces the
+    /// served one (`None`: it failed, and the last complete site is served with `error`). Open
+    /// pages reload unless they already show this build (`reload`).
+    fn publish(&self, build: u64, snapshot: Option<Snapshot>, error: Option<String>, reload: bool) {
+        // The status lock first, held throughout, so that a newer rebuild cannot start between
+        // the check and the swap.
+        let mut status = self.status.lock().unwrap_or_else(|p| p.into_inner());
+        if status.build != build {
+            return;
+        }
+        {
+            let mut served = self.snapshot.write().unwrap_or_else(|p| p.into_inner());
+            match snapshot {
+                Some(snapshot) => {
+                    let snapshot = Arc::new(snapshot);
+                    *self.complete.write().unwrap_or_else(|p| p.into_inner()) =
+                        Arc::clone(&snapshot);
+                    *served = snapshot;
+                }
+                // A failure after the first pages of a rebuild were shown: back to the last
+                // complete site, which the overlay then covers.
+                None if served.pending.is_some() => {
+                    *served = Arc::clone(&self.complete.read().unwrap_or_else(|p| p.into_inner()));
+                }
+                None => {}
+            }
+        }
+        if reload || error.is_some() || status.error.is_some() {
+            status.generation += 1;
+        }
         status.error = error;
+        status.rendering = false;
+        self.changed.notify_all();
+    }
+
+    /// The first pages of rebuild `build`, served while the others render; open pages reload.
+    fn publish_first(&self, build: u64, snapshot: Snapshot) {
+        let mut status = self.status.lock().unwrap_or_else(|p| p.into_inner());
+        if status.build != build {
+            return;
+        }
+        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(snapshot);
+        status.generation += 1;
+        status.error = None;
+        status.rendering = true;
         self.changed.notify_all();
     }
 }
@@ -92,6 +254,16 @@ pub struct Preview {
     options: Options,
     cache: Cache,
     shared: Arc<Shared>,
+    /// The background half of the last rebuild, while it runs.
+    rest: Option<Rest>,
+}
+
+/// The background half of a rebuild: renders the remaining pages and makes the generated
+/// files, then publishes the complete site. Its outcome, with what the cache keeps of it
+/// (`None`: cancelled).
+struct Rest {
+    cancel: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<Option<(Built, Option<Kept>)>>,
 }
 
 /// The outcome of one rebuild.
@@ -101,6 +273,28 @@ pub enum Built {
     Failed(Diagnostics),
 }
 
+/// The outcome of the first half of a rebuild (`Preview::start_rebuild`).
+#[derive(Debug)]
+pub enum Started {
+    /// The pages open in a browser are served; the others render in the background, and any of
+    /// them asked for meanwhile is rendered at once.
+    Rendering {
+        first: usize,
+        took: Duration,
+        timings: Timings,
+    },
+    Failed(Diagnostics),
+}
+
+/// What changed since the last rebuild, as the watcher saw it.
+#[derive(Debug, Clone)]
+pub enum Changes {
+    /// Anything may have: every content file is read again (and its hash compared).
+    Unknown,
+    /// Only these files (absolute paths): unchanged content files are not even read.
+    Files(Vec<PathBuf>),
+}
+
 impl Preview {
     pub fn new(root: &Path, options: Options) -> Preview {
         Preview {
@@ -108,6 +302,7 @@ impl Preview {
             options,
             cache: Cache::new(),
             shared: Arc::new(Shared::default()),
+            rest: None,
         }
     }
 
@@ -115,32 +310,173 @@ impl Preview {
         Arc::clone(&self.shared)
     }
 
-    /// Builds the site again; on success the new files replace the served ones, on failure the
-    /// last good site stays and the problems are published for the overlay.
+    /// Builds the site again, all of it before returning; on success the new files replace the
+    /// served ones, on failure the last good site stays and the problems are published for the
+    /// overlay.
     pub fn rebuild(&mut self) -> Built {
         let started = Instant::now();
-        match self.build() {
-            Ok((snapshot, report)) => {
-                self.shared.publish(Some(snapshot), None);
-                Built::Ok { report, took: started.elapsed() }
+        self.stop_rest();
+        let build = self.shared.next_build();
+        let staged = match self.stage(build, Changes::Unknown) {
+            Ok(staged) => staged,
+            Err(diagnostics) => return Built::Failed(diagnostics),
+        };
+        let (built, kept) = run_rest(&self.shared, build, &staged, &|| false, true, started)
+            .unwrap_or_else(|| (Built::Failed(Diagnostics::default()), None));
+        if let Some(kept) = kept {
+            self.cache.keep(kept);
+        }
+        built
+    }
+
+    /// The first half of a rebuild after `changes`: cancels the background half of the last
+    /// one, loads and links the site, serves the pages open in a browser (and any page asked
+    /// for) from it, and leaves the other pages and the generated files to a background thread
+    /// (`finished` tells when it is done).
+    pub fn start_rebuild(&mut self, changes: Changes) -> Started {
+        self.start_rebuild_then(changes, Box::new(|| ()))
+    }
+
+    /// `start_rebuild`, the background thread running `before_rest` before it renders the
+    /// other pages: tests hold it there to see what is served meanwhile.
+    #[doc(hidden)]
+    pub fn start_rebuild_then(
+        &mut self,
+        changes: Changes,
+        before_rest: Box<dyn FnOnce() + Send>,
+    ) -> Started {
+        let started = Instant::now();
+        self.stop_rest();
+        let build = self.shared.next_build();
+        let staged = match self.stage(build, changes) {
+            Ok(staged) => Arc::new(staged),
+            Err(diagnostics) => return Started::Failed(diagnostics),
+        };
+        let first = self.first_pages(&staged);
+        let count = first.len();
+        let pending = Pending { staged: Arc::clone(&staged), rendered: Mutex::new(first.clone()) };
+        self.shared.publish_first(
+            build,
+            Snapshot {
+                files: first,
+                base_path: staged.base_path().to_owned(),
+                pending: Some(Arc::new(pending)),
+            },
+        );
+        let (took, timings) = (started.elapsed(), staged.timings().clone());
+        let cancel = Arc::new(AtomicBool::new(false));
+        let shared = self.shared();
+        let stop = Arc::clone(&cancel);
+        let thread = std::thread::Builder::new().name("serve-rest".to_owned()).spawn(move || {
+            before_rest();
+            let cancelled = move || stop.load(Ordering::Relaxed);
+            run_rest(&shared, build, &staged, &cancelled, false, started)
+        });
+        match thread {
+            Ok(thread) => self.rest = Some(Rest { cancel, thread }),
+            // No thread: the pages cannot be finished; the last complete site is served again.
+            Err(error) => {
+                let error = format!("renkei: cannot start a thread to render the pages: {error}");
+                self.shared.publish(build, None, Some(error), false);
             }
-            Err(diagnostics) => {
-                let text: Vec<String> = diagnostics.iter().map(|d| d.render()).collect();
-                self.shared.publish(None, Some(text.join("\n")));
-                Built::Failed(diagnostics)
-            }
+        }
+        Started::Rendering { first: count, took, timings }
+    }
+
+    /// The outcome of the background half, once it ended (`None` while it runs, when it was
+    /// cancelled, or when none ran).
+    pub fn finished(&mut self) -> Option<Built> {
+        if self.rest.as_ref().is_some_and(|rest| rest.thread.is_finished()) {
+            return self.join_rest();
+        }
+        None
+    }
+
+    /// Waits for the background half to end and returns its outcome.
+    pub fn wait_idle(&mut self) -> Option<Built> {
+        self.join_rest()
+    }
+
+    fn join_rest(&mut self) -> Option<Built> {
+        let rest = self.rest.take()?;
+        // An `Err` is a panic of the thread, which never should happen: nothing to keep.
+        let (built, kept) = rest.thread.join().ok().flatten()?;
+        if let Some(kept) = kept {
+            self.cache.keep(kept);
+        }
+        Some(built)
+    }
+
+    /// Cancels the background half of the last rebuild (a newer change makes its pages
+    /// worthless). It is not waited for: it stops at its next step and publishes nothing.
+    fn stop_rest(&mut self) {
+        let Some(rest) = &self.rest else { return };
+        rest.cancel.store(true, Ordering::Relaxed);
+        if rest.thread.is_finished() {
+            let _ = self.join_rest();
+        } else {
+            self.rest = None;
         }
     }
 
-    fn build(&mut self) -> Result<(Snapshot, BuildReport), Diagnostics> {
-        let config = Config::load(&self.root, &self.options).map_err(Diagnostics::from)?;
-        let output = MemoryFiles::default();
-        let report =
-            build_cached(&config, &output, &mut self.cache).map_err(|error| match error {
-                Error::Setup(d) | Error::Content(d) => d,
-            })?;
-        let files = output.files.into_inner().unwrap_or_else(|p| p.into_inner());
-        Ok((Snapshot { files, base_path: config.base_path }, report))
+    /// Loads, links and checks the site for rebuild `build`.
+    fn stage(&mut self, build: u64, changes: Changes) -> Result<Staged, Diagnostics> {
+        let config = Config::load(&self.root, &self.options).map_err(Diagnostics::from);
+        let staged = config.and_then(|config| {
+            match changes {
+                Changes::Files(paths) => self.cache.only_changed(&config.root, &paths),
+                Changes::Unknown => self.cache.forget_changes(),
+            }
+            stage(&config, &mut self.cache).map_err(|error| match error {
+                Error::Setup(diagnostics) | Error::Content(diagnostics) => diagnostics,
+            })
+        });
+        staged.inspect_err(|diagnostics| {
+            let text: Vec<String> = diagnostics.iter().map(|d| d.render()).collect();
+            self.shared.publish(build, None, Some(text.join("\n")), false);
+        })
+    }
+
+    /// The pages open in a browser, rendered for the staged build (in parallel).
+    fn first_pages(&self, staged: &Staged) -> BTreeMap<String, Arc<[u8]>> {
+        use rayon::prelude::*;
+        let open = self.shared.open_pages();
+        open.into_par_iter()
+            .filter_map(|file| {
+                let bytes = staged.page(&file)?.ok()?;
+                Some((file, bytes))
+            })
+            .collect()
+    }
+}
+
+/// The second half of rebuild `build`: the other pages and the generated files, then the
+/// complete site is published (or, when it fails, the last complete one again with the
+/// problems). `None` when `cancelled` stopped it. `reload`: open pages must reload (they did
+/// not when the first pages were published).
+fn run_rest(
+    shared: &Shared,
+    build: u64,
+    staged: &Staged,
+    cancelled: &(dyn Fn() -> bool + Sync),
+    reload: bool,
+    started: Instant,
+) -> Option<(Built, Option<Kept>)> {
+    let output = MemoryFiles::default();
+    match finish(staged, &output, cancelled) {
+        Ok(Some((report, kept))) => {
+            let files = output.files.into_inner().unwrap_or_else(|p| p.into_inner());
+            let base_path = staged.base_path().to_owned();
+            let snapshot = Snapshot { files, base_path, pending: None };
+            shared.publish(build, Some(snapshot), None, reload);
+            Some((Built::Ok { report, took: started.elapsed() }, Some(kept)))
+        }
+        Ok(None) => None,
+        Err(Error::Setup(diagnostics) | Error::Content(diagnostics)) => {
+            let text: Vec<String> = diagnostics.iter().map(|d| d.render()).collect();
+            shared.publish(build, None, Some(text.join("\n")), false);
+            Some((Built::Failed(diagnostics), None))
+        }
     }
 }
 
@@ -170,6 +506,9 @@ pub enum Event {
     Exposed(SocketAddr),
     /// Files changed: a rebuild starts.
     Changed(Vec<PathBuf>),
+    /// The first half of a rebuild ended: open pages show the change, the rest renders.
+    Started(Started),
+    /// A whole build ended.
     Built(Built),
     /// The watcher failed; the server goes on without rebuilding.
     WatchFailed(String),

@@ -9,13 +9,17 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use super::{Event, Preview};
+use super::{Changes, Event, Preview};
 use crate::load::is_ignored;
 
 /// A rebuild starts once no event came for this long…
 const QUIET: Duration = Duration::from_millis(20);
 /// …or this long after the first event of a burst that does not stop.
 const LONGEST: Duration = Duration::from_millis(1000);
+/// A burst of more paths than this (a `git checkout`) is taken as "anything may have changed".
+const MOST_PATHS: usize = 256;
+/// How often the end of a background render is looked for while no change comes.
+const LOOK_FOR_RENDERED: Duration = Duration::from_millis(50);
 
 /// Whether a change to `path` (absolute, under `root`) can change the site.
 pub fn is_relevant(root: &Path, path: &Path) -> bool {
@@ -57,11 +61,13 @@ impl Watch {
 
     /// Rebuilds after each burst of relevant changes, until the watcher stops.
     pub(super) fn run(mut self, preview: &mut Preview, on_event: &(dyn Fn(Event) + Sync)) {
-        while let Some(changed) = next_burst(&self.root, &self.events) {
+        while let Some(burst) = next_burst(&self.root, &self.events, preview, on_event) {
             // A folder created after the start (static/, content/) is watched from now on.
             let _ = watch_sources(&mut self.watcher, &self.root, &mut self.watched);
-            on_event(Event::Changed(changed));
-            on_event(Event::Built(preview.rebuild()));
+            on_event(Event::Changed(burst.paths.clone()));
+            let changes =
+                if burst.complete { Changes::Files(burst.paths) } else { Changes::Unknown };
+            on_event(Event::Started(preview.start_rebuild(changes)));
         }
         on_event(Event::WatchFailed("the watcher stopped".to_owned()));
     }
@@ -90,31 +96,73 @@ fn watch_sources(
 
 type Received = notify::Result<notify::Event>;
 
-/// Waits for a relevant change, then collects the rest of its burst; `None` when the watcher stopped.
-fn next_burst(root: &Path, events: &mpsc::Receiver<Received>) -> Option<Vec<PathBuf>> {
-    let mut changed = Vec::new();
-    while changed.is_empty() {
-        changed.extend(relevant(root, events.recv().ok()?));
+/// The relevant paths of one burst of events, and whether they are all that changed.
+struct Burst {
+    paths: Vec<PathBuf>,
+    /// False when events may have been lost (the watcher said so or failed) or the burst was
+    /// too long or too large to trust path by path: the rebuild then reads everything.
+    complete: bool,
+}
+
+/// Waits for a relevant change, then collects the rest of its burst; `None` when the watcher
+/// stopped. Meanwhile reports the end of a rebuild's background half.
+fn next_burst(
+    root: &Path,
+    events: &mpsc::Receiver<Received>,
+    preview: &mut Preview,
+    on_event: &(dyn Fn(Event) + Sync),
+) -> Option<Burst> {
+    let mut burst = Burst { paths: Vec::new(), complete: true };
+    while burst.paths.is_empty() {
+        match events.recv_timeout(LOOK_FOR_RENDERED) {
+            Ok(event) => burst.add(root, event),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Some(built) = preview.finished() {
+                    on_event(Event::Built(built));
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+        }
     }
     let started = Instant::now();
-    while started.elapsed() < LONGEST {
+    loop {
+        if started.elapsed() >= LONGEST {
+            burst.complete = false;
+            break;
+        }
         match events.recv_timeout(QUIET) {
-            Ok(event) => changed.extend(relevant(root, event)),
+            Ok(event) => burst.add(root, event),
             Err(mpsc::RecvTimeoutError::Timeout) => break,
             Err(mpsc::RecvTimeoutError::Disconnected) => return None,
         }
     }
-    changed.sort();
-    changed.dedup();
-    Some(changed)
+    burst.paths.sort();
+    burst.paths.dedup();
+    if burst.paths.len() > MOST_PATHS {
+        burst.complete = false;
+    }
+    Some(burst)
 }
 
-fn relevant(root: &Path, event: Received) -> Vec<PathBuf> {
-    let Ok(event) = event else { return Vec::new() };
-    if matches!(event.kind, EventKind::Access(_)) {
-        return Vec::new();
+impl Burst {
+    fn add(&mut self, root: &Path, event: Received) {
+        match event {
+            Ok(event) if matches!(event.kind, EventKind::Access(_)) => {}
+            Ok(event) => {
+                if event.need_rescan() {
+                    // Events were dropped (an overflowing queue): which files changed is unknown.
+                    self.complete = false;
+                    self.paths.push(root.join("content"));
+                }
+                let relevant = event.paths.into_iter().filter(|path| is_relevant(root, path));
+                self.paths.extend(relevant);
+            }
+            Err(_) => {
+                self.complete = false;
+                self.paths.push(root.join("content"));
+            }
+        }
     }
-    event.paths.into_iter().filter(|path| is_relevant(root, path)).collect()
 }
 
 #[cfg(test)]
