@@ -41,6 +41,7 @@ pub(super) fn link(
         sections,
         routes: Vec::new(),
         index: HashMap::new(),
+        event_lists: std::sync::OnceLock::new(),
     };
     site.index = site
         .nodes

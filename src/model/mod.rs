@@ -145,7 +145,14 @@ pub struct Site {
     /// Every page of the site, sorted by URL.
     pub routes: Vec<Route>,
     index: HashMap<(Collection, String), NodeId>,
+    /// `event_list` of all events, then of each category, made once when first asked: every
+    /// page of the event lists asks, and making them anew each time grew with the square of
+    /// the number of events.
+    event_lists: std::sync::OnceLock<Vec<EventList>>,
 }
+
+/// Upcoming events (soonest first) and past ones (latest first).
+type EventList = (Vec<NodeId>, Vec<NodeId>);
 
 impl Site {
     /// Builds the model from loaded entries: drafts dropped (unless configured), translations

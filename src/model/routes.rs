@@ -37,7 +37,18 @@ pub enum RouteKind {
 impl Site {
     /// Events in list order: upcoming and current ones first (soonest first), then past ones
     /// (latest first). `category` restricts to one of `CATEGORIES`.
-    pub fn event_list(&self, category: Option<usize>) -> (Vec<NodeId>, Vec<NodeId>) {
+    pub fn event_list(&self, category: Option<usize>) -> (&[NodeId], &[NodeId]) {
+        let lists = self.event_lists.get_or_init(|| {
+            std::iter::once(None)
+                .chain((0..CATEGORIES.len()).map(Some))
+                .map(|category| self.make_event_list(category))
+                .collect()
+        });
+        let (upcoming, past) = &lists[category.map_or(0, |c| c + 1)];
+        (upcoming, past)
+    }
+
+    fn make_event_list(&self, category: Option<usize>) -> (Vec<NodeId>, Vec<NodeId>) {
         let today = self.config.today;
         let in_category = |id: &NodeId| match (category, &self.nodes[*id].entry.meta) {
             (Some(c), crate::load::Meta::Event(m)) => m.category == CATEGORIES[c].0,

@@ -529,8 +529,7 @@ fn list(
     match collection {
         Collection::Events => {
             let (upcoming, past) = site.event_list(category_index);
-            let (upcoming, past) =
-                paginate_two(&upcoming, &past, page, site.config.events_per_page);
+            let (upcoming, past) = paginate_two(upcoming, past, page, site.config.events_per_page);
             context.insert("upcoming".into(), cards(site, upcoming, lang));
             context.insert("past".into(), cards(site, past, lang));
             context.insert(
@@ -640,7 +639,13 @@ fn paginator(
         "total": total,
         "first_url": page_url(1),
         "last_url": page_url(total),
-        "pages": (1..=total).map(|n| json!({"number": n, "url": page_url(n)})).collect::<Vec<_>>(),
+        "pages": pager_window(current, total)
+            .into_iter()
+            .map(|n| match n {
+                Some(n) => json!({"number": n, "url": page_url(n)}),
+                None => json!({"gap": true}),
+            })
+            .collect::<Vec<_>>(),
     });
     if current > 1 {
         merge(&mut value, json!({"prev_url": page_url(current - 1)}));
@@ -649,6 +654,23 @@ fn paginator(
         merge(&mut value, json!({"next_url": page_url(current + 1)}));
     }
     value
+}
+
+/// The page numbers a pager links: the first and last pages and two on each side of the
+/// current one, with `None` for each run left out. Linking all of them made every list page as
+/// long as the number of pages, so a large site's lists grew with its square.
+fn pager_window(current: usize, total: usize) -> Vec<Option<usize>> {
+    const AROUND: usize = 2;
+    let shown = |n: usize| n == 1 || n == total || n.abs_diff(current) <= AROUND;
+    let mut window = Vec::new();
+    for n in 1..=total {
+        if shown(n) {
+            window.push(Some(n));
+        } else if window.last().is_some_and(Option::is_some) {
+            window.push(None);
+        }
+    }
+    window
 }
 
 fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> String {
@@ -814,4 +836,20 @@ fn feeds(site: &Site, route: &Route) -> Value {
         _ => Vec::new(),
     };
     Value::Array(collections.into_iter().map(feed).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pager_window;
+
+    #[test]
+    fn a_pager_links_the_ends_and_the_pages_near_the_current_one() {
+        assert_eq!(pager_window(1, 3), [Some(1), Some(2), Some(3)]);
+        assert_eq!(pager_window(4, 7), (1..=7).map(Some).collect::<Vec<_>>());
+        assert_eq!(
+            pager_window(10, 300),
+            [Some(1), None, Some(8), Some(9), Some(10), Some(11), Some(12), None, Some(300)]
+        );
+        assert_eq!(pager_window(1, 300), [Some(1), Some(2), Some(3), None, Some(300)]);
+    }
 }

@@ -124,12 +124,12 @@ fn list_hash(site: &Site, collection: Collection) -> u64 {
     site.partners.len().hash(&mut hasher);
     if collection == Collection::Events {
         let (upcoming, past) = site.event_list(None);
-        keys(site, &upcoming, &mut hasher);
-        keys(site, &past, &mut hasher);
+        keys(site, upcoming, &mut hasher);
+        keys(site, past, &mut hasher);
         for category in 0..crate::model::CATEGORIES.len() {
             let (upcoming, past) = site.event_list(Some(category));
-            keys(site, &upcoming, &mut hasher);
-            keys(site, &past, &mut hasher);
+            keys(site, upcoming, &mut hasher);
+            keys(site, past, &mut hasher);
         }
     }
     if collection == Collection::Exhibits {
