@@ -422,7 +422,49 @@ fn template_syntax_error() {
         Expected {
             exit: CONTENT,
             at: &["themes/plain/templates/ward.html:3:43"],
-            says: &["template syntax error", "kana={{ page.kana } code=", "variable end (`}}`)"],
+            says: &[
+                "template syntax error",
+                "kana={{ page.kana } code=",
+                "Found `}` but expected }}",
+            ],
+        },
+    );
+}
+
+/// Names tera checks once every template is parsed (filters, components) are located too.
+#[test]
+fn unknown_filter_and_component_in_a_template() {
+    case(
+        "unknown_filter_and_component",
+        |root| {
+            edit(root, WARD_TEMPLATE, "kana={{ page.kana }}", "kana={{ page.kana | wareky }}");
+            edit(
+                root,
+                WARD_TEMPLATE,
+                "<p>partner_count=",
+                "{{ <no_such_part/> }}<p>partner_count=",
+            );
+        },
+        Expected {
+            exit: CONTENT,
+            at: &["themes/plain/templates/ward.html:3:45", "themes/plain/templates/ward.html:5:4"],
+            says: &["Unknown filter `wareky`", "Unknown component `no_such_part`"],
+        },
+    );
+}
+
+/// An error while a page renders points into the template, at the expression that failed.
+#[test]
+fn template_error_while_rendering() {
+    case(
+        "template_error_while_rendering",
+        |root| {
+            edit(root, WARD_TEMPLATE, "kana={{ page.kana }}", "kana={{ page.kana.first.letter }}")
+        },
+        Expected {
+            exit: CONTENT,
+            at: &["themes/plain/templates/ward.html:3:43"],
+            says: &["cannot render content/wards/", "Field `first` is not defined"],
         },
     );
 }

@@ -2,12 +2,10 @@
 //! image, e.g. a card or the Open Graph picture. The function only computes the version's URL
 //! and size and records that the page wants it; the build makes it after rendering.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use serde_json::json;
-use tera::Value;
+use tera::{Kwargs, State, TeraResult, Value};
 
 use super::{Format, Images, Op, Variant};
 
@@ -21,28 +19,28 @@ pub type Table = Arc<OnceLock<Arc<Images>>>;
 pub fn resize_image(
     table: Table,
     base_url: String,
-) -> impl Fn(&HashMap<String, Value>) -> tera::Result<Value> + Send + Sync + 'static {
-    move |args: &HashMap<String, Value>| {
+) -> impl Fn(Kwargs, &State) -> TeraResult<Value> + Send + Sync + 'static {
+    move |args: Kwargs, _: &State| {
         let images =
-            table.get().ok_or_else(|| tera::Error::msg("resize_image(): no images yet"))?;
-        let path = args.get("path").and_then(Value::as_str).ok_or_else(|| {
-            tera::Error::msg("resize_image() needs `path=` (e.g. `page.image.path`)")
+            table.get().ok_or_else(|| tera::Error::message("resize_image(): no images yet"))?;
+        let path: &str = args.get("path")?.ok_or_else(|| {
+            tera::Error::message("resize_image() needs `path=` (e.g. `page.image.path`)")
         })?;
         let source = images.source(Path::new(path)).ok_or_else(|| {
-            tera::Error::msg(format!(
+            tera::Error::message(format!(
                 "resize_image(): `{path}` is not an image beside a folder entry"
             ))
         })?;
-        let width = dimension(args, "width")?
-            .ok_or_else(|| tera::Error::msg("resize_image() needs `width=` in pixels"))?;
-        let op = match dimension(args, "height")? {
+        let width = dimension(&args, "width")?
+            .ok_or_else(|| tera::Error::message("resize_image() needs `width=` in pixels"))?;
+        let op = match dimension(&args, "height")? {
             Some(height) => Op::Fill(width, height),
             None => Op::Width(width),
         };
-        let format = match args.get("format").and_then(Value::as_str) {
+        let format = match args.get::<&str>("format")? {
             None => source.format,
             Some(name) => Format::from_name(name).ok_or_else(|| {
-                tera::Error::msg(format!(
+                tera::Error::message(format!(
                     "resize_image(): format `{name}` is not one of `jpeg`, `png`, `webp`"
                 ))
             })?,
@@ -50,21 +48,21 @@ pub fn resize_image(
         let output = source.output_path(op, format);
         let (width, height) = source.size(op);
         super::ask(Variant { source: source.path.clone(), op, format });
-        Ok(json!({
-            "url": format!("{}{output}", images.base),
-            "permalink": format!("{base_url}{output}"),
-            "width": width,
-            "height": height,
-        }))
+        let mut version = tera::Map::default();
+        version.insert("url".into(), format!("{}{output}", images.base).into());
+        version.insert("permalink".into(), format!("{base_url}{output}").into());
+        version.insert("width".into(), width.into());
+        version.insert("height".into(), height.into());
+        Ok(Value::from(version))
     }
 }
 
-fn dimension(args: &HashMap<String, Value>, name: &str) -> tera::Result<Option<u32>> {
-    match args.get(name) {
+fn dimension(args: &Kwargs, name: &str) -> TeraResult<Option<u32>> {
+    match args.get::<Value>(name)? {
         None => Ok(None),
         Some(value) => match value.as_u64() {
             Some(n @ 1..=8192) => Ok(Some(n as u32)),
-            _ => Err(tera::Error::msg(format!(
+            _ => Err(tera::Error::message(format!(
                 "resize_image(): `{name}` must be a number of pixels from 1 to 8192, not `{value}`"
             ))),
         },

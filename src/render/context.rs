@@ -1,6 +1,7 @@
 //! The template context of each route, exactly as docs/templates.md describes it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
 
@@ -20,6 +21,9 @@ pub struct Shared {
     pub(super) datasets: Value,
     /// A hash of `per_lang`, per language: part of every page's fingerprint.
     hashes: HashMap<String, u64>,
+    /// `per_lang` as tera values, made once all fragments are in: their strings, arrays and
+    /// maps are reference-counted, so giving them to every page copies nothing.
+    template_values: OnceLock<HashMap<String, Vec<(String, tera::Value)>>>,
 }
 
 impl Shared {
@@ -54,12 +58,14 @@ impl Shared {
             categories,
             datasets: json!({"datasets": [], "others": []}),
             hashes,
+            template_values: OnceLock::new(),
         }
     }
 
     /// The open data files, for the data page.
     pub fn with_datasets(mut self, datasets: Value) -> Shared {
         self.datasets = datasets;
+        self.template_values = OnceLock::new();
         self
     }
 
@@ -88,30 +94,30 @@ impl Shared {
         if let Some(values) = self.per_lang.get_mut(lang) {
             values.insert("fragments".into(), Value::Object(fragments));
             self.hashes.insert(lang.to_owned(), super::fingerprint::of_json(values));
+            self.template_values = OnceLock::new();
         }
     }
 
-    /// The page's own context completed with what all pages in its language share, with only
-    /// the interface strings in `strings` when the template's are known.
-    pub(super) fn complete(
-        &self,
-        mut own: Map<String, Value>,
-        lang: &str,
-        strings: Option<&BTreeSet<String>>,
-    ) -> Value {
-        let Some(values) = self.per_lang.get(lang) else { return Value::Object(own) };
-        for (name, value) in values {
-            let value = match (name.as_str(), value, strings) {
-                ("t", Value::Object(all), Some(keys)) => Value::Object(
-                    keys.iter()
-                        .filter_map(|key| Some((key.clone(), all.get(key)?.clone())))
-                        .collect(),
-                ),
-                _ => value.clone(),
-            };
-            own.insert(name.clone(), value);
+    /// The page's own context completed with what all pages in its language share (which wins
+    /// over a page value of the same name).
+    pub(super) fn complete(&self, own: Map<String, Value>, lang: &str) -> tera::Context {
+        let mut context = tera::Context::new();
+        for (name, value) in own {
+            context.insert_value(name, tera::Value::from_serializable(&value));
         }
-        Value::Object(own)
+        let shared = self.template_values.get_or_init(|| {
+            let convert = |values: &Map<String, Value>| {
+                values
+                    .iter()
+                    .map(|(name, value)| (name.clone(), tera::Value::from_serializable(value)))
+                    .collect()
+            };
+            self.per_lang.iter().map(|(lang, values)| (lang.clone(), convert(values))).collect()
+        });
+        for (name, value) in shared.get(lang).into_iter().flatten() {
+            context.insert_value(name.clone(), value.clone());
+        }
+        context
     }
 }
 

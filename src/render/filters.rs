@@ -1,10 +1,11 @@
-//! Template filters and functions the theme relies on: Japanese dates and the URLs of static
-//! files under the site's base path.
+//! Template filters, tests and functions the theme relies on: Japanese dates, the URLs of static
+//! files under the site's base path, and `matching` (a regular expression test).
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use tera::{Tera, Value};
+use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use crate::config::Config;
 use crate::load::Date;
@@ -20,6 +21,7 @@ pub(super) fn register(tera: &mut Tera, config: &Config) {
         "ja_time",
         date_filter(|d| d.time.map(|t| t.format("%H:%M").to_string()).unwrap_or_default()),
     );
+    tera.register_test("matching", matching());
     super::ja_filters::register(tera);
     register_asset(tera, &config.base_path, &crate::assets::Assets::default());
 }
@@ -29,27 +31,50 @@ pub(super) fn register(tera: &mut Tera, config: &Config) {
 pub(super) fn register_asset(tera: &mut Tera, base_path: &str, assets: &crate::assets::Assets) {
     let base_path = base_path.to_owned();
     let names = assets.names.clone();
-    tera.register_function("asset", move |args: &HashMap<String, Value>| {
-        let path = args
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| tera::Error::msg("asset() needs `path=\"…\"`"))?;
+    tera.register_function("asset", move |args: Kwargs, _: &State| -> TeraResult<String> {
+        let path: &str =
+            args.get("path")?.ok_or_else(|| tera::Error::message("asset() needs `path=\"…\"`"))?;
         let path = path.trim_start_matches('/');
         let published = names.get(path).map_or(path, String::as_str);
-        Ok(Value::String(format!("{base_path}{published}")))
+        Ok(format!("{base_path}{published}"))
     });
+}
+
+/// `value is matching(pat="^[0-9]{4}$")`. tera 2 leaves regular expressions to its users; each
+/// pattern is compiled once per build, not once per call (partner tables test every row).
+fn matching() -> impl Fn(&str, Kwargs, &State) -> TeraResult<bool> + Send + Sync + 'static {
+    let compiled: Mutex<HashMap<String, Arc<regex::Regex>>> = Mutex::default();
+    move |value: &str, args: Kwargs, _: &State| {
+        let pattern: &str = args.must_get("pat")?;
+        let regex = {
+            let mut compiled = compiled.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            match compiled.get(pattern) {
+                Some(regex) => Arc::clone(regex),
+                None => {
+                    let regex = Arc::new(regex::Regex::new(pattern).map_err(|e| {
+                        tera::Error::message(format!(
+                            "matching: `{pattern}` is not a valid regular expression: {e}"
+                        ))
+                    })?);
+                    compiled.insert(pattern.to_owned(), Arc::clone(&regex));
+                    regex
+                }
+            }
+        };
+        Ok(regex.is_match(value))
+    }
 }
 
 /// A filter that reads its input as a `Date` (`2016-12-03` or `2016-12-03T10:00`).
 pub(super) fn date_filter(
     format: impl Fn(&Date) -> String + Send + Sync + 'static,
-) -> impl Fn(&Value, &HashMap<String, Value>) -> tera::Result<Value> + Send + Sync + 'static {
-    move |value: &Value, _: &HashMap<String, Value>| {
+) -> impl Fn(&Value, Kwargs, &State) -> TeraResult<String> + Send + Sync + 'static {
+    move |value: &Value, _: Kwargs, _: &State| {
         let text = value
             .as_str()
-            .ok_or_else(|| tera::Error::msg(format!("expected a date, got `{value}`")))?;
-        let date = Date::parse(text).map_err(tera::Error::msg)?;
-        Ok(Value::String(format(&date)))
+            .ok_or_else(|| tera::Error::message(format!("expected a date, got `{value}`")))?;
+        let date = Date::parse(text).map_err(tera::Error::message)?;
+        Ok(format(&date))
     }
 }
 
@@ -68,7 +93,8 @@ mod tests {
     fn render(template: &str) -> String {
         let mut tera = Tera::default();
         register(&mut tera, &Config::for_test(std::path::Path::new(".")));
-        tera.render_str(template, &tera::Context::new()).unwrap_or_else(|e| format!("error: {e}"))
+        tera.render_str(template, &tera::Context::new(), false)
+            .unwrap_or_else(|e| format!("error: {e}"))
     }
 
     #[test]
@@ -84,12 +110,21 @@ mod tests {
     }
 
     #[test]
+    fn regular_expressions_are_tested() {
+        assert_eq!(render("{{ '2015-10' is matching(pat='^[0-9]{4}(-[0-9]{2}){0,2}$') }}"), "true");
+        assert_eq!(render("{{ '平成27年' is matching(pat='^[0-9]{4}$') }}"), "false");
+        assert!(
+            render("{{ 'x' is matching(pat='(') }}").contains("not a valid regular expression")
+        );
+    }
+
+    #[test]
     fn assets_are_linked_by_their_published_name() {
         let mut tera = Tera::default();
         let mut assets = crate::assets::Assets::default();
         assets.names.insert("style.css".to_owned(), "style.0123abcd.css".to_owned());
         register_asset(&mut tera, "/renkei/", &assets);
-        let mut render = |t: &str| tera.render_str(t, &tera::Context::new()).unwrap_or_default();
+        let render = |t: &str| tera.render_str(t, &tera::Context::new(), false).unwrap_or_default();
         assert_eq!(render("{{ asset(path='/style.css') }}"), "/renkei/style.0123abcd.css");
         assert_eq!(render("{{ asset(path='search/') }}"), "/renkei/search/");
     }

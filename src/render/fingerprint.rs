@@ -28,16 +28,22 @@ impl io::Write for HashWriter {
     }
 }
 
-/// For every template, a hash of its text and of the texts of every template it extends,
-/// includes or imports, transitively: a change to `base.html` changes the hash of every
-/// template built on it, a change to `ward.html` only its own.
+/// For every template, a hash of its text and of the texts of every template it extends or
+/// includes, transitively, and of every template that defines components: a change to
+/// `base.html` or to a component changes the hash of every template built on it, a change to
+/// `ward.html` only its own.
 pub(crate) fn templates(sources: &[(String, String)]) -> HashMap<String, u64> {
     let texts: HashMap<&str, &str> =
         sources.iter().map(|(name, text)| (name.as_str(), text.as_str())).collect();
+    // tera 2's components are global: any template may call one without naming its file.
+    let components: Vec<&str> =
+        texts.iter().filter(|(_, text)| defines_components(text)).map(|(name, _)| *name).collect();
     let mut hashes = HashMap::new();
     for name in texts.keys() {
         let mut hasher = DefaultHasher::new();
-        for member in &closure(name, &texts) {
+        let mut members = closure(name, &texts);
+        members.extend(components.iter().copied());
+        for member in &members {
             member.hash(&mut hasher);
             texts.get(member).hash(&mut hasher);
         }
@@ -65,7 +71,21 @@ fn collect<'a>(name: &'a str, texts: &HashMap<&'a str, &'a str>, closure: &mut B
     }
 }
 
-/// The template names quoted in `{% extends %}`, `{% include %}` and `{% import %}` tags.
+/// Whether a template has a `{% component … %}` definition.
+fn defines_components(text: &str) -> bool {
+    tags(text).any(|tag| tag.starts_with("component "))
+}
+
+/// The inside of every `{% … %}` tag, without the whitespace control and leading spaces.
+fn tags(text: &str) -> impl Iterator<Item = &str> {
+    text.split("{%").skip(1).map(|rest| {
+        let end = rest.find("%}").unwrap_or(rest.len());
+        rest[..end].trim_start_matches('-').trim_start()
+    })
+}
+
+/// The template names quoted in `{% extends %}`, `{% include %}` and (tera 1's) `{% import %}`
+/// tags.
 pub(crate) fn references(text: &str) -> Vec<&str> {
     let mut names = Vec::new();
     let mut rest = text;
@@ -102,6 +122,23 @@ mod tests {
     fn finds_extends_include_and_import() {
         let text = r#"{% extends "base.html" %}{%- import 'macros.html' as m -%}{% include ["a.html", "b.html"] %}{{ x }}"#;
         assert_eq!(references(text), ["base.html", "macros.html", "a.html", "b.html"]);
+    }
+
+    #[test]
+    fn a_component_change_reaches_every_template() {
+        let sources = |component: &str| {
+            vec![
+                (
+                    "macros.html".to_owned(),
+                    format!("{{% component c() %}}{component}{{% endcomponent c %}}"),
+                ),
+                ("ward.html".to_owned(), "{{ <c/> }}".to_owned()),
+            ]
+        };
+        let (before, after) = (templates(&sources("1")), templates(&sources("2")));
+        assert_ne!(before.get("ward.html"), after.get("ward.html"));
+        assert!(!defines_components("{{ <c/> }}{% if x %}{% endif %}"));
+        assert!(defines_components("{%- component c(a) -%}{% endcomponent %}"));
     }
 
     #[test]

@@ -1,9 +1,7 @@
 //! The Japanese template filters: 和暦 (`wareki`, `wareki_year`), 年度 (`nendo`) and 五十音順
 //! (`kana_sort`). The logic lives in `crate::japanese`; this module only adapts it to tera.
 
-use std::collections::HashMap;
-
-use tera::{Tera, Value};
+use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use crate::japanese::{kana, wareki};
 
@@ -20,29 +18,24 @@ pub(super) fn register(tera: &mut Tera) {
 /// A filter on the day of a date (its time, if any, plays no part in 和暦 or 年度).
 fn day_filter(
     format: impl Fn(chrono::NaiveDate) -> String + Send + Sync + 'static,
-) -> impl Fn(&Value, &HashMap<String, Value>) -> tera::Result<Value> + Send + Sync + 'static {
+) -> impl Fn(&Value, Kwargs, &State) -> TeraResult<String> + Send + Sync + 'static {
     super::filters::date_filter(move |date| format(date.day))
 }
 
 /// `items | kana_sort(attribute="kana")`: the array in 五十音順 of each item's reading (see
 /// `kana::sort_key`). Items without the attribute go last, in their original order; the sort is
 /// stable. `attribute` defaults to `kana`.
-fn kana_sort(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    let items = value
-        .as_array()
-        .ok_or_else(|| tera::Error::msg(format!("kana_sort expects an array, got `{value}`")))?;
-    let attribute = match args.get("attribute") {
-        None => "kana",
-        Some(Value::String(name)) => name.as_str(),
-        Some(other) => {
-            return Err(tera::Error::msg(format!(
-                "kana_sort: `attribute` must be a string, got `{other}`"
-            )));
-        }
-    };
+fn kana_sort(value: &Value, args: Kwargs, _: &State) -> TeraResult<Value> {
+    let items = value.as_array().ok_or_else(|| {
+        tera::Error::message(format!("kana_sort expects an array, got `{value}`"))
+    })?;
+    let attribute: &str = args.get("attribute")?.unwrap_or("kana");
     let mut keyed: Vec<(Option<kana::SortKey>, &Value)> = items
         .iter()
-        .map(|item| (lookup(item, attribute).and_then(Value::as_str).map(kana::sort_key), item))
+        .map(|item| {
+            let reading = item.get_from_path(attribute).and_then(Value::as_str);
+            (reading.map(kana::sort_key), item)
+        })
         .collect();
     keyed.sort_by(|(a, _), (b, _)| match (a, b) {
         (Some(a), Some(b)) => a.cmp(b),
@@ -50,12 +43,7 @@ fn kana_sort(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
     });
-    Ok(Value::Array(keyed.into_iter().map(|(_, item)| item.clone()).collect()))
-}
-
-/// `a.b.c` in a JSON value.
-fn lookup<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
-    path.split('.').try_fold(value, |value, key| value.get(key))
+    Ok(Value::from(keyed.into_iter().map(|(_, item)| item.clone()).collect::<Vec<_>>()))
 }
 
 #[cfg(test)]
@@ -63,11 +51,15 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn render(template: &str, context: Value) -> String {
+    fn context(values: serde_json::Value) -> tera::Context {
+        tera::Context::from_serialize(&values).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn render(template: &str, values: serde_json::Value) -> String {
         let mut tera = Tera::default();
         register(&mut tera);
-        let context = tera::Context::from_value(context).unwrap_or_else(|e| panic!("{e}"));
-        tera.render_str(template, &context).unwrap_or_else(|e| format!("error: {e:?}"))
+        tera.render_str(template, &context(values), false)
+            .unwrap_or_else(|e| format!("error: {e:?}"))
     }
 
     #[test]
@@ -80,7 +72,7 @@ mod tests {
         assert!(render("{{ 'x' | wareki }}", none).starts_with("error"));
     }
 
-    /// The default theme's macros show 西暦 and 和暦 side by side for 更新日 and event periods.
+    /// The default theme's components show 西暦 and 和暦 side by side for 更新日 and event periods.
     #[test]
     fn default_theme_shows_wareki_beside_the_date() {
         let macros = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -93,13 +85,12 @@ mod tests {
         );
         tera.add_raw_templates([
             ("macros.html", macros.as_str()),
-            ("updated.html", "{% import \"macros.html\" as m %}{{ m::updated(date=page.updated, label=t.updated, lang=lang) }}"),
-            ("period.html", "{% import \"macros.html\" as m %}{{ m::period(start=s, end=e, lang=lang, wareki=true) }}"),
+            ("updated.html", "{{ <updated date={page.updated} label={t.updated} lang={lang}/> }}"),
+            ("period.html", "{{ <period start={s} end={e} lang={lang} wareki={true}/> }}"),
         ])
         .unwrap_or_else(|e| panic!("{e:?}"));
-        let render = |name: &str, context: Value| {
-            let context = tera::Context::from_value(context).unwrap_or_else(|e| panic!("{e}"));
-            tera.render(name, &context).unwrap_or_else(|e| panic!("{e:?}"))
+        let render = |name: &str, values: serde_json::Value| {
+            tera.render(name, &context(values)).unwrap_or_else(|e| panic!("{e:?}"))
         };
         let page =
             json!({"page": {"updated": "2016-12-03"}, "t": {"updated": "更新日"}, "lang": "ja"});

@@ -13,7 +13,6 @@ mod ja_filters;
 mod map;
 pub mod opendata;
 mod opendata_en;
-mod strings_used;
 mod structured;
 
 use std::collections::HashMap;
@@ -39,8 +38,6 @@ pub struct Renderer {
     sources: Vec<(String, String)>,
     /// Per template, a hash of it and of every template it is built on.
     template_hashes: HashMap<String, u64>,
-    /// Per template, the interface strings its pages get (all when `None`).
-    strings_used: HashMap<String, strings_used::Keys>,
     /// The site's images, for `resize_image` (set once scanned).
     images: crate::images::template::Table,
 }
@@ -84,53 +81,23 @@ impl Renderer {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(escape_html_to);
         filters::register(&mut tera, config);
         let images = crate::images::template::Table::default();
         tera.register_function(
             "resize_image",
             crate::images::template::resize_image(images.clone(), config.base_url.clone()),
         );
-        // Each template is parsed alone (in parallel: parsing is most of a tiny site's build), so
-        // that a syntax error names its own file and line; only then are they linked together
-        // (inheritance, imports).
-        let parsed: Vec<_> = {
-            use rayon::prelude::*;
-            sources.par_iter().map(|(name, text)| tera::Template::new(name, None, text)).collect()
-        };
-        for ((name, text), template) in sources.iter().zip(parsed) {
-            match template {
-                Ok(template) => {
-                    tera.templates.insert(name.clone(), template);
-                }
-                Err(error) => diagnostics.push(template_diagnostic(
-                    &config.root,
-                    &templates_dir,
-                    name,
-                    text,
-                    &error,
-                )),
-            }
-        }
         if diagnostics.is_empty()
             && let Err(error) =
-                tera.build_inheritance_chains().and_then(|()| tera.check_macro_files())
+                tera.add_raw_templates(sources.iter().map(|(name, text)| (name, text)))
         {
-            let message = error_chain(&error);
-            let culprit = message.split(['\'', '`']).nth(1).unwrap_or_default();
-            let path = relative(&config.root, &templates_dir.join(culprit));
-            diagnostics.push(Diagnostic::new(path, format!("template error: {message}")));
+            let errors =
+                TemplateErrors { root: &config.root, dir: &templates_dir, sources: &sources };
+            diagnostics.extend(errors.of_loading(&error));
         }
         let template_hashes = fingerprint::templates(&sources);
-        let strings_used = strings_used::per_template(&sources);
-        diagnostics.into_result(Renderer {
-            tera,
-            templates_dir,
-            sources,
-            template_hashes,
-            strings_used,
-            images,
-        })
+        diagnostics.into_result(Renderer { tera, templates_dir, sources, template_hashes, images })
     }
 
     /// Gives `resize_image` the site's images; done once per build, before rendering.
@@ -174,8 +141,7 @@ impl Renderer {
         let mut diagnostics = Diagnostics::default();
         let mut rendered: Vec<(String, serde_json::Map<String, serde_json::Value>)> = Vec::new();
         for (lang, values) in shared.fragment_contexts() {
-            let context =
-                tera::Context::from_value(serde_json::Value::Object(values)).unwrap_or_default();
+            let context = tera::Context::from_serialize(&values).unwrap_or_default();
             let mut fragments = serde_json::Map::new();
             for &name in &names {
                 match self.tera.render(name, &context) {
@@ -257,14 +223,12 @@ impl Renderer {
         prepared: Prepared,
     ) -> Result<Vec<u8>, Diagnostic> {
         let template = prepared.template;
-        let strings = self.strings_used.get(template).and_then(Option::as_ref);
-        let context = shared.complete(prepared.context, &route.lang, strings);
-        let context = tera::Context::from_value(context)
-            .map_err(|e| self.runtime_error(site, route, template, &e))?;
+        let context = shared.complete(prepared.context, &route.lang);
+        let mut html = Vec::with_capacity(16 * 1024);
         self.tera
-            .render(template, &context)
-            .map(String::into_bytes)
-            .map_err(|e| self.runtime_error(site, route, template, &e))
+            .render_to(template, &context, &mut html)
+            .map_err(|e| self.runtime_error(site, route, template, &e))?;
+        Ok(html)
     }
 
     fn runtime_error(
@@ -290,31 +254,26 @@ impl Renderer {
         template: &str,
         error: &tera::Error,
     ) -> Diagnostic {
-        let message = error_chain(error);
-        let (name, location) = self.locate(template, &message);
-        let path = relative(&site.config.root, &self.templates_dir.join(name));
+        let errors = TemplateErrors {
+            root: &site.config.root,
+            dir: &self.templates_dir,
+            sources: &self.sources,
+        };
+        let (name, message, location) = match report_of(error) {
+            Some(report) => {
+                let name = report.filename().to_owned();
+                let location = errors.locate(&name, report.span());
+                (name, report.message().to_owned(), location)
+            }
+            None => (template.to_owned(), error_chain(error), None),
+        };
+        let path = relative(&site.config.root, &self.templates_dir.join(&name));
         let diagnostic = Diagnostic::new(path, format!("cannot render {page}: {message}"))
             .with_help("a variable the template uses may be missing for this page: guard it with `{% if … %}` (docs/templates.md lists what each template gets)");
         match location {
             Some(location) => diagnostic.at(location),
             None => diagnostic,
         }
-    }
-
-    /// Where the name that a runtime error quotes (`page.foo`, a filter) is written: in the
-    /// template being rendered, else in the first template (a parent, a macro file) that has it.
-    fn locate<'a>(&'a self, template: &'a str, message: &str) -> (&'a str, Option<Location>) {
-        let Some(culprit) = message.split('`').nth(1).filter(|c| !c.is_empty()) else {
-            return (template, None);
-        };
-        let own = self.sources.iter().filter(|(name, _)| name == template);
-        let others = self.sources.iter().filter(|(name, _)| name != template);
-        for (name, text) in own.chain(others) {
-            if let Some(offset) = text.find(culprit) {
-                return (name, Some(Location::from_offset(text, offset, culprit.len(), 1)));
-            }
-        }
-        (template, None)
     }
 }
 
@@ -381,8 +340,25 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 /// forbids (and HTML reports as parse errors) are dropped.
 pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    // Runs of characters that need nothing are copied whole: most text (Japanese above all) has
-    // no character to escape. Every byte looked at is ASCII, so each cut is at a char boundary.
+    escape_runs(text, |run| out.push_str(run));
+    out
+}
+
+/// `escape_html` for tera, written straight into the page being rendered.
+fn escape_html_to(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut result = Ok(());
+    escape_runs(text, |run| {
+        if result.is_ok() {
+            result = out.write_all(run.as_bytes());
+        }
+    });
+    result
+}
+
+/// Gives `text` escaped, as a sequence of runs: most text (Japanese above all) has no character
+/// to escape, so runs of characters that need nothing are passed whole. Every byte looked at is
+/// ASCII, so each cut is at a char boundary.
+fn escape_runs<'t>(text: &'t str, mut push: impl FnMut(&'t str)) {
     let mut start = 0;
     for (index, byte) in text.bytes().enumerate() {
         let replacement = match byte {
@@ -395,17 +371,27 @@ pub(crate) fn escape_html(text: &str) -> String {
             byte if byte < 0x20 => "",
             _ => continue,
         };
-        out.push_str(&text[start..index]);
-        out.push_str(replacement);
+        push(&text[start..index]);
+        push(replacement);
         start = index + 1;
     }
-    out.push_str(&text[start..]);
-    out
+    push(&text[start..]);
+}
+
+/// The located report of a tera error (syntax errors, errors while rendering), if it has one.
+fn report_of(error: &tera::Error) -> Option<&tera::ReportError> {
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            Some(report)
+        }
+        _ => None,
+    }
 }
 
 /// tera wraps the useful message in a chain of sources; all of it, on one line per cause.
 fn error_chain(error: &tera::Error) -> String {
-    let mut parts = vec![error.to_string()];
+    let mut parts =
+        vec![report_of(error).map_or_else(|| error.to_string(), |r| r.message().to_owned())];
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         parts.push(cause.to_string());
@@ -414,35 +400,105 @@ fn error_chain(error: &tera::Error) -> String {
     parts.join(": ")
 }
 
-/// A template syntax error at its line and column: tera's parser reports `--> line:col`.
-fn template_diagnostic(
-    root: &Path,
-    dir: &Path,
-    name: &str,
-    text: &str,
-    error: &tera::Error,
-) -> Diagnostic {
-    let chain = error_chain(error);
-    let position = chain.split("--> ").nth(1).and_then(|rest| {
-        let (line, rest) = rest.split_once(':')?;
-        let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        Some((line.trim().parse::<usize>().ok()?, column.parse::<usize>().ok()?))
-    });
-    let message = chain
-        .lines()
-        .last()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .unwrap_or("syntax error")
-        .trim_start_matches("= ");
-    let diagnostic = Diagnostic::new(
-        relative(root, &dir.join(name)),
-        format!("template syntax error: {message}"),
-    );
-    match position {
-        Some((line, column)) => diagnostic.at(Location::from_line_col(text, line, column)),
-        None => diagnostic,
+/// Turns tera's errors about the theme's templates into diagnostics at their file, line and
+/// column.
+struct TemplateErrors<'a> {
+    root: &'a Path,
+    dir: &'a Path,
+    /// (name, text) of every template.
+    sources: &'a [(String, String)],
+}
+
+impl TemplateErrors<'_> {
+    /// The errors of loading the templates. tera stops at the first syntax error, so each
+    /// template is then parsed alone to report every one of them; errors found once all are
+    /// parsed (an unknown filter or component, a missing parent) come as text reports.
+    fn of_loading(&self, error: &tera::Error) -> Vec<Diagnostic> {
+        let syntax: Vec<Diagnostic> = self
+            .sources
+            .iter()
+            .filter_map(|(name, text)| Tera::default().add_raw_template(name, text).err())
+            .filter_map(|error| match error.kind() {
+                tera::ErrorKind::SyntaxError(report) => Some(self.syntax_error(report)),
+                _ => None,
+            })
+            .collect();
+        if !syntax.is_empty() {
+            return syntax;
+        }
+        let text = error_chain(error);
+        let reports = text_reports(&text);
+        if reports.is_empty() {
+            let culprit = text.split(['\'', '`']).nth(1).unwrap_or_default();
+            let path = relative(self.root, &self.dir.join(culprit));
+            return vec![Diagnostic::new(path, format!("template error: {text}"))];
+        }
+        reports
+            .into_iter()
+            .map(|report| {
+                let diagnostic = Diagnostic::new(
+                    relative(self.root, &self.dir.join(report.file)),
+                    format!("template error: {}", report.message),
+                );
+                match self.source(report.file) {
+                    Some(text) => {
+                        diagnostic.at(Location::from_line_col(text, report.line, report.column))
+                    }
+                    None => diagnostic,
+                }
+            })
+            .collect()
     }
+
+    fn syntax_error(&self, report: &tera::ReportError) -> Diagnostic {
+        let diagnostic = Diagnostic::new(
+            relative(self.root, &self.dir.join(report.filename())),
+            format!("template syntax error: {}", report.message()),
+        );
+        match self.locate(report.filename(), report.span()) {
+            Some(location) => diagnostic.at(location),
+            None => diagnostic,
+        }
+    }
+
+    fn source(&self, name: &str) -> Option<&str> {
+        self.sources.iter().find(|(n, _)| n == name).map(|(_, text)| text.as_str())
+    }
+
+    fn locate(&self, name: &str, span: &tera::Span) -> Option<Location> {
+        let text = self.source(name)?;
+        let range = &span.range;
+        Some(Location::from_offset(text, range.start, range.end.saturating_sub(range.start), 1))
+    }
+}
+
+/// One error of a text report: `error: MESSAGE` then ` --> FILE:LINE:COLUMN`.
+struct TextReport<'a> {
+    message: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+}
+
+/// The errors that tera joins into one message once all templates are parsed.
+fn text_reports(text: &str) -> Vec<TextReport<'_>> {
+    let mut reports = Vec::new();
+    let mut message = None;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("error: ") {
+            message = Some(rest);
+        } else if let Some(place) = line.trim_start().strip_prefix("--> ") {
+            let mut parts = place.rsplitn(3, ':');
+            let column = parts.next().and_then(|c| c.parse().ok());
+            let line_number = parts.next().and_then(|l| l.parse().ok());
+            if let (Some(message), Some(column), Some(line), Some(file)) =
+                (message.take(), column, line_number, parts.next())
+            {
+                reports.push(TextReport { message, file, line, column });
+            }
+        }
+    }
+    reports
 }
 
 #[cfg(test)]
