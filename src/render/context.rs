@@ -5,9 +5,10 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
 
+use super::cached::{Cache, Shown};
 use super::{Bodies, deps, i18n};
 use crate::load::{Entry, Meta};
-use crate::model::{CATEGORIES, Collection, NodeId, Partner, REGIONS, Route, RouteKind, Site};
+use crate::model::{CATEGORIES, Collection, NodeId, REGIONS, Route, RouteKind, Site};
 
 /// What every page of a language shares, computed once per build rather than once per page.
 pub struct Shared {
@@ -24,6 +25,36 @@ pub struct Shared {
     /// `per_lang` as tera values, made once all fragments are in: their strings, arrays and
     /// maps are reference-counted, so giving them to every page copies nothing.
     template_values: OnceLock<HashMap<String, Vec<(String, tera::Value)>>>,
+    /// References, cards and partner rows, made once for all the pages that show them.
+    pub(super) cache: Cache,
+}
+
+/// A page's own context: values made for it (JSON), and values it shares with other pages.
+pub(super) struct Own {
+    pub(super) json: Map<String, Value>,
+    pub(super) shown: Vec<(&'static str, Shown)>,
+}
+
+impl Own {
+    fn new(json: Map<String, Value>) -> Own {
+        Own { json, shown: Vec::new() }
+    }
+
+    fn show(&mut self, name: &'static str, value: Shown) {
+        self.shown.push((name, value));
+    }
+
+    /// A hash of the whole context: equal hashes, equal values.
+    pub(super) fn hash(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        super::fingerprint::of_json(&self.json).hash(&mut hasher);
+        for (name, shown) in &self.shown {
+            name.hash(&mut hasher);
+            shown.hash.hash(&mut hasher);
+        }
+        hasher.finish()
+    }
 }
 
 impl Shared {
@@ -59,6 +90,7 @@ impl Shared {
             datasets: json!({"datasets": [], "others": []}),
             hashes,
             template_values: OnceLock::new(),
+            cache: Cache::new(site),
         }
     }
 
@@ -100,10 +132,13 @@ impl Shared {
 
     /// The page's own context completed with what all pages in its language share (which wins
     /// over a page value of the same name).
-    pub(super) fn complete(&self, own: Map<String, Value>, lang: &str) -> tera::Context {
+    pub(super) fn complete(&self, own: Own, lang: &str) -> tera::Context {
         let mut context = tera::Context::new();
-        for (name, value) in own {
+        for (name, value) in own.json {
             context.insert_value(name, tera::Value::from_serializable(&value));
+        }
+        for (name, shown) in own.shown {
+            context.insert_value(name, shown.value);
         }
         let shared = self.template_values.get_or_init(|| {
             let convert = |values: &Map<String, Value>| {
@@ -122,23 +157,19 @@ impl Shared {
 }
 
 /// The context of one page, without what every page shares (`Shared::complete` adds it).
-pub(super) fn for_route(
-    site: &Site,
-    shared: &Shared,
-    bodies: &Bodies,
-    route: &Route,
-) -> Map<String, Value> {
+pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &Route) -> Own {
     let lang = route.lang.as_str();
-    let mut context = match route.kind {
-        RouteKind::Home => home(site, bodies, lang),
-        RouteKind::NotFound | RouteKind::Search => Map::new(),
-        RouteKind::Data => super::opendata::context(site, &shared.datasets, lang),
+    let mut own = match route.kind {
+        RouteKind::Home => home(site, shared, bodies, lang),
+        RouteKind::NotFound | RouteKind::Search => Own::new(Map::new()),
+        RouteKind::Data => Own::new(super::opendata::context(site, &shared.datasets, lang)),
         RouteKind::Entity(id) => entity(site, shared, bodies, id, lang),
         RouteKind::List { collection, page, category } => {
             list(site, shared, bodies, collection, page, category, lang)
         }
     };
-    let title = page_title(site, route, &context);
+    let context = &mut own.json;
+    let title = page_title(site, route, context);
     context.insert("current_url".into(), json!(url(site, &route.path)));
     context.insert("permalink".into(), json!(permalink(site, &route.path)));
     context.insert("breadcrumbs".into(), breadcrumbs(site, route, &title));
@@ -146,8 +177,8 @@ pub(super) fn for_route(
     context.insert("alternates".into(), alternates(site, route));
     context.insert("section".into(), json!(section_name(site, route)));
     context.insert("feeds".into(), feeds(site, route));
-    super::extras::add(site, route, &mut context);
-    context
+    super::extras::add(site, route, context);
+    own
 }
 
 fn url(site: &Site, path: &str) -> String {
@@ -199,10 +230,6 @@ pub(super) fn reference(site: &Site, id: NodeId, lang: &str) -> Value {
     })
 }
 
-fn references(site: &Site, ids: &[NodeId], lang: &str) -> Value {
-    Value::Array(ids.iter().map(|&id| reference(site, id, lang)).collect())
-}
-
 /// An entry in a list: a reference plus what a list shows of it.
 pub(super) fn card(site: &Site, id: NodeId, lang: &str) -> Value {
     let mut card = reference(site, id, lang);
@@ -234,35 +261,11 @@ pub(super) fn card(site: &Site, id: NodeId, lang: &str) -> Value {
     card
 }
 
-fn cards(site: &Site, ids: &[NodeId], lang: &str) -> Value {
-    Value::Array(ids.iter().map(|&id| card(site, id, lang)).collect())
-}
-
 /// Adds the non-null fields of `extra` to `target`.
 fn merge(target: &mut Value, extra: Value) {
     if let (Value::Object(target), Value::Object(extra)) = (target, extra) {
         target.extend(extra.into_iter().filter(|(_, v)| !v.is_null()));
     }
-}
-
-fn partner_value(site: &Site, partner: &Partner, lang: &str) -> Value {
-    let municipality = &site.nodes[partner.municipality];
-    let mut value = json!({
-        "ward": reference(site, partner.ward, lang),
-        "municipality": reference(site, partner.municipality, lang),
-    });
-    if let Some(prefecture) = municipality.links.parent {
-        merge(&mut value, json!({"prefecture": reference(site, prefecture, lang)}));
-    }
-    merge(
-        &mut value,
-        json!({"relation": partner.relation, "since": partner.since, "source": partner.source}),
-    );
-    value
-}
-
-fn partners(site: &Site, indices: &[usize], lang: &str) -> Vec<Value> {
-    indices.iter().map(|&i| partner_value(site, &site.partners[i], lang)).collect()
 }
 
 /// `page`: the front matter of the entry plus its rendered body and URLs.
@@ -343,18 +346,20 @@ pub(super) fn entry_summary(entry: &Entry, text: Option<&str>) -> String {
     if chars.next().is_some() { format!("{cut}…") } else { cut }
 }
 
-fn home(site: &Site, bodies: &Bodies, lang: &str) -> Map<String, Value> {
-    let mut context = Map::new();
+fn home(site: &Site, shared: &Shared, bodies: &Bodies, lang: &str) -> Own {
+    let cache = &shared.cache;
+    let mut own = Own::new(Map::new());
     let prefix = site.lang_prefix(lang);
     if let Some(entry) = site.section("", lang) {
-        context.insert("page".into(), page_value(site, bodies, entry, &prefix));
+        own.json.insert("page".into(), page_value(site, bodies, entry, &prefix));
     }
     let news: Vec<NodeId> = site.list(Collection::News).iter().copied().take(5).collect();
     let (upcoming, _) = site.event_list(None);
     let (current, _) = site.exhibit_list();
-    context.insert("news".into(), cards(site, &news, lang));
-    context.insert("upcoming_events".into(), cards(site, &upcoming[..upcoming.len().min(6)], lang));
-    context.insert("current_exhibits".into(), cards(site, &current, lang));
+    own.show("news", cache.cards(site, &news, lang));
+    own.show("upcoming_events", cache.cards(site, &upcoming[..upcoming.len().min(6)], lang));
+    own.show("current_exhibits", cache.cards(site, &current, lang));
+    let context = &mut own.json;
     context.insert(
         "stats".into(),
         json!({
@@ -365,7 +370,7 @@ fn home(site: &Site, bodies: &Bodies, lang: &str) -> Map<String, Value> {
         }),
     );
     context.insert("regions".into(), regions(site, lang));
-    context
+    own
 }
 
 /// The prefectures by region, each with its number of partner relations.
@@ -396,58 +401,52 @@ fn regions(site: &Site, lang: &str) -> Value {
     Value::Array(regions.collect())
 }
 
-fn entity(
-    site: &Site,
-    shared: &Shared,
-    bodies: &Bodies,
-    id: NodeId,
-    lang: &str,
-) -> Map<String, Value> {
+fn entity(site: &Site, shared: &Shared, bodies: &Bodies, id: NodeId, lang: &str) -> Own {
     deps::touch(id);
+    let cache = &shared.cache;
     let node = &site.nodes[id];
     let entry = node.entry_in(lang);
-    let mut context = Map::new();
+    let mut own = Own::new(Map::new());
     let mut page = page_value(site, bodies, entry, &site.path_of(id, lang));
     // Relations and codes come from the original: a translation only translates text.
     if let (Meta::Municipality(_), Value::Object(map)) = (&node.entry.meta, &mut page) {
         map.insert("code".into(), json!(node.id()));
     }
-    context.insert("page".into(), page);
+    own.json.insert("page".into(), page);
     let back = &node.backlinks;
     let links = &node.links;
     match node.collection() {
         Collection::Wards => {
-            context.insert(
-                "partners_by_prefecture".into(),
-                partners_by_prefecture(site, &back.partners, lang),
+            own.show(
+                "partners_by_prefecture",
+                partners_by_prefecture(site, cache, &back.partners, lang),
             );
-            context.insert("partner_count".into(), json!(back.partners.len()));
-            context.insert("facilities".into(), cards(site, &back.facilities, lang));
+            own.json.insert("partner_count".into(), json!(back.partners.len()));
+            own.show("facilities", cache.cards(site, &back.facilities, lang));
         }
         Collection::Prefectures => {
-            let municipalities =
-                back.municipalities.iter().map(|&m| municipality_row(site, m, lang)).collect();
-            context.insert("municipalities".into(), Value::Array(municipalities));
-            context.insert("partner_count".into(), json!(back.partners.len()));
-            context.insert("agreements".into(), cards(site, &back.agreements, lang));
+            let rows = back.municipalities.iter().map(|&m| cache.municipality_row(site, m, lang));
+            own.show("municipalities", Shown::array(rows));
+            own.json.insert("partner_count".into(), json!(back.partners.len()));
+            own.show("agreements", cache.cards(site, &back.agreements, lang));
         }
         Collection::Municipalities => {
             if let Some(prefecture) = links.parent {
-                context.insert("prefecture".into(), reference(site, prefecture, lang));
+                own.show("prefecture", cache.reference(site, prefecture, lang));
             }
-            context.insert("partners".into(), Value::Array(partners(site, &links.partners, lang)));
-            context.insert("agreements".into(), cards(site, &back.agreements, lang));
+            own.show("partners", cache.partners(site, &links.partners, lang));
+            own.show("agreements", cache.cards(site, &back.agreements, lang));
         }
         Collection::Events => {
             if let Meta::Event(m) = &node.entry.meta
                 && let Some(index) = CATEGORIES.iter().position(|(name, _)| *name == m.category)
             {
-                context.insert("category".into(), shared.categories[index].clone());
+                own.json.insert("category".into(), shared.categories[index].clone());
             }
         }
         Collection::Facilities => {
             if let Some(ward) = links.parent {
-                context.insert("ward".into(), reference(site, ward, lang));
+                own.show("ward", cache.reference(site, ward, lang));
             }
         }
         _ => {}
@@ -456,18 +455,19 @@ fn entity(
         node.collection(),
         Collection::Wards | Collection::Prefectures | Collection::Municipalities
     ) {
-        context.insert("events".into(), cards(site, &back.events, lang));
-        context.insert("exhibits".into(), cards(site, &back.exhibits, lang));
-        context.insert("news".into(), cards(site, &back.news, lang));
+        own.show("events", cache.cards(site, &back.events, lang));
+        own.show("exhibits", cache.cards(site, &back.exhibits, lang));
+        own.show("news", cache.cards(site, &back.news, lang));
     } else {
-        context.insert("wards".into(), references(site, &links.wards, lang));
-        context.insert("municipalities".into(), references(site, &links.municipalities, lang));
-        context.insert("prefectures".into(), references(site, &links.prefectures, lang));
+        own.show("wards", cache.references(site, &links.wards, lang));
+        own.show("municipalities", cache.references(site, &links.municipalities, lang));
+        own.show("prefectures", cache.references(site, &links.prefectures, lang));
     }
-    context
+    own
 }
 
-fn municipality_row(site: &Site, id: NodeId, lang: &str) -> Value {
+/// A municipality in a list: its reference, code, kind, reading and number of partners.
+pub(super) fn municipality_row(site: &Site, id: NodeId, lang: &str) -> Value {
     deps::touch(id);
     let node = &site.nodes[id];
     let mut value = reference(site, id, lang);
@@ -482,13 +482,12 @@ fn municipality_row(site: &Site, id: NodeId, lang: &str) -> Value {
             "kind": kind,
             "kana": kana,
             "partner_count": node.links.partners.len(),
-            "partners": partners(site, &node.links.partners, lang),
         }),
     );
     value
 }
 
-fn partners_by_prefecture(site: &Site, indices: &[usize], lang: &str) -> Value {
+fn partners_by_prefecture(site: &Site, cache: &Cache, indices: &[usize], lang: &str) -> Shown {
     let mut groups: Vec<(Option<NodeId>, Vec<usize>)> = Vec::new();
     for &index in indices {
         let prefecture = site.nodes[site.partners[index].municipality].links.parent;
@@ -498,12 +497,13 @@ fn partners_by_prefecture(site: &Site, indices: &[usize], lang: &str) -> Value {
         }
     }
     let groups = groups.into_iter().map(|(prefecture, members)| {
-        json!({
-            "prefecture": prefecture.map(|p| reference(site, p, lang)),
-            "partners": partners(site, &members, lang),
-        })
+        let prefecture = match prefecture {
+            Some(p) => cache.reference(site, p, lang),
+            None => Shown { value: tera::Value::none(), hash: 0 },
+        };
+        Shown::map([("prefecture", prefecture), ("partners", cache.partners(site, &members, lang))])
     });
-    Value::Array(groups.collect())
+    Shown::array(groups)
 }
 
 fn category(site: &Site, index: usize) -> Value {
@@ -525,8 +525,10 @@ fn list(
     page: usize,
     category_index: Option<usize>,
     lang: &str,
-) -> Map<String, Value> {
-    let mut context = Map::new();
+) -> Own {
+    let cache = &shared.cache;
+    let mut own = Own::new(Map::new());
+    let context = &mut own.json;
     let path = site.list_path(lang, collection, page, category_index);
     match site.section(collection.folder(), lang) {
         Some(entry) => context.insert("page".into(), page_value(site, bodies, entry, &path)),
@@ -536,8 +538,9 @@ fn list(
         Collection::Events => {
             let (upcoming, past) = site.event_list(category_index);
             let (upcoming, past) = paginate_two(upcoming, past, page, site.config.events_per_page);
-            context.insert("upcoming".into(), cards(site, upcoming, lang));
-            context.insert("past".into(), cards(site, past, lang));
+            own.show("upcoming", cache.cards(site, upcoming, lang));
+            own.show("past", cache.cards(site, past, lang));
+            let context = &mut own.json;
             context.insert(
                 "paginator".into(),
                 paginator(site, collection, page, category_index, lang),
@@ -549,8 +552,9 @@ fn list(
         Collection::Exhibits => {
             let (current, past) = site.exhibit_list();
             let (current, past) = paginate_two(&current, &past, page, site.config.events_per_page);
-            context.insert("current".into(), cards(site, current, lang));
-            context.insert("past".into(), cards(site, past, lang));
+            own.show("current", cache.cards(site, current, lang));
+            own.show("past", cache.cards(site, past, lang));
+            let context = &mut own.json;
             context.insert("paginator".into(), paginator(site, collection, page, None, lang));
         }
         Collection::News => {
@@ -562,8 +566,8 @@ fn list(
                 .skip((page - 1) * per_page)
                 .take(per_page)
                 .collect();
-            context.insert("items".into(), cards(site, &items, lang));
-            context.insert("paginator".into(), paginator(site, collection, page, None, lang));
+            own.show("items", cache.cards(site, &items, lang));
+            own.json.insert("paginator".into(), paginator(site, collection, page, None, lang));
         }
         Collection::Wards => {
             let wards = site.list(collection).iter().map(|&id| {
@@ -588,23 +592,17 @@ fn list(
                         .backlinks
                         .municipalities
                         .iter()
-                        .map(|&m| {
-                            let mut row = municipality_row(site, m, lang);
-                            if let Value::Object(map) = &mut row {
-                                map.remove("partners");
-                            }
-                            row
-                        })
+                        .map(|&m| municipality_row(site, m, lang))
                         .collect();
                     json!({"prefecture": reference(site, p, lang), "municipalities": members})
                 });
             context.insert("prefectures".into(), Value::Array(groups.collect()));
         }
         Collection::Facilities | Collection::Agreements | Collection::Pages => {
-            context.insert("items".into(), cards(site, site.list(collection), lang));
+            own.show("items", cache.cards(site, site.list(collection), lang));
         }
     }
-    context
+    own
 }
 
 /// Page `page` of the list `first` followed by `second`, split back into its two parts.
@@ -786,7 +784,7 @@ fn nav(site: &Site, lang: &str, categories: &[Value]) -> Value {
                 .collect();
             json!({"name": region, "prefectures": prefectures})
         }).collect::<Vec<_>>(),
-        "wards": references(site, site.list(Collection::Wards), lang),
+        "wards": site.list(Collection::Wards).iter().map(|&id| reference(site, id, lang)).collect::<Vec<_>>(),
         "categories": categories,
         "sections": sections(site, lang),
     })

@@ -1,6 +1,7 @@
 //! Rendering: the theme's tera templates applied to each route of the site model, plus the
 //! files that need no template (sitemap, robots.txt, Atom feeds). Returns bytes; writes nothing.
 
+mod cached;
 mod context;
 pub mod deps;
 mod extras;
@@ -45,7 +46,7 @@ pub struct Renderer {
 /// A page ready to render: its template, its own context and the fingerprint of both.
 pub struct Prepared {
     template: &'static str,
-    context: serde_json::Map<String, serde_json::Value>,
+    context: context::Own,
     /// Equal fingerprints render to equal bytes.
     pub fingerprint: u64,
 }
@@ -210,7 +211,7 @@ impl Renderer {
         route.lang.hash(&mut hasher);
         self.template_hashes.get(template).hash(&mut hasher);
         shared.hash(&route.lang).hash(&mut hasher);
-        fingerprint::of_json(&context).hash(&mut hasher);
+        context.hash().hash(&mut hasher);
         Prepared { template, context, fingerprint: hasher.finish() }
     }
 
