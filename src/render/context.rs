@@ -25,7 +25,7 @@ pub struct Shared {
     /// `per_lang` as tera values, made once all fragments are in: their strings, arrays and
     /// maps are reference-counted, so giving them to every page copies nothing.
     template_values: OnceLock<HashMap<String, Vec<(String, tera::Value)>>>,
-    /// References, cards and partner rows, made once for all the pages that show them.
+    /// References and cards, made once for all the pages that show them.
     pub(super) cache: Cache,
 }
 
