@@ -335,15 +335,41 @@ pub(super) fn entry_summary(entry: &Entry, text: Option<&str>) -> String {
     if let Some(summary) = written {
         return summary.to_owned();
     }
-    // The words joined by single spaces, read only as far as the summary needs: bodies are
-    // kilobytes long and this runs for every page.
-    let mut chars = text
-        .unwrap_or("")
-        .split_whitespace()
-        .enumerate()
-        .flat_map(|(i, word)| (i > 0).then_some(' ').into_iter().chain(word.chars()));
-    let cut: String = chars.by_ref().take(120).collect();
-    if chars.next().is_some() { format!("{cut}…") } else { cut }
+    first_words(text.unwrap_or(""), SUMMARY_CHARS)
+}
+
+/// The length of a summary made from the body, in characters.
+const SUMMARY_CHARS: usize = 120;
+
+/// The first `limit` characters of `text` with its whitespace runs made single spaces (none at
+/// either end), and `…` when there is more. Reads only as far as it needs: bodies are
+/// kilobytes long, Japanese ones mostly without spaces, and this runs for every page.
+fn first_words(text: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(limit * 3 + 3);
+    let mut count = 0;
+    let mut space_pending = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space_pending = count > 0;
+            continue;
+        }
+        let needed = if space_pending { 2 } else { 1 };
+        if count + needed > limit {
+            // What `limit` allows of a pending space is still written, as a word boundary.
+            if space_pending && count < limit {
+                out.push(' ');
+            }
+            out.push('…');
+            return out;
+        }
+        if space_pending {
+            out.push(' ');
+            space_pending = false;
+        }
+        out.push(c);
+        count += needed;
+    }
+    out
 }
 
 fn home(site: &Site, shared: &Shared, bodies: &Bodies, lang: &str) -> Own {
@@ -844,6 +870,44 @@ fn feeds(site: &Site, route: &Route) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use super::first_words;
+
+    /// The summary as it was first defined: the words joined by single spaces, cut at 120
+    /// characters, `…` when anything is left.
+    fn words_then_cut(text: &str, limit: usize) -> String {
+        let mut chars = text
+            .split_whitespace()
+            .enumerate()
+            .flat_map(|(i, word)| (i > 0).then_some(' ').into_iter().chain(word.chars()));
+        let cut: String = chars.by_ref().take(limit).collect();
+        if chars.next().is_some() { format!("{cut}…") } else { cut }
+    }
+
+    #[test]
+    fn first_words_match_the_words_cut_at_the_limit() {
+        let texts = [
+            "",
+            "   ",
+            "釧路市は北海道の東部に位置する。",
+            "  a  b\tc\n\nd  ",
+            "一二三四五 六七八九十",
+            "一二三四五六七八九十 ",
+            "一二三四五六七八九 十",
+            "一二三四五六七八九十　十一",
+        ];
+        for text in texts {
+            for limit in 0..14 {
+                assert_eq!(
+                    first_words(text, limit),
+                    words_then_cut(text, limit),
+                    "{text:?} at {limit}"
+                );
+            }
+        }
+        let long = "北海道釧路市と荒川区の交流。".repeat(40);
+        assert_eq!(first_words(&long, 120), words_then_cut(&long, 120));
+    }
+
     use super::pager_window;
 
     #[test]
