@@ -116,6 +116,20 @@ impl Entry {
         }
     }
 
+    /// Whether `other` is this file with only its body changed: the same place, photos beside
+    /// it and front matter (so the same `meta`, which is parsed from nothing else).
+    pub fn same_but_body(&self, other: &Entry) -> bool {
+        self.path == other.path
+            && self.collection == other.collection
+            && self.id == other.id
+            && self.lang == other.lang
+            && self.section == other.section
+            && self.folder == other.folder
+            && self.assets == other.assets
+            && self.yaml_line == other.yaml_line
+            && self.text[self.yaml.clone()] == other.text[other.yaml.clone()]
+    }
+
     /// A diagnostic at `value` as written in the front matter (after `key`), or at the file.
     pub fn error_at_value(&self, key: &str, value: &str, message: String) -> Diagnostic {
         let location = front_matter::locate_value(&self.split(), Some(key), value)

@@ -218,6 +218,34 @@ impl Site {
         pages
     }
 
+    /// Puts new versions of some entries in place of the old ones (`replaced`: by the address
+    /// of the old one), each differing only in its body: linking reads nothing but the front
+    /// matter and the place of a file, so the site stays as linking the new entries would make
+    /// it. Returns the nodes that hold a replaced entry (a section text belongs to none).
+    pub fn replace_bodies(&mut self, replaced: &HashMap<usize, Arc<Entry>>) -> Vec<NodeId> {
+        let swap = |entry: &mut Arc<Entry>| match replaced.get(&(Arc::as_ptr(entry) as usize)) {
+            Some(new) => {
+                *entry = Arc::clone(new);
+                true
+            }
+            None => false,
+        };
+        let mut holders = Vec::new();
+        for (id, node) in self.nodes.iter_mut().enumerate() {
+            let mut held = swap(&mut node.entry);
+            for translation in node.translations.values_mut() {
+                held |= swap(translation);
+            }
+            if held {
+                holders.push(id);
+            }
+        }
+        for section in self.sections.values_mut() {
+            swap(section);
+        }
+        holders
+    }
+
     /// Every entry of the site (nodes, translations, section texts), for the Markdown stage.
     pub fn entries(&self) -> Vec<&Entry> {
         let nodes = self
