@@ -278,7 +278,7 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
             .map(|site| (Arc::new(site), Vec::new())),
     };
     // The trace tells which way the rebuild went.
-    clock.lap(if edits.is_some() { "link (kept: bodies only)" } else { "link" });
+    clock.lap(if edits.is_some() { "link (kept)" } else { "link" });
     // Problems of every stage are reported together, so that one run shows everything.
     let (site, templates, assets) = match (site, templates, assets, loaded.diagnostics.is_empty()) {
         (Ok(site), Ok(templates), Ok(assets), true) => (site, templates, assets),
@@ -797,11 +797,20 @@ fn make_generated(
         if cancelled() {
             return Ok(None);
         }
-        let index = crate::search::Index::build(site, bodies, &route.lang);
+        let Some(index) = crate::search::Index::build_unless(site, bodies, &route.lang, cancelled)
+        else {
+            return Ok(None);
+        };
         let prefix = site.lang_prefix(&route.lang);
-        let index =
-            index.files().map(|(path, json)| (format!("{prefix}{path}"), json.into_bytes()));
+        // Its files are tens of megabytes of JSON: made one by one, the next change stops them.
+        let index = index
+            .files()
+            .take_while(|_| !cancelled())
+            .map(|(path, json)| (format!("{prefix}{path}"), json.into_bytes()));
         generated.write(output, index, keep)?;
+        if cancelled() {
+            return Ok(None);
+        }
     }
     clock.lap("search");
     Ok(Some(generated))
