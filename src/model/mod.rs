@@ -142,9 +142,10 @@ pub struct Site {
     pub collections: BTreeMap<Collection, Vec<NodeId>>,
     /// The texts of list pages: (collection folder, or "" for the home page; language) → entry.
     pub sections: BTreeMap<(String, String), Arc<Entry>>,
-    /// Every page of the site, sorted by URL.
-    pub routes: Vec<Route>,
-    index: HashMap<(Collection, String), NodeId>,
+    /// Every page of the site, sorted by URL. Shared: `renkei serve` copies a site to put
+    /// edited bodies in (`replace_bodies`), and the pages stay the same.
+    pub routes: Arc<Vec<Route>>,
+    index: Arc<HashMap<(Collection, String), NodeId>>,
     /// `event_list` of all events, then of each category, made once when first asked: every
     /// page of the event lists asks, and making them anew each time grew with the square of
     /// the number of events.
