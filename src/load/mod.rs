@@ -675,6 +675,22 @@ mod tests {
     }
 
     #[test]
+    fn only_a_body_edit_keeps_the_front_matter_the_same() {
+        let path = Path::new("content/news/a.md");
+        let parse = |text: &str| parse_file(path, text.as_bytes().to_vec(), &["ja"], 0).ok();
+        let front = "---\ntitle: お知らせ\ndate: 2025-12-01\n---\n";
+        let (Some(before), Some(body), Some(title)) = (
+            parse(&format!("{front}\n本文\n")),
+            parse(&format!("{front}\n書き換えた本文\n")),
+            parse("---\ntitle: 新しい題\ndate: 2025-12-01\n---\n\n本文\n"),
+        ) else {
+            panic!("the test files parse")
+        };
+        assert!(before.same_but_body(&body));
+        assert!(!before.same_but_body(&title));
+    }
+
+    #[test]
     fn unknown_folder_suggests_the_nearest() {
         let error = place_of(Path::new("content/event/x.md"), &["ja"]).err();
         assert_eq!(error.and_then(|d| d.help), Some("did you mean `events`?".to_owned()));
