@@ -103,6 +103,10 @@ pub struct Cache {
     asset_names: HashMap<String, String>,
     /// The generated files of the last finished build.
     generated: Option<Arc<Generated>>,
+    /// The parsed templates of the last build.
+    renderer: Option<KeptRenderer>,
+    /// The linked site of the last build that got through its Markdown.
+    linked: Option<Linked>,
     keep_pages: bool,
 }
 
@@ -223,16 +227,16 @@ pub fn build_cached(
 /// templates parsed. Any page can be rendered from it (`Staged::page`), which lets
 /// `renkei serve` answer the pages open in a browser before it renders the others (`finish`).
 pub struct Staged {
-    site: Site,
-    renderer: Renderer,
+    site: Arc<Site>,
+    renderer: Arc<Renderer>,
     /// What every page shares, except the open data page's list of files (`finish` makes them).
     shared: Shared,
-    bodies: Bodies,
+    bodies: Arc<Bodies>,
     images: Arc<Images>,
     assets: Assets,
     /// Static files published under a new name since the cached build (an edited stylesheet).
     renames: Vec<(String, String)>,
-    fingerprints: Fingerprints,
+    fingerprints: Arc<Fingerprints>,
     /// The order of every list and the section texts, for list pages.
     lists: u64,
     images_hash: u64,
@@ -244,7 +248,7 @@ pub struct Staged {
     generated: Option<Arc<Generated>>,
     keep_pages: bool,
     /// Output file → index in `site.routes`.
-    files: HashMap<String, usize>,
+    files: Arc<HashMap<String, usize>>,
     timings: Timings,
 }
 
@@ -259,26 +263,34 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
     // Parsing the templates and minifying the static files need no content: they run beside the
     // loading, which a small site's build would otherwise wait for.
     let entries = &mut cache.entries;
-    let (loaded, (renderer, assets)) = rayon::join(
+    let kept_renderer = cache.renderer.take();
+    let (loaded, (templates, assets)) = rayon::join(
         || load::load_cached(config, entries),
-        || (Renderer::new(config), Assets::collect(config)),
+        || templates_and_assets(config, config_hash, kept_renderer),
     );
     clock.lap("load, templates, assets");
-    let site = Site::build(config, loaded.entries, &loaded.unavailable);
-    clock.lap("link");
+    let keep_pages = cache.keep_pages;
+    let linked_from = if keep_pages { loaded.entries.clone() } else { Vec::new() };
+    let edits = cache.linked.as_ref().and_then(|linked| linked.body_edits(&loaded, config_hash));
+    let site = match (&cache.linked, &edits) {
+        (Some(linked), Some(edits)) => Ok(linked.site_after(edits)),
+        _ => Site::build(config, loaded.entries, &loaded.unavailable)
+            .map(|site| (Arc::new(site), Vec::new())),
+    };
+    // The trace tells which way the rebuild went.
+    clock.lap(if edits.is_some() { "link (kept)" } else { "link" });
     // Problems of every stage are reported together, so that one run shows everything.
-    let (site, mut renderer, assets) = match (site, renderer, assets, loaded.diagnostics.is_empty())
-    {
-        (Ok(site), Ok(renderer), Ok(assets), true) => (site, renderer, assets),
-        (site, renderer, assets, _) => {
+    let (site, templates, assets) = match (site, templates, assets, loaded.diagnostics.is_empty()) {
+        (Ok(site), Ok(templates), Ok(assets), true) => (site, templates, assets),
+        (site, templates, assets, _) => {
             let mut all = loaded.diagnostics;
             all.extend(site.err().into_iter().flatten());
-            all.extend(renderer.err().into_iter().flatten());
+            all.extend(templates.err().into_iter().flatten());
             all.extend(assets.err().into_iter().flatten());
             return Err(Error::Content(all.sorted()));
         }
     };
-    renderer.use_assets(config, &assets);
+    let (site, edited_nodes) = site;
     // An edited stylesheet only changes its name in the pages: kept pages get the new name
     // rather than being rendered again. A static file added or removed renders everything.
     let renames = match asset_renames(&cache.asset_names, &assets.names) {
@@ -292,12 +304,28 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
     let (images, mut problems) = images::scan(&site);
     problems.extend(front_matter_images(&site, &images));
     let images = Arc::new(images);
-    renderer.set_images(images.clone());
+    let images_hash = images.hash();
+    let renderer = ready_renderer(config, config_hash, templates, &assets, &images)?;
+    cache.renderer = Some(renderer.clone());
+    let renderer = renderer.renderer;
     clock.lap("images");
-    let bodies = render_markdown(&site, &images, &mut cache.bodies, cache.keep_pages);
+    // After body edits the link targets are those of the last build, and so are the bodies of
+    // every other entry unless a photo changed (a body may show it).
+    let kept =
+        cache.linked.as_ref().filter(|linked| edits.is_some() && linked.images == images_hash);
+    let links = match (&cache.linked, &edits) {
+        (Some(linked), Some(_)) => Arc::clone(&linked.links),
+        _ => Arc::new(ContentLinks::new(&site)),
+    };
+    let bodies = match (kept, &edits) {
+        (Some(linked), Some(edits)) => {
+            render_edited_markdown(&images, linked, edits, &mut cache.bodies)
+        }
+        _ => render_markdown(&site, &images, &links, &mut cache.bodies, keep_pages),
+    };
     clock.lap("markdown");
     let bodies = match (bodies, problems.is_empty()) {
-        (Ok(bodies), true) => bodies,
+        (Ok(bodies), true) => Arc::new(bodies),
         (bodies, _) => {
             problems.extend(bodies.err().into_iter().flatten());
             return Err(Error::Content(problems.sorted()));
@@ -307,30 +335,40 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
     let mut shared = Shared::new(&site);
     renderer.render_fragments(&site, &mut shared).map_err(Error::Content)?;
     clock.lap("fragments");
-    let keep_pages = cache.keep_pages;
-    let fingerprints =
-        if keep_pages { Fingerprints::new(&site, &bodies) } else { Fingerprints::default() };
+    let fingerprints = Arc::new(match kept {
+        _ if !keep_pages => Fingerprints::default(),
+        Some(linked) => linked.fingerprints.after_body_edits(&site, &bodies, &edited_nodes),
+        None => Fingerprints::new(&site, &bodies),
+    });
     let lists = {
         let mut all: Vec<(&Collection, &u64)> = fingerprints.lists.iter().collect();
         all.sort();
         hash_of(&(all, fingerprints.sections))
     };
-    let files = if keep_pages {
-        site.routes
-            .iter()
-            .enumerate()
-            .map(|(index, route)| (anchors::output_file(route), index))
-            .collect()
-    } else {
-        HashMap::new()
+    let files = match (&cache.linked, &edits) {
+        _ if !keep_pages => Arc::default(),
+        // The routes are those of the last build.
+        (Some(linked), Some(_)) => Arc::clone(&linked.files),
+        _ => Arc::new(output_files(&site)),
     };
-    let images_hash = images.hash();
     let site_key = if keep_pages {
         site_key(&site, &fingerprints, (config_hash, images_hash, lists))
     } else {
         0
     };
     let generated = cache.generated.as_ref().filter(|g| keep_pages && g.key == site_key);
+    if keep_pages {
+        cache.linked = Some(Linked {
+            entries: linked_from,
+            config: config_hash,
+            images: images_hash,
+            site: Arc::clone(&site),
+            links,
+            bodies: Arc::clone(&bodies),
+            fingerprints: Arc::clone(&fingerprints),
+            files: Arc::clone(&files),
+        });
+    }
     clock.lap("fingerprints");
     Ok(Staged {
         site_key,
@@ -350,6 +388,150 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
         files,
         timings: clock.timings,
     })
+}
+
+/// Output file → index in `site.routes`.
+fn output_files(site: &Site) -> HashMap<String, usize> {
+    site.routes
+        .iter()
+        .enumerate()
+        .map(|(index, route)| (anchors::output_file(route), index))
+        .collect()
+}
+
+/// The parsed templates of an earlier build, with what they were made from: they are used
+/// again while the configuration, the templates, the static files' names and the photos
+/// (`resize_image` answers from them) stay the same.
+#[derive(Clone)]
+struct KeptRenderer {
+    renderer: Arc<Renderer>,
+    /// A hash of the configuration, the templates' texts and the static files' names.
+    made_from: u64,
+    images: u64,
+}
+
+impl std::fmt::Debug for KeptRenderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeptRenderer")
+    }
+}
+
+/// The templates as `stage` starts: kept from the last build, or parsed now.
+enum Templates {
+    Kept(KeptRenderer),
+    Parsed(Box<Renderer>),
+}
+
+fn renderer_key(config: u64, templates: u64, assets: &Assets) -> u64 {
+    let mut names: Vec<(&String, &String)> = assets.names.iter().collect();
+    names.sort();
+    hash_of(&(config, templates, names))
+}
+
+/// The static files, and the templates of `kept` when the configuration, the template files
+/// and the static files' names are still what they were made from (reading the templates costs
+/// little; parsing them is what a rebuild saves), else the templates parsed again.
+fn templates_and_assets(
+    config: &Config,
+    config_hash: u64,
+    kept: Option<KeptRenderer>,
+) -> (Result<Templates, Diagnostics>, Result<Assets, Diagnostics>) {
+    let assets = Assets::collect(config);
+    let still_right = |kept: &KeptRenderer| {
+        let (Ok(assets), Some(templates)) = (&assets, Renderer::templates_on_disk(config)) else {
+            return false;
+        };
+        kept.made_from == renderer_key(config_hash, templates, assets)
+    };
+    let templates = match kept {
+        Some(kept) if still_right(&kept) => Ok(Templates::Kept(kept)),
+        _ => Renderer::new(config).map(|renderer| Templates::Parsed(Box::new(renderer))),
+    };
+    (templates, assets)
+}
+
+/// The renderer of this build: the kept one when the photos are the same too, else one parsed
+/// (again) and given the static files' names and the photos. A kept renderer is never changed,
+/// since the pages of the last build may still be rendering with it.
+fn ready_renderer(
+    config: &Config,
+    config_hash: u64,
+    templates: Templates,
+    assets: &Assets,
+    images: &Arc<Images>,
+) -> Result<KeptRenderer, Error> {
+    let images_hash = images.hash();
+    let mut renderer = match templates {
+        Templates::Kept(kept) if kept.images == images_hash => return Ok(kept),
+        Templates::Kept(_) => Renderer::new(config).map_err(Error::Content)?,
+        Templates::Parsed(renderer) => *renderer,
+    };
+    renderer.use_assets(config, assets);
+    renderer.set_images(Arc::clone(images));
+    let made_from = renderer_key(config_hash, renderer.sources_hash(), assets);
+    Ok(KeptRenderer { renderer: Arc::new(renderer), made_from, images: images_hash })
+}
+
+/// The linked site of the last build that got through its Markdown, and what was made from
+/// it, for a rebuild after which only bodies changed (the common edit): the site then need
+/// not be linked again, nor the link targets listed, nor the other bodies and fingerprints
+/// made again.
+struct Linked {
+    /// The entries it was linked from, in the order they were loaded.
+    entries: Vec<Arc<Entry>>,
+    /// A hash of the configuration.
+    config: u64,
+    /// A hash of the photos.
+    images: u64,
+    site: Arc<Site>,
+    links: Arc<ContentLinks>,
+    bodies: Arc<Bodies>,
+    fingerprints: Arc<Fingerprints>,
+    files: Arc<HashMap<String, usize>>,
+}
+
+impl std::fmt::Debug for Linked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Linked")
+    }
+}
+
+/// Entries whose body alone changed: (as the site was linked from it, as loaded now).
+type BodyEdits = Vec<(Arc<Entry>, Arc<Entry>)>;
+
+impl Linked {
+    /// The entries of `loaded` that differ from those the site was linked from in their bodies
+    /// only; `None` when anything else changed (a file added, removed or renamed, a front
+    /// matter edited, a file that failed to load, the configuration): the site is linked again.
+    fn body_edits(&self, loaded: &load::Loaded, config: u64) -> Option<BodyEdits> {
+        let same_files = loaded.entries.len() == self.entries.len();
+        if self.config != config || !same_files || !loaded.diagnostics.is_empty() {
+            return None;
+        }
+        let mut edits = Vec::new();
+        for (old, new) in self.entries.iter().zip(&loaded.entries) {
+            if Arc::ptr_eq(old, new) {
+                continue;
+            }
+            if !old.same_but_body(new) {
+                return None;
+            }
+            edits.push((Arc::clone(old), Arc::clone(new)));
+        }
+        Some(edits)
+    }
+
+    /// The site with the edited entries in place of the old ones, and the nodes holding them.
+    fn site_after(&self, edits: &BodyEdits) -> (Arc<Site>, Vec<usize>) {
+        if edits.is_empty() {
+            return (Arc::clone(&self.site), Vec::new());
+        }
+        let replaced: HashMap<usize, Arc<Entry>> =
+            edits.iter().map(|(old, new)| (Arc::as_ptr(old) as usize, Arc::clone(new))).collect();
+        let mut site = Site::clone(&self.site);
+        let nodes = site.replace_bodies(&replaced);
+        (Arc::new(site), nodes)
+    }
 }
 
 impl Staged {
@@ -615,11 +797,20 @@ fn make_generated(
         if cancelled() {
             return Ok(None);
         }
-        let index = crate::search::Index::build(site, bodies, &route.lang);
+        let Some(index) = crate::search::Index::build_unless(site, bodies, &route.lang, cancelled)
+        else {
+            return Ok(None);
+        };
         let prefix = site.lang_prefix(&route.lang);
-        let index =
-            index.files().map(|(path, json)| (format!("{prefix}{path}"), json.into_bytes()));
+        // Its files are tens of megabytes of JSON: made one by one, the next change stops them.
+        let index = index
+            .files()
+            .take_while(|_| !cancelled())
+            .map(|(path, json)| (format!("{prefix}{path}"), json.into_bytes()));
         generated.write(output, index, keep)?;
+        if cancelled() {
+            return Ok(None);
+        }
     }
     clock.lap("search");
     Ok(Some(generated))
@@ -716,29 +907,18 @@ fn hash_of(value: &impl std::hash::Hash) -> u64 {
 fn render_markdown(
     site: &Site,
     images: &Images,
+    resolver: &ContentLinks,
     cache: &mut HashMap<u64, Arc<markdown::Rendered>>,
     keep: bool,
 ) -> Result<Bodies, Diagnostics> {
-    let resolver = ContentLinks::new(site);
-    let targets = resolver.hash();
-    let raw_html = site.config.raw_html;
     let mut old = std::mem::take(cache);
     // `None`: the cached rendering is still right; it is shared below, not copied.
     let results: Vec<(&Entry, u64, Option<markdown::Rendered>)> = site
         .entries()
         .into_par_iter()
         .map(|entry| {
-            // The raw-HTML mode is part of the key: changing it in site.toml renders again.
-            // The entry's hash (of its whole file) stands for its body: not hashed again.
-            let key = hash_of(&(targets, raw_html, images.signature(&entry.path), entry.hash));
-            let rendered = (!old.contains_key(&key)).then(|| {
-                markdown::render_full(
-                    entry.body(),
-                    &resolver,
-                    raw_html,
-                    &images.assets_of(&entry.path),
-                )
-            });
+            let key = body_key(resolver, images, entry);
+            let rendered = (!old.contains_key(&key)).then(|| render_body(resolver, images, entry));
             (entry, key, rendered)
         })
         .collect();
@@ -750,19 +930,73 @@ fn render_markdown(
         if keep {
             cache.insert(key, Arc::clone(&rendered));
         }
-        for problem in &rendered.problems {
-            let help = problem.suggestion.as_ref().map(|s| format!("did you mean `{s}`?"));
-            let message = format!("link to `{}`, which does not exist", problem.target);
-            let diagnostic = entry.error_in_body(problem.span.clone(), message);
-            diagnostics.push(diagnostic.with_optional_help(help));
-        }
-        for problem in &rendered.asset_problems {
-            let diagnostic = entry.error_in_body(problem.span.clone(), problem.message.clone());
-            diagnostics.push(diagnostic.with_optional_help(problem.help.clone()));
-        }
+        body_problems(entry, &rendered, &mut diagnostics);
         bodies.insert(entry.path.clone(), rendered);
     }
     diagnostics.into_result(bodies)
+}
+
+/// `render_markdown` after the bodies of `edits` alone changed, with the link targets and the
+/// photos of the `linked` build: every other body is still right, and had no problem.
+fn render_edited_markdown(
+    images: &Images,
+    linked: &Linked,
+    edits: &BodyEdits,
+    cache: &mut HashMap<u64, Arc<markdown::Rendered>>,
+) -> Result<Bodies, Diagnostics> {
+    let resolver = &linked.links;
+    let mut bodies = Bodies::clone(&linked.bodies);
+    // A draft is in no page: it has no body to render.
+    let edits: Vec<&(Arc<Entry>, Arc<Entry>)> =
+        edits.iter().filter(|(old, _)| bodies.contains_key(&old.path)).collect();
+    let results: Vec<(&Entry, u64, Arc<markdown::Rendered>)> = edits
+        .par_iter()
+        .map(|(_, entry)| {
+            let key = body_key(resolver, images, entry);
+            let rendered = match cache.get(&key) {
+                Some(rendered) => Arc::clone(rendered),
+                None => Arc::new(render_body(resolver, images, entry)),
+            };
+            (&**entry, key, rendered)
+        })
+        .collect();
+    for (old, _) in &edits {
+        cache.remove(&body_key(resolver, images, old));
+    }
+    let mut diagnostics = Diagnostics::default();
+    for (entry, key, rendered) in results {
+        cache.insert(key, Arc::clone(&rendered));
+        body_problems(entry, &rendered, &mut diagnostics);
+        bodies.insert(entry.path.clone(), rendered);
+    }
+    diagnostics.into_result(bodies)
+}
+
+/// What the rendering of an entry's body depends on: its file, every link target, the photos
+/// beside it and the raw-HTML mode (changing it in site.toml renders again). The entry's hash
+/// (of its whole file) stands for its body: not hashed again.
+fn body_key(resolver: &ContentLinks, images: &Images, entry: &Entry) -> u64 {
+    let raw_html = resolver.raw_html;
+    hash_of(&(resolver.hash, raw_html, images.signature(&entry.path), entry.hash))
+}
+
+fn render_body(resolver: &ContentLinks, images: &Images, entry: &Entry) -> markdown::Rendered {
+    let assets = images.assets_of(&entry.path);
+    markdown::render_full(entry.body(), resolver, resolver.raw_html, &assets)
+}
+
+/// The broken links and photos of a rendered body, located in its file.
+fn body_problems(entry: &Entry, rendered: &markdown::Rendered, diagnostics: &mut Diagnostics) {
+    for problem in &rendered.problems {
+        let help = problem.suggestion.as_ref().map(|s| format!("did you mean `{s}`?"));
+        let message = format!("link to `{}`, which does not exist", problem.target);
+        let diagnostic = entry.error_in_body(problem.span.clone(), message);
+        diagnostics.push(diagnostic.with_optional_help(help));
+    }
+    for problem in &rendered.asset_problems {
+        let diagnostic = entry.error_in_body(problem.span.clone(), problem.message.clone());
+        diagnostics.push(diagnostic.with_optional_help(problem.help.clone()));
+    }
 }
 
 /// A page of an earlier build: its bytes, the fingerprint of its context and templates, and
@@ -960,6 +1194,10 @@ fn write_error(path: &str, error: &std::io::Error) -> Diagnostic {
 /// Resolves `@/municipalities/012068.md` to the page of that content file.
 struct ContentLinks {
     urls: std::collections::HashMap<String, String>,
+    /// A hash of every link target, in a stable order.
+    hash: u64,
+    /// The site's raw-HTML mode, which the bodies are rendered with.
+    raw_html: markdown::RawHtml,
 }
 
 impl ContentLinks {
@@ -980,15 +1218,9 @@ impl ContentLinks {
                     .replace('\\', "/");
                 (nfc(&key), site.url(&page))
             })
-            .collect();
-        ContentLinks { urls }
-    }
-}
-impl ContentLinks {
-    /// A hash of every link target, in a stable order.
-    fn hash(&self) -> u64 {
-        let sorted: std::collections::BTreeMap<&String, &String> = self.urls.iter().collect();
-        hash_of(&sorted)
+            .collect::<HashMap<String, String>>();
+        let hash = hash_of(&urls.iter().collect::<std::collections::BTreeMap<_, _>>());
+        ContentLinks { urls, hash, raw_html: site.config.raw_html }
     }
 }
 

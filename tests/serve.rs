@@ -661,3 +661,102 @@ fn a_template_edit_serves_open_and_asked_pages_at_once_while_the_rest_renders() 
     let fresh = fresh_build(root, &options).unwrap_or_else(|| panic!("fresh build"));
     crate::support::assert_same_tree(&fresh, &served(&preview), "once idle");
 }
+
+/// One change as `renkei serve` sees it: told by its changed paths, the first half at once,
+/// the rest in the background; once idle, the served files must be a fresh build's. Returns
+/// the served files (`None` when the build failed, as a fresh build must then too).
+fn serve_step(
+    preview: &mut renkei::serve::Preview,
+    root: &Path,
+    options: &renkei::Options,
+    sources: &mut BTreeMap<String, Vec<u8>>,
+    what: &str,
+) -> Option<BTreeMap<String, Vec<u8>>> {
+    use renkei::serve::{Built, Changes, Started};
+    let now = crate::support::read_tree(root);
+    let changes = Changes::Files(changed_paths(root, sources, &now));
+    *sources = now;
+    let started = preview.start_rebuild(changes);
+    let built = preview.wait_idle();
+    match (fresh_build(root, options), started, built) {
+        (Some(fresh), Started::Rendering { timings, .. }, Some(Built::Ok { .. })) => {
+            let served = served(preview);
+            crate::support::assert_same_tree(&fresh, &served, what);
+            let kept = timings.0.iter().any(|(stage, _)| stage.contains("kept"));
+            assert_eq!(kept, what.contains("body"), "{what}: the linked site kept: {kept}");
+            Some(served)
+        }
+        (None, Started::Failed(_), None)
+        | (None, Started::Rendering { .. }, Some(Built::Failed(_))) => None,
+        (fresh, started, built) => {
+            panic!("{what}: fresh build ok: {}, serve: {started:?} then {built:?}", fresh.is_some())
+        }
+    }
+}
+
+fn text_of(files: &BTreeMap<String, Vec<u8>>, file: &str) -> String {
+    String::from_utf8_lossy(files.get(file).map_or(&[][..], Vec::as_slice)).into_owned()
+}
+
+/// A rebuild after body edits alone keeps the linked site, the link targets and the templates
+/// of the last one: the edited bodies must still reach every file showing them (the page, the
+/// feed, the section text of a list page), and any other change must link again (a
+/// front matter edit, a file added or removed, which changes the link targets), also right
+/// after a build that failed.
+#[test]
+fn body_edits_keep_the_linked_site_and_other_edits_link_it_again() {
+    let (site, options, mut preview) = built_preview();
+    let root = site.path();
+    let mut sources = crate::support::read_tree(root);
+    let mut step = |preview: &mut renkei::serve::Preview, what: &str| {
+        serve_step(preview, root, &options, &mut sources, what)
+    };
+    edit(root, "content/news/site-open.md", "サイトを公開しました。\n", "本文を書き換えました。\n");
+    let served = step(&mut preview, "a body edit").unwrap_or_default();
+    assert!(text_of(&served, "news/atom.xml").contains("本文を書き換えました"));
+    assert!(text_of(&served, "news/site-open/index.html").contains("本文を書き換えました"));
+
+    // Two bodies at once, one of them a section text; then the same body again.
+    edit(root, "content/news/site-open.md", "本文を書き換えました。\n", "二度目の編集です。\n");
+    let section = read(&root.join("content/_index.md"));
+    write(root, "content/_index.md", format!("{section}\nトップの本文を足しました。\n"));
+    let served = step(&mut preview, "two body edits").unwrap_or_default();
+    assert!(text_of(&served, "news/atom.xml").contains("二度目の編集です"));
+    assert!(text_of(&served, "index.html").contains("トップの本文を足しました"));
+    edit(root, "content/news/site-open.md", "二度目の編集です。\n", "三度目の編集です。\n");
+    step(&mut preview, "a body edit after a body edit");
+
+    // A front matter edit links again: the new title is in the list.
+    edit(root, "content/news/site-open.md", "title: サイトを公開しました", "title: 新しい題");
+    let served = step(&mut preview, "a title edit").unwrap_or_default();
+    assert!(text_of(&served, "news/index.html").contains("新しい題"));
+
+    // A file added: a body may link to it at once.
+    write(
+        root,
+        "content/news/added.md",
+        "---\ntitle: 追加したお知らせ\ndate: 2025-12-02\n---\n\n追加しました。\n",
+    );
+    let support = read(&root.join("content/news/support-2025.md"));
+    write(root, "content/news/support-2025.md", format!("{support}\n[追加](@/news/added.md)\n"));
+    let served = step(&mut preview, "a file added and linked").unwrap_or_default();
+    assert!(text_of(&served, "news/support-2025/index.html").contains("/news/added/"));
+
+    // Removed while linked: the build fails; the link removed from the body, it succeeds.
+    std::fs::remove_file(root.join("content/news/added.md")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(step(&mut preview, "a linked file removed").is_none());
+    write(root, "content/news/support-2025.md", support.clone());
+    let served = step(&mut preview, "the link removed").unwrap_or_default();
+    assert!(!served.contains_key("news/added/index.html"));
+
+    // A body edit that breaks a link fails; its repair is a body edit again.
+    write(root, "content/news/support-2025.md", format!("{support}\n[壊れた](@/news/none.md)\n"));
+    assert!(step(&mut preview, "a broken link in a body").is_none());
+    write(root, "content/news/support-2025.md", format!("{support}\n直しました。\n"));
+    let served = step(&mut preview, "the broken link repaired in the body").unwrap_or_default();
+    assert!(text_of(&served, "news/support-2025/index.html").contains("直しました"));
+
+    // A draft's body: in no page, and no problem.
+    edit(root, "content/events/draft-event.md", "まだ公開しない", "まだまだ公開しない");
+    step(&mut preview, "a draft's body edit");
+}

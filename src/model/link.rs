@@ -39,16 +39,17 @@ pub(super) fn link(
         partners: Vec::new(),
         collections: BTreeMap::new(),
         sections,
-        routes: Vec::new(),
-        index: HashMap::new(),
+        routes: Arc::default(),
+        index: Arc::default(),
         event_lists: std::sync::OnceLock::new(),
     };
-    site.index = site
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| ((n.collection(), n.id().to_owned()), i))
-        .collect();
+    site.index = Arc::new(
+        site.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| ((n.collection(), n.id().to_owned()), i))
+            .collect(),
+    );
     attach_translations(&mut site, translations, &[&drafts, unavailable], &mut diagnostics);
     let resolver = Resolver { site: &site, drafts: &drafts, unavailable };
     let resolved: Vec<(Links, Vec<Partner>)> =
@@ -61,7 +62,7 @@ pub(super) fn link(
     check_values(&site, &mut diagnostics);
     sort_collections(&mut site);
     fill_backlinks(&mut site);
-    site.routes = routes::routes(&site, &mut diagnostics);
+    site.routes = Arc::new(routes::routes(&site, &mut diagnostics));
     diagnostics.into_result(site)
 }
 

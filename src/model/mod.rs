@@ -142,9 +142,10 @@ pub struct Site {
     pub collections: BTreeMap<Collection, Vec<NodeId>>,
     /// The texts of list pages: (collection folder, or "" for the home page; language) → entry.
     pub sections: BTreeMap<(String, String), Arc<Entry>>,
-    /// Every page of the site, sorted by URL.
-    pub routes: Vec<Route>,
-    index: HashMap<(Collection, String), NodeId>,
+    /// Every page of the site, sorted by URL. Shared: `renkei serve` copies a site to put
+    /// edited bodies in (`replace_bodies`), and the pages stay the same.
+    pub routes: Arc<Vec<Route>>,
+    index: Arc<HashMap<(Collection, String), NodeId>>,
     /// `event_list` of all events, then of each category, made once when first asked: every
     /// page of the event lists asks, and making them anew each time grew with the square of
     /// the number of events.
@@ -216,6 +217,34 @@ impl Site {
             pages.push((&**entry, path));
         }
         pages
+    }
+
+    /// Puts new versions of some entries in place of the old ones (`replaced`: by the address
+    /// of the old one), each differing only in its body: linking reads nothing but the front
+    /// matter and the place of a file, so the site stays as linking the new entries would make
+    /// it. Returns the nodes that hold a replaced entry (a section text belongs to none).
+    pub fn replace_bodies(&mut self, replaced: &HashMap<usize, Arc<Entry>>) -> Vec<NodeId> {
+        let swap = |entry: &mut Arc<Entry>| match replaced.get(&(Arc::as_ptr(entry) as usize)) {
+            Some(new) => {
+                *entry = Arc::clone(new);
+                true
+            }
+            None => false,
+        };
+        let mut holders = Vec::new();
+        for (id, node) in self.nodes.iter_mut().enumerate() {
+            let mut held = swap(&mut node.entry);
+            for translation in node.translations.values_mut() {
+                held |= swap(translation);
+            }
+            if held {
+                holders.push(id);
+            }
+        }
+        for section in self.sections.values_mut() {
+            swap(section);
+        }
+        holders
     }
 
     /// Every entry of the site (nodes, translations, section texts), for the Markdown stage.

@@ -40,7 +40,7 @@ pub(super) fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<NodeId>) {
 }
 
 /// The fingerprints of one build's nodes and lists.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Fingerprints {
     pub nodes: HashMap<NodeKey, u64>,
     /// Per collection: its members in list order, with what decides where they are listed.
@@ -55,18 +55,37 @@ impl Fingerprints {
             .into_par_iter()
             .map(|id| (key(site, id), node_hash(site, bodies, id)))
             .collect();
-        let lists = Collection::FOLDERS
-            .into_iter()
-            .chain([Collection::Pages])
-            .map(|c| (c, list_hash(site, c)))
-            .collect();
-        let mut hasher = DefaultHasher::new();
-        for ((folder, lang), entry) in &site.sections {
-            (folder, lang, entry.hash).hash(&mut hasher);
-            bodies.get(&entry.path).map(|b| b.html_hash).hash(&mut hasher);
-        }
-        Fingerprints { nodes, lists, sections: hasher.finish() }
+        Fingerprints { nodes, lists: lists(site), sections: sections_hash(site, bodies) }
     }
+
+    /// The fingerprints after only the bodies of the entries of `nodes` (and of any section
+    /// text) changed: a node's fingerprint holds its own bodies, and no other node's does, so
+    /// only those nodes are hashed again.
+    pub fn after_body_edits(&self, site: &Site, bodies: &Bodies, nodes: &[NodeId]) -> Fingerprints {
+        let mut updated = self.nodes.clone();
+        for &id in nodes {
+            updated.insert(key(site, id), node_hash(site, bodies, id));
+        }
+        Fingerprints { nodes: updated, lists: lists(site), sections: sections_hash(site, bodies) }
+    }
+}
+
+fn lists(site: &Site) -> HashMap<Collection, u64> {
+    Collection::FOLDERS
+        .into_iter()
+        .chain([Collection::Pages])
+        .map(|c| (c, list_hash(site, c)))
+        .collect()
+}
+
+/// The texts of the list pages and the home page.
+fn sections_hash(site: &Site, bodies: &Bodies) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for ((folder, lang), entry) in &site.sections {
+        (folder, lang, entry.hash).hash(&mut hasher);
+        bodies.get(&entry.path).map(|b| b.html_hash).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 pub fn key(site: &Site, id: NodeId) -> NodeKey {

@@ -28,6 +28,13 @@ impl io::Write for HashWriter {
     }
 }
 
+/// A hash of every template's name and text.
+pub(crate) fn of_sources(sources: &[(String, String)]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    sources.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// For every template, a hash of its text and of the texts of every template it extends or
 /// includes, transitively, and of every template that defines components: a change to
 /// `base.html` or to a component changes the hash of every template built on it, a change to

@@ -64,22 +64,7 @@ impl Renderer {
             .with_help("set `theme` in site.toml to a folder under themes/")
             .into());
         }
-        let mut diagnostics = Diagnostics::default();
-        let mut sources = Vec::new();
-        for file in template_files(&templates_dir) {
-            let name = file
-                .strip_prefix(&templates_dir)
-                .unwrap_or(&file)
-                .to_string_lossy()
-                .replace('\\', "/");
-            match std::fs::read_to_string(&file) {
-                Ok(text) => sources.push((name, text)),
-                Err(error) => diagnostics.push(Diagnostic::new(
-                    relative(&config.root, &file),
-                    format!("cannot read the template: {error}"),
-                )),
-            }
-        }
+        let (sources, mut diagnostics) = read_templates(config, &templates_dir);
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html_to);
@@ -99,6 +84,19 @@ impl Renderer {
         }
         let template_hashes = fingerprint::templates(&sources);
         diagnostics.into_result(Renderer { tera, templates_dir, sources, template_hashes, images })
+    }
+
+    /// A hash of the theme's templates as they are on disk now, equal to `sources_hash` of a
+    /// renderer parsed from them; `None` when one cannot be read (parsing reports why).
+    pub fn templates_on_disk(config: &Config) -> Option<u64> {
+        let templates_dir = config.theme_dir().join("templates");
+        let (sources, diagnostics) = read_templates(config, &templates_dir);
+        diagnostics.is_empty().then(|| fingerprint::of_sources(&sources))
+    }
+
+    /// A hash of the names and texts of the templates this renderer was parsed from.
+    pub fn sources_hash(&self) -> u64 {
+        fingerprint::of_sources(&self.sources)
     }
 
     /// Gives `resize_image` the site's images; done once per build, before rendering.
@@ -317,6 +315,24 @@ pub fn template_of(site: &Site, route: &Route) -> &'static str {
             Collection::Pages => "page.html",
         },
     }
+}
+
+/// (name, text) of every template under `templates_dir`, and the problems of reading them.
+fn read_templates(config: &Config, templates_dir: &Path) -> (Vec<(String, String)>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let mut sources = Vec::new();
+    for file in template_files(templates_dir) {
+        let name =
+            file.strip_prefix(templates_dir).unwrap_or(&file).to_string_lossy().replace('\\', "/");
+        match std::fs::read_to_string(&file) {
+            Ok(text) => sources.push((name, text)),
+            Err(error) => diagnostics.push(Diagnostic::new(
+                relative(&config.root, &file),
+                format!("cannot read the template: {error}"),
+            )),
+        }
+    }
+    (sources, diagnostics)
 }
 
 fn template_files(dir: &Path) -> Vec<PathBuf> {

@@ -66,7 +66,7 @@ pub struct Doc {
 }
 
 /// The whole index in memory: what the files hold.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Index {
     pub docs: Vec<Doc>,
     /// `(id, name)` of the prefectures that documents refer to, in code order.
@@ -139,11 +139,17 @@ pub fn shard_of(bigram: &str, shards: usize) -> usize {
 /// bigram → the ids of the documents that contain it, in increasing order. Each document's
 /// bigrams are found in parallel, as pairs of characters (no string per bigram); the merge goes
 /// in document order, which keeps every list sorted.
-fn postings_of(docs: &[Doc]) -> BTreeMap<String, Vec<usize>> {
+fn postings_of(
+    docs: &[Doc],
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<BTreeMap<String, Vec<usize>>> {
     use rayon::prelude::*;
     let per_doc: Vec<Vec<(char, char)>> = docs
         .par_iter()
         .map(|doc| {
+            if cancelled() {
+                return Vec::new();
+            }
             let (chars, _) = normalize(&doc.text);
             let mut pairs: Vec<(char, char)> = chars
                 .windows(2)
@@ -155,6 +161,9 @@ fn postings_of(docs: &[Doc]) -> BTreeMap<String, Vec<usize>> {
             pairs
         })
         .collect();
+    if cancelled() {
+        return None;
+    }
     let mut merged: std::collections::HashMap<(char, char), Vec<usize>> =
         std::collections::HashMap::new();
     for (id, pairs) in per_doc.into_iter().enumerate() {
@@ -162,7 +171,7 @@ fn postings_of(docs: &[Doc]) -> BTreeMap<String, Vec<usize>> {
             merged.entry(pair).or_default().push(id);
         }
     }
-    merged.into_iter().map(|((a, b), ids)| (String::from_iter([a, b]), ids)).collect()
+    Some(merged.into_iter().map(|((a, b), ids)| (String::from_iter([a, b]), ids)).collect())
 }
 
 /// Sorted document ids, serialised as the differences between neighbours (`[3, 5, 9]` →
@@ -187,6 +196,17 @@ impl Index {
     /// by its romaji). The default language's is written to `search/`, another's under its
     /// prefix (`en/search/`), beside its search page.
     pub fn build(site: &Site, bodies: &Bodies, lang: &str) -> Index {
+        Index::build_unless(site, bodies, lang, &|| false).unwrap_or_default()
+    }
+
+    /// `build`, given up (`None`) as soon as `cancelled` says yes: `renkei serve` makes the
+    /// index in the background, and the next change should not wait for an outdated one.
+    pub fn build_unless(
+        site: &Site,
+        bodies: &Bodies,
+        lang: &str,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Index> {
         let mut prefecture_ids: BTreeSet<NodeId> = BTreeSet::new();
         let mut raw: Vec<(Doc, Vec<NodeId>)> = Vec::new();
         // In the order of the kinds, each collection in its list order (municipalities by code,
@@ -200,6 +220,9 @@ impl Index {
         let mut ids: Vec<NodeId> = (0..site.nodes.len()).collect();
         ids.sort_by_key(|&id| (kind_of(site.nodes[id].collection()), in_list[id]));
         for id in ids {
+            if cancelled() {
+                return None;
+            }
             let node = &site.nodes[id];
             let Some(kind) = kind_of(node.collection()) else { continue };
             let prefectures = prefectures_of(site, id);
@@ -234,7 +257,7 @@ impl Index {
                 doc
             })
             .collect();
-        let postings = postings_of(&docs);
+        let postings = postings_of(&docs, cancelled)?;
         let shards = postings.len().div_ceil(BIGRAMS_PER_SHARD).next_power_of_two().clamp(1, 256);
         let prefectures = prefectures
             .iter()
@@ -244,7 +267,7 @@ impl Index {
             .iter()
             .map(|(key, _)| site.config.strings.text(lang, &format!("kind_{key}")))
             .collect();
-        Index { docs, prefectures, postings, shards, labels }
+        Some(Index { docs, prefectures, postings, shards, labels })
     }
 
     /// The files of the index: `(path under the output root, JSON)`, each made when the

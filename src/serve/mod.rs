@@ -370,7 +370,11 @@ impl Preview {
         let thread = std::thread::Builder::new().name("serve-rest".to_owned()).spawn(move || {
             before_rest();
             let cancelled = move || stop.load(Ordering::Relaxed);
-            run_rest(&shared, build, &staged, &cancelled, false, started)
+            let rest = || run_rest(&shared, build, &staged, &cancelled, false, started);
+            match background_pool() {
+                Some(pool) => pool.install(rest),
+                None => rest(),
+            }
         });
         match thread {
             Ok(thread) => self.rest = Some(Rest { cancel, thread }),
@@ -448,6 +452,15 @@ impl Preview {
             })
             .collect()
     }
+}
+
+/// The threads of the background halves of rebuilds. Not rayon's global pool, which the first
+/// half of the next rebuild uses: there its work would queue behind the long steps of an
+/// outdated background half (the open data, the feeds) until they noticed they were cancelled.
+fn background_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("serve-rest-{i}"));
+    POOL.get_or_init(|| pool.build().ok()).as_ref()
 }
 
 /// The second half of rebuild `build`: the other pages and the generated files, then the
