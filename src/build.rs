@@ -267,17 +267,17 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
     let site = Site::build(config, loaded.entries, &loaded.unavailable);
     clock.lap("link");
     // Problems of every stage are reported together, so that one run shows everything.
-    let (site, mut renderer, assets) = match (site, renderer, assets, loaded.diagnostics.is_empty())
-    {
-        (Ok(site), Ok(renderer), Ok(assets), true) => (site, renderer, assets),
-        (site, renderer, assets, _) => {
-            let mut all = loaded.diagnostics;
-            all.extend(site.err().into_iter().flatten());
-            all.extend(renderer.err().into_iter().flatten());
-            all.extend(assets.err().into_iter().flatten());
-            return Err(Error::Content(all.sorted()));
-        }
-    };
+    let (mut site, mut renderer, assets) =
+        match (site, renderer, assets, loaded.diagnostics.is_empty()) {
+            (Ok(site), Ok(renderer), Ok(assets), true) => (site, renderer, assets),
+            (site, renderer, assets, _) => {
+                let mut all = loaded.diagnostics;
+                all.extend(site.err().into_iter().flatten());
+                all.extend(renderer.err().into_iter().flatten());
+                all.extend(assets.err().into_iter().flatten());
+                return Err(Error::Content(all.sorted()));
+            }
+        };
     renderer.use_assets(config, &assets);
     // An edited stylesheet only changes its name in the pages: kept pages get the new name
     // rather than being rendered again. A static file added or removed renders everything.
@@ -303,6 +303,9 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
             return Err(Error::Content(problems.sorted()));
         }
     };
+    if !cache.keep_pages {
+        forget_sources(&mut site, &mut cache.entries);
+    }
     renderer.check_templates(&site).map_err(Error::Content)?;
     let mut shared = Shared::new(&site);
     renderer.render_fragments(&site, &mut shared).map_err(Error::Content)?;
@@ -605,10 +608,26 @@ fn make_generated(
     if cancelled() {
         return Ok(None);
     }
-    let open_data = render::opendata::open_data(site, bodies, &feeds);
-    let mut generated =
-        Generated { key: staged.site_key, files: Vec::new(), count: 0, datasets: open_data.page };
-    generated.write(output, feeds.into_iter().chain(open_data.files), keep)?;
+    // The data page gives the feeds' sizes, not their bytes: they need not wait for the data.
+    let sizes: Vec<(String, usize)> =
+        feeds.iter().map(|(path, b)| (path.clone(), b.len())).collect();
+    let mut generated = Generated {
+        key: staged.site_key,
+        files: Vec::new(),
+        count: 0,
+        datasets: serde_json::Value::Null,
+    };
+    generated.write(output, feeds, keep)?;
+    let mut problems = Diagnostics::default();
+    let datasets = render::opendata::open_data(site, bodies, &sizes, &mut |path, bytes| {
+        if let Err(Error::Content(d) | Error::Setup(d)) =
+            generated.write(output, [(path, bytes)], keep)
+        {
+            problems.extend(d);
+        }
+    });
+    problems.into_result(()).map_err(Error::Content)?;
+    generated.datasets = datasets;
     clock.lap("open data");
     // The search index, for themes that have a search page.
     for route in site.routes.iter().filter(|route| route.kind == RouteKind::Search) {
@@ -701,6 +720,24 @@ fn front_matter_images(site: &Site, images: &Images) -> Diagnostics {
         }
     }
     diagnostics
+}
+
+/// Drops the text of every content file once its Markdown is rendered, for a build that keeps
+/// nothing for a next one: the sources are about a tenth of a large site's build memory, and
+/// only a diagnostic needs them again (it reads the file anew). The entries are shared with
+/// `cache` until it lets them go; an entry still shared elsewhere keeps its text.
+fn forget_sources(site: &mut Site, cache: &mut EntryCache) {
+    *cache = EntryCache::default();
+    let root: Arc<Path> = Arc::from(site.config.root.as_path());
+    let nodes = site
+        .nodes
+        .iter_mut()
+        .flat_map(|n| std::iter::once(&mut n.entry).chain(n.translations.values_mut()));
+    for entry in nodes.chain(site.sections.values_mut()) {
+        if let Some(entry) = Arc::get_mut(entry) {
+            entry.forget_text(&root);
+        }
+    }
 }
 
 fn hash_of(value: &impl std::hash::Hash) -> u64 {
