@@ -267,17 +267,17 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
     let site = Site::build(config, loaded.entries, &loaded.unavailable);
     clock.lap("link");
     // Problems of every stage are reported together, so that one run shows everything.
-    let (mut site, mut renderer, assets) =
-        match (site, renderer, assets, loaded.diagnostics.is_empty()) {
-            (Ok(site), Ok(renderer), Ok(assets), true) => (site, renderer, assets),
-            (site, renderer, assets, _) => {
-                let mut all = loaded.diagnostics;
-                all.extend(site.err().into_iter().flatten());
-                all.extend(renderer.err().into_iter().flatten());
-                all.extend(assets.err().into_iter().flatten());
-                return Err(Error::Content(all.sorted()));
-            }
-        };
+    let (site, mut renderer, assets) = match (site, renderer, assets, loaded.diagnostics.is_empty())
+    {
+        (Ok(site), Ok(renderer), Ok(assets), true) => (site, renderer, assets),
+        (site, renderer, assets, _) => {
+            let mut all = loaded.diagnostics;
+            all.extend(site.err().into_iter().flatten());
+            all.extend(renderer.err().into_iter().flatten());
+            all.extend(assets.err().into_iter().flatten());
+            return Err(Error::Content(all.sorted()));
+        }
+    };
     renderer.use_assets(config, &assets);
     // An edited stylesheet only changes its name in the pages: kept pages get the new name
     // rather than being rendered again. A static file added or removed renders everything.
@@ -303,6 +303,7 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
             return Err(Error::Content(problems.sorted()));
         }
     };
+    let mut site = site;
     if !cache.keep_pages {
         forget_sources(&mut site, &mut cache.entries);
     }
