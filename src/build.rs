@@ -331,6 +331,11 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
             return Err(Error::Content(problems.sorted()));
         }
     };
+    let mut site = site;
+    // A one-off build holds the only reference to its site; `serve` keeps the texts anyway.
+    if let (false, Some(unique)) = (cache.keep_pages, Arc::get_mut(&mut site)) {
+        forget_sources(unique, &mut cache.entries);
+    }
     renderer.check_templates(&site).map_err(Error::Content)?;
     let mut shared = Shared::new(&site);
     renderer.render_fragments(&site, &mut shared).map_err(Error::Content)?;
@@ -787,10 +792,26 @@ fn make_generated(
     if cancelled() {
         return Ok(None);
     }
-    let open_data = render::opendata::open_data(site, bodies, &feeds);
-    let mut generated =
-        Generated { key: staged.site_key, files: Vec::new(), count: 0, datasets: open_data.page };
-    generated.write(output, feeds.into_iter().chain(open_data.files), keep)?;
+    // The data page gives the feeds' sizes, not their bytes: they need not wait for the data.
+    let sizes: Vec<(String, usize)> =
+        feeds.iter().map(|(path, b)| (path.clone(), b.len())).collect();
+    let mut generated = Generated {
+        key: staged.site_key,
+        files: Vec::new(),
+        count: 0,
+        datasets: serde_json::Value::Null,
+    };
+    generated.write(output, feeds, keep)?;
+    let mut problems = Diagnostics::default();
+    let datasets = render::opendata::open_data(site, bodies, &sizes, &mut |path, bytes| {
+        if let Err(Error::Content(d) | Error::Setup(d)) =
+            generated.write(output, [(path, bytes)], keep)
+        {
+            problems.extend(d);
+        }
+    });
+    problems.into_result(()).map_err(Error::Content)?;
+    generated.datasets = datasets;
     clock.lap("open data");
     // The search index, for themes that have a search page.
     for route in site.routes.iter().filter(|route| route.kind == RouteKind::Search) {
@@ -892,6 +913,24 @@ fn front_matter_images(site: &Site, images: &Images) -> Diagnostics {
         }
     }
     diagnostics
+}
+
+/// Drops the text of every content file once its Markdown is rendered, for a build that keeps
+/// nothing for a next one: the sources are about a tenth of a large site's build memory, and
+/// only a diagnostic needs them again (it reads the file anew). The entries are shared with
+/// `cache` until it lets them go; an entry still shared elsewhere keeps its text.
+fn forget_sources(site: &mut Site, cache: &mut EntryCache) {
+    *cache = EntryCache::default();
+    let root: Arc<Path> = Arc::from(site.config.root.as_path());
+    let nodes = site
+        .nodes
+        .iter_mut()
+        .flat_map(|n| std::iter::once(&mut n.entry).chain(n.translations.values_mut()));
+    for entry in nodes.chain(site.sections.values_mut()) {
+        if let Some(entry) = Arc::get_mut(entry) {
+            entry.forget_text(&root);
+        }
+    }
 }
 
 fn hash_of(value: &impl std::hash::Hash) -> u64 {

@@ -109,7 +109,10 @@ fn download(public: &Path, index: &Index, query: &str) -> u64 {
             let mut candidates: Option<Vec<usize>> = None;
             for bigram in bigrams(&variant) {
                 paths.insert(format!("search/b/{}.json", shard_of(&bigram, index.shards)));
-                let ids = index.postings.get(&bigram).cloned().unwrap_or_default();
+                let ids: Vec<usize> = index
+                    .postings
+                    .get(&bigram)
+                    .map_or_else(Vec::new, |ids| ids.iter().map(|&id| id as usize).collect());
                 candidates = Some(match candidates {
                     None => ids,
                     Some(before) => before.into_iter().filter(|id| ids.contains(id)).collect(),

@@ -98,19 +98,27 @@ pub struct Entry {
     body: Range<usize>,
     /// The 1-based line of the file where the body starts.
     pub body_line: usize,
+    /// The site root, once `text` was dropped (`forget_text`): diagnostics read the file again.
+    reread_from: Option<Arc<Path>>,
 }
 
 impl Entry {
+    /// The Markdown body; empty once the text was dropped (`forget_text`).
     pub fn body(&self) -> &str {
-        &self.text[self.body.clone()]
+        self.text.get(self.body.clone()).unwrap_or_default()
     }
 
     /// The front matter as it was split, for locating values in it.
     pub fn split(&self) -> Split<'_> {
+        self.split_of(&self.text)
+    }
+
+    /// `text` (this entry's, or the file read again) split where this entry's was.
+    fn split_of<'a>(&self, text: &'a str) -> Split<'a> {
         Split {
-            yaml: &self.text[self.yaml.clone()],
+            yaml: text.get(self.yaml.clone()).unwrap_or_default(),
             yaml_line: self.yaml_line,
-            body: self.body(),
+            body: text.get(self.body.clone()).unwrap_or_default(),
             body_offset: self.body.start,
             body_line: self.body_line,
         }
@@ -127,14 +135,41 @@ impl Entry {
             && self.folder == other.folder
             && self.assets == other.assets
             && self.yaml_line == other.yaml_line
-            && self.text[self.yaml.clone()] == other.text[other.yaml.clone()]
+            // Texts dropped after a one-off build's Markdown (`forget_text`) compare as changed.
+            && self.reread_from.is_none()
+            && other.reread_from.is_none()
+            && self.text.get(self.yaml.clone()).is_some_and(|yaml| {
+                other.text.get(other.yaml.clone()) == Some(yaml)
+            })
+    }
+
+    /// Drops the file's text, which nothing but a diagnostic needs once the Markdown is
+    /// rendered: a one-off build of a large site would otherwise hold every source until its
+    /// last page is written. A diagnostic then reads the file again from `root`.
+    pub fn forget_text(&mut self, root: &Arc<Path>) {
+        self.text = String::new();
+        self.reread_from = Some(Arc::clone(root));
+    }
+
+    /// The text the diagnostics point into: the entry's own, or the file read again once it was
+    /// dropped. `None` when the file can no longer be read or changed size since it was loaded
+    /// (a location in it would point at the wrong place).
+    fn text_for_diagnostics(&self) -> Option<std::borrow::Cow<'_, str>> {
+        let Some(root) = &self.reread_from else {
+            return Some(std::borrow::Cow::Borrowed(&self.text));
+        };
+        let bytes = read_bounded(&root.join(&self.path)).ok()?;
+        let text = decode(&self.path, bytes).ok()?;
+        (text.len() == self.body.end).then_some(std::borrow::Cow::Owned(text))
     }
 
     /// A diagnostic at `value` as written in the front matter (after `key`), or at the file.
     pub fn error_at_value(&self, key: &str, value: &str, message: String) -> Diagnostic {
-        let location = front_matter::locate_value(&self.split(), Some(key), value)
-            .or_else(|| front_matter::locate_key(&self.split(), key));
         let diagnostic = Diagnostic::new(&self.path, message);
+        let Some(text) = self.text_for_diagnostics() else { return diagnostic };
+        let split = self.split_of(&text);
+        let location = front_matter::locate_value(&split, Some(key), value)
+            .or_else(|| front_matter::locate_key(&split, key));
         match location {
             Some(location) => diagnostic.at(location),
             None => diagnostic,
@@ -143,8 +178,10 @@ impl Entry {
 
     /// A diagnostic at byte range `span` of the body.
     pub fn error_in_body(&self, span: Range<usize>, message: String) -> Diagnostic {
-        let location = Location::from_offset(self.body(), span.start, span.len(), self.body_line);
-        Diagnostic::new(&self.path, message).at(location)
+        let diagnostic = Diagnostic::new(&self.path, message);
+        let Some(text) = self.text_for_diagnostics() else { return diagnostic };
+        let body = text.get(self.body.clone()).unwrap_or_default();
+        diagnostic.at(Location::from_offset(body, span.start, span.len(), self.body_line))
     }
 }
 
@@ -433,6 +470,7 @@ fn parse_file(
         yaml,
         yaml_line,
         body_line,
+        reread_from: None,
     })
 }
 
@@ -456,6 +494,8 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
             MAX_FILE_SIZE / 1024 / 1024
         ));
     }
+    // The text is kept for the whole build; reading grew the buffer past the file's size.
+    bytes.shrink_to_fit();
     Ok(bytes)
 }
 

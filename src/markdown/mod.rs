@@ -146,6 +146,9 @@ pub fn render_full(
     if must_sanitize {
         html = raw_html::sanitize(&html);
     }
+    // Every body is held until the last page is written: the spare capacity left by growing
+    // the string would be a third of what the bodies take.
+    html.shrink_to_fit();
 
     Rendered {
         html_hash: hash_of(&html),

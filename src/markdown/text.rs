@@ -80,6 +80,8 @@ fn separator_after(end: &TagEnd) -> Option<char> {
 /// The collected text without the separator left after the last block.
 pub(crate) fn finish(mut text: String) -> String {
     text.truncate(text.trim_end().len());
+    // Held with the body until the last page is written: no spare capacity.
+    text.shrink_to_fit();
     text
 }
 

@@ -5,6 +5,8 @@
 //! the 自治体標準オープンデータセット where one exists), the JSON field (stable, English) and the type,
 //! so that the CSV, the JSON and the schema cannot disagree.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value, json};
 
 use super::Bodies;
@@ -54,14 +56,6 @@ impl Cell {
             Cell::Empty => String::new(),
         }
     }
-
-    fn json(&self) -> Value {
-        match self {
-            Cell::Text(text) => json!(text),
-            Cell::Integer(number) => json!(number),
-            Cell::Empty => Value::Null,
-        }
-    }
 }
 
 /// One data set: a table, written as `data/<id>.csv`, `data/<id>.json` and `data/schema/<id>.json`.
@@ -74,43 +68,50 @@ pub struct Dataset {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// The files of every data set, and what the data page says of them.
-#[derive(Debug, Clone)]
-pub struct OpenData {
-    /// `(output path, bytes)`.
-    pub files: Vec<(String, Vec<u8>)>,
-    /// `{datasets, others}`: the variables of `data.html`.
-    pub page: Value,
-}
-
 const fn col(header: &'static str, field: &'static str, kind: Kind) -> Column {
     Column { header, field, kind }
 }
 
 /// Every data set of the site, in the order of the data page.
 pub fn datasets(site: &Site, bodies: &Bodies) -> Vec<Dataset> {
-    vec![
-        municipalities(site),
-        relations(site),
-        events(site, bodies),
-        exhibits(site, bodies),
-        facilities(site, bodies),
-        agreements(site),
+    dataset_makers(site, bodies).into_iter().map(|make| make()).collect()
+}
+
+/// What makes each data set, in the order of the data page, so that each can be made only when
+/// the one before it has been written and dropped.
+type DatasetMaker<'a> = Box<dyn Fn() -> Dataset + 'a>;
+
+fn dataset_makers<'a>(site: &'a Site, bodies: &'a Bodies) -> [DatasetMaker<'a>; 6] {
+    [
+        Box::new(|| municipalities(site)),
+        Box::new(|| relations(site)),
+        Box::new(|| events(site, bodies)),
+        Box::new(|| exhibits(site, bodies)),
+        Box::new(|| facilities(site, bodies)),
+        Box::new(|| agreements(site)),
     ]
 }
 
-/// The data sets as files, with the description the data page shows.
+/// The data sets as files, each handed to `write` as soon as it is made, and the description
+/// the data page shows. A large site's data sets are tens of megabytes: made one at a time,
+/// only one of them is held at once.
 ///
-/// `others`: files made beside it (feeds, calendars); the site-wide ones are listed too.
-pub fn open_data(site: &Site, bodies: &Bodies, others: &[(String, Vec<u8>)]) -> OpenData {
+/// `others`: the paths and sizes of files made beside it (feeds, calendars); the site-wide
+/// ones are listed too.
+pub fn open_data(
+    site: &Site,
+    bodies: &Bodies,
+    others: &[(String, usize)],
+    write: &mut dyn FnMut(String, Vec<u8>),
+) -> Value {
     let config = &site.config;
-    let mut files = Vec::new();
     let mut page = Vec::new();
-    for dataset in datasets(site, bodies) {
+    for make in dataset_makers(site, bodies) {
+        let dataset = make();
         let csv = to_csv(&dataset);
         let schema_path = format!("data/schema/{}.json", dataset.id);
         let schema_url = format!("{}{schema_path}", config.base_url);
-        let json = pretty(&to_json(site, &dataset, &schema_url));
+        let json = json_text(site, &dataset, &schema_url);
         let schema = pretty(&schema(site, &dataset, &schema_url));
         let outputs = [
             ("CSV", format!("data/{}.csv", dataset.id), csv),
@@ -148,20 +149,21 @@ pub fn open_data(site: &Site, bodies: &Bodies, others: &[(String, Vec<u8>)]) -> 
             "columns": columns,
             "files": file_values,
         }));
-        files.extend(outputs.into_iter().map(|(_, path, bytes)| (path, bytes)));
+        for (_, path, bytes) in outputs {
+            write(path, bytes);
+        }
     }
     let mut others_by_lang = Map::new();
     for lang in site.config.language_codes() {
         others_by_lang.insert(lang.to_owned(), json!(other_files(site, others, lang)));
     }
     let others = others_by_lang.get(config.default_language.as_str()).cloned();
-    let page = json!({"datasets": page, "others": others, "others_by_lang": others_by_lang});
-    OpenData { files, page }
+    json!({"datasets": page, "others": others, "others_by_lang": others_by_lang})
 }
 
 /// The calendar and the site-wide feeds, as the data page of `lang` lists them: the feeds in
 /// `lang` where the site has them.
-fn other_files(site: &Site, files: &[(String, Vec<u8>)], lang: &str) -> Vec<Value> {
+fn other_files(site: &Site, files: &[(String, usize)], lang: &str) -> Vec<Value> {
     let feed = |collection: Collection| {
         let shown =
             if site.has_list(collection, lang) { lang } else { &site.config.default_language };
@@ -175,14 +177,14 @@ fn other_files(site: &Site, files: &[(String, Vec<u8>)], lang: &str) -> Vec<Valu
     listed
         .iter()
         .filter_map(|(path, format, title)| {
-            let (_, bytes) = files.iter().find(|(p, _)| p == path)?;
+            let (_, size) = files.iter().find(|(p, _)| p == path)?;
             Some(json!({
                 "title": title,
                 "format": format,
                 "name": path,
                 "url": site.url(path),
-                "size": bytes.len(),
-                "size_label": size_label(bytes.len()),
+                "size": size,
+                "size_label": size_label(*size),
                 "license": site.config.license,
             }))
         })
@@ -266,30 +268,105 @@ fn csv_field(text: &str) -> String {
     }
 }
 
-fn to_json(site: &Site, dataset: &Dataset, schema_url: &str) -> Value {
-    let records: Vec<Value> = dataset
-        .rows
-        .iter()
-        .map(|row| {
-            let record: Map<String, Value> = dataset
-                .columns
-                .iter()
-                .zip(row)
-                .map(|(column, cell)| (column.field.to_owned(), cell.json()))
-                .collect();
-            Value::Object(record)
-        })
-        .collect();
-    json!({
-        "$schema": schema_url,
-        "dataset": dataset.id,
-        "title": dataset.title,
-        "description": dataset.description,
-        "license": site.config.license,
-        "publisher": publisher(site),
-        "source": site.config.base_url,
-        "records": records,
-    })
+/// The pretty JSON file of a data set, as `serde_json::to_string_pretty` writes the object
+/// (keys in sorted order), but serialised straight from the rows: a tree of JSON values for
+/// every cell of a large data set took several times the size of the file.
+fn json_text(site: &Site, dataset: &Dataset, schema_url: &str) -> String {
+    let head: BTreeMap<&str, Value> = BTreeMap::from([
+        ("$schema", json!(schema_url)),
+        ("dataset", json!(dataset.id)),
+        ("title", json!(dataset.title)),
+        ("description", json!(dataset.description)),
+        ("license", json!(site.config.license)),
+        ("publisher", json!(publisher(site))),
+        ("source", json!(site.config.base_url)),
+    ]);
+    let mut text = serde_json::to_string_pretty(&JsonFile { head, dataset }).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// A data set's JSON file: the fields of `head` and `records`, in sorted key order.
+struct JsonFile<'a> {
+    head: BTreeMap<&'a str, Value>,
+    dataset: &'a Dataset,
+}
+
+impl serde::Serialize for JsonFile<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        const RECORDS: &str = "records";
+        let records = Records(self.dataset);
+        let mut map = serializer.serialize_map(Some(self.head.len() + 1))?;
+        let mut records_written = false;
+        for (key, value) in &self.head {
+            if !records_written && *key > RECORDS {
+                map.serialize_entry(RECORDS, &records)?;
+                records_written = true;
+            }
+            map.serialize_entry(key, value)?;
+        }
+        if !records_written {
+            map.serialize_entry(RECORDS, &records)?;
+        }
+        map.end()
+    }
+}
+
+/// The rows of a data set as JSON objects, their fields in sorted order (as a JSON object of
+/// serde_json would have them).
+struct Records<'a>(&'a Dataset);
+
+impl serde::Serialize for Records<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let columns = &self.0.columns;
+        let mut order: Vec<usize> = (0..columns.len()).collect();
+        order.sort_by_key(|&i| columns[i].field);
+        // A field written twice would be one key of a JSON object: the last value wins.
+        order.dedup_by(|later, earlier| {
+            let same = columns[*later].field == columns[*earlier].field;
+            if same {
+                *earlier = *later;
+            }
+            same
+        });
+        let mut seq = serializer.serialize_seq(Some(self.0.rows.len()))?;
+        for row in &self.0.rows {
+            seq.serialize_element(&Record { fields: &order, columns, row })?;
+        }
+        seq.end()
+    }
+}
+
+/// One row as a JSON object; `fields`: indices of the columns, in the order of their names.
+struct Record<'a> {
+    fields: &'a [usize],
+    columns: &'a [Column],
+    row: &'a [Cell],
+}
+
+impl serde::Serialize for Record<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let present: Vec<usize> =
+            self.fields.iter().copied().filter(|&i| i < self.row.len()).collect();
+        let mut map = serializer.serialize_map(Some(present.len()))?;
+        for i in present {
+            map.serialize_entry(self.columns[i].field, &self.row[i])?;
+        }
+        map.end()
+    }
+}
+
+impl serde::Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Text(text) => serializer.serialize_str(text),
+            Cell::Integer(number) => serializer.serialize_i64(*number),
+            Cell::Empty => serializer.serialize_unit(),
+        }
+    }
 }
 
 fn publisher(site: &Site) -> &str {

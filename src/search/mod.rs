@@ -72,7 +72,7 @@ pub struct Index {
     /// `(id, name)` of the prefectures that documents refer to, in code order.
     pub prefectures: Vec<(String, String)>,
     /// bigram → sorted document ids.
-    pub postings: BTreeMap<String, Vec<usize>>,
+    pub postings: BTreeMap<String, Vec<u32>>,
     pub shards: usize,
     /// The label of each of `KINDS` in the index's language (the theme's `kind_<key>` strings).
     pub labels: Vec<String>,
@@ -137,47 +137,64 @@ pub fn shard_of(bigram: &str, shards: usize) -> usize {
 }
 
 /// bigram → the ids of the documents that contain it, in increasing order. Each document's
-/// bigrams are found in parallel, as pairs of characters (no string per bigram); the merge goes
-/// in document order, which keeps every list sorted.
+/// bigrams are found in parallel, as pairs of characters (no string per bigram), a batch of
+/// documents at a time: the pairs of every document at once took more memory than the postings
+/// themselves. The merge goes in document order, which keeps every list sorted. `None` when
+/// `cancelled` says a newer build made this one useless (`renkei serve`).
 fn postings_of(
     docs: &[Doc],
     cancelled: &(dyn Fn() -> bool + Sync),
-) -> Option<BTreeMap<String, Vec<usize>>> {
+) -> Option<BTreeMap<String, Vec<u32>>> {
     use rayon::prelude::*;
-    let per_doc: Vec<Vec<(char, char)>> = docs
-        .par_iter()
-        .map(|doc| {
-            if cancelled() {
-                return Vec::new();
-            }
-            let (chars, _) = normalize(&doc.text);
-            let mut pairs: Vec<(char, char)> = chars
-                .windows(2)
-                .filter(|pair| !pair[0].is_whitespace() && !pair[1].is_whitespace())
-                .map(|pair| (pair[0], pair[1]))
-                .collect();
-            pairs.sort_unstable();
-            pairs.dedup();
-            pairs
-        })
-        .collect();
-    if cancelled() {
-        return None;
-    }
-    let mut merged: std::collections::HashMap<(char, char), Vec<usize>> =
+    /// Enough documents to keep both cores busy, few enough that their pairs stay small.
+    const BATCH: usize = 512;
+    let mut merged: std::collections::HashMap<(char, char), Vec<u32>> =
         std::collections::HashMap::new();
-    for (id, pairs) in per_doc.into_iter().enumerate() {
-        for pair in pairs {
-            merged.entry(pair).or_default().push(id);
+    for (batch, group) in docs.chunks(BATCH).enumerate() {
+        let per_doc: Vec<Vec<(char, char)>> = group
+            .par_iter()
+            .map(|doc| if cancelled() { Vec::new() } else { pairs_of(&doc.text) })
+            .collect();
+        if cancelled() {
+            return None;
+        }
+        for (offset, pairs) in per_doc.into_iter().enumerate() {
+            let id = doc_id(batch * BATCH + offset);
+            for pair in pairs {
+                merged.entry(pair).or_default().push(id);
+            }
         }
     }
-    Some(merged.into_iter().map(|((a, b), ids)| (String::from_iter([a, b]), ids)).collect())
+    let postings = merged.into_iter().map(|((a, b), mut ids)| {
+        ids.shrink_to_fit();
+        (String::from_iter([a, b]), ids)
+    });
+    Some(postings.collect())
+}
+
+/// The distinct bigrams of a document's text, as pairs of normalised characters.
+fn pairs_of(text: &str) -> Vec<(char, char)> {
+    let (chars, _) = normalize(text);
+    let mut pairs: Vec<(char, char)> = chars
+        .windows(2)
+        .filter(|pair| !pair[0].is_whitespace() && !pair[1].is_whitespace())
+        .map(|pair| (pair[0], pair[1]))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// A document's position as a posting: four bytes, half a `usize`, since the postings are the
+/// largest part of the index in memory. No site comes near four billion pages.
+fn doc_id(position: usize) -> u32 {
+    u32::try_from(position).unwrap_or(u32::MAX)
 }
 
 /// Sorted document ids, serialised as the differences between neighbours (`[3, 5, 9]` →
 /// `[3, 2, 4]`), which keeps the numbers of a long list short.
 #[derive(Clone, Copy)]
-struct Deltas<'a>(&'a [usize]);
+struct Deltas<'a>(&'a [u32]);
 
 impl serde::Serialize for Deltas<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -342,13 +359,13 @@ impl Index {
         }
         let mut postings = BTreeMap::new();
         for n in 0..shards {
-            let shard: BTreeMap<String, Vec<usize>> =
+            let shard: BTreeMap<String, Vec<u32>> =
                 serde_json::from_str(&read(&format!("search/b/{n}.json"))?).ok()?;
             for (bigram, deltas) in shard {
                 let ids = deltas
                     .iter()
-                    .scan(0, |last, d| {
-                        *last += d;
+                    .scan(0u32, |last, d| {
+                        *last = last.saturating_add(*d);
                         Some(*last)
                     })
                     .collect();

@@ -121,8 +121,11 @@ fn with_all_bigrams(index: &Index, term: &[char]) -> Vec<usize> {
     for bigram in bigrams(term) {
         let ids = index.postings.get(&bigram).map_or(&[][..], Vec::as_slice);
         result = Some(match result {
-            None => ids.to_vec(),
-            Some(before) => before.into_iter().filter(|id| ids.binary_search(id).is_ok()).collect(),
+            None => ids.iter().map(|&id| id as usize).collect(),
+            Some(before) => before
+                .into_iter()
+                .filter(|&id| u32::try_from(id).is_ok_and(|id| ids.binary_search(&id).is_ok()))
+                .collect(),
         });
         if result.as_ref().is_some_and(Vec::is_empty) {
             break;
@@ -219,8 +222,8 @@ mod tests {
                 lang: None,
             })
             .collect();
-        let mut postings: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (id, doc) in docs.iter().enumerate() {
+        let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        for (id, doc) in (0u32..).zip(&docs) {
             let (chars, _) = normalize(&doc.text);
             let mut unique: Vec<String> = bigrams(&chars).collect();
             unique.sort();
