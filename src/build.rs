@@ -818,18 +818,26 @@ fn make_generated(
         if cancelled() {
             return Ok(None);
         }
-        let Some(index) = crate::search::Index::build_unless(site, bodies, &route.lang, cancelled)
-        else {
-            return Ok(None);
-        };
         let prefix = site.lang_prefix(&route.lang);
-        // Its files are tens of megabytes of JSON: made one by one, the next change stops them.
-        let index = index
-            .files()
-            .take_while(|_| !cancelled())
-            .map(|(path, json)| (format!("{prefix}{path}"), json.into_bytes()));
-        generated.write(output, index, keep)?;
-        if cancelled() {
+        // Its files are tens of megabytes of JSON: written while the index is made, so that
+        // neither they nor the texts they hold stay in memory; the next change stops them.
+        let mut failed = None;
+        let written = crate::search::Index::write_unless(
+            site,
+            bodies,
+            &route.lang,
+            cancelled,
+            &mut |path, json| {
+                let file = (format!("{prefix}{path}"), json.into_bytes());
+                if let Err(error) = generated.write(output, [file], keep) {
+                    failed.get_or_insert(error);
+                }
+            },
+        );
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        if written.is_none() || cancelled() {
             return Ok(None);
         }
     }

@@ -136,42 +136,51 @@ pub fn shard_of(bigram: &str, shards: usize) -> usize {
     hash as usize % shards.max(1)
 }
 
-/// bigram → the ids of the documents that contain it, in increasing order. Each document's
-/// bigrams are found in parallel, as pairs of characters (no string per bigram), a batch of
-/// documents at a time: the pairs of every document at once took more memory than the postings
-/// themselves. The merge goes in document order, which keeps every list sorted. `None` when
-/// `cancelled` says a newer build made this one useless (`renkei serve`).
-fn postings_of(
-    docs: &[Doc],
-    cancelled: &(dyn Fn() -> bool + Sync),
-) -> Option<BTreeMap<String, Vec<u32>>> {
-    use rayon::prelude::*;
-    /// Enough documents to keep both cores busy, few enough that their pairs stay small.
-    const BATCH: usize = 512;
-    // Keyed by the pair packed into a u64 and hashed with ahash: there are millions of
-    // insertions, and SipHash of std's maps was a tenth of the index's time.
-    let mut merged: ahash::AHashMap<u64, Vec<u32>> = ahash::AHashMap::new();
-    for (batch, group) in docs.chunks(BATCH).enumerate() {
-        let per_doc: Vec<Vec<u64>> = group
+/// bigram → the ids of the documents that contain it, in increasing order. Documents come in
+/// batches, in order (their bigrams found in parallel, as pairs of characters packed into
+/// integers: no string per bigram), which keeps every list sorted; a batch at a time, since the
+/// pairs of every document at once took more memory than the postings themselves.
+#[derive(Default)]
+struct Postings {
+    // Keyed by the packed pair and hashed with ahash: there are millions of insertions, and
+    // SipHash of std's maps was a tenth of the index's time.
+    merged: ahash::AHashMap<u64, Vec<u32>>,
+    documents: usize,
+}
+
+impl Postings {
+    /// Adds the next documents, given by their texts; `None` once `cancelled`.
+    fn add(&mut self, texts: &[&str], cancelled: &(dyn Fn() -> bool + Sync)) -> Option<()> {
+        use rayon::prelude::*;
+        let per_doc: Vec<Vec<u64>> = texts
             .par_iter()
-            .map(|doc| if cancelled() { Vec::new() } else { pairs_of(&doc.text) })
+            .map(|text| if cancelled() { Vec::new() } else { pairs_of(text) })
             .collect();
         if cancelled() {
             return None;
         }
-        for (offset, pairs) in per_doc.into_iter().enumerate() {
-            let id = doc_id(batch * BATCH + offset);
+        for pairs in per_doc {
+            let id = doc_id(self.documents);
+            self.documents += 1;
             for pair in pairs {
-                merged.entry(pair).or_default().push(id);
+                self.merged.entry(pair).or_default().push(id);
             }
         }
+        Some(())
     }
-    let postings = merged.into_iter().map(|(pair, mut ids)| {
-        ids.shrink_to_fit();
-        (unpack(pair), ids)
-    });
-    Some(postings.collect())
+
+    fn into_map(self) -> BTreeMap<String, Vec<u32>> {
+        let postings = self.merged.into_iter().map(|(pair, mut ids)| {
+            ids.shrink_to_fit();
+            (unpack(pair), ids)
+        });
+        postings.collect()
+    }
 }
+
+/// Documents indexed together: enough to keep both cores busy, few enough that their texts and
+/// pairs stay small. A multiple of `TEXT_GROUP`, so that each batch writes whole text files.
+const BATCH: usize = 64 * TEXT_GROUP;
 
 /// The distinct bigrams of a document's text, as pairs of normalised characters packed into
 /// a u64 each (`pack`): sorting them is the main cost of indexing, and integers sort faster
@@ -267,78 +276,63 @@ impl Index {
         lang: &str,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Index> {
-        let mut prefecture_ids: BTreeSet<NodeId> = BTreeSet::new();
-        let mut raw: Vec<(Doc, Vec<NodeId>)> = Vec::new();
-        // In the order of the kinds, each collection in its list order (municipalities by code,
-        // wards in their official order): the order of ties among results.
-        let mut in_list = vec![0; site.nodes.len()];
-        for collection in Collection::FOLDERS.into_iter().chain([Collection::Pages]) {
-            for (position, &id) in site.list(collection).iter().enumerate() {
-                in_list[id] = position;
+        let mut outline = Outline::new(site, lang, cancelled)?;
+        let mut postings = Postings::default();
+        for (batch, nodes) in outline.nodes.chunks(BATCH).enumerate() {
+            let texts = texts_of(site, bodies, lang, nodes);
+            postings.add(&texts.iter().map(String::as_str).collect::<Vec<_>>(), cancelled)?;
+            for (doc, text) in outline.docs[batch * BATCH..].iter_mut().zip(texts) {
+                doc.text = text;
             }
         }
-        let mut ids: Vec<NodeId> = (0..site.nodes.len()).collect();
-        ids.sort_by_key(|&id| (kind_of(site.nodes[id].collection()), in_list[id]));
-        for id in ids {
+        Some(outline.into_index(site, lang, postings))
+    }
+
+    /// `build_unless`, writing the index's files (`(path under the output root, JSON)`) while it
+    /// is made: each group of texts as soon as its bigrams are counted. Holding the text of
+    /// every page until the end was the largest part of a large site's peak memory (150 MB at
+    /// 50,000 pages), beside the bodies and the pages being rendered. `None` once cancelled.
+    pub fn write_unless(
+        site: &Site,
+        bodies: &Bodies,
+        lang: &str,
+        cancelled: &(dyn Fn() -> bool + Sync),
+        write: &mut dyn FnMut(String, String),
+    ) -> Option<()> {
+        let outline = Outline::new(site, lang, cancelled)?;
+        let mut postings = Postings::default();
+        for (batch, nodes) in outline.nodes.chunks(BATCH).enumerate() {
+            let texts = texts_of(site, bodies, lang, nodes);
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            postings.add(&texts, cancelled)?;
+            let first_group = batch * BATCH / TEXT_GROUP;
+            for (n, group) in texts.chunks(TEXT_GROUP).enumerate() {
+                write(format!("search/t/{}.json", first_group + n), json!(group).to_string());
+            }
+        }
+        let index = outline.into_index(site, lang, postings);
+        for (path, json) in index.files_but_texts() {
             if cancelled() {
                 return None;
             }
-            let node = &site.nodes[id];
-            let Some(kind) = kind_of(node.collection()) else { continue };
-            let prefectures = prefectures_of(site, id);
-            prefecture_ids.extend(prefectures.iter().copied());
-            let entry = node.entry_in(lang);
-            let body = bodies.get(&entry.path).map_or("", |b| b.text.as_str());
-            let url = site.url(&site.path_of(id, &entry.lang));
-            let title = entry.meta.title().to_owned();
-            let mut text = doc_text(&entry.meta, &title, body);
-            if entry.lang != node.entry.lang {
-                // A translation is also found by the original name (釧路市 finds Kushiro).
-                text.push('\n');
-                text.push_str(node.title());
-            }
-            let doc_lang = (entry.lang != lang).then(|| entry.lang.clone());
-            let doc = Doc { url, title, kind, prefectures: Vec::new(), text, lang: doc_lang };
-            raw.push((doc, prefectures));
+            write(path, json);
         }
-        // Prefectures in code order (the list order of the collection).
-        let prefectures: Vec<NodeId> = site
-            .list(Collection::Prefectures)
-            .iter()
-            .copied()
-            .filter(|p| prefecture_ids.contains(p))
-            .collect();
-        let docs: Vec<Doc> = raw
-            .into_iter()
-            .map(|(mut doc, of)| {
-                doc.prefectures =
-                    of.iter().filter_map(|p| prefectures.iter().position(|q| q == p)).collect();
-                doc.prefectures.sort_unstable();
-                doc
-            })
-            .collect();
-        let postings = postings_of(&docs, cancelled)?;
-        let shards = postings.len().div_ceil(BIGRAMS_PER_SHARD).next_power_of_two().clamp(1, 256);
-        let prefectures = prefectures
-            .iter()
-            .map(|&p| (site.nodes[p].id().to_owned(), place_name(site, p, lang)))
-            .collect();
-        let labels = KINDS
-            .iter()
-            .map(|(key, _)| site.config.strings.text(lang, &format!("kind_{key}")))
-            .collect();
-        Some(Index { docs, prefectures, postings, shards, labels })
+        Some(())
     }
 
     /// The files of the index: `(path under the output root, JSON)`, each made when the
     /// iterator reaches it, so that they can be written one by one rather than all held.
     pub fn files(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.files_but_texts().chain(self.docs.chunks(TEXT_GROUP).enumerate().map(|(n, group)| {
+            let texts: Vec<&str> = group.iter().map(|d| d.text.as_str()).collect();
+            (format!("search/t/{n}.json"), json!(texts).to_string())
+        }))
+    }
+
+    /// The files of the index but its texts: the documents' list and the bigram shards.
+    fn files_but_texts(&self) -> impl Iterator<Item = (String, String)> + '_ {
         std::iter::once(("search/meta.json".to_owned(), self.meta().to_string()))
             .chain(self.shard_files())
-            .chain(self.docs.chunks(TEXT_GROUP).enumerate().map(|(n, group)| {
-                let texts: Vec<&str> = group.iter().map(|d| d.text.as_str()).collect();
-                (format!("search/t/{n}.json"), json!(texts).to_string())
-            }))
     }
 
     fn meta(&self) -> Value {
@@ -436,6 +430,109 @@ impl Index {
 
 /// A prefecture's name for the filter: its translation's title, else its `name_en` in a language
 /// other than the default, else its name.
+/// The documents of an index in their order, without their texts, and the node of each.
+struct Outline {
+    docs: Vec<Doc>,
+    nodes: Vec<NodeId>,
+    /// The prefectures that documents refer to, in code order.
+    prefectures: Vec<NodeId>,
+}
+
+impl Outline {
+    /// Every page in `lang`, or in the default language where it is not translated (so that an
+    /// English reader still finds every municipality, by its romaji).
+    fn new(site: &Site, lang: &str, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Outline> {
+        let mut prefecture_ids: BTreeSet<NodeId> = BTreeSet::new();
+        let mut raw: Vec<(Doc, Vec<NodeId>)> = Vec::new();
+        let mut nodes = Vec::new();
+        // In the order of the kinds, each collection in its list order (municipalities by code,
+        // wards in their official order): the order of ties among results.
+        let mut in_list = vec![0; site.nodes.len()];
+        for collection in Collection::FOLDERS.into_iter().chain([Collection::Pages]) {
+            for (position, &id) in site.list(collection).iter().enumerate() {
+                in_list[id] = position;
+            }
+        }
+        let mut ids: Vec<NodeId> = (0..site.nodes.len()).collect();
+        ids.sort_by_key(|&id| (kind_of(site.nodes[id].collection()), in_list[id]));
+        for id in ids {
+            if cancelled() {
+                return None;
+            }
+            let node = &site.nodes[id];
+            let Some(kind) = kind_of(node.collection()) else { continue };
+            let prefectures = prefectures_of(site, id);
+            prefecture_ids.extend(prefectures.iter().copied());
+            let entry = node.entry_in(lang);
+            let url = site.url(&site.path_of(id, &entry.lang));
+            let title = entry.meta.title().to_owned();
+            let doc_lang = (entry.lang != lang).then(|| entry.lang.clone());
+            let doc = Doc {
+                url,
+                title,
+                kind,
+                prefectures: Vec::new(),
+                text: String::new(),
+                lang: doc_lang,
+            };
+            raw.push((doc, prefectures));
+            nodes.push(id);
+        }
+        // Prefectures in code order (the list order of the collection).
+        let prefectures: Vec<NodeId> = site
+            .list(Collection::Prefectures)
+            .iter()
+            .copied()
+            .filter(|p| prefecture_ids.contains(p))
+            .collect();
+        let docs = raw
+            .into_iter()
+            .map(|(mut doc, of)| {
+                doc.prefectures =
+                    of.iter().filter_map(|p| prefectures.iter().position(|q| q == p)).collect();
+                doc.prefectures.sort_unstable();
+                doc
+            })
+            .collect();
+        Some(Outline { docs, nodes, prefectures })
+    }
+
+    fn into_index(self, site: &Site, lang: &str, postings: Postings) -> Index {
+        let postings = postings.into_map();
+        let shards = postings.len().div_ceil(BIGRAMS_PER_SHARD).next_power_of_two().clamp(1, 256);
+        let prefectures = self
+            .prefectures
+            .iter()
+            .map(|&p| (site.nodes[p].id().to_owned(), place_name(site, p, lang)))
+            .collect();
+        let labels = KINDS
+            .iter()
+            .map(|(key, _)| site.config.strings.text(lang, &format!("kind_{key}")))
+            .collect();
+        Index { docs: self.docs, prefectures, postings, shards, labels }
+    }
+}
+
+/// The searchable text of each of `nodes` in `lang` (see `doc_text`), made in parallel.
+fn texts_of(site: &Site, bodies: &Bodies, lang: &str, nodes: &[NodeId]) -> Vec<String> {
+    use rayon::prelude::*;
+    nodes
+        .par_iter()
+        .map(|&id| {
+            let node = &site.nodes[id];
+            let entry = node.entry_in(lang);
+            let body = bodies.get(&entry.path).map_or("", |b| b.text.as_str());
+            let mut text = doc_text(&entry.meta, entry.meta.title(), body);
+            if entry.lang != node.entry.lang {
+                // A translation is also found by the original name (釧路市 finds Kushiro).
+                text.push('\n');
+                text.push_str(node.title());
+            }
+            text
+        })
+        .collect()
+}
+
 fn place_name(site: &Site, id: NodeId, lang: &str) -> String {
     let node = &site.nodes[id];
     if let Some(entry) = node.translations.get(lang) {
