@@ -27,6 +27,13 @@ impl Shown {
         }
     }
 
+    /// A string, hashed as it is (partner rows show three per row, on every page that lists them).
+    fn text(text: &str) -> Shown {
+        let mut hasher = std::hash::DefaultHasher::new();
+        text.hash(&mut hasher);
+        Shown { value: tera::Value::from(text), hash: hasher.finish() }
+    }
+
     /// An array of shown values, hashed from its members' hashes.
     pub(super) fn array(members: impl IntoIterator<Item = Shown>) -> Shown {
         let mut hasher = std::hash::DefaultHasher::new();
@@ -135,7 +142,7 @@ impl Cache {
         ];
         for (name, text) in texts {
             if let Some(text) = text {
-                fields.push((name, Shown::of(&serde_json::Value::from(text.as_str()))));
+                fields.push((name, Shown::text(text)));
             }
         }
         Shown::map(fields)
@@ -158,9 +165,6 @@ impl Cache {
         slot: impl Fn(&Table) -> &OnceLock<Shown>,
         make: impl FnOnce() -> serde_json::Value,
     ) -> Shown {
-        if std::env::var_os("RENKEI_NOCACHE").is_some() {
-            return Shown::of(&make());
-        }
         match self.tables.get(lang) {
             Some(table) => slot(table).get_or_init(|| Shown::of(&make())).clone(),
             // A language the site does not have: nothing to share, made on the spot.
