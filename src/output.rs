@@ -87,7 +87,9 @@ impl DiskOutput {
     }
 
     /// Replaces the target with the finished build: the old output moves aside, the new one
-    /// takes its name, then the old one is deleted.
+    /// takes its name, then the old one is deleted. Where the system can, both names change in
+    /// one atomic step; elsewhere a build killed between two renames is repaired by the next
+    /// `prepare` (`restore_interrupted_swap`).
     pub fn commit(self) -> io::Result<()> {
         let old = self.staging.with_file_name(format!(
             "{}.renkei-old-{}",
@@ -95,6 +97,11 @@ impl DiskOutput {
             std::process::id()
         ));
         let had_target = self.target.exists();
+        if had_target && exchange(&self.staging, &self.target)? {
+            // The previous site now has the staging name; give it the old one before deleting.
+            fs::rename(&self.staging, &old)?;
+            return remove_tree(&old);
+        }
         if had_target {
             fs::rename(&self.target, &old)?;
         }
@@ -125,6 +132,24 @@ impl Output for DiskOutput {
         }
         fs::write(file, bytes)
     }
+}
+
+/// Swaps the names of two folders atomically; `Ok(false)` where the system or file system
+/// cannot, so that the caller falls back to two renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => Ok(false),
+        Err(errno) => Err(errno.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
 }
 
 /// Deletes a folder tree, its subfolders in parallel: deleting the previous site is as large a
