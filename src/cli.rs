@@ -127,6 +127,10 @@ fn build(args: BuildArgs) -> ExitCode {
                 report.files,
                 output.display()
             ));
+            // RENKEI_TRACE=1, as for `serve`: the time of each stage.
+            if std::env::var_os("RENKEI_TRACE").is_some() {
+                say(&format!("Stages: {}", report.timings));
+            }
             if report.images_made + report.images_reused > 0 {
                 say(&format!(
                     "Images: {} made, {} from the cache (.renkei-cache/images/)",
