@@ -813,33 +813,36 @@ fn make_generated(
     problems.into_result(()).map_err(Error::Content)?;
     generated.datasets = datasets;
     clock.lap("open data");
-    // The search index, for themes that have a search page.
-    for route in site.routes.iter().filter(|route| route.kind == RouteKind::Search) {
-        if cancelled() {
-            return Ok(None);
-        }
-        let prefix = site.lang_prefix(&route.lang);
-        // Its files are tens of megabytes of JSON: written while the index is made, so that
-        // neither they nor the texts they hold stay in memory; the next change stops them.
-        let mut failed = None;
-        let written = crate::search::Index::write_unless(
-            site,
-            bodies,
-            &route.lang,
-            cancelled,
-            &mut |path, json| {
-                let file = (format!("{prefix}{path}"), json.into_bytes());
-                if let Err(error) = generated.write(output, [file], keep) {
-                    failed.get_or_insert(error);
-                }
-            },
-        );
-        if let Some(error) = failed {
-            return Err(error);
-        }
-        if written.is_none() || cancelled() {
-            return Ok(None);
-        }
+    // The search indexes, for themes that have a search page, one per language, made together.
+    let langs: Vec<&str> = site
+        .routes
+        .iter()
+        .filter(|route| route.kind == RouteKind::Search)
+        .map(|route| route.lang.as_str())
+        .collect();
+    if cancelled() {
+        return Ok(None);
+    }
+    // Their files are tens of megabytes of JSON: written while the indexes are made, so that
+    // neither they nor the texts they hold stay in memory; the next change stops them.
+    let mut failed = None;
+    let written = crate::search::Index::write_all_unless(
+        site,
+        bodies,
+        &langs,
+        cancelled,
+        &mut |language, path, json| {
+            let file = (format!("{}{path}", site.lang_prefix(langs[language])), json.into_bytes());
+            if let Err(error) = generated.write(output, [file], keep) {
+                failed.get_or_insert(error);
+            }
+        },
+    );
+    if let Some(error) = failed {
+        return Err(error);
+    }
+    if written.is_none() || cancelled() {
+        return Ok(None);
     }
     clock.lap("search");
     Ok(Some(generated))

@@ -20,11 +20,15 @@
 //! A query downloads meta.json once, the bigram shards of the query's bigrams (it stops at the
 //! first bigram that no candidate has), and the text shards of the candidate documents.
 
+mod postings;
 pub mod query;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
+
+use postings::{Languages, PageTexts, Text};
 
 use crate::japanese::kana;
 use crate::load::Meta;
@@ -88,12 +92,20 @@ pub fn normalize_char(c: char) -> String {
 }
 
 /// `normalize_char` without NFKC for the characters that make up nearly all of the site's text
-/// and that NFKC keeps as they are: ASCII, hiragana, katakana and the common kanji. Indexing
-/// runs over every character of every page, and NFKC of one character allocates.
+/// and that NFKC keeps as they are: ASCII, hiragana, katakana, kanji and Japanese punctuation.
+/// Indexing runs over every character of every page, and NFKC of one character allocates.
 fn fast_normalized(c: char) -> Option<char> {
     match c {
         _ if c.is_ascii() => Some(c.to_ascii_lowercase()),
-        '\u{3041}'..='\u{3096}' | '\u{4E00}'..='\u{9FFF}' => Some(c),
+        // Kana, kanji, and the punctuation of Japanese text (、。「」・ー): NFKC keeps them.
+        '\u{3001}'..='\u{3002}'
+        | '\u{3005}'..='\u{3007}'
+        | '\u{3008}'..='\u{3011}'
+        | '\u{3014}'..='\u{301F}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30FB}'..='\u{30FC}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}' => Some(c),
         'ァ'..='ヶ' => char::from_u32(c as u32 - 0x60),
         _ => None,
     }
@@ -136,186 +148,63 @@ pub fn shard_of(bigram: &str, shards: usize) -> usize {
     hash as usize % shards.max(1)
 }
 
-/// bigram → the ids of the documents that contain it, in increasing order. Documents come in
-/// batches, in order (their bigrams found in parallel, as pairs of characters packed into
-/// integers: no string per bigram), which keeps every list sorted; a batch at a time, since the
-/// pairs of every document at once took more memory than the postings themselves.
-#[derive(Default)]
-struct Postings {
-    // Keyed by the packed pair and hashed with ahash: there are millions of insertions, and
-    // SipHash of std's maps was a tenth of the index's time.
-    merged: ahash::AHashMap<u64, Vec<u32>>,
-    documents: usize,
-}
-
-impl Postings {
-    /// Adds the next documents, given by their texts; `None` once `cancelled`.
-    fn add(&mut self, texts: &[&str], cancelled: &(dyn Fn() -> bool + Sync)) -> Option<()> {
-        use rayon::prelude::*;
-        let per_doc: Vec<Vec<u64>> = texts
-            .par_iter()
-            .map(|text| if cancelled() { Vec::new() } else { pairs_of(text) })
-            .collect();
-        if cancelled() {
-            return None;
-        }
-        for pairs in per_doc {
-            let id = doc_id(self.documents);
-            self.documents += 1;
-            for pair in pairs {
-                self.merged.entry(pair).or_default().push(id);
-            }
-        }
-        Some(())
-    }
-
-    fn into_map(self) -> BTreeMap<String, Vec<u32>> {
-        let postings = self.merged.into_iter().map(|(pair, mut ids)| {
-            ids.shrink_to_fit();
-            (unpack(pair), ids)
-        });
-        postings.collect()
-    }
-}
-
 /// Documents indexed together: enough to keep both cores busy, few enough that their texts and
 /// pairs stay small. A multiple of `TEXT_GROUP`, so that each batch writes whole text files.
 const BATCH: usize = 64 * TEXT_GROUP;
 
-/// The distinct bigrams of a document's text, as pairs of normalised characters packed into
-/// a u64 each (`pack`): sorting them is the main cost of indexing, and integers sort faster
-/// than pairs.
-fn pairs_of(text: &str) -> Vec<u64> {
-    let mut pairs = Vec::with_capacity(text.len() / 3);
-    let mut previous: Option<char> = None;
-    for c in normalized_chars(text) {
-        let kept = (!c.is_whitespace()).then_some(c);
-        if let (Some(a), Some(b)) = (previous, kept) {
-            pairs.push(pack(a, b));
-        }
-        previous = kept;
-    }
-    pairs.sort_unstable();
-    pairs.dedup();
-    pairs
-}
-
-/// The characters of `normalize(text)`, without their offsets.
-fn normalized_chars(text: &str) -> impl Iterator<Item = char> + '_ {
-    text.chars().flat_map(|c| match fast_normalized(c) {
-        Some(n) => Normalized::One(Some(n)),
-        None => Normalized::Many(
-            kana::to_hiragana(&c.to_string()).chars().collect::<Vec<_>>().into_iter(),
-        ),
-    })
-}
-
-/// What one character normalises to: itself most of the time, without allocating.
-enum Normalized {
-    One(Option<char>),
-    Many(std::vec::IntoIter<char>),
-}
-
-impl Iterator for Normalized {
-    type Item = char;
-
-    fn next(&mut self) -> Option<char> {
-        match self {
-            Normalized::One(c) => c.take(),
-            Normalized::Many(chars) => chars.next(),
-        }
-    }
-}
-
-/// Two characters in one integer, ordered as the pairs are.
-fn pack(a: char, b: char) -> u64 {
-    (u64::from(a) << 32) | u64::from(b)
-}
-
-fn unpack(pair: u64) -> String {
-    let char_of = |bits: u64| char::from_u32(bits as u32).unwrap_or(char::REPLACEMENT_CHARACTER);
-    String::from_iter([char_of(pair >> 32), char_of(pair & 0xFFFF_FFFF)])
-}
-
-/// A document's position as a posting: four bytes, half a `usize`, since the postings are the
-/// largest part of the index in memory. No site comes near four billion pages.
-fn doc_id(position: usize) -> u32 {
-    u32::try_from(position).unwrap_or(u32::MAX)
-}
-
-/// Sorted document ids, serialised as the differences between neighbours (`[3, 5, 9]` →
-/// `[3, 2, 4]`), which keeps the numbers of a long list short.
-#[derive(Clone, Copy)]
-struct Deltas<'a>(&'a [u32]);
-
-impl serde::Serialize for Deltas<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut last = 0;
-        serializer.collect_seq(self.0.iter().map(|&id| {
-            let delta = id - last;
-            last = id;
-            delta
-        }))
-    }
-}
-
 impl Index {
     /// The index of the site's pages in `lang`: every page, in `lang` where it is translated,
-    /// else in the default language (so that an English reader still finds every municipality,
-    /// by its romaji). The default language's is written to `search/`, another's under its
-    /// prefix (`en/search/`), beside its search page.
+    /// else in its own language (so that an English reader still finds every municipality,
+    /// by its romaji).
     pub fn build(site: &Site, bodies: &Bodies, lang: &str) -> Index {
-        Index::build_unless(site, bodies, lang, &|| false).unwrap_or_default()
-    }
-
-    /// `build`, given up (`None`) as soon as `cancelled` says yes: `renkei serve` makes the
-    /// index in the background, and the next change should not wait for an outdated one.
-    pub fn build_unless(
-        site: &Site,
-        bodies: &Bodies,
-        lang: &str,
-        cancelled: &(dyn Fn() -> bool + Sync),
-    ) -> Option<Index> {
-        let mut outline = Outline::new(site, lang, cancelled)?;
-        let mut postings = Postings::default();
-        for (batch, nodes) in outline.nodes.chunks(BATCH).enumerate() {
-            let texts = texts_of(site, bodies, lang, nodes);
-            postings.add(&texts.iter().map(String::as_str).collect::<Vec<_>>(), cancelled)?;
-            for (doc, text) in outline.docs[batch * BATCH..].iter_mut().zip(texts) {
-                doc.text = text;
-            }
+        let mut texts = Vec::new();
+        let made = make(site, bodies, &[lang], &|| false, &mut |pages| {
+            texts.extend(pages.iter().map(|page| page.text(0).to_owned()));
+        });
+        let Some((mut outlines, languages)) = made else { return Index::default() };
+        let Some(outline) = outlines.pop() else { return Index::default() };
+        let lists = languages.lists(0);
+        let shards = postings::shard_count(&lists);
+        let postings = lists.into_iter().map(|(bigram, ids)| (bigram, ids.into_owned())).collect();
+        let mut index = outline.into_index(site, lang, postings, shards);
+        for (doc, text) in index.docs.iter_mut().zip(texts) {
+            doc.text = text;
         }
-        Some(outline.into_index(site, lang, postings))
+        index
     }
 
-    /// `build_unless`, writing the index's files (`(path under the output root, JSON)`) while it
-    /// is made: each group of texts as soon as its bigrams are counted. Holding the text of
-    /// every page until the end was the largest part of a large site's peak memory (150 MB at
-    /// 50,000 pages), beside the bodies and the pages being rendered. `None` once cancelled.
-    pub fn write_unless(
+    /// The indexes of `langs` (as `build` makes each), writing their files (`write(language's
+    /// position in langs, path under that language's root, JSON)`) while they are made: each
+    /// group of texts as soon as its bigrams are counted. Holding the text of every page until
+    /// the end was the largest part of a large site's peak memory (150 MB at 50,000 pages).
+    /// Made together, since most pages show the same text in every language (see `postings`).
+    /// `None` as soon as `cancelled` says yes: `renkei serve` makes the indexes in the
+    /// background, and the next change should not wait for outdated ones.
+    pub fn write_all_unless(
         site: &Site,
         bodies: &Bodies,
-        lang: &str,
+        langs: &[&str],
         cancelled: &(dyn Fn() -> bool + Sync),
-        write: &mut dyn FnMut(String, String),
+        write: &mut dyn FnMut(usize, String, String),
     ) -> Option<()> {
-        let outline = Outline::new(site, lang, cancelled)?;
-        let mut postings = Postings::default();
-        for (batch, nodes) in outline.nodes.chunks(BATCH).enumerate() {
-            let texts = texts_of(site, bodies, lang, nodes);
-            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-            postings.add(&texts, cancelled)?;
-            let first_group = batch * BATCH / TEXT_GROUP;
-            for (n, group) in texts.chunks(TEXT_GROUP).enumerate() {
-                write(format!("search/t/{}.json", first_group + n), json!(group).to_string());
+        let mut first_group = 0;
+        let (outlines, languages) = make(site, bodies, langs, cancelled, &mut |pages| {
+            for group in pages.chunks(TEXT_GROUP) {
+                write_text_group(group, langs.len(), first_group, write);
+                first_group += 1;
             }
-        }
-        let index = outline.into_index(site, lang, postings);
-        for (path, json) in index.files_but_texts() {
-            if cancelled() {
-                return None;
+        })?;
+        for (language, (outline, lang)) in outlines.into_iter().zip(langs).enumerate() {
+            let lists = languages.lists(language);
+            let shards = postings::shard_count(&lists);
+            let index = outline.into_index(site, lang, BTreeMap::new(), shards);
+            write(language, "search/meta.json".to_owned(), index.meta().to_string());
+            for (n, json) in postings::shard_files(&lists, shards) {
+                if cancelled() {
+                    return None;
+                }
+                write(language, format!("search/b/{n}.json"), json);
             }
-            write(path, json);
         }
         Some(())
     }
@@ -323,16 +212,20 @@ impl Index {
     /// The files of the index: `(path under the output root, JSON)`, each made when the
     /// iterator reaches it, so that they can be written one by one rather than all held.
     pub fn files(&self) -> impl Iterator<Item = (String, String)> + '_ {
-        self.files_but_texts().chain(self.docs.chunks(TEXT_GROUP).enumerate().map(|(n, group)| {
-            let texts: Vec<&str> = group.iter().map(|d| d.text.as_str()).collect();
-            (format!("search/t/{n}.json"), json!(texts).to_string())
-        }))
-    }
-
-    /// The files of the index but its texts: the documents' list and the bigram shards.
-    fn files_but_texts(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        let lists: BTreeMap<String, Cow<'_, [u32]>> = self
+            .postings
+            .iter()
+            .map(|(b, ids)| (b.clone(), Cow::Borrowed(ids.as_slice())))
+            .collect();
+        let shards: Vec<(String, String)> = postings::shard_files(&lists, self.shards)
+            .map(|(n, json)| (format!("search/b/{n}.json"), json))
+            .collect();
         std::iter::once(("search/meta.json".to_owned(), self.meta().to_string()))
-            .chain(self.shard_files())
+            .chain(shards)
+            .chain(self.docs.chunks(TEXT_GROUP).enumerate().map(|(n, group)| {
+                let texts: Vec<&str> = group.iter().map(|d| d.text.as_str()).collect();
+                (format!("search/t/{n}.json"), texts_json(&texts))
+            }))
     }
 
     fn meta(&self) -> Value {
@@ -351,19 +244,6 @@ impl Index {
             "kinds": KINDS.iter().zip(&self.labels).map(|((key, _), label)| json!([key, label])).collect::<Vec<_>>(),
             "prefectures": self.prefectures.iter().map(|(id, name)| json!([id, name])).collect::<Vec<_>>(),
             "docs": docs,
-        })
-    }
-
-    /// Each shard is serialised straight from the postings (sorted keys, as a JSON object of
-    /// serde_json would have them), without a tree of JSON values: that tree took four times
-    /// the memory of the postings themselves.
-    fn shard_files(&self) -> impl Iterator<Item = (String, String)> + '_ {
-        let mut shards: Vec<BTreeMap<&str, Deltas<'_>>> = vec![BTreeMap::new(); self.shards];
-        for (bigram, ids) in &self.postings {
-            shards[shard_of(bigram, self.shards)].insert(bigram.as_str(), Deltas(ids));
-        }
-        shards.into_iter().enumerate().map(|(n, shard)| {
-            (format!("search/b/{n}.json"), serde_json::to_string(&shard).unwrap_or_default())
         })
     }
 
@@ -497,9 +377,13 @@ impl Outline {
         Some(Outline { docs, nodes, prefectures })
     }
 
-    fn into_index(self, site: &Site, lang: &str, postings: Postings) -> Index {
-        let postings = postings.into_map();
-        let shards = postings.len().div_ceil(BIGRAMS_PER_SHARD).next_power_of_two().clamp(1, 256);
+    fn into_index(
+        self,
+        site: &Site,
+        lang: &str,
+        postings: BTreeMap<String, Vec<u32>>,
+        shards: usize,
+    ) -> Index {
         let prefectures = self
             .prefectures
             .iter()
@@ -513,24 +397,85 @@ impl Outline {
     }
 }
 
-/// The searchable text of each of `nodes` in `lang` (see `doc_text`), made in parallel.
-fn texts_of(site: &Site, bodies: &Bodies, lang: &str, nodes: &[NodeId]) -> Vec<String> {
+/// The outlines and postings of the indexes of `langs`, made in batches of pages: each
+/// batch's texts in every language go to `on_batch` once their bigrams are counted. `None`
+/// once `cancelled`.
+fn make(
+    site: &Site,
+    bodies: &Bodies,
+    langs: &[&str],
+    cancelled: &(dyn Fn() -> bool + Sync),
+    on_batch: &mut dyn FnMut(&[PageTexts]),
+) -> Option<(Vec<Outline>, Languages)> {
     use rayon::prelude::*;
-    nodes
-        .par_iter()
-        .map(|&id| {
-            let node = &site.nodes[id];
+    let outlines: Vec<Outline> =
+        langs.iter().map(|lang| Outline::new(site, lang, cancelled)).collect::<Option<_>>()?;
+    let mut languages = Languages::new(langs.len());
+    // Every language's index lists the same pages in the same order; only their texts differ.
+    let nodes = outlines.first().map_or(&[][..], |o| o.nodes.as_slice());
+    for batch in nodes.chunks(BATCH) {
+        let pages: Vec<PageTexts> = batch
+            .par_iter()
+            .map(|&id| if cancelled() { None } else { Some(page_texts(site, bodies, langs, id)) })
+            .collect::<Option<_>>()?;
+        if cancelled() {
+            return None;
+        }
+        languages.add(&pages);
+        on_batch(&pages);
+    }
+    Some((outlines, languages))
+}
+
+/// What a page is found by in each of `langs` (see `doc_text`): the text of its own entry,
+/// and that of its translation where a language has one.
+fn page_texts(site: &Site, bodies: &Bodies, langs: &[&str], id: NodeId) -> PageTexts {
+    let node = &site.nodes[id];
+    let text_of = |entry: &crate::load::Entry| {
+        let body = bodies.get(&entry.path).map_or("", |b| b.text.as_str());
+        let mut text = doc_text(&entry.meta, entry.meta.title(), body);
+        if entry.lang != node.entry.lang {
+            // A translation is also found by the original name (釧路市 finds Kushiro).
+            text.push('\n');
+            text.push_str(node.title());
+        }
+        Text::new(text)
+    };
+    let own = langs
+        .iter()
+        .map(|lang| {
             let entry = node.entry_in(lang);
-            let body = bodies.get(&entry.path).map_or("", |b| b.text.as_str());
-            let mut text = doc_text(&entry.meta, entry.meta.title(), body);
-            if entry.lang != node.entry.lang {
-                // A translation is also found by the original name (釧路市 finds Kushiro).
-                text.push('\n');
-                text.push_str(node.title());
-            }
-            text
+            (!std::ptr::eq(entry, &*node.entry)).then(|| text_of(entry))
         })
-        .collect()
+        .collect();
+    PageTexts { shared: text_of(&node.entry), own }
+}
+
+/// A JSON array of strings, serialised straight from them (`json!` would copy each first).
+fn texts_json(texts: &[&str]) -> String {
+    serde_json::to_string(texts).unwrap_or_default()
+}
+
+/// Writes the texts of one group of documents (`search/t/<n>.json`) for each language. A group
+/// that no language shows translated is the same file in every language: made once.
+fn write_text_group(
+    group: &[PageTexts],
+    languages: usize,
+    n: usize,
+    write: &mut dyn FnMut(usize, String, String),
+) {
+    let path = format!("search/t/{n}.json");
+    let mut shared: Option<String> = None;
+    for language in 0..languages {
+        let translated = group.iter().any(|page| matches!(page.own.get(language), Some(Some(_))));
+        let texts = || group.iter().map(|page| page.text(language)).collect::<Vec<&str>>();
+        let json = if translated {
+            texts_json(&texts())
+        } else {
+            shared.get_or_insert_with(|| texts_json(&texts())).clone()
+        };
+        write(language, path.clone(), json);
+    }
 }
 
 fn place_name(site: &Site, id: NodeId, lang: &str) -> String {
@@ -618,6 +563,7 @@ fn doc_text(meta: &Meta, title: &str, body: &str) -> String {
 
 #[cfg(test)]
 mod fast_path_tests {
+    use super::postings::{pairs_of, unpack};
     use super::*;
 
     /// The bigrams as first defined: windows of the normalised text, neither side whitespace.
