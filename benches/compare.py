@@ -56,11 +56,12 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", default="/dev/shm/renkei-bench")
     parser.add_argument("--hugo")
+    parser.add_argument("--renkei", help="the renkei binary to measure (default: target/release/renkei)")
     args = parser.parse_args()
 
     hugo = find_hugo(args.hugo)
     subprocess.run(["cargo", "build", "--release", "-q", "--example", "gen-corpus"], cwd=REPO, check=True)
-    renkei = os.path.join(REPO, "target/release/renkei")
+    renkei = args.renkei or os.path.join(REPO, "target/release/renkei")
     cores = os.cpu_count()
     hugo_version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split(" ")[1]
     rows = []
