@@ -290,7 +290,7 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
             return Err(Error::Content(all.sorted()));
         }
     };
-    let (site, edited_nodes) = site;
+    let (mut site, edited_nodes) = site;
     // An edited stylesheet only changes its name in the pages: kept pages get the new name
     // rather than being rendered again. A static file added or removed renders everything.
     let renames = match asset_renames(&cache.asset_names, &assets.names) {
@@ -321,7 +321,11 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
         (Some(linked), Some(edits)) => {
             render_edited_markdown(&images, linked, edits, &mut cache.bodies)
         }
-        _ => render_markdown(&site, &images, &links, &mut cache.bodies, keep_pages),
+        // A one-off build holds the only reference to its site; `serve` keeps the texts.
+        _ => match Arc::get_mut(&mut site).filter(|_| !keep_pages) {
+            Some(unique) => render_markdown_forgetting(unique, &images, &links, &mut cache.entries),
+            None => render_markdown(&site, &images, &links, &mut cache.bodies, keep_pages),
+        },
     };
     clock.lap("markdown");
     let bodies = match (bodies, problems.is_empty()) {
@@ -331,11 +335,6 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
             return Err(Error::Content(problems.sorted()));
         }
     };
-    let mut site = site;
-    // A one-off build holds the only reference to its site; `serve` keeps the texts anyway.
-    if let (false, Some(unique)) = (cache.keep_pages, Arc::get_mut(&mut site)) {
-        forget_sources(unique, &mut cache.entries);
-    }
     renderer.check_templates(&site).map_err(Error::Content)?;
     let mut shared = Shared::new(&site);
     renderer.render_fragments(&site, &mut shared).map_err(Error::Content)?;
@@ -926,22 +925,43 @@ fn front_matter_images(site: &Site, images: &Images) -> Diagnostics {
     diagnostics
 }
 
-/// Drops the text of every content file once its Markdown is rendered, for a build that keeps
-/// nothing for a next one: the sources are about a tenth of a large site's build memory, and
-/// only a diagnostic needs them again (it reads the file anew). The entries are shared with
-/// `cache` until it lets them go; an entry still shared elsewhere keeps its text.
-fn forget_sources(site: &mut Site, cache: &mut EntryCache) {
+/// `render_markdown` for a build that keeps nothing for a next one: each content file's text
+/// is dropped as soon as its body is rendered and checked, rather than once every body is.
+/// Sources and bodies were otherwise all held at once (the sources are a third of a large
+/// site's peak memory), and only a diagnostic needs a source again (it reads the file anew).
+/// The entries are shared with `cache` until it lets them go.
+fn render_markdown_forgetting(
+    site: &mut Site,
+    images: &Images,
+    resolver: &ContentLinks,
+    cache: &mut EntryCache,
+) -> Result<Bodies, Diagnostics> {
     *cache = EntryCache::default();
     let root: Arc<Path> = Arc::from(site.config.root.as_path());
     let nodes = site
         .nodes
         .iter_mut()
         .flat_map(|n| std::iter::once(&mut n.entry).chain(n.translations.values_mut()));
-    for entry in nodes.chain(site.sections.values_mut()) {
-        if let Some(entry) = Arc::get_mut(entry) {
-            entry.forget_text(&root);
-        }
+    let entries: Vec<&mut Arc<Entry>> = nodes.chain(site.sections.values_mut()).collect();
+    let results: Vec<(PathBuf, Arc<markdown::Rendered>, Diagnostics)> = entries
+        .into_par_iter()
+        .map(|entry| {
+            let rendered = render_body(resolver, images, entry);
+            let mut problems = Diagnostics::default();
+            body_problems(entry, &rendered, &mut problems);
+            if let Some(entry) = Arc::get_mut(entry) {
+                entry.forget_text(&root);
+            }
+            (entry.path.clone(), Arc::new(rendered), problems)
+        })
+        .collect();
+    let mut diagnostics = Diagnostics::default();
+    let mut bodies = Bodies::with_capacity(results.len());
+    for (path, rendered, problems) in results {
+        diagnostics.extend(problems);
+        bodies.insert(path, rendered);
     }
+    diagnostics.into_result(bodies)
 }
 
 fn hash_of(value: &impl std::hash::Hash) -> u64 {

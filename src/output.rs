@@ -100,7 +100,7 @@ impl DiskOutput {
         if had_target && exchange(&self.staging, &self.target)? {
             // The previous site now has the staging name; give it the old one before deleting.
             fs::rename(&self.staging, &old)?;
-            return remove_tree(&old);
+            return remove_output(&old);
         }
         if had_target {
             fs::rename(&self.target, &old)?;
@@ -113,7 +113,7 @@ impl DiskOutput {
             return Err(error);
         }
         if had_target {
-            remove_tree(&old)?;
+            remove_output(&old)?;
         }
         Ok(())
     }
@@ -150,6 +150,22 @@ fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
     Ok(false)
+}
+
+/// Deletes a previous output, its marker last: a build killed while deleting it leaves a
+/// folder that still carries the marker, which the next build recognises and deletes.
+fn remove_output(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+    entries.par_iter().filter(|entry| entry.file_name() != MARKER).try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_file(dir.join(MARKER))?;
+    fs::remove_dir(dir)
 }
 
 /// Deletes a folder tree, its subfolders in parallel: deleting the previous site is as large a

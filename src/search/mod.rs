@@ -165,7 +165,8 @@ impl Index {
         let Some(outline) = outlines.pop() else { return Index::default() };
         let lists = languages.lists(0);
         let shards = postings::shard_count(&lists);
-        let postings = lists.into_iter().map(|(bigram, ids)| (bigram, ids.into_owned())).collect();
+        let postings =
+            lists.into_iter().map(|(bigram, ids)| (bigram, ids.iter().collect())).collect();
         let mut index = outline.into_index(site, lang, postings, shards);
         for (doc, text) in index.docs.iter_mut().zip(texts) {
             doc.text = text;
@@ -212,10 +213,10 @@ impl Index {
     /// The files of the index: `(path under the output root, JSON)`, each made when the
     /// iterator reaches it, so that they can be written one by one rather than all held.
     pub fn files(&self) -> impl Iterator<Item = (String, String)> + '_ {
-        let lists: BTreeMap<String, Cow<'_, [u32]>> = self
+        let lists: BTreeMap<String, Cow<'_, postings::Ids>> = self
             .postings
             .iter()
-            .map(|(b, ids)| (b.clone(), Cow::Borrowed(ids.as_slice())))
+            .map(|(b, ids)| (b.clone(), Cow::Owned(ids.iter().copied().collect())))
             .collect();
         let shards: Vec<(String, String)> = postings::shard_files(&lists, self.shards)
             .map(|(n, json)| (format!("search/b/{n}.json"), json))

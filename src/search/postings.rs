@@ -18,7 +18,7 @@ use crate::japanese::kana;
 pub(super) struct Postings {
     // Keyed by the packed pair and hashed with ahash: there are millions of insertions, and
     // SipHash of std's maps was a tenth of the index's time.
-    lists: ahash::AHashMap<u64, Vec<u32>>,
+    lists: ahash::AHashMap<u64, Ids>,
 }
 
 impl Postings {
@@ -29,8 +29,75 @@ impl Postings {
         }
     }
 
-    fn get(&self, pair: u64) -> &[u32] {
-        self.lists.get(&pair).map_or(&[], Vec::as_slice)
+    fn get(&self, pair: u64) -> Option<&Ids> {
+        self.lists.get(&pair)
+    }
+}
+
+/// Increasing document ids, kept as the differences between neighbours (the first from 0) in
+/// LEB128: the lists of frequent bigrams, which hold most ids, have close neighbours, so most
+/// ids take one byte instead of four. The postings were the largest part of a large site's
+/// peak memory. The index's files hold the same differences.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(super) struct Ids {
+    bytes: Vec<u8>,
+    last: u32,
+}
+
+impl Ids {
+    /// Appends `id`, which must be greater than every id so far.
+    fn push(&mut self, id: u32) {
+        let mut delta = id.saturating_sub(self.last);
+        self.last = id;
+        while delta >= 0x80 {
+            self.bytes.push((delta as u8 & 0x7F) | 0x80);
+            delta >>= 7;
+        }
+        self.bytes.push(delta as u8);
+    }
+
+    /// The differences between neighbours, the first from 0.
+    fn deltas(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut bytes = self.bytes.iter();
+        std::iter::from_fn(move || {
+            let (mut value, mut shift) = (0u32, 0);
+            loop {
+                let byte = *bytes.next()?;
+                value |= u32::from(byte & 0x7F).checked_shl(shift).unwrap_or(0);
+                if byte & 0x80 == 0 {
+                    return Some(value);
+                }
+                shift += 7;
+            }
+        })
+    }
+
+    /// The ids, in increasing order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.deltas().scan(0u32, |last, delta| {
+            *last = last.saturating_add(delta);
+            Some(*last)
+        })
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+}
+
+impl FromIterator<u32> for Ids {
+    fn from_iter<I: IntoIterator<Item = u32>>(ids: I) -> Ids {
+        let mut list = Ids::default();
+        ids.into_iter().for_each(|id| list.push(id));
+        list
+    }
+}
+
+/// Serialised as the differences between neighbours (`[3, 5, 9]` → `[3, 2, 4]`), which keeps
+/// the numbers of a long list short.
+impl serde::Serialize for Ids {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.deltas())
     }
 }
 
@@ -107,13 +174,13 @@ impl Languages {
 
     /// The bigram lists of the `language`-th language: bigram → ids, in the bigrams' order.
     /// Lists that no translation touches are borrowed from the shared postings.
-    pub(super) fn lists(&self, language: usize) -> BTreeMap<String, Cow<'_, [u32]>> {
+    pub(super) fn lists(&self, language: usize) -> BTreeMap<String, Cow<'_, Ids>> {
         let differences = &self.differences[language];
         let touched = |pair: &u64| {
             differences.removed.lists.contains_key(pair)
                 || differences.added.lists.contains_key(pair)
         };
-        let mut lists: BTreeMap<String, Cow<'_, [u32]>> = BTreeMap::new();
+        let mut lists: BTreeMap<String, Cow<'_, Ids>> = BTreeMap::new();
         for (&pair, ids) in &self.shared.lists {
             if !touched(&pair) {
                 lists.insert(unpack(pair), Cow::Borrowed(ids));
@@ -135,18 +202,22 @@ impl Languages {
 }
 
 /// How many bigram files a language's lists take.
-pub(super) fn shard_count(lists: &BTreeMap<String, Cow<'_, [u32]>>) -> usize {
+pub(super) fn shard_count(lists: &BTreeMap<String, Cow<'_, Ids>>) -> usize {
     lists.len().div_ceil(BIGRAMS_PER_SHARD).next_power_of_two().clamp(1, 256)
 }
 
 /// `shared` without `removed`, with `added`: three sorted lists of ids into one.
-fn merge(shared: &[u32], removed: &[u32], added: &[u32]) -> Vec<u32> {
-    let mut kept: Vec<u32> =
-        shared.iter().copied().filter(|id| removed.binary_search(id).is_err()).collect();
-    kept.extend_from_slice(added);
+fn merge(shared: Option<&Ids>, removed: Option<&Ids>, added: Option<&Ids>) -> Ids {
+    let removed: Vec<u32> = removed.map(|ids| ids.iter().collect()).unwrap_or_default();
+    let mut kept: Vec<u32> = shared
+        .into_iter()
+        .flat_map(Ids::iter)
+        .filter(|id| removed.binary_search(id).is_err())
+        .chain(added.into_iter().flat_map(Ids::iter))
+        .collect();
     kept.sort_unstable();
     kept.dedup();
-    kept
+    kept.into_iter().collect()
 }
 
 /// The shard files of one language's lists: `(n, JSON)`, each made when the iterator reaches
@@ -154,12 +225,12 @@ fn merge(shared: &[u32], removed: &[u32], added: &[u32]) -> Vec<u32> {
 /// serde_json would have them), without a tree of JSON values: that tree took four times the
 /// memory of the postings themselves.
 pub(super) fn shard_files<'a>(
-    lists: &'a BTreeMap<String, Cow<'a, [u32]>>,
+    lists: &'a BTreeMap<String, Cow<'a, Ids>>,
     shards: usize,
 ) -> impl Iterator<Item = (usize, String)> + 'a {
-    let mut split: Vec<BTreeMap<&str, Deltas<'_>>> = vec![BTreeMap::new(); shards];
+    let mut split: Vec<BTreeMap<&str, &Ids>> = vec![BTreeMap::new(); shards];
     for (bigram, ids) in lists {
-        split[shard_of(bigram, shards)].insert(bigram.as_str(), Deltas(ids));
+        split[shard_of(bigram, shards)].insert(bigram.as_str(), ids.as_ref());
     }
     split
         .into_iter()
@@ -207,22 +278,6 @@ fn doc_id(position: usize) -> u32 {
     u32::try_from(position).unwrap_or(u32::MAX)
 }
 
-/// Sorted document ids, serialised as the differences between neighbours (`[3, 5, 9]` →
-/// `[3, 2, 4]`), which keeps the numbers of a long list short.
-#[derive(Clone, Copy)]
-struct Deltas<'a>(&'a [u32]);
-
-impl serde::Serialize for Deltas<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut last = 0;
-        serializer.collect_seq(self.0.iter().map(|&id| {
-            let delta = id - last;
-            last = id;
-            delta
-        }))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,8 +289,8 @@ mod tests {
         }
     }
 
-    fn plain(lists: &BTreeMap<String, Cow<'_, [u32]>>) -> BTreeMap<String, Vec<u32>> {
-        lists.iter().map(|(b, ids)| (b.clone(), ids.to_vec())).collect()
+    fn plain(lists: &BTreeMap<String, Cow<'_, Ids>>) -> BTreeMap<String, Vec<u32>> {
+        lists.iter().map(|(b, ids)| (b.clone(), ids.iter().collect())).collect()
     }
 
     /// Each language's lists are those of its own texts indexed alone.
@@ -257,7 +312,22 @@ mod tests {
         }
         let english = together.lists(1);
         assert_eq!(english.get("くし"), None, "the shared text of a translated page is not found");
-        assert_eq!(english.get("区政").map(|ids| ids.to_vec()), Some(vec![1]));
-        assert_eq!(english.get("釧路").map(|ids| ids.to_vec()), Some(vec![0]));
+        let ids = |bigram: &str| english.get(bigram).map(|ids| ids.iter().collect::<Vec<u32>>());
+        assert_eq!(ids("区政"), Some(vec![1]));
+        assert_eq!(ids("釧路"), Some(vec![0]));
+    }
+
+    #[test]
+    fn ids_keep_their_values_and_serialise_as_differences() {
+        let values = [0, 1, 2, 127, 128, 300, 16_383, 16_384, 2_000_000, u32::MAX];
+        let ids: Ids = values.into_iter().collect();
+        assert_eq!(ids.iter().collect::<Vec<u32>>(), values);
+        let deltas: Vec<u32> =
+            values.iter().scan(0, |last, &v| Some(v - std::mem::replace(last, v))).collect();
+        assert_eq!(serde_json::to_string(&ids).ok(), serde_json::to_string(&deltas).ok());
+        assert!(Ids::default().is_empty() && Ids::default().iter().next().is_none());
+        // Close neighbours take one byte each.
+        let dense: Ids = (0..1000).collect();
+        assert_eq!(dense.bytes.len(), 1000);
     }
 }
