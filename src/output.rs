@@ -164,7 +164,11 @@ fn remove_output(dir: &Path) -> io::Result<()> {
             fs::remove_file(entry.path())
         }
     })?;
-    fs::remove_file(dir.join(MARKER))?;
+    // An empty folder that the first build replaced has no marker.
+    match fs::remove_file(dir.join(MARKER)) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+        _ => {}
+    }
     fs::remove_dir(dir)
 }
 
@@ -266,6 +270,18 @@ mod tests {
         if let Some(second) = second {
             second.abandon();
         }
+        assert_eq!(fs::read(target.join("a.html")).ok(), Some(b"1".to_vec()));
+        assert_eq!(fs::read_dir(dir.path()).map(|d| d.count()).ok(), Some(1));
+    }
+
+    #[test]
+    fn the_first_build_replaces_an_empty_folder() {
+        let Ok(dir) = tempfile::tempdir() else { return };
+        let target = dir.path().join("public");
+        assert!(fs::create_dir(&target).is_ok());
+        let first = DiskOutput::prepare(&target).ok();
+        assert!(first.as_ref().is_some_and(|o| o.write("a.html", b"1").is_ok()));
+        assert!(first.is_some_and(|o| o.commit().is_ok()));
         assert_eq!(fs::read(target.join("a.html")).ok(), Some(b"1".to_vec()));
         assert_eq!(fs::read_dir(dir.path()).map(|d| d.count()).ok(), Some(1));
     }
