@@ -23,7 +23,6 @@
 mod postings;
 pub mod query;
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
@@ -153,30 +152,10 @@ pub fn shard_of(bigram: &str, shards: usize) -> usize {
 const BATCH: usize = 64 * TEXT_GROUP;
 
 impl Index {
-    /// The index of the site's pages in `lang`: every page, in `lang` where it is translated,
-    /// else in its own language (so that an English reader still finds every municipality,
-    /// by its romaji).
-    pub fn build(site: &Site, bodies: &Bodies, lang: &str) -> Index {
-        let mut texts = Vec::new();
-        let made = make(site, bodies, &[lang], &|| false, &mut |pages| {
-            texts.extend(pages.iter().map(|page| page.text(0).to_owned()));
-        });
-        let Some((mut outlines, languages)) = made else { return Index::default() };
-        let Some(outline) = outlines.pop() else { return Index::default() };
-        let lists = languages.lists(0);
-        let shards = postings::shard_count(&lists);
-        let postings =
-            lists.into_iter().map(|(bigram, ids)| (bigram, ids.iter().collect())).collect();
-        let mut index = outline.into_index(site, lang, postings, shards);
-        for (doc, text) in index.docs.iter_mut().zip(texts) {
-            doc.text = text;
-        }
-        index
-    }
-
-    /// The indexes of `langs` (as `build` makes each), writing their files (`write(language's
-    /// position in langs, path under that language's root, JSON)`) while they are made: each
-    /// group of texts as soon as its bigrams are counted. Holding the text of every page until
+    /// The index of each of `langs`: every page, in the language where it is translated, else
+    /// in its own (so that an English reader still finds every municipality, by its romaji).
+    /// Their files go to `write(language's position in langs, path under that language's root,
+    /// JSON)` while they are made: each group of texts as soon as its bigrams are counted. Holding the text of every page until
     /// the end was the largest part of a large site's peak memory (150 MB at 50,000 pages).
     /// Made together, since most pages show the same text in every language (see `postings`).
     /// `None` as soon as `cancelled` says yes: `renkei serve` makes the indexes in the
@@ -198,7 +177,7 @@ impl Index {
         for (language, (outline, lang)) in outlines.into_iter().zip(langs).enumerate() {
             let lists = languages.lists(language);
             let shards = postings::shard_count(&lists);
-            let index = outline.into_index(site, lang, BTreeMap::new(), shards);
+            let index = outline.into_index(site, lang, shards);
             write(language, "search/meta.json".to_owned(), index.meta().to_string());
             for (n, json) in postings::shard_files(&lists, shards) {
                 if cancelled() {
@@ -208,25 +187,6 @@ impl Index {
             }
         }
         Some(())
-    }
-
-    /// The files of the index: `(path under the output root, JSON)`, each made when the
-    /// iterator reaches it, so that they can be written one by one rather than all held.
-    pub fn files(&self) -> impl Iterator<Item = (String, String)> + '_ {
-        let lists: BTreeMap<String, Cow<'_, postings::Ids>> = self
-            .postings
-            .iter()
-            .map(|(b, ids)| (b.clone(), Cow::Owned(ids.iter().copied().collect())))
-            .collect();
-        let shards: Vec<(String, String)> = postings::shard_files(&lists, self.shards)
-            .map(|(n, json)| (format!("search/b/{n}.json"), json))
-            .collect();
-        std::iter::once(("search/meta.json".to_owned(), self.meta().to_string()))
-            .chain(shards)
-            .chain(self.docs.chunks(TEXT_GROUP).enumerate().map(|(n, group)| {
-                let texts: Vec<&str> = group.iter().map(|d| d.text.as_str()).collect();
-                (format!("search/t/{n}.json"), texts_json(&texts))
-            }))
     }
 
     fn meta(&self) -> Value {
@@ -378,13 +338,8 @@ impl Outline {
         Some(Outline { docs, nodes, prefectures })
     }
 
-    fn into_index(
-        self,
-        site: &Site,
-        lang: &str,
-        postings: BTreeMap<String, Vec<u32>>,
-        shards: usize,
-    ) -> Index {
+    /// The index's documents and filters: what `search/meta.json` holds.
+    fn into_index(self, site: &Site, lang: &str, shards: usize) -> Index {
         let prefectures = self
             .prefectures
             .iter()
@@ -394,7 +349,7 @@ impl Outline {
             .iter()
             .map(|(key, _)| site.config.strings.text(lang, &format!("kind_{key}")))
             .collect();
-        Index { docs: self.docs, prefectures, postings, shards, labels }
+        Index { docs: self.docs, prefectures, postings: BTreeMap::new(), shards, labels }
     }
 }
 
