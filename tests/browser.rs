@@ -215,3 +215,14 @@ fn eight_open_tabs_all_reload_and_no_page_load_waits() {
         "eight tabs",
     );
 }
+
+/// Media from `renkei serve` in Chromium: a WebM video plays and seeks (read in ranges, answered
+/// with 206), a 40-page PDF of 10 MiB opens in the built-in viewer at its 35th page, and a photo
+/// replaced while the page is open is shown after the page reloads by itself.
+#[test]
+fn a_video_plays_and_seeks_a_large_pdf_pages_and_a_replaced_photo_shows() {
+    let server = Server::start_in(crate::serve_http::site_with_a_photo());
+    let url = format!("http://{}/events/2016-12-asakusa/", server.address);
+    let folder = server.root().join("content/events/2016-12-asakusa");
+    run_browser_script("media.mjs", &[url.as_ref(), folder.as_os_str()], "media");
+}

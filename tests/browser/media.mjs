@@ -81,9 +81,34 @@ async function jpeg(page, colour) {
   return Buffer.from(text, 'base64');
 }
 
-// Waits until the server serves `path` (the rebuild after a file was added is asynchronous).
-async function served(page, path) {
-  await page.waitForFunction(async (p) => (await fetch(p, { method: 'HEAD', cache: 'no-store' })).ok, path, { timeout: 20000, polling: 200 });
+// Waits until the server serves `url` (the rebuild after a file was added is asynchronous).
+async function served(url) {
+  const started = Date.now();
+  while (!(await fetch(url, { method: 'HEAD' }).then((r) => r.ok, () => false))) {
+    if (Date.now() - started > 20000) throw new Error(`${url} was never served`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+// The page count and the page shown by Chromium's PDF viewer (an extension frame of `page`),
+// once it shows page `wanted` (or after 20 s).
+async function pdfViewerState(page, wanted) {
+  let last = null;
+  const started = Date.now();
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (!frame.url().startsWith('chrome-extension://')) continue;
+      const state = await frame.evaluate(() => {
+        const viewer = document.querySelector('pdf-viewer')?.shadowRoot;
+        const selector = viewer?.querySelector('viewer-toolbar')?.shadowRoot?.querySelector('viewer-page-selector');
+        return selector && selector.docLength > 0 ? { pages: selector.docLength, page: selector.pageNo } : null;
+      }).catch(() => null);
+      if (state) last = state;
+      if (state?.page === wanted) return state;
+    }
+    if (Date.now() - started > 20000) return last;
+    await page.waitForTimeout(200);
+  }
 }
 
 // The colour at the middle of the page's photo.
@@ -101,21 +126,30 @@ async function photoColour(page) {
 
 try {
   const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(url);
+  const origin = new URL(url).origin;
   const base = new URL(url).pathname;
-
-  // The video: written beside the page, then played and sought in a <video>.
-  const video = await encodeVideo(page);
+  // The files are made on a blank page of the server's origin (WebCodecs needs a secure
+  // context, which a local address is), answered by the test itself: no live-reload script
+  // reloads it while the site is rebuilt.
+  const blank = await context.newPage();
+  await blank.route(`${origin}/blank`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>blank</title>' }));
+  await blank.goto(`${origin}/blank`);
+  const video = await encodeVideo(blank);
   const clip = webm(video);
   await writeFile(join(folder, 'clip.webm'), clip);
   console.log(`video: ${clip.length} bytes, ${video.chunks.length} frames`);
-  const bigPdf = pdf(40);
-  await writeFile(join(folder, 'report.pdf'), bigPdf);
-  console.log(`pdf: ${bigPdf.length} bytes, 40 pages`);
-  await served(page, `${base}clip.webm`);
-  await served(page, `${base}report.pdf`);
+  const PAGES = 40;
+  const report = pdf(PAGES);
+  await writeFile(join(folder, 'report.pdf'), report);
+  console.log(`pdf: ${report.length} bytes, ${PAGES} pages`);
+  await served(`${origin}${base}clip.webm`);
+  await served(`${origin}${base}report.pdf`);
+  // Let the rebuilds the new files started end before the page opens.
+  await blank.waitForTimeout(1500);
 
+  // The video, played and sought in a <video> on the page.
+  const page = await context.newPage();
+  await page.goto(url);
   const media = [];
   page.on('response', (response) => {
     if (response.url().endsWith('clip.webm')) {
@@ -149,22 +183,23 @@ try {
   if (Math.abs(playback.after - 8.5) > 0.5 || playback.ready < 2) fail('the seek did not land');
   if (!media.some((m) => m.status === 206 && m.range)) fail('no range request answered with 206');
 
-  // The PDF, in Chromium's viewer.
+  // The PDF in Chromium's viewer, opened at a page far into it.
   const viewer = await context.newPage();
-  const pdfResponses = [];
+  const statuses = [];
   viewer.on('response', (response) => {
-    if (response.url().endsWith('report.pdf')) pdfResponses.push(response.status());
+    if (response.url().includes('report.pdf')) statuses.push(response.status());
   });
-  await viewer.goto(`${new URL(url).origin}${base}report.pdf`);
-  await viewer.waitForTimeout(3000);
-  const frames = viewer.frames().map((f) => f.url());
-  console.log(`pdf: responses ${JSON.stringify(pdfResponses)}, frames ${JSON.stringify(frames)}`);
+  await viewer.goto(`${origin}${base}report.pdf#page=${PAGES - 5}`);
+  const state = await pdfViewerState(viewer, PAGES - 5);
+  console.log(`pdf: viewer ${JSON.stringify(state)}, responses ${JSON.stringify(statuses)}`);
+  if (state?.pages !== PAGES) fail(`the PDF viewer did not open the ${PAGES} pages`);
+  else if (state.page !== PAGES - 5) fail(`the PDF viewer shows page ${state.page}, not ${PAGES - 5}`);
   await viewer.close();
 
   // The photo, replaced while the page is open: it reloads and shows the new one.
   const before = await photoColour(page);
   await page.evaluate(() => { window.renkeiMark = true; });
-  await writeFile(join(folder, 'photo.jpg'), await jpeg(page, 'rgb(0, 0, 200)'));
+  await writeFile(join(folder, 'photo.jpg'), await jpeg(blank, 'rgb(0, 0, 200)'));
   await page.waitForFunction(() => !window.renkeiMark, null, { timeout: 15000 })
     .catch(() => fail('the page did not reload after the photo was replaced'));
   await page.waitForLoadState('load');
