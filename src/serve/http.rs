@@ -1,6 +1,12 @@
 //! The answers of `serve`: files from the current snapshot and the live-reload endpoints.
 //! `respond` is a pure function of the snapshot and the request, unit-tested without a socket;
 //! `connection` does the sockets.
+//!
+//! What browsers expect of a file server, and get here: one byte range of a file (a video seeks,
+//! a PDF viewer reads the pages it shows), validators compared as RFC 9110 says (weakly for
+//! `If-None-Match`, strongly for `If-Range`), the registered media type of each kind of file, and
+//! redirects whose `Location` means what the request meant (each segment encoded again, the
+//! query kept).
 
 use super::{Snapshot, Status};
 use crate::model::percent_decode;
