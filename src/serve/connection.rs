@@ -205,12 +205,12 @@ fn serve_connection(mut stream: TcpStream, shared: &Arc<Shared>, slot: &Slot) {
             Ok(head) => head,
             Err(HeadError::TooLarge) => {
                 let reply = Reply::text(431, "request header fields too large\n");
-                return refuse_and_close(stream, reply, false);
+                return answer_and_close(stream, reply, false);
             }
             Err(HeadError::Closed) => return,
         };
         let Some(request) = Request::parse(&head) else {
-            return refuse_and_close(stream, Reply::text(400, "bad request\n"), false);
+            return answer_and_close(stream, Reply::text(400, "bad request\n"), false);
         };
         // A body the server can read is read first, so that the connection can go on.
         let read_body = match request.body {
@@ -222,7 +222,7 @@ fn serve_connection(mut stream: TcpStream, shared: &Arc<Shared>, slot: &Slot) {
         };
         let reply = answer(&request, shared);
         if !read_body {
-            return refuse_and_close(stream, reply, request.method == "HEAD");
+            return answer_and_close(stream, reply, request.method == "HEAD");
         }
         if write_reply(&mut stream, &reply, request.method == "HEAD", request.keep_alive).is_err()
             || !request.keep_alive
@@ -257,7 +257,7 @@ fn skip_body(stream: &mut TcpStream, buffer: &mut Vec<u8>, length: u64, time: Du
 /// Sends an answer and closes so that the client reads it: what it sent after the answer is
 /// read and dropped for a moment first, because closing with unread bytes resets the connection
 /// and the client might lose the answer.
-fn refuse_and_close(mut stream: TcpStream, reply: Reply, head_only: bool) {
+fn answer_and_close(mut stream: TcpStream, reply: Reply, head_only: bool) {
     if write_reply(&mut stream, &reply, head_only, false).is_err() {
         return;
     }
