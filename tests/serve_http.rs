@@ -152,7 +152,13 @@ fn a_weak_validator_gets_304() {
 
 #[test]
 fn redirects_keep_the_query_and_send_only_ascii() {
-    let server = Server::start("basic");
+    let site = fixture_copy("basic");
+    write(
+        site.path(),
+        "content/news/お知らせ.md",
+        "---\ntitle: 日本語の名前のお知らせ\ndate: 2025-12-05\n---\n\n本文です。\n",
+    );
+    let server = Server::start_in(site);
     let moved = get(&server, "/wards/arakawa?from=%E8%8D%92%E5%B7%9D&x=%26y", "");
     assert_eq!(moved.status, 301);
     assert_eq!(moved.header("location"), Some("/wards/arakawa/?from=%E8%8D%92%E5%B7%9D&x=%26y"));
@@ -162,6 +168,16 @@ fn redirects_keep_the_query_and_send_only_ascii() {
     assert_eq!(raw.header("location"), Some("/wards/arakawa/?q=%E8%8D%92%E5%B7%9D"));
     let followed = get(&server, "/wards/arakawa/?from=%E8%8D%92%E5%B7%9D&x=%26y", "");
     assert_eq!(followed.status, 200);
+
+    // A page with a Japanese name: asked for encoded or raw, the Location is the encoded path.
+    let encoded = "/news/%E3%81%8A%E7%9F%A5%E3%82%89%E3%81%9B";
+    for asked in [encoded, "/news/お知らせ"] {
+        let moved = get(&server, &format!("{asked}?p=1"), "");
+        assert_eq!(moved.status, 301, "{asked}");
+        assert_eq!(moved.header("location"), Some(format!("{encoded}/?p=1").as_str()), "{asked}");
+    }
+    let page = get(&server, &format!("{encoded}/"), "");
+    assert!(String::from_utf8_lossy(&page.body).contains("日本語の名前のお知らせ"));
 }
 
 /// A request with a body (a form posted to the preview by mistake): the server reads the body
