@@ -8,7 +8,8 @@
 //! Lighthouse scores the home page 100 for accessibility, best practices and SEO
 //! (tests/browser/lighthouse.mjs).
 //!
-//! A page open in a tab reloads by itself after an edit under `renkei serve` (tests/browser/reload.mjs).
+//! A page open in a tab reloads by itself after an edit under `renkei serve` (tests/browser/reload.mjs),
+//! and so do eight tabs at once, which share one waiting request (tests/browser/tabs.mjs).
 //!
 //! Needs Node.js and Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it); the
 //! npm packages are installed on first run from tests/browser/package-lock.json. The Nu Html
@@ -182,4 +183,46 @@ fn an_open_page_reloads_after_an_edit_and_shows_errors_over_it() {
     let report =
         format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
     assert!(run.status.success(), "live reload failed:\n{report}");
+}
+
+/// Runs `script` (in tests/browser/) with `args` under node with Chromium; fails with its output.
+fn run_browser_script(script: &str, args: &[&std::ffi::OsStr], what: &str) {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    assert!(Path::new(&chromium).exists(), "the browser tests need Chromium at {chromium}");
+    let scripts = browser_tools();
+    let run = Command::new("node")
+        .arg(scripts.join(script))
+        .args(args)
+        .env("CHROMIUM", &chromium)
+        .output();
+    let run = run.unwrap_or_else(|e| panic!("cannot run node: {e}"));
+    let report =
+        format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "{what} failed:\n{report}");
+}
+
+/// Eight tabs on `renkei serve` share one waiting request (a shared worker): each reloads after
+/// an edit, and meanwhile another page loads without waiting for a connection.
+#[test]
+fn eight_open_tabs_all_reload_and_no_page_load_waits() {
+    let server = Server::start("basic");
+    let url = format!("http://{}/news/site-open/", server.address);
+    let other = format!("http://{}/wards/arakawa/", server.address);
+    let source = server.root().join("content/news/site-open.md");
+    run_browser_script(
+        "tabs.mjs",
+        &[url.as_ref(), other.as_ref(), source.as_os_str()],
+        "eight tabs",
+    );
+}
+
+/// Media from `renkei serve` in Chromium: a WebM video plays and seeks (read in ranges, answered
+/// with 206), a 40-page PDF of 10 MiB opens in the built-in viewer at its 35th page, and a photo
+/// replaced while the page is open is shown after the page reloads by itself.
+#[test]
+fn a_video_plays_and_seeks_a_large_pdf_pages_and_a_replaced_photo_shows() {
+    let server = Server::start_in(crate::serve_http::site_with_a_photo());
+    let url = format!("http://{}/events/2016-12-asakusa/", server.address);
+    let folder = server.root().join("content/events/2016-12-asakusa");
+    run_browser_script("media.mjs", &[url.as_ref(), folder.as_os_str()], "media");
 }

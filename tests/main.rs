@@ -22,5 +22,6 @@ mod properties;
 mod raw_html;
 mod search;
 mod serve;
+mod serve_http;
 mod serve_limits;
 mod site;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::{edit, fixture_copy, read, write};
 
-/// A running `renkei serve` on a copy of the fixture site; killed when dropped.
+/// A running `renkei serve` on a copy of a fixture site; killed when dropped.
 pub(crate) struct Server {
     child: Child,
     pub(crate) address: String,
@@ -20,7 +20,11 @@ pub(crate) struct Server {
 
 impl Server {
     pub(crate) fn start(fixture: &str) -> Server {
-        let site = fixture_copy(fixture);
+        Server::start_in(fixture_copy(fixture))
+    }
+
+    /// `renkei serve` on a site prepared by the test.
+    pub(crate) fn start_in(site: tempfile::TempDir) -> Server {
         let binary = assert_cmd::cargo::cargo_bin("renkei");
         let mut child = Command::new(binary)
             .args(["serve", "--port", "0", "--root"])
@@ -101,7 +105,7 @@ pub(crate) struct Response {
 }
 
 impl Response {
-    fn parse(raw: &[u8]) -> Response {
+    pub(crate) fn parse(raw: &[u8]) -> Response {
         let text = String::from_utf8_lossy(raw);
         let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
         let mut lines = head.lines();
@@ -440,7 +444,7 @@ fn fresh_build(root: &Path, options: &renkei::Options) -> Option<BTreeMap<String
 }
 
 /// A copy of the fixture site, a preview of it built once, and the options of its fresh builds.
-fn built_preview() -> (tempfile::TempDir, renkei::Options, renkei::serve::Preview) {
+pub(crate) fn built_preview() -> (tempfile::TempDir, renkei::Options, renkei::serve::Preview) {
     let site = fixture_copy("basic");
     let options = renkei::Options {
         today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
@@ -642,7 +646,7 @@ fn a_template_edit_serves_open_and_asked_pages_at_once_while_the_rest_renders() 
     // Another page asked for is rendered at once.
     let asked = shared.snapshot_for("/wards/arakawa/");
     assert!(has_edit(&asked.files["wards/arakawa/index.html"]));
-    let reply = renkei::serve::respond(&asked, "GET", "/wards/arakawa/", None);
+    let reply = renkei::serve::respond(&asked, "GET", "/wards/arakawa/", Default::default());
     assert_eq!(reply.status, 200);
     // The feed changes with the body edit: it waits for the rest instead of the old one.
     let waiting = {

@@ -15,15 +15,23 @@
 //! - at most [`MAX_CONNECTIONS`] connections have a thread; one more gets 503 at once. Together
 //!   with the deadline this bounds threads and memory while slow clients cannot hold the slots
 //!   for longer than the deadline, which drops to [`BUSY_HEAD_DEADLINE`] once half are taken.
+//!
+//! A client must always read the status it is sent. Closing a socket with unread bytes (a
+//! request body, or the request of a refused connection) makes the kernel reset it, and a client
+//! still sending then fails with "connection reset" instead of reading the answer. So a body of
+//! up to [`MAX_BODY`] is read and dropped before the answer (the connection stays open); a larger
+//! or chunked one, and what a refused client sends, is read and dropped for a moment after the
+//! answer and before the close ("lingering close", as Apache and nginx do).
 
-use std::io::{self, Read, Write};
+use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::Shared;
-use super::http::{Reply, poll_reply, respond};
+use super::http::{Conditions, Reply, poll_reply, respond};
 
 /// The request line and headers together; browsers send 1–3 KiB.
 const MAX_HEAD: usize = 16 * 1024;
@@ -36,8 +44,16 @@ const BUSY_HEAD_DEADLINE: Duration = Duration::from_secs(2);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections with a thread; below the usual limit of 1,024 open files per process.
 const MAX_CONNECTIONS: usize = 512;
-/// A connection thread needs little stack: the reply is on the heap.
+/// A connection thread needs little stack: the reply is on the heap, and a page rendered on
+/// demand is rendered on a thread of its own with a normal stack (`super::Pending::page`).
 const STACK_SIZE: usize = 256 * 1024;
+/// The largest request body read (and dropped) before the answer, keeping the connection open.
+const MAX_BODY: u64 = 1024 * 1024;
+/// How long a closing connection's remaining request is read and dropped, and how much of it.
+const LINGER: Duration = Duration::from_secs(2);
+const MAX_LINGER_BYTES: usize = 1024 * 1024;
+/// Refused connections lingering at once; more are closed at once (each holds a file).
+const MOST_LINGERING: usize = 128;
 /// How long a live-reload poll waits for a change before it answers "nothing new".
 const POLL_WAIT: Duration = Duration::from_secs(25);
 
@@ -57,6 +73,7 @@ pub(super) fn start(address: SocketAddr, shared: Arc<Shared>) -> io::Result<Runn
 
 fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
     let open = Arc::new(AtomicUsize::new(0));
+    let lingering = start_lingering();
     loop {
         let stream = match listener.accept() {
             Ok((stream, _)) => stream,
@@ -68,7 +85,7 @@ fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
             }
         };
         if open.load(Ordering::Acquire) >= MAX_CONNECTIONS {
-            refuse(stream);
+            refuse(stream, lingering.as_ref());
             continue;
         }
         let slot = Slot::take(&open);
@@ -108,10 +125,72 @@ impl Drop for Slot {
     }
 }
 
-fn refuse(mut stream: TcpStream) {
+/// Answers 503 without a thread of its own: the connection then lingers in the one thread that
+/// reads and drops what refused clients send, so that they read the 503 instead of a reset.
+fn refuse(mut stream: TcpStream, lingering: Option<&mpsc::SyncSender<TcpStream>>) {
     let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
     let reply = Reply::text(503, "too many connections\n").header("Retry-After", "1");
-    let _ = write_reply(&mut stream, &reply, false, false);
+    if write_reply(&mut stream, &reply, false, false).is_err() {
+        return;
+    }
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    if let Some(lingering) = lingering {
+        // Full: closed at once, like before (the limit on files matters more).
+        let _ = lingering.try_send(stream);
+    }
+}
+
+/// The thread in which refused connections linger (`None` when it cannot start).
+fn start_lingering() -> Option<mpsc::SyncSender<TcpStream>> {
+    let (sender, receiver) = mpsc::sync_channel(MOST_LINGERING);
+    let thread = std::thread::Builder::new()
+        .name("serve-linger".to_owned())
+        .stack_size(STACK_SIZE)
+        .spawn(move || linger(&receiver));
+    thread.ok().map(|_| sender)
+}
+
+/// Reads and drops what each refused connection sends until it closes, sent
+/// `MAX_LINGER_BYTES`, or `LINGER` passed; then closes it.
+fn linger(receiver: &mpsc::Receiver<TcpStream>) {
+    let mut open: Vec<(TcpStream, Instant, usize)> = Vec::new();
+    loop {
+        let next = if open.is_empty() {
+            receiver.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected)
+        } else {
+            receiver.recv_timeout(Duration::from_millis(10))
+        };
+        match next {
+            Ok(stream) if open.len() < MOST_LINGERING && stream.set_nonblocking(true).is_ok() => {
+                open.push((stream, Instant::now(), 0));
+            }
+            Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+        open.retain_mut(|(stream, since, read)| still_sending(stream, *since, read));
+    }
+}
+
+/// Reads what a lingering connection has sent; `false` when it is done with.
+fn still_sending(stream: &mut TcpStream, since: Instant, read: &mut usize) -> bool {
+    let mut sink = [0u8; 16 * 1024];
+    if since.elapsed() > LINGER {
+        return false;
+    }
+    loop {
+        match stream.read(&mut sink) {
+            Ok(0) => return false,
+            Ok(n) => {
+                *read += n;
+                if *read > MAX_LINGER_BYTES {
+                    return false;
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => return true,
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
 }
 
 /// Answers requests on one connection until the client closes it, breaks a limit or asks to close.
@@ -125,40 +204,68 @@ fn serve_connection(mut stream: TcpStream, shared: &Arc<Shared>, slot: &Slot) {
         let head = match read_head(&mut stream, &mut buffer, slot.head_deadline()) {
             Ok(head) => head,
             Err(HeadError::TooLarge) => {
-                return refuse_and_close(
-                    stream,
-                    Reply::text(431, "request header fields too large\n"),
-                );
+                let reply = Reply::text(431, "request header fields too large\n");
+                return answer_and_close(stream, reply, false);
             }
             Err(HeadError::Closed) => return,
         };
         let Some(request) = Request::parse(&head) else {
-            return refuse_and_close(stream, Reply::text(400, "bad request\n"));
+            return answer_and_close(stream, Reply::text(400, "bad request\n"), false);
+        };
+        // A body the server can read is read first, so that the connection can go on.
+        let read_body = match request.body {
+            Body::None => true,
+            Body::Length(length) if length <= MAX_BODY => {
+                skip_body(&mut stream, &mut buffer, length, slot.head_deadline())
+            }
+            Body::Length(_) | Body::Unknown => false,
         };
         let reply = answer(&request, shared);
-        // A request body is never read (only GET and HEAD are served): close instead of
-        // guessing where the next request starts.
-        let keep_alive = request.keep_alive && !request.has_body;
-        if write_reply(&mut stream, &reply, request.method == "HEAD", keep_alive).is_err()
-            || !keep_alive
+        if !read_body {
+            return answer_and_close(stream, reply, request.method == "HEAD");
+        }
+        if write_reply(&mut stream, &reply, request.method == "HEAD", request.keep_alive).is_err()
+            || !request.keep_alive
         {
             return;
         }
     }
 }
 
-/// Sends an error and closes so that the client reads it: what it sent after the error is read
-/// and dropped for a moment first, because closing with unread bytes resets the connection and
-/// the client might lose the answer.
-fn refuse_and_close(mut stream: TcpStream, reply: Reply) {
-    if write_reply(&mut stream, &reply, false, false).is_err() {
+/// Reads and drops a request body of `length` bytes (part of which may be in `buffer` already),
+/// within `time`; `false` when the client closed or took too long.
+fn skip_body(stream: &mut TcpStream, buffer: &mut Vec<u8>, length: u64, time: Duration) -> bool {
+    let buffered = buffer.len().min(usize::try_from(length).unwrap_or(usize::MAX));
+    buffer.drain(..buffered);
+    let mut left = length - buffered as u64;
+    let deadline = Instant::now() + time;
+    let mut sink = [0u8; 16 * 1024];
+    while left > 0 {
+        let time_left = deadline.saturating_duration_since(Instant::now());
+        if time_left.is_zero() || stream.set_read_timeout(Some(time_left)).is_err() {
+            return false;
+        }
+        let want = sink.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        match stream.read(&mut sink[..want]) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => left -= n as u64,
+        }
+    }
+    true
+}
+
+/// Sends an answer and closes so that the client reads it: what it sent after the answer is
+/// read and dropped for a moment first, because closing with unread bytes resets the connection
+/// and the client might lose the answer.
+fn answer_and_close(mut stream: TcpStream, reply: Reply, head_only: bool) {
+    if write_reply(&mut stream, &reply, head_only, false).is_err() {
         return;
     }
     let _ = stream.shutdown(std::net::Shutdown::Write);
-    let deadline = Instant::now() + Duration::from_secs(1);
-    let mut sink = [0u8; 4096];
+    let deadline = Instant::now() + LINGER;
+    let mut sink = [0u8; 16 * 1024];
     let mut drained = 0;
-    while drained < 1024 * 1024 {
+    while drained < MAX_LINGER_BYTES {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
             return;
@@ -172,10 +279,12 @@ fn refuse_and_close(mut stream: TcpStream, reply: Reply) {
 
 fn answer(request: &Request, shared: &Shared) -> Reply {
     if let Some(query) = request.target.strip_prefix("/__renkei/poll") {
-        if let Some(page) = query_value(query, "page") {
+        // Each page open in the browser: the shared worker that polls for all of them names
+        // every one.
+        for page in query_values(query, "page").take(MOST_PAGES) {
             shared.saw_open_page(&page);
         }
-        let since = query_value(query, "since").and_then(|s| s.parse::<u64>().ok());
+        let since = query_values(query, "since").next().and_then(|s| s.parse::<u64>().ok());
         let status = match since {
             Some(since) => shared.wait_change(since, POLL_WAIT),
             None => shared.status(),
@@ -188,14 +297,24 @@ fn answer(request: &Request, shared: &Shared) -> Reply {
         "GET" | "HEAD" if !own => shared.snapshot_for(&request.target),
         _ => shared.snapshot(),
     };
-    respond(&snapshot, &request.method, &request.target, request.if_none_match.as_deref())
+    let conditions = Conditions {
+        if_none_match: request.if_none_match.as_deref(),
+        range: request.range.as_deref(),
+        if_range: request.if_range.as_deref(),
+    };
+    respond(&snapshot, &request.method, &request.target, conditions)
 }
 
-/// The value of `name` in a query (`?since=3&page=%2Fwards%2F`), percent-decoded.
-fn query_value(query: &str, name: &str) -> Option<String> {
+/// The most pages one poll may name (a request head has room for about as many paths).
+const MOST_PAGES: usize = 64;
+
+/// The values of `name` in a query (`?since=3&page=%2Fwards%2F`), percent-decoded.
+fn query_values<'a>(query: &'a str, name: &'a str) -> impl Iterator<Item = String> + 'a {
     let query = query.strip_prefix('?').unwrap_or(query);
-    let value = query.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))?;
-    super::http::decode_component(value)
+    query
+        .split('&')
+        .filter_map(move |pair| pair.strip_prefix(name)?.strip_prefix('='))
+        .filter_map(super::http::decode_component)
 }
 
 enum HeadError {
@@ -249,8 +368,20 @@ struct Request {
     /// The path and query: an absolute URL (`http://host/path`) is reduced to its path.
     target: String,
     if_none_match: Option<String>,
+    range: Option<String>,
+    if_range: Option<String>,
     keep_alive: bool,
-    has_body: bool,
+    body: Body,
+}
+
+/// The body that follows a request head.
+#[derive(Debug, PartialEq, Clone, Copy)]
+enum Body {
+    None,
+    /// `Content-Length`.
+    Length(u64),
+    /// Chunked, or a length that is not a number: where the next request starts is unknown.
+    Unknown,
 }
 
 impl Request {
@@ -267,8 +398,10 @@ impl Request {
             method: method.to_owned(),
             target: origin_form(target)?.to_owned(),
             if_none_match: None,
+            range: None,
+            if_range: None,
             keep_alive: version != "HTTP/1.0",
-            has_body: false,
+            body: Body::None,
         };
         for line in lines.take_while(|l| !l.is_empty()) {
             let (name, value) = line.split_once(':')?;
@@ -281,6 +414,10 @@ impl Request {
         let is = |expected: &str| name.eq_ignore_ascii_case(expected);
         if is("If-None-Match") {
             self.if_none_match = Some(value.to_owned());
+        } else if is("Range") {
+            self.range = Some(value.to_owned());
+        } else if is("If-Range") {
+            self.if_range = Some(value.to_owned());
         } else if is("Connection") {
             let has = |token: &str| value.split(',').any(|t| t.trim().eq_ignore_ascii_case(token));
             if has("close") {
@@ -288,8 +425,19 @@ impl Request {
             } else if has("keep-alive") {
                 self.keep_alive = true;
             }
-        } else if is("Transfer-Encoding") || (is("Content-Length") && value != "0") {
-            self.has_body = true;
+        } else if is("Transfer-Encoding") {
+            self.body = Body::Unknown;
+        } else if is("Content-Length") {
+            let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+            let length = value.parse::<u64>().ok().filter(|_| digits);
+            self.body = match (self.body, length) {
+                (Body::None, Some(0)) => Body::None,
+                (Body::None, Some(length)) => Body::Length(length),
+                (Body::Length(first), Some(length)) if first == length => self.body,
+                // Not a number, or a second, different length (request smuggling, or a broken
+                // client), or besides Transfer-Encoding.
+                _ => Body::Unknown,
+            };
         }
     }
 }
@@ -339,11 +487,13 @@ fn write_reply(
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        206 => "Partial Content",
         301 => "Moved Permanently",
         304 => "Not Modified",
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        416 => "Range Not Satisfiable",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",
         _ => "",
@@ -364,13 +514,25 @@ mod tests {
         let request = request.unwrap_or_else(|| panic!("not parsed"));
         assert_eq!(request.target, "/a/?x");
         assert_eq!(request.if_none_match.as_deref(), Some("\"1\""));
-        assert!(request.keep_alive && !request.has_body);
+        assert!(request.keep_alive && request.body == Body::None);
         let old = parse("GET / HTTP/1.0\r\n\r\n").map(|r| r.keep_alive);
         assert_eq!(old, Some(false));
         let closing = parse("GET / HTTP/1.1\r\nconnection: Close\r\n\r\n").map(|r| r.keep_alive);
         assert_eq!(closing, Some(false));
-        let body = parse("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n").map(|r| r.has_body);
-        assert_eq!(body, Some(true));
+        let body = |head: &str| parse(head).map(|r| r.body);
+        assert_eq!(body("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n"), Some(Body::Length(5)));
+        assert_eq!(body("POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n"), Some(Body::None));
+        let chunked = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n";
+        assert_eq!(body(chunked), Some(Body::Unknown));
+        let two = "POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n";
+        assert_eq!(body(two), Some(Body::Unknown));
+        assert_eq!(body("POST / HTTP/1.1\r\nContent-Length: +5\r\n\r\n"), Some(Body::Unknown));
+        let ranged = parse("GET /a HTTP/1.1\r\nRange: bytes=0-1\r\nIf-Range: \"t\"\r\n\r\n");
+        let ranged = ranged.unwrap_or_else(|| panic!("not parsed"));
+        assert_eq!(
+            (ranged.range.as_deref(), ranged.if_range.as_deref()),
+            (Some("bytes=0-1"), Some("\"t\""))
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 // Injected by `renkei serve` only (never in `renkei build` output): reloads the page after each
 // successful rebuild and shows the problems of a failed one over the page until they are fixed.
+// The waiting for a change is done once per browser, by livereload-worker.js.
 (() => {
   const OVERLAY = 'renkei-error-overlay';
   let generation = null;
@@ -27,20 +28,29 @@
     document.getElementById(OVERLAY)?.remove();
   }
 
+  // What the server says about the builds: a newer successful one reloads this page, a failed
+  // one shows its problems over it.
+  function show(status) {
+    if (generation !== null && status.generation !== generation && !status.error) {
+      location.reload();
+      return false;
+    }
+    generation = status.generation;
+    if (status.error) showError(status.error); else hideError();
+    return true;
+  }
+
+  // The page's own path tells the server which pages are open: after a change it renders
+  // them first.
+  const page = location.pathname;
+  const pageQuery = `page=${encodeURIComponent(page)}`;
+
+  // Without a shared worker (Chrome on Android): this tab waits for changes itself.
   async function poll() {
-    // The page's own path tells the server which pages are open: after a change it renders
-    // them first.
-    const page = `page=${encodeURIComponent(location.pathname)}`;
-    const query = generation === null ? `?${page}` : `?since=${generation}&${page}`;
+    const query = generation === null ? `?${pageQuery}` : `?since=${generation}&${pageQuery}`;
     try {
       const response = await fetch(`/__renkei/poll${query}`, { cache: 'no-store' });
-      const status = await response.json();
-      if (generation !== null && status.generation !== generation && !status.error) {
-        location.reload();
-        return;
-      }
-      generation = status.generation;
-      if (status.error) showError(status.error); else hideError();
+      if (!show(await response.json())) return;
     } catch {
       // The server restarts or is gone: try again a little later.
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -48,5 +58,24 @@
     poll();
   }
 
-  poll();
+  // With one: this tab asks once which build it shows (an answer without waiting), then the
+  // worker, shared by all tabs, waits for the next one on a single connection.
+  async function listen() {
+    try {
+      const response = await fetch(`/__renkei/poll?${pageQuery}`, { cache: 'no-store' });
+      if (!show(await response.json())) return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      listen();
+      return;
+    }
+    const worker = new SharedWorker('/__renkei/livereload-worker.js', { name: 'renkei-livereload' });
+    worker.port.onmessage = ({ data }) => show(data);
+    const hello = () => worker.port.postMessage({ page });
+    hello();
+    setInterval(hello, 20000);
+    addEventListener('pagehide', () => worker.port.postMessage({ bye: true }));
+  }
+
+  if (typeof SharedWorker === 'function') listen(); else poll();
 })();

@@ -28,7 +28,7 @@ use crate::config::{Config, Options};
 use crate::diag::Diagnostics;
 use crate::output::Output;
 
-pub use http::{Reply, respond};
+pub use http::{Conditions, Reply, respond};
 pub use watch::is_relevant;
 
 /// One build, as served.
@@ -71,11 +71,22 @@ impl Pending {
         if known.is_some() {
             return known;
         }
-        let bytes = self.staged.page(file)?.ok()?;
+        let bytes = on_a_normal_stack(|| self.staged.page(file))??.ok()?;
         let mut rendered = self.rendered.lock().unwrap_or_else(|p| p.into_inner());
         rendered.insert(file.to_owned(), Arc::clone(&bytes));
         Some(bytes)
     }
+}
+
+/// Runs `work` on a thread of its own with the default stack (that of the threads `renkei
+/// build` renders on), and waits for it: a page asked for during a rebuild is rendered by the
+/// connection's thread, whose stack is small, and a deeply nested template must not overflow
+/// it (that would abort the whole server). `None` when no thread can start or `work` panicked.
+fn on_a_normal_stack<T: Send>(work: impl FnOnce() -> T + Send) -> Option<T> {
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new().name("serve-render".to_owned());
+        thread.spawn_scoped(scope, work).ok()?.join().ok()
+    })
 }
 
 /// What open pages poll: a counter of published builds and the problems of the last one.
@@ -534,6 +545,13 @@ pub struct Settings {
     pub bind: std::net::IpAddr,
     pub port: u16,
     pub options: Options,
+}
+
+/// Serves `shared` at `address` (port 0: any free one) and returns the address: for tests that
+/// drive a [`Preview`] themselves; `serve` does this too.
+#[doc(hidden)]
+pub fn listen(address: SocketAddr, shared: Arc<Shared>) -> io::Result<SocketAddr> {
+    connection::start(address, shared).map(|running| running.address)
 }
 
 /// Builds, serves and watches until the process ends. Returns only when the server cannot start.
