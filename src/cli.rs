@@ -175,7 +175,7 @@ fn check(args: CheckArgs) -> ExitCode {
 }
 
 fn new(args: NewArgs) -> ExitCode {
-    let day = today().unwrap_or_else(|| chrono::Local::now().date_naive());
+    let day = today().unwrap_or_else(renkei::config::today_in_japan);
     match renkei::scaffold::new_entry(&args.root.root, &args.collection, &args.id, day) {
         Ok(path) => {
             say(&format!("Created {}", path.display()));
@@ -240,8 +240,7 @@ pub(crate) fn say(message: &str) {
 /// "Today" from SOURCE_DATE_EPOCH (the reproducible-builds convention), in Japan time.
 pub(crate) fn today() -> Option<chrono::NaiveDate> {
     let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
-    let japan = chrono::FixedOffset::east_opt(9 * 3600)?;
-    Some(chrono::DateTime::from_timestamp(seconds, 0)?.with_timezone(&japan).date_naive())
+    Some(renkei::config::date_in_japan(chrono::DateTime::from_timestamp(seconds, 0)?))
 }
 
 #[cfg(test)]

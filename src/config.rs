@@ -167,6 +167,13 @@ impl Config {
         let mut codes = vec![raw.default_language.as_str()];
         codes.extend(languages.keys().map(String::as_str));
         let theme_dir = root.join("themes").join(&raw.theme);
+        check_theme(root, &raw.theme).map_err(|(message, help)| {
+            let diagnostic = config_error(text, "theme", message);
+            match help {
+                Some(help) => diagnostic.with_help(help),
+                None => diagnostic,
+            }
+        })?;
         let strings = crate::i18n::Strings::load(&theme_dir, &codes)?;
         Ok(Config {
             root: root.to_path_buf(),
@@ -182,7 +189,7 @@ impl Config {
             events_per_page: raw.events_per_page,
             news_per_page: raw.news_per_page,
             drafts: options.drafts,
-            today: options.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            today: options.today.unwrap_or_else(today_in_japan),
             strings,
             raw_html: raw.raw_html,
             check: raw.check,
@@ -265,6 +272,44 @@ fn config_error(text: &str, key: &str, message: impl Into<String>) -> Diagnostic
     diagnostic
 }
 
+/// Today's date in Japan, whatever the machine's time zone: the site's events are dated in
+/// Japan time, so an editor abroad or a build server on UTC must not see them a day early.
+pub fn today_in_japan() -> NaiveDate {
+    date_in_japan(chrono::Utc::now())
+}
+
+/// The date in Japan (UTC+9, no daylight saving) at `instant`.
+pub fn date_in_japan(instant: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    (instant + chrono::TimeDelta::hours(9)).date_naive()
+}
+
+/// A theme is a folder under `themes/` with a `templates/` folder. A missing one is a
+/// configuration error (exit 2) found before any content is read, with the nearest theme named.
+fn check_theme(root: &Path, theme: &str) -> Result<(), (String, Option<String>)> {
+    let themes = root.join("themes");
+    if themes.join(theme).join("templates").is_dir() {
+        return Ok(());
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&themes)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|entry| entry.path().join("templates").is_dir())
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
+    let help = crate::diag::suggest(theme, &candidates).or_else(|| {
+        (candidates.is_empty()).then(|| "themes/ has no theme with a templates/ folder".to_owned())
+    });
+    Err((
+        format!("the theme `{theme}` does not exist: themes/{theme}/templates/ is not a folder"),
+        help,
+    ))
+}
+
 fn normalize_base_url(url: &str) -> Result<String, String> {
     let url = url.trim();
     let rest = url
@@ -291,6 +336,25 @@ fn base_path(base_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_date_in_japan_turns_at_midnight_japan_time() {
+        let utc = |text: &str| text.parse::<chrono::DateTime<chrono::Utc>>().ok();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let date = |text| utc(text).map(date_in_japan);
+        assert_eq!(date("2026-12-31T14:59:59Z"), day(2026, 12, 31));
+        assert_eq!(date("2026-12-31T15:00:00Z"), day(2027, 1, 1));
+        assert_eq!(date("2027-01-01T08:00:00Z"), day(2027, 1, 1));
+    }
+
+    #[test]
+    fn a_theme_without_templates_is_refused_with_the_nearest_one() {
+        let text = "title = \"T\"\nbase_url = \"https://example.org/\"\ntheme = \"defualt\"\n";
+        let error = Config::parse(Path::new("."), text, &Options::default()).err();
+        let rendered = error.map(|e| e.render()).unwrap_or_default();
+        assert!(rendered.contains("site.toml:3:1"), "{rendered}");
+        assert!(rendered.contains("did you mean `default`?"), "{rendered}");
+    }
 
     #[test]
     fn link_check_settings_have_defaults_and_refuse_a_zero_timeout() {

@@ -346,3 +346,39 @@ fn a_missing_site_is_a_setup_error() {
     let output = run(&["check"], Some(empty.path()));
     assert_eq!(output.status.code(), Some(SETUP));
 }
+
+#[test]
+fn a_missing_theme_is_a_setup_error_naming_the_nearest_theme() {
+    let site = fixture_copy("basic");
+    edit(site.path(), "site.toml", "theme = \"plain\"", "theme = \"plian\"");
+    for command in ["build", "check"] {
+        let output = run(&[command], Some(site.path()));
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(SETUP), "{command}: {stderr}");
+        assert!(stderr.contains("site.toml:"), "located in site.toml: {stderr}");
+        assert!(stderr.contains("`plian`"), "names the bad value: {stderr}");
+        assert!(stderr.contains("`plain`"), "names the nearest theme: {stderr}");
+    }
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn today_is_the_date_in_japan_whatever_the_machines_time_zone() {
+    let site = fixture_copy("basic");
+    let japan = || renkei::config::date_in_japan(chrono::Utc::now()).format("%Y-%m-%d").to_string();
+    let before = japan();
+    // Twelve hours behind UTC, twenty-one behind Japan: for 21 hours of every day the local date
+    // is the day before Japan's.
+    let output = renkei()
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("TZ", "Etc/GMT+12")
+        .args(["new", "news", "zone-test", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after = japan();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let created = read(&site.path().join("content/news/zone-test.md"));
+    let dated = |day: &str| created.contains(&format!("date: {day}\n"));
+    assert!(dated(&before) || dated(&after), "dated {before} (Japan), not local:\n{created}");
+}

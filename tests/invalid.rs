@@ -301,8 +301,13 @@ fn duplicate_ward_code() {
         |root| edit(root, "content/wards/minato.md", "code: \"131032\"", "code: \"131016\""),
         Expected {
             exit: CONTENT,
-            at: &["content/wards/minato.md:4:8"],
-            says: &["code `131016` is already used by `content/wards/chiyoda.md`", "help:"],
+            // Both are true: the code is 千代田区's, and two files now claim it.
+            at: &["content/wards/minato.md:4:8", "content/wards/minato.md:4:8"],
+            says: &[
+                "`131016` is the code of 千代田区, not of 港区",
+                "code `131016` is already used by `content/wards/chiyoda.md`",
+                "help:",
+            ],
         },
     );
 }
@@ -604,4 +609,48 @@ fn a_stylesheet_with_an_unclosed_comment() {
             says: &["cannot minify this file: Unclosed comment", "not closed"],
         },
     );
+}
+
+#[test]
+fn a_prefecture_code_that_is_not_its_own() {
+    for (code, says) in [
+        ("\"99\"", "`99` is not the prefecture code of 北海道"),
+        ("\"48\"", "`48` is not the prefecture code of 北海道"),
+        ("\"02\"", "`02` is the code of 青森県, not of 北海道"),
+    ] {
+        failed_build(
+            |root| {
+                edit(
+                    root,
+                    "content/prefectures/hokkaido.md",
+                    "code: \"01\"",
+                    &format!("code: {code}"),
+                )
+            },
+            Expected {
+                exit: CONTENT,
+                at: &["content/prefectures/hokkaido.md:4:8"],
+                says: &[
+                    says,
+                    "help: the JIS X 0401 prefecture code (01–47) of 北海道 is `code: \"01\"`",
+                ],
+            },
+        );
+    }
+}
+
+#[test]
+fn a_ward_code_that_is_not_a_code_or_not_its_own() {
+    for (code, says) in [
+        ("\"abc\"", "`abc` is not a 全国地方公共団体コード"),
+        ("\"131182\"", "the check digit is wrong: the code for 13118 ends in 1"),
+        ("\"131199\"", "`131199` is the code of 板橋区, not of 荒川区"),
+    ] {
+        failed_build(
+            |root| {
+                edit(root, "content/wards/arakawa.md", "code: \"131181\"", &format!("code: {code}"))
+            },
+            Expected { exit: CONTENT, at: &["content/wards/arakawa.md:4:8"], says: &[says] },
+        );
+    }
 }

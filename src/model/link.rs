@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::{
-    Backlinks, CATEGORIES, Collection, Links, Node, NodeId, Partner, REGIONS, Site, routes,
+    Backlinks, CATEGORIES, Collection, Links, Node, NodeId, Partner, REGIONS, Site, codes, routes,
 };
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, suggest};
@@ -302,9 +302,13 @@ fn check_values(site: &Site, diagnostics: &mut Diagnostics) {
         let entry = &node.entry;
         match &entry.meta {
             Meta::Ward(m) => {
+                let problem = codes::ward_code_problem(&entry.id, &m.name, &m.code);
+                push_code_problem(entry, &m.code, problem, diagnostics);
                 unique_code(&mut codes, entry, Collection::Wards, &m.code, diagnostics)
             }
             Meta::Prefecture(m) => {
+                let problem = codes::prefecture_code_problem(&entry.id, &m.name, &m.code);
+                push_code_problem(entry, &m.code, problem, diagnostics);
                 unique_code(&mut codes, entry, Collection::Prefectures, &m.code, diagnostics);
                 if !REGIONS.contains(&m.region.as_str()) {
                     diagnostics.push(
@@ -349,6 +353,17 @@ fn check_values(site: &Site, diagnostics: &mut Diagnostics) {
             }
             _ => {}
         }
+    }
+}
+
+fn push_code_problem(
+    entry: &Entry,
+    code: &str,
+    problem: Option<(String, String)>,
+    diagnostics: &mut Diagnostics,
+) {
+    if let Some((message, help)) = problem {
+        diagnostics.push(entry.error_at_value("code", code, message).with_help(help));
     }
 }
 

@@ -4,6 +4,7 @@
 //! Input: the loaded entries and the configuration. Output: a `Site`, or diagnostics for every
 //! unknown id, duplicate and inconsistency. Plain data: no I/O, no Markdown, no templates.
 
+mod codes;
 mod link;
 mod routes;
 mod urls;
