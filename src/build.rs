@@ -308,6 +308,7 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
     // Before the Markdown: a one-off build drops each text once its body is rendered.
     let warnings: Vec<Diagnostic> =
         crate::sources::warnings(config, site.entries()).into_iter().collect();
+    clock.lap("sources");
     let (images, mut problems) = images::scan(&site);
     problems.extend(front_matter_images(&site, &images));
     let images = Arc::new(images);
