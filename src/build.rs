@@ -179,7 +179,9 @@ pub fn check_with(
     let mut report = build_into(&config, &NullOutput)?;
     let entries: Vec<Entry> =
         load::load(&config).entries.into_iter().map(Arc::unwrap_or_clone).collect();
-    report.warnings = risky_content(&entries);
+    let mut warnings: Diagnostics = risky_content(&entries).into_iter().collect();
+    warnings.extend(std::mem::take(&mut report.warnings));
+    report.warnings = warnings.sorted().into_iter().collect();
     if !external {
         return Ok((report, None));
     }
@@ -250,6 +252,8 @@ pub struct Staged {
     /// Output file → index in `site.routes`.
     files: Arc<HashMap<String, usize>>,
     timings: Timings,
+    /// About the sources the content cites (`crate::sources`).
+    warnings: Vec<Diagnostic>,
 }
 
 /// Loads, links and checks everything the pages are made from; the first half of a build.
@@ -301,6 +305,10 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
         }
     };
 
+    // Before the Markdown: a one-off build drops each text once its body is rendered.
+    let warnings: Vec<Diagnostic> =
+        crate::sources::warnings(config, site.entries()).into_iter().collect();
+    clock.lap("sources");
     let (images, mut problems) = images::scan(&site);
     problems.extend(front_matter_images(&site, &images));
     let images = Arc::new(images);
@@ -391,6 +399,7 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
         keep_pages,
         files,
         timings: clock.timings,
+        warnings,
     })
 }
 
@@ -702,7 +711,7 @@ pub fn finish(
         pages: count,
         files: count + files + photos.files,
         rendered,
-        warnings: Vec::new(),
+        warnings: staged.warnings.clone(),
         images_made: photos.made,
         images_reused: photos.reused,
         timings,

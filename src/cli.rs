@@ -120,6 +120,12 @@ fn build(args: BuildArgs) -> ExitCode {
     let started = Instant::now();
     match renkei::build(&root, &output, &options) {
         Ok(report) => {
+            for warning in &report.warnings {
+                #[allow(clippy::print_stderr)]
+                {
+                    eprintln!("{}\n", warning.render_warning());
+                }
+            }
             let seconds = started.elapsed().as_secs_f64();
             say(&format!(
                 "Built {} pages ({} files) in {seconds:.2} s → {}",

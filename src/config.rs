@@ -43,7 +43,8 @@ struct RawConfig {
     check: LinkCheck,
 }
 
-/// `[check]` of `site.toml`: how `renkei check --external` checks the links to other sites.
+/// `[check]` of `site.toml`: how `renkei check --external` checks the links to other sites,
+/// and which hosts `check` and `build` warn about as sources (`aggregators`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LinkCheck {
@@ -53,11 +54,14 @@ pub struct LinkCheck {
     pub cache_hours: u64,
     /// Links starting with one of these are not checked (sites that refuse robots, intranets).
     pub skip: Vec<String>,
+    /// Hosts of sites that copy or summarise others' pages: a source there is warned about
+    /// (`crate::sources`). A host matches itself and its subdomains.
+    pub aggregators: Vec<String>,
 }
 
 impl Default for LinkCheck {
     fn default() -> LinkCheck {
-        LinkCheck { timeout: 10, cache_hours: 24, skip: Vec::new() }
+        LinkCheck { timeout: 10, cache_hours: 24, skip: Vec::new(), aggregators: Vec::new() }
     }
 }
 

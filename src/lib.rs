@@ -24,6 +24,7 @@ pub mod scaffold;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod sources;
 
 pub use build::{BuildReport, build, check};
 pub use config::{Config, Options};

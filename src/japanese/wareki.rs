@@ -8,6 +8,10 @@
 //! 1868-10-23 has another month and day (明治元年9月8日): writing it as 明治元年10月23日 would be
 //! wrong, so for earlier dates `era_date` gives `None` and the filters fall back to the 西暦 date
 //! (1868年10月23日).
+//!
+//! A date whose source gives only the month or the year is written without a day: 平成28年12月,
+//! 平成28年. A month or year in which the era changed names both era years, the later in
+//! brackets, as offices write it: 平成31年（令和元年）, 昭和64年（平成元年）1月.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -57,6 +61,47 @@ pub fn era_date(day: NaiveDate) -> Option<String> {
 /// The 和暦 date, or the 西暦 date (`1868年10月23日`) before 1873.
 pub fn wareki(day: NaiveDate) -> String {
     era_date(day).unwrap_or_else(|| format!("{}年{}月{}日", day.year(), day.month(), day.day()))
+}
+
+/// The era year of the days from `first` to `last`: `平成28年`, or both when the era changed
+/// between them, `平成31年（令和元年）`; `None` when `first` is before 1873.
+pub fn era_years(first: NaiveDate, last: NaiveDate) -> Option<String> {
+    let from = era_year_of(first)?;
+    match era_year_of(last) {
+        Some(to) if to != from => Some(format!("{from}（{to}）")),
+        _ => Some(from),
+    }
+}
+
+/// The first and last day of a month or, without `month`, of a year.
+fn bounds(year: i32, month: Option<u32>) -> Option<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::from_ymd_opt(year, month.unwrap_or(1), 1)?;
+    let months = if month.is_some() { 1 } else { 12 };
+    let last = first.checked_add_months(chrono::Months::new(months))?.pred_opt()?;
+    Some((first, last))
+}
+
+/// A month in 和暦, `平成28年12月` (`昭和64年（平成元年）1月`), or a year without `month`,
+/// `平成28年`; the 西暦 before 1873 (`1872年12月`).
+pub fn wareki_period(year: i32, month: Option<u32>) -> String {
+    let era = bounds(year, month).and_then(|(first, last)| era_years(first, last));
+    let year_text = era.unwrap_or_else(|| format!("{year}年"));
+    match month {
+        Some(month) => format!("{year_text}{month}月"),
+        None => year_text,
+    }
+}
+
+/// The era year of a month or year: `平成28年`, `平成31年（令和元年）`; empty before 1873.
+pub fn era_year_of_period(year: i32, month: Option<u32>) -> String {
+    bounds(year, month).and_then(|(first, last)| era_years(first, last)).unwrap_or_default()
+}
+
+/// 年度 of a month (`平成28年度`) or of a year, which overlaps two: `平成27年度または平成28年度`.
+pub fn nendo_of_period(year: i32, month: Option<u32>) -> String {
+    let Some((first, last)) = bounds(year, month) else { return String::new() };
+    let (from, to) = (nendo(first), nendo(last));
+    if from == to { from } else { format!("{from}または{to}") }
 }
 
 /// The Gregorian year in which the fiscal year (April–March) of `day` begins.
@@ -138,6 +183,22 @@ mod tests {
         assert_eq!(w("1868-10-23"), "1868年10月23日");
         assert_eq!(era_date(day("1850-01-01")), None);
         assert_eq!(era_year_of(day("1873-06-01")).as_deref(), Some("明治6年"));
+    }
+
+    #[test]
+    fn months_and_years_without_a_day() {
+        assert_eq!(wareki_period(2016, Some(12)), "平成28年12月");
+        assert_eq!(wareki_period(2016, None), "平成28年");
+        assert_eq!(wareki_period(2019, Some(5)), "令和元年5月");
+        assert_eq!(wareki_period(2019, Some(4)), "平成31年4月");
+        assert_eq!(wareki_period(2019, None), "平成31年（令和元年）");
+        assert_eq!(wareki_period(1989, Some(1)), "昭和64年（平成元年）1月");
+        assert_eq!(wareki_period(1872, Some(12)), "1872年12月");
+        assert_eq!(era_year_of_period(2016, Some(12)), "平成28年");
+        assert_eq!(era_year_of_period(1850, None), "");
+        assert_eq!(nendo_of_period(2016, Some(12)), "平成28年度");
+        assert_eq!(nendo_of_period(2017, Some(3)), "平成28年度");
+        assert_eq!(nendo_of_period(2016, None), "平成27年度または平成28年度");
     }
 
     #[test]

@@ -4,45 +4,222 @@
 
 use std::fmt;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, Months, NaiveDate, NaiveTime};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A calendar day, with a time of day when one was given (Japan time).
+/// A date as precise as its source: a year (`2016`), a month (`2016-12`), a day (`2016-12-03`)
+/// or a day and a time (`2016-12-03T10:00`, Japan time).
+///
+/// One type for every date of the content, so that no output can print a day it does not have:
+/// the day is private, and `day()` gives it only when the source does. `first_day` and
+/// `last_day` bound the period, for ordering and for deciding what is upcoming; they are never
+/// to be printed as the date.
+///
+/// Order: by the first day of the period, and a period before the dates within it (`2016`
+/// < `2016-01` < `2016-01-01` < `2016-01-01T10:00`), as their ISO texts sort. Lists newest
+/// first therefore show an entry known only by its month after the dated entries of that month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
-    pub day: NaiveDate,
-    pub time: Option<NaiveTime>,
+    first: NaiveDate,
+    precision: Precision,
+    time: Option<NaiveTime>,
+}
+
+/// How much of a date its source gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Precision {
+    Year,
+    Month,
+    Day,
 }
 
 impl Date {
-    pub fn parse(text: &str) -> Result<Date, String> {
-        let text = text.trim();
-        if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            return Ok(Date { day, time: None });
-        }
-        for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"] {
-            if let Ok(at) = NaiveDateTime::parse_from_str(text, format) {
-                return Ok(Date { day: at.date(), time: Some(at.time()) });
-            }
-        }
-        Err(date_error(text))
+    /// A known day, with a time when one is given.
+    pub fn from_day(day: NaiveDate, time: Option<NaiveTime>) -> Date {
+        Date { first: day, precision: Precision::Day, time }
     }
 
-    /// `2016-12-03` or `2016-12-03T10:00`.
+    /// `2016`, `2016-12`, `2016-12-03`, `2016-12-03T10:00` (or `…T10:00:00`, `… 10:00`).
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let text = text.trim();
+        let (day_part, time_part) = match text.split_once(['T', ' ']) {
+            Some((day, time)) => (day, Some(time)),
+            None => (text, None),
+        };
+        let date = parse_day_part(text, day_part)?;
+        let Some(time_part) = time_part else { return Ok(date) };
+        if date.precision != Precision::Day {
+            return Err(format!(
+                "`{text}` is not a date: a time needs a day (YYYY-MM-DDTHH:MM); without the day, leave the time out"
+            ));
+        }
+        let time = NaiveTime::parse_from_str(time_part, "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(time_part, "%H:%M:%S"))
+            .map_err(|_| format!("`{text}` is not a date: the time is HH:MM, e.g. 10:00"))?;
+        Ok(Date { time: Some(time), ..date })
+    }
+
+    /// How much of the date is known.
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    /// Whether the source gives less than a day.
+    pub fn is_partial(&self) -> bool {
+        self.precision != Precision::Day
+    }
+
+    /// The day, only when the source gives it.
+    pub fn day(&self) -> Option<NaiveDate> {
+        (self.precision == Precision::Day).then_some(self.first)
+    }
+
+    /// The time of day, when given (only ever with a day).
+    pub fn time(&self) -> Option<NaiveTime> {
+        self.time
+    }
+
+    pub fn year(&self) -> i32 {
+        self.first.year()
+    }
+
+    /// The month, unless only the year is known.
+    pub fn month(&self) -> Option<u32> {
+        (self.precision != Precision::Year).then(|| self.first.month())
+    }
+
+    /// The first day of the period (the day itself when known): for ordering, never to print.
+    pub fn first_day(&self) -> NaiveDate {
+        self.first
+    }
+
+    /// The last day of the period (the day itself when known): an event known by its month is
+    /// upcoming until that month is over. For comparisons, never to print.
+    pub fn last_day(&self) -> NaiveDate {
+        let next = match self.precision {
+            Precision::Day => return self.first,
+            Precision::Month => self.first.checked_add_months(Months::new(1)),
+            Precision::Year => self.first.checked_add_months(Months::new(12)),
+        };
+        next.and_then(|d| d.pred_opt()).unwrap_or(self.first)
+    }
+
+    /// Whether this date is surely before `other`: every day it may be comes before every day
+    /// `other` may be (for known days and times, the plain order).
+    pub fn is_before(&self, other: &Date) -> bool {
+        if self.is_partial() || other.is_partial() {
+            self.last_day() < other.first_day()
+        } else {
+            self < other
+        }
+    }
+
+    /// `2016`, `2016-12`, `2016-12-03` or `2016-12-03T10:00`.
     pub fn iso(&self) -> String {
         match self.time {
-            Some(time) => format!("{}T{}", self.day.format("%Y-%m-%d"), time.format("%H:%M")),
-            None => self.day.format("%Y-%m-%d").to_string(),
+            Some(time) => format!("{}T{}", self.iso_date(), time.format("%H:%M")),
+            None => self.iso_date(),
         }
+    }
+
+    /// The date without its time: `2016`, `2016-12` or `2016-12-03`.
+    pub fn iso_date(&self) -> String {
+        let (year, month, day) = (self.first.year(), self.first.month(), self.first.day());
+        match self.precision {
+            Precision::Year => format!("{year:04}"),
+            Precision::Month => format!("{year:04}-{month:02}"),
+            Precision::Day => format!("{year:04}-{month:02}-{day:02}"),
+        }
+    }
+
+    /// The valid date nearest to a bad one, for the help line of its error: `2016-13` →
+    /// `2016-12`, `2024-02-30` → `2024-02-29`, `2016/12/1` → `2016-12-01`, `平成28年12月` →
+    /// `2016-12`. `None` when the text holds no year.
+    pub fn nearest(text: &str) -> Option<String> {
+        let (era_offset, rest) = era_prefix(text.trim());
+        let (day_part, time_part) = split_time(rest);
+        let mut numbers: Vec<u32> = day_part
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|part| !part.is_empty())
+            .filter_map(|part| part.parse().ok())
+            .collect();
+        if era_offset.is_none() && numbers.len() == 1 && day_part.trim().len() == 8 {
+            let n = numbers[0];
+            numbers = vec![n / 10000, n / 100 % 100, n % 100];
+        }
+        if era_offset.is_some() && day_part.contains('元') {
+            numbers.insert(0, 1);
+        }
+        let mut numbers = numbers.into_iter();
+        let year = i32::try_from(numbers.next()?).ok()? + era_offset.unwrap_or(0);
+        if !(1000..=9999).contains(&year) {
+            return None;
+        }
+        let Some(month) = numbers.next() else { return Some(format!("{year}")) };
+        let month = month.clamp(1, 12);
+        let Some(day) = numbers.next() else { return Some(format!("{year}-{month:02}")) };
+        let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+        let last = Date { first, precision: Precision::Month, time: None }.last_day().day();
+        let day = day.clamp(1, last);
+        let time = time_part
+            .and_then(|t| NaiveTime::parse_from_str(t.trim(), "%H:%M").ok())
+            .map(|t| format!("T{}", t.format("%H:%M")))
+            .unwrap_or_default();
+        Some(format!("{year}-{month:02}-{day:02}{time}"))
     }
 }
 
-fn date_error(text: &str) -> String {
-    let shape_ok = text.len() >= 10 && text.as_bytes().get(4) == Some(&b'-');
-    if shape_ok {
-        format!("`{text}` is not a date that exists")
-    } else {
-        format!("`{text}` is not a date: write YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time")
+/// The date of `2016`, `2016-12` or `2016-12-03` (`text`: the whole value, for messages).
+fn parse_day_part(text: &str, day_part: &str) -> Result<Date, String> {
+    let parts: Vec<&str> = day_part.split('-').collect();
+    // Months and days of one digit are read too (`2016-1-5`), as chrono read them before.
+    let digits = |part: &str, lens: std::ops::RangeInclusive<usize>| {
+        lens.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
+    };
+    let shape_ok = match parts.as_slice() {
+        [y] => digits(y, 4..=4),
+        [y, m] => digits(y, 4..=4) && digits(m, 1..=2),
+        [y, m, d] => digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2),
+        _ => false,
+    };
+    if !shape_ok {
+        return Err(format!(
+            "`{text}` is not a date: write YYYY-MM-DD, or YYYY-MM when the source gives only the month, YYYY when only the year (a time: YYYY-MM-DDTHH:MM)"
+        ));
+    }
+    let number = |i: usize| parts.get(i).and_then(|p| p.parse::<u32>().ok());
+    let year = parts[0].parse::<i32>().unwrap_or_default();
+    let month = number(1).unwrap_or(1);
+    if !(1..=12).contains(&month) {
+        return Err(format!("`{text}` is not a date: there is no month {month}"));
+    }
+    let precision = match parts.len() {
+        1 => Precision::Year,
+        2 => Precision::Month,
+        _ => Precision::Day,
+    };
+    let first = NaiveDate::from_ymd_opt(year, month, number(2).unwrap_or(1))
+        .ok_or_else(|| format!("`{text}` is not a date that exists"))?;
+    Ok(Date { first, precision, time: None })
+}
+
+/// The years to add to an era year (`平成28年` → 28 + 1988), and the text after the era name.
+fn era_prefix(text: &str) -> (Option<i32>, &str) {
+    const ERAS: [(&str, i32); 5] =
+        [("令和", 2018), ("平成", 1988), ("昭和", 1925), ("大正", 1911), ("明治", 1867)];
+    for (name, offset) in ERAS {
+        if let Some(rest) = text.strip_prefix(name) {
+            return (Some(offset), rest);
+        }
+    }
+    (None, text)
+}
+
+/// `2016-12-03T10:00` → (`2016-12-03`, `10:00`).
+fn split_time(text: &str) -> (&str, Option<&str>) {
+    match text.find(['T', ' ']) {
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
+        None => (text, None),
     }
 }
 
@@ -59,13 +236,15 @@ impl Serialize for Date {
 }
 
 impl<'de> Deserialize<'de> for Date {
+    /// A text, or a number: YAML reads `date: 2016` as one.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
-        let text = String::deserialize(deserializer)?;
+        let text = scalar_string(deserializer)?;
         Date::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 
-/// A partial date as sources give them: `2015`, `2015-10` or `2015-10-01`.
+/// A relation's start as sources give it: `2015`, `2015-10` or `2015-10-01` (a `Date` without a
+/// time, kept as written).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct Since(pub String);
@@ -73,34 +252,40 @@ pub struct Since(pub String);
 impl<'de> Deserialize<'de> for Since {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Since, D::Error> {
         let text = scalar_string(deserializer)?;
-        let valid = match text.len() {
-            4 => text.parse::<u16>().is_ok(),
-            7 => NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").is_ok(),
-            _ => NaiveDate::parse_from_str(&text, "%Y-%m-%d").is_ok(),
-        };
-        if valid {
-            Ok(Since(text))
-        } else {
-            Err(serde::de::Error::custom(format!(
-                "`{text}` is not a date: write YYYY, YYYY-MM or YYYY-MM-DD"
-            )))
+        match Date::parse(&text) {
+            Ok(date) if date.time().is_none() => Ok(Since(date.iso())),
+            Ok(_) => Err(serde::de::Error::custom(format!(
+                "`{text}` is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, without a time"
+            ))),
+            Err(message) => Err(serde::de::Error::custom(message)),
         }
     }
 }
 
-/// A string that an editor may have written as a number (`code: 131016`).
+/// A string that an editor may have written as a number (`code: 131016`, `since: 2015`,
+/// `date: 2016.12`).
+/// A visitor rather than an untagged enum, so that a YAML syntax error keeps its place.
 fn scalar_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Scalar {
-        Text(String),
-        Number(u64),
+    struct Scalar;
+    impl serde::de::Visitor<'_> for Scalar {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a text or a number")
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
+            Ok(text.to_owned())
+        }
+        fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<String, E> {
+            Ok(number.to_string())
+        }
+        fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<String, E> {
+            Ok(number.to_string())
+        }
+        fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<String, E> {
+            Ok(number.to_string())
+        }
     }
-    match Scalar::deserialize(deserializer) {
-        Ok(Scalar::Text(text)) => Ok(text),
-        Ok(Scalar::Number(number)) => Ok(number.to_string()),
-        Err(_) => Err(serde::de::Error::custom("expected a text or a number")),
-    }
+    deserializer.deserialize_any(Scalar)
 }
 
 /// A code that loses its leading zeros when written unquoted (`01`, `012068`): padded back.
@@ -436,15 +621,115 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_rejected_not_rolled_over() {
-        assert!(
-            Date::parse("2024-02-30")
-                .is_err_and(|e| e.contains("does not exist") || e.contains("exists"))
-        );
+        assert!(Date::parse("2024-02-30").is_err_and(|e| e.contains("is not a date that exists")));
         assert_eq!(Date::parse("2024-02-29").map(|d| d.iso()), Ok("2024-02-29".to_owned()));
         assert_eq!(
             Date::parse("2016-12-03T10:00").map(|d| d.iso()),
             Ok("2016-12-03T10:00".to_owned())
         );
         assert!(Date::parse("12/03/2016").is_err());
+    }
+
+    fn date(text: &str) -> Date {
+        Date::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn dates_are_as_precise_as_written() {
+        let month = date("2016-12");
+        assert_eq!(month.precision(), Precision::Month);
+        assert_eq!(
+            (month.iso(), month.day(), month.month()),
+            ("2016-12".to_owned(), None, Some(12))
+        );
+        assert_eq!(month.first_day().to_string(), "2016-12-01");
+        assert_eq!(month.last_day().to_string(), "2016-12-31");
+        let year = date("2016");
+        assert_eq!((year.iso(), year.day(), year.month()), ("2016".to_owned(), None, None));
+        assert_eq!(year.last_day().to_string(), "2016-12-31");
+        assert_eq!(date("2024-02").last_day().to_string(), "2024-02-29");
+        let day = date("2016-12-03");
+        assert_eq!(day.day(), NaiveDate::from_ymd_opt(2016, 12, 3));
+        assert_eq!((day.first_day(), day.last_day()), (day.first_day(), day.first_day()));
+        assert_eq!(date("2016-1-5").iso(), "2016-01-05");
+        assert_eq!(date("2016-12-03 10:00").iso(), "2016-12-03T10:00");
+    }
+
+    #[test]
+    fn bad_dates_name_the_problem() {
+        assert_eq!(
+            Date::parse("2016-13").err().as_deref(),
+            Some("`2016-13` is not a date: there is no month 13")
+        );
+        assert!(Date::parse("2016-00").is_err());
+        assert!(Date::parse("2016-12T10:00").is_err_and(|e| e.contains("a time needs a day")));
+        assert!(Date::parse("16-12").is_err_and(|e| e.contains("YYYY-MM when the source")));
+        assert!(Date::parse("2016-12-03T25:00").is_err_and(|e| e.contains("HH:MM")));
+    }
+
+    #[test]
+    fn the_nearest_valid_date_is_suggested() {
+        let nearest = |text: &str| Date::nearest(text);
+        assert_eq!(nearest("2016-13").as_deref(), Some("2016-12"));
+        assert_eq!(nearest("2024-02-30").as_deref(), Some("2024-02-29"));
+        assert_eq!(nearest("2016/12/1").as_deref(), Some("2016-12-01"));
+        assert_eq!(nearest("20161201").as_deref(), Some("2016-12-01"));
+        assert_eq!(nearest("2016年12月").as_deref(), Some("2016-12"));
+        assert_eq!(nearest("平成28年12月").as_deref(), Some("2016-12"));
+        assert_eq!(nearest("令和元年5月1日").as_deref(), Some("2019-05-01"));
+        assert_eq!(nearest("2016-12-03T10:00").as_deref(), Some("2016-12-03T10:00"));
+        assert_eq!(nearest("未定"), None);
+        // Every suggestion is itself valid.
+        for text in ["2016-13", "2024-02-30", "2016/12/1", "平成28年12月", "2016-0-0"] {
+            let suggestion = nearest(text).unwrap_or_else(|| panic!("{text}"));
+            assert!(Date::parse(&suggestion).is_ok(), "{text} -> {suggestion}");
+        }
+    }
+
+    #[test]
+    fn a_period_sorts_before_the_days_within_it() {
+        let mut dates: Vec<Date> = [
+            "2016-12-03",
+            "2016-12",
+            "2017",
+            "2016-11-30",
+            "2016-12-01T10:00",
+            "2016-12-01",
+            "2016",
+        ]
+        .into_iter()
+        .map(date)
+        .collect();
+        dates.sort();
+        let texts: Vec<String> = dates.iter().map(Date::iso).collect();
+        assert_eq!(
+            texts,
+            [
+                "2016",
+                "2016-11-30",
+                "2016-12",
+                "2016-12-01",
+                "2016-12-01T10:00",
+                "2016-12-03",
+                "2017"
+            ]
+        );
+        assert!(date("2016-11").is_before(&date("2016-12")));
+        assert!(!date("2016-12").is_before(&date("2016-12-20")));
+        assert!(!date("2016-12-20").is_before(&date("2016-12")));
+        assert!(date("2016-12-20T10:00").is_before(&date("2016-12-20T11:00")));
+    }
+
+    #[test]
+    fn years_may_be_written_as_numbers() {
+        let yaml = "date: 2016\nsince: 2015\n";
+        #[derive(Deserialize)]
+        struct Both {
+            date: Date,
+            since: Since,
+        }
+        let both: Both = serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((both.date.iso(), both.since.0), ("2016".to_owned(), "2015".to_owned()));
+        assert!(serde_yaml::from_str::<Both>("date: 2016-12\nsince: 2015-10-01T10:00\n").is_err());
     }
 }

@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use front_matter::{Split, SplitError};
 pub use ids::check_slug;
-pub use meta::{Date, Meta};
+pub use meta::{Date, Meta, Precision};
 #[cfg(feature = "serve")]
 pub(crate) use walk::is_ignored;
 
@@ -653,6 +653,13 @@ fn split_diagnostic(relative: &Path, text: &str, error: SplitError) -> Diagnosti
 /// serde's "unknown field `x`, expected one of …" already names the valid fields; for a missing
 /// field, say what it is for.
 fn field_help(message: &str) -> Option<String> {
+    if message.contains("` is not a date") {
+        let value = message.strip_prefix('`')?.split('`').next()?;
+        let nearest = meta::Date::nearest(value)?;
+        return Some(format!(
+            "did you mean `{nearest}`? (YYYY-MM-DD; YYYY-MM or YYYY when the source gives no day)"
+        ));
+    }
     if let Some(field) = message.strip_prefix("missing field `").and_then(|f| f.strip_suffix('`')) {
         return Some(format!("add `{field}:` to the front matter (see docs/content-model.md)"));
     }

@@ -335,7 +335,7 @@ fn check_values(site: &Site, diagnostics: &mut Diagnostics) {
                     );
                 }
                 if let Some(end) = m.end
-                    && end < m.date
+                    && end.is_before(&m.date)
                 {
                     diagnostics.push(entry.error_at_value(
                         "end",
@@ -344,7 +344,7 @@ fn check_values(site: &Site, diagnostics: &mut Diagnostics) {
                     ));
                 }
             }
-            Meta::Exhibit(m) if m.end < m.date => {
+            Meta::Exhibit(m) if m.end.is_before(&m.date) => {
                 diagnostics.push(entry.error_at_value(
                     "end",
                     &m.end.iso(),
@@ -411,6 +411,8 @@ fn sort_collections(site: &mut Site) {
 
 /// Newest first; undated entries (an agreement whose sources give no signing day) after every
 /// dated one, by title; remaining ties by id so that the order never depends on the file system.
+/// An entry known only by its month (or year) comes after the dated entries of that month (or
+/// year): `Date` orders a period before the days within it.
 fn newest_first(a: &Node, b: &Node) -> Ordering {
     // `None < Some`, so the reversed comparison puts undated entries last.
     let by_date = b.date().cmp(&a.date());

@@ -78,12 +78,14 @@ impl Node {
         }
     }
 
-    /// The last day of an event or exhibit (its first day when it has no end).
+    /// The last day an event or exhibit may run (its first day when it has no end): for one
+    /// known only by its month, the last day of that month, so that it stays upcoming until
+    /// the month is over. For deciding upcoming and past only, never printed.
     pub fn last_day(&self) -> Option<chrono::NaiveDate> {
         match &self.entry.meta {
-            Meta::Event(m) => Some(m.end.unwrap_or(m.date).day),
-            Meta::Exhibit(m) => Some(m.end.day),
-            _ => self.date().map(|d| d.day),
+            Meta::Event(m) => Some(m.end.unwrap_or(m.date).last_day()),
+            Meta::Exhibit(m) => Some(m.end.last_day()),
+            _ => self.date().map(|d| d.last_day()),
         }
     }
 

@@ -14,7 +14,11 @@ pub(super) fn add(site: &Site, route: &Route, context: &mut Map<String, Value>) 
     let calendar_url = format!("{base}events/calendar.ics");
     match route.kind {
         RouteKind::Entity(id) if site.nodes[id].collection() == Collection::Events => {
-            context.insert("ics_url".into(), json!(site.url(&super::ical::event_path(site, id))));
+            // An event known only by its month has no calendar file (see `ical`).
+            if super::ical::in_calendar(site, id) {
+                let ics = site.url(&super::ical::event_path(site, id));
+                context.insert("ics_url".into(), json!(ics));
+            }
             context.insert("calendar_url".into(), json!(calendar_url));
         }
         RouteKind::List { collection: Collection::Events, .. } => {

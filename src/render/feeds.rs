@@ -1,12 +1,18 @@
 //! Files the site needs beside its pages, written without templates so that they are valid
 //! whatever the theme does: `sitemap.xml`, `robots.txt` and the Atom feeds.
+//!
+//! Both need the day an entry last changed. An entry whose date its source gives only as a
+//! month or a year (and that has no `updated` day) has none: the sitemap gives it no
+//! `<lastmod>` (the sitemap schema takes only full dates), and the feeds leave it out (Atom's
+//! `<updated>` is a full timestamp, and any day written there would be invented).
 
 use std::fmt::Write;
+
+use chrono::{NaiveDate, NaiveTime};
 
 use super::Bodies;
 use super::context::entry_summary;
 use super::escape_html as escape;
-use crate::load::Date;
 use crate::model::{Collection, RouteKind, Site};
 
 /// How many entries a feed carries.
@@ -48,9 +54,9 @@ fn urlset(site: &Site, lang: Option<&str>) -> String {
         }
         let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", escape(&site.permalink(&route.path)));
         if let RouteKind::Entity(id) = route.kind
-            && let Some(day) = modified(site, id)
+            && let Some((day, _)) = modified(site, id)
         {
-            let _ = writeln!(xml, "    <lastmod>{}</lastmod>", day.day.format("%Y-%m-%d"));
+            let _ = writeln!(xml, "    <lastmod>{}</lastmod>", day.format("%Y-%m-%d"));
         }
         let alternates = site.alternate_paths(route);
         // `x-default`: the page for readers of none of the languages, the default language's.
@@ -91,6 +97,7 @@ pub fn atom_feeds(site: &Site, bodies: &Bodies) -> Vec<(String, String)> {
                     lang == site.config.default_language
                         || site.nodes[id].translations.contains_key(lang)
                 })
+                .filter(|&id| modified(site, id).is_some())
                 .take(FEED_LENGTH)
                 .collect();
             feeds.push((feed.path.clone(), atom(site, bodies, &feed, &ids)));
@@ -144,8 +151,14 @@ pub(super) fn place_feed(site: &Site, id: usize) -> Feed {
 /// The events, exhibits and news that involve a ward or a prefecture, latest first.
 fn place_entries(site: &Site, id: usize) -> Vec<usize> {
     let back = &site.nodes[id].backlinks;
-    let mut ids: Vec<usize> =
-        back.events.iter().chain(&back.exhibits).chain(&back.news).copied().collect();
+    let mut ids: Vec<usize> = back
+        .events
+        .iter()
+        .chain(&back.exhibits)
+        .chain(&back.news)
+        .copied()
+        .filter(|&id| modified(site, id).is_some())
+        .collect();
     ids.sort_by_key(|&i| std::cmp::Reverse((site.nodes[i].date(), site.nodes[i].id().to_owned())));
     ids.dedup();
     ids.truncate(FEED_LENGTH);
@@ -190,18 +203,21 @@ fn atom(site: &Site, bodies: &Bodies, feed: &Feed, ids: &[usize]) -> String {
     xml
 }
 
+/// A known day, with its time when there is one.
+type Moment = (NaiveDate, Option<NaiveTime>);
+
 /// When an entry last changed, as far as the site knows: its `updated`, else its date, never
-/// later than today (an event next year is announced now, not next year).
-fn modified(site: &Site, id: usize) -> Option<Date> {
+/// later than today (an event next year is announced now, not next year). `None` when that
+/// date gives no day (see the module documentation).
+fn modified(site: &Site, id: usize) -> Option<Moment> {
     let node = &site.nodes[id];
-    let day = node.entry.meta.common().updated.or_else(|| node.date())?;
-    let today = Date { day: site.config.today, time: None };
-    Some(day.min(today))
+    let date = node.entry.meta.common().updated.or_else(|| node.date())?;
+    let moment = (date.day()?, date.time());
+    Some(moment.min((site.config.today, None)))
 }
 
-/// A date as Atom wants it, in Japan time.
-fn rfc3339(date: Date) -> String {
-    let time =
-        date.time.map_or_else(|| "00:00:00".to_owned(), |t| t.format("%H:%M:%S").to_string());
-    format!("{}T{time}+09:00", date.day.format("%Y-%m-%d"))
+/// A day and time as Atom wants them, in Japan time.
+fn rfc3339((day, time): Moment) -> String {
+    let time = time.map_or_else(|| "00:00:00".to_owned(), |t| t.format("%H:%M:%S").to_string());
+    format!("{}T{time}+09:00", day.format("%Y-%m-%d"))
 }

@@ -11,15 +11,12 @@ use crate::config::Config;
 use crate::load::Date;
 
 pub(super) fn register(tera: &mut Tera, config: &Config) {
-    tera.register_filter(
-        "ja_date",
-        date_filter(|d| format!("{}（{}）", ja_day(d.day), weekday(d.day.weekday()))),
-    );
-    tera.register_filter("ja_date_short", date_filter(|d| ja_day(d.day)));
+    tera.register_filter("ja_date", date_filter(ja_date));
+    tera.register_filter("ja_date_short", date_filter(ja_date_short));
     tera.register_filter("iso_date", date_filter(|d| d.iso()));
     tera.register_filter(
         "ja_time",
-        date_filter(|d| d.time.map(|t| t.format("%H:%M").to_string()).unwrap_or_default()),
+        date_filter(|d| d.time().map(|t| t.format("%H:%M").to_string()).unwrap_or_default()),
     );
     tera.register_test("matching", matching());
     super::ja_filters::register(tera);
@@ -65,7 +62,7 @@ fn matching() -> impl Fn(&str, Kwargs, &State) -> TeraResult<bool> + Send + Sync
     }
 }
 
-/// A filter that reads its input as a `Date` (`2016-12-03` or `2016-12-03T10:00`).
+/// A filter that reads its input as a `Date` (`2016-12-03`, `2016-12-03T10:00`, `2016-12`, `2016`).
 pub(super) fn date_filter(
     format: impl Fn(&Date) -> String + Send + Sync + 'static,
 ) -> impl Fn(&Value, Kwargs, &State) -> TeraResult<String> + Send + Sync + 'static {
@@ -75,6 +72,23 @@ pub(super) fn date_filter(
             .ok_or_else(|| tera::Error::message(format!("expected a date, got `{value}`")))?;
         let date = Date::parse(text).map_err(tera::Error::message)?;
         Ok(format(&date))
+    }
+}
+
+/// `2016年12月3日（土）`; `2016年12月` or `2016年` when the source gives no day.
+fn ja_date(date: &Date) -> String {
+    match date.day() {
+        Some(day) => format!("{}（{}）", ja_day(day), weekday(day.weekday())),
+        None => ja_date_short(date),
+    }
+}
+
+/// `2016年12月3日`, `2016年12月` or `2016年`.
+pub(super) fn ja_date_short(date: &Date) -> String {
+    match (date.day(), date.month()) {
+        (Some(day), _) => ja_day(day),
+        (None, Some(month)) => format!("{}年{month}月", date.year()),
+        (None, None) => format!("{}年", date.year()),
     }
 }
 
@@ -102,6 +116,16 @@ mod tests {
         assert_eq!(render("{{ '2016-12-03' | ja_date }}"), "2016年12月3日（土）");
         assert_eq!(render("{{ '2016-12-03T10:30' | ja_time }}"), "10:30");
         assert_eq!(render("{{ '2016-12-03T10:30' | iso_date }}"), "2016-12-03T10:30");
+    }
+
+    #[test]
+    fn partial_dates_show_no_day() {
+        assert_eq!(render("{{ '2016-12' | ja_date }}"), "2016年12月");
+        assert_eq!(render("{{ '2016-12' | ja_date_short }}"), "2016年12月");
+        assert_eq!(render("{{ '2016' | ja_date }}"), "2016年");
+        assert_eq!(render("{{ '2016-12' | iso_date }}"), "2016-12");
+        assert_eq!(render("{{ '2016-12' | ja_time }}"), "");
+        assert!(render("{{ '2016-13' | ja_date }}").contains("no month 13"));
     }
 
     #[test]

@@ -2,6 +2,10 @@
 //! one. All-day events are DATE values whose DTEND is the day after the last day; timed events are
 //! local times in Asia/Tokyo, described by a VTIMEZONE. UIDs are `<id>@<host>`, stable across
 //! builds; text is escaped and lines are folded at 75 octets without splitting a character.
+//!
+//! An event whose source gives only its month or year (or whose end gives no day) is left out,
+//! and has no file of its own: iCalendar has no way to say "some day in December", and an
+//! all-day event over the whole month would tell calendars it lasted all month.
 
 use chrono::{Days, NaiveDate, NaiveTime};
 
@@ -14,13 +18,22 @@ const TIMEZONE: &str = "Asia/Tokyo";
 
 /// `(output path, text)` of the whole calendar and of each event's own file.
 pub fn calendars(site: &Site, bodies: &Bodies) -> Vec<(String, String)> {
-    let mut ids = site.list(Collection::Events).to_vec();
+    let mut ids: Vec<NodeId> =
+        site.list(Collection::Events).iter().copied().filter(|&id| in_calendar(site, id)).collect();
     ids.sort_by_key(|&id| (site.nodes[id].date(), site.nodes[id].id().to_owned()));
     let mut files = vec![("events/calendar.ics".to_owned(), calendar(site, bodies, &ids))];
     for &id in &ids {
         files.push((event_path(site, id), calendar(site, bodies, &[id])));
     }
     files
+}
+
+/// Whether an event is in the calendar: whether its source gives its days (see above).
+pub fn in_calendar(site: &Site, id: NodeId) -> bool {
+    match &site.nodes[id].entry.meta {
+        Meta::Event(m) => !m.date.is_partial() && m.end.is_none_or(|end| !end.is_partial()),
+        _ => false,
+    }
 }
 
 /// The path of an event's own calendar file: `events/<id>/<id>.ics`.
@@ -48,7 +61,7 @@ fn calendar(site: &Site, bodies: &Bodies, ids: &[NodeId]) -> String {
         format!("X-WR-TIMEZONE:{TIMEZONE}"),
     ];
     let timed = ids.iter().any(|&id| match &site.nodes[id].entry.meta {
-        Meta::Event(m) => m.date.time.is_some(),
+        Meta::Event(m) => m.date.time().is_some(),
         _ => false,
     });
     if timed {
@@ -83,13 +96,13 @@ fn calendar(site: &Site, bodies: &Bodies, ids: &[NodeId]) -> String {
 fn event(site: &Site, bodies: &Bodies, id: NodeId) -> Vec<String> {
     let node = &site.nodes[id];
     let Meta::Event(m) = &node.entry.meta else { return Vec::new() };
+    let Some((start, end)) = span(m.date, m.end) else { return Vec::new() };
     let url = site.permalink(&site.path_of(id, &site.config.default_language));
     let mut lines = vec![
         "BEGIN:VEVENT".to_owned(),
         format!("UID:{}@{}", node.id(), host(site)),
         format!("DTSTAMP:{}", stamp(site, id)),
     ];
-    let (start, end) = span(m.date, m.end);
     lines.push(format!("DTSTART{start}"));
     if let Some(end) = end {
         lines.push(format!("DTEND{end}"));
@@ -107,33 +120,40 @@ fn event(site: &Site, bodies: &Bodies, id: NodeId) -> Vec<String> {
     lines
 }
 
-/// The value parts (with parameters) of DTSTART and DTEND.
-fn span(start: Date, end: Option<Date>) -> (String, Option<String>) {
+/// The value parts (with parameters) of DTSTART and DTEND; `None` when a day is not known.
+fn span(start: Date, end: Option<Date>) -> Option<(String, Option<String>)> {
+    let start_day = start.day()?;
+    let end = match end {
+        Some(end) => Some((end.day()?, end.time())),
+        None => None,
+    };
     let date = |day: NaiveDate| format!(";VALUE=DATE:{}", day.format("%Y%m%d"));
     let local = |day: NaiveDate, time: NaiveTime| {
         format!(";TZID={TIMEZONE}:{}T{}", day.format("%Y%m%d"), time.format("%H%M%S"))
     };
     let next = |day: NaiveDate| day.checked_add_days(Days::new(1)).unwrap_or(day);
-    match (start.time, end) {
+    Some(match (start.time(), end) {
         // All day, one day or several: DTEND is exclusive, the day after the last.
-        (None, end) => (date(start.day), Some(date(next(end.map_or(start.day, |e| e.day))))),
-        (Some(time), None) => (local(start.day, time), None),
-        (Some(time), Some(Date { day, time: Some(end_time) })) => {
-            (local(start.day, time), Some(local(day, end_time)))
+        (None, end) => (date(start_day), Some(date(next(end.map_or(start_day, |(day, _)| day))))),
+        (Some(time), None) => (local(start_day, time), None),
+        (Some(time), Some((day, Some(end_time)))) => {
+            (local(start_day, time), Some(local(day, end_time)))
         }
         // A start time and a last day without a time: until the end of that day.
-        (Some(time), Some(Date { day, time: None })) => {
-            (local(start.day, time), Some(local(next(day), NaiveTime::MIN)))
+        (Some(time), Some((day, None))) => {
+            (local(start_day, time), Some(local(next(day), NaiveTime::MIN)))
         }
-    }
+    })
 }
 
 /// DTSTAMP, in UTC: when the entry last changed (its `updated`, else its date, never after
 /// today), so that two builds of the same content are identical.
 fn stamp(site: &Site, id: NodeId) -> String {
     let node = &site.nodes[id];
-    let day = node.entry.meta.common().updated.or_else(|| node.date());
-    let day = day.map_or(site.config.today, |d| d.day.min(site.config.today));
+    // A partial `updated` gives no day: the event's own day then (events in the calendar have one).
+    let day = node.entry.meta.common().updated.and_then(|d| d.day());
+    let day = day.or_else(|| node.date().and_then(|d| d.day()));
+    let day = day.map_or(site.config.today, |d| d.min(site.config.today));
     // Midnight in Japan is 15:00 UTC of the day before.
     let utc = day.and_time(NaiveTime::MIN) - chrono::Duration::hours(9);
     utc.format("%Y%m%dT%H%M%SZ").to_string()
@@ -214,21 +234,26 @@ mod tests {
     #[test]
     fn all_day_events_end_the_day_after_and_timed_ones_are_in_tokyo() {
         let d = |s: &str| Date::parse(s).unwrap_or_else(|e| panic!("{e}"));
+        let span_of = |start, end| span(start, end).unwrap_or_else(|| panic!("a day is known"));
         assert_eq!(
-            span(d("2016-10-15"), Some(d("2016-10-16"))),
+            span_of(d("2016-10-15"), Some(d("2016-10-16"))),
             (";VALUE=DATE:20161015".to_owned(), Some(";VALUE=DATE:20161017".to_owned()))
         );
         assert_eq!(
-            span(d("2016-12-31"), None),
+            span_of(d("2016-12-31"), None),
             (";VALUE=DATE:20161231".to_owned(), Some(";VALUE=DATE:20170101".to_owned()))
         );
         assert_eq!(
-            span(d("2026-02-10T10:00"), Some(d("2026-02-11T16:00"))),
+            span_of(d("2026-02-10T10:00"), Some(d("2026-02-11T16:00"))),
             (
                 ";TZID=Asia/Tokyo:20260210T100000".to_owned(),
                 Some(";TZID=Asia/Tokyo:20260211T160000".to_owned())
             )
         );
-        assert_eq!(span(d("2024-11-20T13:30"), None).1, None);
+        assert_eq!(span_of(d("2024-11-20T13:30"), None).1, None);
+        // A month or a year is no day: no calendar entry.
+        assert_eq!(span(d("2016-12"), None), None);
+        assert_eq!(span(d("2016-12-10"), Some(d("2017-01"))), None);
+        assert_eq!(span(d("2016"), Some(d("2016-12-31"))), None);
     }
 }

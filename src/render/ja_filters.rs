@@ -6,20 +6,25 @@ use tera::{Kwargs, State, Tera, TeraResult, Value};
 use crate::japanese::{kana, wareki};
 
 pub(super) fn register(tera: &mut Tera) {
-    tera.register_filter("wareki", day_filter(wareki::wareki));
+    tera.register_filter("wareki", day_filter(wareki::wareki, wareki::wareki_period));
     tera.register_filter(
         "wareki_year",
-        day_filter(|day| wareki::era_year_of(day).unwrap_or_default()),
+        day_filter(|day| wareki::era_year_of(day).unwrap_or_default(), wareki::era_year_of_period),
     );
-    tera.register_filter("nendo", day_filter(wareki::nendo));
+    tera.register_filter("nendo", day_filter(wareki::nendo, wareki::nendo_of_period));
     tera.register_filter("kana_sort", kana_sort);
 }
 
-/// A filter on the day of a date (its time, if any, plays no part in 和暦 or 年度).
+/// A filter on the day of a date (its time, if any, plays no part in 和暦 or 年度), or on its
+/// year and month when the source gives no day (`2016-12` → 平成28年12月, never a day).
 fn day_filter(
-    format: impl Fn(chrono::NaiveDate) -> String + Send + Sync + 'static,
+    of_day: impl Fn(chrono::NaiveDate) -> String + Send + Sync + 'static,
+    of_period: impl Fn(i32, Option<u32>) -> String + Send + Sync + 'static,
 ) -> impl Fn(&Value, Kwargs, &State) -> TeraResult<String> + Send + Sync + 'static {
-    super::filters::date_filter(move |date| format(date.day))
+    super::filters::date_filter(move |date| match date.day() {
+        Some(day) => of_day(day),
+        None => of_period(date.year(), date.month()),
+    })
 }
 
 /// `items | kana_sort(attribute="kana")`: the array in 五十音順 of each item's reading (see
@@ -69,6 +74,10 @@ mod tests {
         assert_eq!(render("{{ '2019-05-01T10:00' | wareki }}", none.clone()), "令和元年5月1日");
         assert_eq!(render("{{ '2016-12-03' | wareki_year }}", none.clone()), "平成28年");
         assert_eq!(render("{{ '2024-03-31' | nendo }}", none.clone()), "令和5年度");
+        assert_eq!(render("{{ '2016-12' | wareki }}", none.clone()), "平成28年12月");
+        assert_eq!(render("{{ '2016' | wareki }}", none.clone()), "平成28年");
+        assert_eq!(render("{{ '2016-12' | wareki_year }}", none.clone()), "平成28年");
+        assert_eq!(render("{{ '2016-12' | nendo }}", none.clone()), "平成28年度");
         assert!(render("{{ 'x' | wareki }}", none).starts_with("error"));
     }
 
@@ -103,6 +112,11 @@ mod tests {
         assert!(
             render("period.html", across)
                 .ends_with("<span class=\"wareki\">〔平成31年〜令和元年〕</span>")
+        );
+        let month = json!({"s": "2016-12", "e": false, "lang": "ja"});
+        assert_eq!(
+            render("period.html", month),
+            "<time datetime=\"2016-12\">2016年12月</time><span class=\"wareki\">〔平成28年〕</span>"
         );
         let english = json!({"s": "2019-04-27", "e": false, "lang": "en"});
         assert!(!render("period.html", english).contains("wareki"));

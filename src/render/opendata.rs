@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::Bodies;
 use super::context::entry_summary;
-use crate::load::Meta;
+use crate::load::{Date, Meta};
 use crate::model::{Collection, NodeId, Site};
 
 /// The type of a column's values (every value may also be empty: `null` in JSON).
@@ -19,7 +19,13 @@ use crate::model::{Collection, NodeId, Site};
 pub enum Kind {
     Text,
     Integer,
+    /// A date as precise as its source: `2016-12-03`, `2016-12` or `2016` (a text in JSON,
+    /// with a pattern in the schema). Never a day the source does not give.
+    Date,
 }
+
+/// The pattern of `Kind::Date` values in the JSON Schema.
+pub const DATE_PATTERN: &str = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$";
 
 /// One column of a data set.
 #[derive(Debug, Clone, Copy)]
@@ -135,7 +141,7 @@ pub fn open_data(
             .iter()
             .map(|c| {
                 json!({"header": c.header, "field": c.field, "type": match c.kind {
-                    Kind::Text => "string",
+                    Kind::Text | Kind::Date => "string",
                     Kind::Integer => "integer",
                 }})
             })
@@ -379,11 +385,18 @@ pub fn schema(site: &Site, dataset: &Dataset, schema_url: &str) -> Value {
         .columns
         .iter()
         .map(|column| {
-            let kind = match column.kind {
-                Kind::Text => "string",
-                Kind::Integer => "integer",
+            let property = match column.kind {
+                Kind::Text => json!({"type": ["string", "null"], "description": column.header}),
+                Kind::Integer => json!({"type": ["integer", "null"], "description": column.header}),
+                // YYYY-MM or YYYY when the source gives no day: never an invented day.
+                Kind::Date => json!({
+                    "type": ["string", "null"],
+                    "pattern": DATE_PATTERN,
+                    "examples": ["2016-12-03", "2016-12", "2016"],
+                    "description": column.header,
+                }),
             };
-            (column.field.to_owned(), json!({"type": [kind, "null"], "description": column.header}))
+            (column.field.to_owned(), property)
         })
         .collect();
     let required: Vec<&str> = dataset.columns.iter().map(|c| c.field).collect();
@@ -496,7 +509,7 @@ fn relations(site: &Site) -> Dataset {
         col("地方公共団体名", "municipality", Kind::Text),
         col("都道府県名", "prefecture", Kind::Text),
         col("関係", "relation", Kind::Text),
-        col("提携時期", "since", Kind::Text),
+        col("提携時期", "since", Kind::Date),
         col("出典URL", "source", Kind::Text),
     ];
     let mut partners: Vec<&crate::model::Partner> = site.partners.iter().collect();
@@ -539,8 +552,8 @@ pub const EVENT_COLUMNS: [Column; 32] = [
     col("イベント名", "name", Kind::Text),
     col("イベント名_カナ", "name_kana", Kind::Text),
     col("イベント名_英語", "name_en", Kind::Text),
-    col("開始日", "start_date", Kind::Text),
-    col("終了日", "end_date", Kind::Text),
+    col("開始日", "start_date", Kind::Date),
+    col("終了日", "end_date", Kind::Date),
     col("開始時間", "start_time", Kind::Text),
     col("終了時間", "end_time", Kind::Text),
     col("開始日時特記事項", "date_note", Kind::Text),
@@ -609,11 +622,11 @@ fn events(site: &Site, bodies: &Bodies) -> Dataset {
                 Cell::text(m.title.clone()),
                 Cell::Empty,
                 Cell::optional(name_en.as_deref()),
-                Cell::text(m.date.day.format("%Y-%m-%d").to_string()),
-                Cell::text(end.day.format("%Y-%m-%d").to_string()),
-                time(m.date.time),
-                time(m.end.and_then(|e| e.time)),
-                Cell::Empty,
+                Cell::text(m.date.iso_date()),
+                Cell::text(end.iso_date()),
+                time(m.date.time()),
+                time(m.end.and_then(|e| e.time())),
+                date_note(m.date, m.end),
                 summary(site, bodies, id),
                 Cell::Empty,
                 Cell::Empty,
@@ -646,12 +659,34 @@ fn events(site: &Site, bodies: &Bodies) -> Dataset {
     }
 }
 
+/// 開始日時特記事項 of an event whose source gives no day: says so, so that `2016-12` in 開始日
+/// is not read as a typing mistake.
+fn date_note(start: Date, end: Option<Date>) -> Cell {
+    let partial = |date: Date| date.is_partial().then(|| ja_period(date));
+    match (partial(start), end.and_then(partial)) {
+        (None, None) => Cell::Empty,
+        (Some(start), None) => Cell::text(format!("開催日は出典に記載がありません（{start}）")),
+        (None, Some(end)) => Cell::text(format!("終了日は出典に記載がありません（{end}）")),
+        (Some(start), Some(end)) => {
+            Cell::text(format!("開催日・終了日は出典に記載がありません（{start}〜{end}）"))
+        }
+    }
+}
+
+/// `2016年12月`, `2016年`.
+fn ja_period(date: Date) -> String {
+    match date.month() {
+        Some(month) => format!("{}年{month}月", date.year()),
+        None => format!("{}年", date.year()),
+    }
+}
+
 fn exhibits(site: &Site, bodies: &Bodies) -> Dataset {
     let columns = vec![
         col("ID", "id", Kind::Text),
         col("展示名", "name", Kind::Text),
-        col("開始日", "start_date", Kind::Text),
-        col("終了日", "end_date", Kind::Text),
+        col("開始日", "start_date", Kind::Date),
+        col("終了日", "end_date", Kind::Date),
         col("場所名称", "place_name", Kind::Text),
         col("説明", "description", Kind::Text),
         col("関係する特別区", "wards", Kind::Text),
@@ -667,8 +702,8 @@ fn exhibits(site: &Site, bodies: &Bodies) -> Dataset {
             Some(vec![
                 Cell::text(node.id()),
                 Cell::text(m.title.clone()),
-                Cell::text(m.date.day.format("%Y-%m-%d").to_string()),
-                Cell::text(m.end.day.format("%Y-%m-%d").to_string()),
+                Cell::text(m.date.iso_date()),
+                Cell::text(m.end.iso_date()),
                 Cell::text(m.location.clone()),
                 summary(site, bodies, id),
                 Cell::text(names(site, &node.links.wards)),
@@ -691,7 +726,7 @@ fn exhibits(site: &Site, bodies: &Bodies) -> Dataset {
 pub const AGREEMENT_COLUMNS: [Column; 8] = [
     col("ID", "id", Kind::Text),
     col("協定名", "name", Kind::Text),
-    col("締結日", "date", Kind::Text),
+    col("締結日", "date", Kind::Date),
     col("締結日の注記", "date_note", Kind::Text),
     col("当事者", "parties", Kind::Text),
     col("関係する都道府県", "prefectures", Kind::Text),
@@ -715,7 +750,7 @@ fn agreements(site: &Site) -> Dataset {
             Some(vec![
                 Cell::text(node.id()),
                 Cell::text(m.title.clone()),
-                m.date.map_or(Cell::Empty, |d| Cell::text(d.day.format("%Y-%m-%d").to_string())),
+                m.date.map_or(Cell::Empty, |d| Cell::text(d.iso_date())),
                 Cell::optional(m.date_note.as_deref()),
                 Cell::text(m.parties.join("、")),
                 Cell::text(names(site, &node.links.prefectures)),

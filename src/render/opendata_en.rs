@@ -58,8 +58,8 @@ const COLUMNS: &[(&str, &str)] = &[
     ("source", "URL of the public source"),
     ("no", "Row number"),
     ("name_en", "Name in English"),
-    ("start_date", "First day (YYYY-MM-DD)"),
-    ("end_date", "Last day (YYYY-MM-DD)"),
+    ("start_date", "First day (YYYY-MM-DD; YYYY-MM or YYYY when the source gives no day)"),
+    ("end_date", "Last day (YYYY-MM-DD; YYYY-MM or YYYY when the source gives no day)"),
     ("start_time", "Start time (HH:MM, Japan time)"),
     ("end_time", "End time (HH:MM, Japan time)"),
     ("date_note", "Note on the dates"),
@@ -100,7 +100,10 @@ const COLUMNS: &[(&str, &str)] = &[
     ("category", "Field"),
     ("venue", "Venue"),
     ("summary", "Summary"),
-    ("date", "Date signed (YYYY-MM-DD; empty when no source states it)"),
+    (
+        "date",
+        "Date signed (YYYY-MM-DD, or YYYY-MM / YYYY as precise as the source; empty when no source states it)",
+    ),
     ("parties", "Parties"),
 ];
 

@@ -159,20 +159,22 @@ fn breadcrumbs<'a>(site: &Site, context: &'a Map<String, Value>) -> BreadcrumbLi
     BreadcrumbList { kind: "BreadcrumbList", items }
 }
 
-/// A date as schema.org wants it: `2016-10-15`, or `2016-10-15T10:00:00+09:00` with a time.
+/// A date as schema.org wants it: `2016-10-15`, or `2016-10-15T10:00:00+09:00` with a time;
+/// `2016-12` or `2016` when the source gives no day (ISO 8601 dates of reduced precision, which
+/// schema.org's `Date` accepts).
 fn iso(date: Date) -> String {
     use chrono::{Datelike, Timelike};
-    let day = date.day;
+    let Some(day) = date.day() else { return date.iso_date() };
     if !(0..=9999).contains(&day.year()) {
         // chrono's own format for years of more or fewer than four digits.
         let day_text = day.format("%Y-%m-%d");
-        return match date.time {
+        return match date.time() {
             Some(time) => format!("{day_text}T{}+09:00", time.format("%H:%M:%S")),
             None => day_text.to_string(),
         };
     }
     let day_text = format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day());
-    match date.time {
+    match date.time() {
         Some(t) => {
             format!("{day_text}T{:02}:{:02}:{:02}+09:00", t.hour(), t.minute(), t.second())
         }
@@ -290,8 +292,15 @@ mod tests {
                     Some(t) => format!("{}T{}+09:00", day.format("%Y-%m-%d"), t.format("%H:%M:%S")),
                     None => day.format("%Y-%m-%d").to_string(),
                 };
-                assert_eq!(iso(Date { day, time }), expected);
+                assert_eq!(iso(Date::from_day(day, time)), expected);
             }
         }
+    }
+
+    #[test]
+    fn partial_dates_stay_partial() {
+        let date = |text: &str| Date::parse(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(iso(date("2016-12")), "2016-12");
+        assert_eq!(iso(date("2016")), "2016");
     }
 }
