@@ -165,9 +165,9 @@ pub fn open_data(
 /// `lang` where the site has them.
 fn other_files(site: &Site, files: &[(String, usize)], lang: &str) -> Vec<Value> {
     let feed = |collection: Collection| {
-        let shown =
-            if site.has_list(collection, lang) { lang } else { &site.config.default_language };
-        format!("{}atom.xml", site.list_path(shown, collection, 1, None))
+        let has_feed = super::feeds::has_feed(site, collection, lang);
+        let shown = if has_feed { lang } else { &site.config.default_language };
+        super::feeds::list_feed(site, collection, shown).path
     };
     let listed = [
         ("events/calendar.ics".to_owned(), "iCalendar", "イベントのカレンダー"),
