@@ -345,10 +345,7 @@ fn a_third_language_is_configuration_and_a_strings_file() {
     let feed = text(&tree, "ko/news/atom.xml");
     assert!(feed.contains("<title>사이트를 공개했습니다</title>"), "{feed}");
     assert!(!feed.contains("釧路市との交流の報告"), "only entries translated into Korean: {feed}");
-    assert!(
-        home.contains("href=\"/ko/news/atom.xml\""),
-        "the Korean home page links it"
-    );
+    assert!(home.contains("href=\"/ko/news/atom.xml\""), "the Korean home page links it");
     assert!(
         text(&tree, "ko/data/index.html").contains("ko/news/atom.xml"),
         "the data page lists it"
