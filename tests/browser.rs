@@ -22,17 +22,25 @@ use std::process::Command;
 use crate::serve::Server;
 use crate::support::{project_site, repo_root};
 
-/// Installs the pinned npm packages (playwright-core, axe-core, vnu-jar, lighthouse) on first use.
+/// The pinned npm packages (playwright-core, axe-core, vnu-jar, lighthouse). `.ci/run` installs
+/// them before the tests; where it has not run, the first browser test installs them, once for
+/// all tests of the run (they run in parallel threads, and two `npm ci` in one folder at once
+/// break each other).
 fn browser_tools() -> std::path::PathBuf {
-    let scripts = repo_root().join("tests/browser");
-    if !scripts.join("node_modules/lighthouse").is_dir() {
-        let installed = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&scripts)
-            .status();
-        assert!(installed.is_ok_and(|s| s.success()), "npm ci in tests/browser failed");
-    }
-    scripts
+    static INSTALLED: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    INSTALLED
+        .get_or_init(|| {
+            let scripts = repo_root().join("tests/browser");
+            if !scripts.join("node_modules/lighthouse").is_dir() {
+                let installed = Command::new("npm")
+                    .args(["ci", "--no-audit", "--no-fund"])
+                    .current_dir(&scripts)
+                    .status();
+                assert!(installed.is_ok_and(|s| s.success()), "npm ci in tests/browser failed");
+            }
+            scripts
+        })
+        .clone()
 }
 
 #[test]
@@ -164,6 +172,19 @@ fn lighthouse_scores_the_home_page_100() {
     let report =
         format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
     assert!(run.status.success(), "Lighthouse scores below 100:\n{report}");
+
+    // A page that does not load leaves every score empty: that is a failure, not a pass.
+    let missing = Command::new("node")
+        .arg(scripts.join("lighthouse.mjs"))
+        .arg(public)
+        .arg(repo_root().join("target/browser/lighthouse-probe"))
+        .arg("/no-such-page/")
+        .env("CHROME_PATH", &chromium)
+        .output();
+    let missing = missing.unwrap_or_else(|e| panic!("cannot run node: {e}"));
+    let report = String::from_utf8_lossy(&missing.stderr);
+    assert!(!missing.status.success(), "Lighthouse passed a page that answers 404:\n{report}");
+    assert!(report.contains("Lighthouse failed") || report.contains("no score"), "{report}");
 }
 
 #[test]

@@ -299,6 +299,10 @@ fn a_third_language_is_configuration_and_a_strings_file() {
                 "content/wards/chiyoda.ko.md",
                 "---\nname: 지요다구\nkana: ちよだく\ncode: \"131016\"\n---\n\n지요다구는 도쿄의 중심입니다.\n",
             ),
+            (
+                "content/news/site-open.ko.md",
+                "---\ntitle: 사이트를 공개했습니다\ndate: 2025-12-01\n---\n\n사이트를 공개했습니다.\n",
+            ),
         ],
         KOREAN,
     );
@@ -337,6 +341,15 @@ fn a_third_language_is_configuration_and_a_strings_file() {
         assert!(tree.contains_key(file), "{file} is built for the third language");
     }
     assert!(text(&tree, "sitemap.xml").contains("sitemaps/ko.xml"));
+    // Its news feed holds the translated item, though the language has no news list page.
+    let feed = text(&tree, "ko/news/atom.xml");
+    assert!(feed.contains("<title>사이트를 공개했습니다</title>"), "{feed}");
+    assert!(!feed.contains("釧路市との交流の報告"), "only entries translated into Korean: {feed}");
+    assert!(home.contains("href=\"/ko/news/atom.xml\""), "the Korean home page links it");
+    assert!(
+        text(&tree, "ko/data/index.html").contains("ko/news/atom.xml"),
+        "the data page lists it"
+    );
     let broken = broken_links(&tree);
     assert!(broken.is_empty(), "links that no file answers:\n{}", broken.join("\n"));
 }

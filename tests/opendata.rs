@@ -160,9 +160,13 @@ fn the_event_list_has_the_columns_of_the_standard() {
     let (header, records) = read_csv(&tree, "data/events.csv");
     let standard = "都道府県コード又は市区町村コード,NO,都道府県名,市区町村名,イベント名,イベント名_カナ,イベント名_英語,開始日,終了日,開始時間,終了時間,開始日時特記事項,説明,料金(基本),料金(詳細),連絡先名称,連絡先電話番号,連絡先内線番号,主催者,場所名称,住所,方書,緯度,経度,アクセス方法,駐車場情報,定員,参加申込終了日,参加申込終了時間,参加申込方法,URL,備考";
     assert_eq!(header.join(","), standard);
-    let (facility_header, _) = read_csv(&tree, "data/facilities.csv");
-    assert_eq!(facility_header[0], "名称");
-    assert_eq!(facility_header.len(), 20);
+    let (facility_header, facilities) = read_csv(&tree, "data/facilities.csv");
+    let standard = "都道府県コード又は市区町村コード,NO,都道府県名,市区町村名,名称,名称_カナ,名称_通称,POIコード,住所,方書,緯度,経度,電話番号,内線番号,法人番号,団体名,利用可能曜日,開始時間,終了時間,利用可能日時特記事項,説明,バリアフリー情報,URL,備考";
+    assert_eq!(facility_header.join(","), standard);
+    let hall = facilities.iter().find(|r| r[4] == "東京区政会館");
+    let hall = hall.unwrap_or_else(|| panic!("the hall is listed: {facilities:?}"));
+    assert_eq!(&hall[..4], ["131016", "1", "東京都", "千代田区"], "{hall:?}");
+    assert_eq!(hall[15], "千代田区", "団体名: {hall:?}");
     // A value with a comma or quotes survives the round trip.
     let titles: Vec<&str> = records.iter().map(|r| r[4].as_str()).collect();
     assert!(titles.contains(&"北海道・釧路！旬！秋の味覚市"), "{titles:?}");

@@ -849,10 +849,9 @@ fn section_name(site: &Site, route: &Route) -> &'static str {
 }
 
 fn feeds(site: &Site, route: &Route) -> Value {
-    // The feed in this page's language where there is one (the list exists in it), else the
-    // default language's.
+    // The feed in this page's language where there is one, else the default language's.
     let feed = |collection: Collection| {
-        let lang = if site.has_list(collection, &route.lang) {
+        let lang = if super::feeds::has_feed(site, collection, &route.lang) {
             route.lang.as_str()
         } else {
             site.config.default_language.as_str()

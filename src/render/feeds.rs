@@ -85,7 +85,7 @@ pub fn atom_feeds(site: &Site, bodies: &Bodies) -> Vec<(String, String)> {
     let mut feeds = Vec::new();
     for lang in site.config.language_codes() {
         for collection in [Collection::News, Collection::Events] {
-            if !site.has_list(collection, lang) {
+            if !has_feed(site, collection, lang) {
                 continue;
             }
             let feed = list_feed(site, collection, lang);
@@ -113,12 +113,23 @@ pub fn atom_feeds(site: &Site, bodies: &Bodies) -> Vec<(String, String)> {
     feeds
 }
 
-/// The feed of the news or the events in `lang`: `en/news/atom.xml`, titled in `lang`.
+/// Whether the news or the events have a feed in `lang`: the default language always does, and
+/// another language when it has the list page or any entry translated into it (a language added
+/// with translations but no `_index.<lang>.md` must not lose its readers' feed).
+pub(super) fn has_feed(site: &Site, collection: Collection, lang: &str) -> bool {
+    lang == site.config.default_language
+        || site.has_list(collection, lang)
+        || site.list(collection).iter().any(|&id| site.nodes[id].translations.contains_key(lang))
+}
+
+/// The feed of the news or the events in `lang`: `en/news/atom.xml`, titled in `lang`. Its page is
+/// the list in `lang`, or the default language's list where `lang` has none.
 pub(super) fn list_feed(site: &Site, collection: Collection, lang: &str) -> Feed {
+    // `list_path` falls back to the default language's list where `lang` has none.
     let page = site.list_path(lang, collection, 1, None);
     let site_title = site.config.languages.get(lang).map_or(&site.config.title, |l| &l.title);
     Feed {
-        path: format!("{page}atom.xml"),
+        path: format!("{}{}/atom.xml", site.lang_prefix(lang), collection.folder()),
         title: format!("{site_title} — {}", site.config.strings.text(lang, collection.folder())),
         page: site.permalink(&page),
         lang: lang.to_owned(),

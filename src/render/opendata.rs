@@ -171,9 +171,9 @@ pub fn open_data(
 /// `lang` where the site has them.
 fn other_files(site: &Site, files: &[(String, usize)], lang: &str) -> Vec<Value> {
     let feed = |collection: Collection| {
-        let shown =
-            if site.has_list(collection, lang) { lang } else { &site.config.default_language };
-        format!("{}atom.xml", site.list_path(shown, collection, 1, None))
+        let has_feed = super::feeds::has_feed(site, collection, lang);
+        let shown = if has_feed { lang } else { &site.config.default_language };
+        super::feeds::list_feed(site, collection, shown).path
     };
     let listed = [
         ("events/calendar.ics".to_owned(), "iCalendar", "イベントのカレンダー"),
@@ -768,8 +768,14 @@ fn agreements(site: &Site) -> Dataset {
     }
 }
 
-/// The 自治体標準オープンデータセット「公共施設一覧」.
-pub const FACILITY_COLUMNS: [Column; 20] = [
+/// The 自治体標準オープンデータセット「公共施設一覧」: its 24 columns in the standard's order, the
+/// first four (the publishing body's code, the row number, its prefecture and municipality) as in
+/// 「イベント一覧」.
+pub const FACILITY_COLUMNS: [Column; 24] = [
+    col("都道府県コード又は市区町村コード", "code", Kind::Text),
+    col("NO", "no", Kind::Integer),
+    col("都道府県名", "prefecture", Kind::Text),
+    col("市区町村名", "municipality", Kind::Text),
     col("名称", "name", Kind::Text),
     col("名称_カナ", "name_kana", Kind::Text),
     col("名称_通称", "alias", Kind::Text),
@@ -792,11 +798,27 @@ pub const FACILITY_COLUMNS: [Column; 20] = [
     col("備考", "note", Kind::Text),
 ];
 
+/// A row of `columns` with the named cells filled and the others empty. Cells are named by their
+/// column's JSON field, so a column added to the standard cannot shift a value into the wrong
+/// place; a field that is not a column fails every debug build (the tests) at once.
+fn row_of(columns: &[Column], cells: Vec<(&str, Cell)>) -> Vec<Cell> {
+    let mut row = vec![Cell::Empty; columns.len()];
+    for (field, cell) in cells {
+        let index = columns.iter().position(|column| column.field == field);
+        debug_assert!(index.is_some(), "`{field}` is not a column");
+        if let Some(index) = index {
+            row[index] = cell;
+        }
+    }
+    row
+}
+
 fn facilities(site: &Site, bodies: &Bodies) -> Dataset {
     let rows = site
         .list(Collection::Facilities)
         .iter()
-        .filter_map(|&id| {
+        .enumerate()
+        .filter_map(|(index, &id)| {
             let node = &site.nodes[id];
             let Meta::Facility(m) = &node.entry.meta else { return None };
             let mut note = Vec::new();
@@ -806,16 +828,28 @@ fn facilities(site: &Site, bodies: &Bodies) -> Dataset {
             if !m.uses.is_empty() {
                 note.push(format!("用途：{}", m.uses.join("、")));
             }
-            let ward = node.links.parent.map(|w| site.nodes[w].title().to_owned());
+            let ward = node.links.parent.map(|w| &site.nodes[w]);
+            let ward_code = ward.and_then(|w| match &w.entry.meta {
+                Meta::Ward(meta) => Some(meta.code.clone()),
+                _ => None,
+            });
+            let ward_name = ward.map(|w| w.title().to_owned());
             let url = m.website.clone().unwrap_or_else(|| page_url(site, id));
-            let mut row = vec![Cell::Empty; FACILITY_COLUMNS.len()];
-            row[0] = Cell::text(m.name.clone());
-            row[4] = Cell::optional(m.address.as_deref());
-            row[11] = Cell::optional(ward.as_deref());
-            row[16] = summary(site, bodies, id);
-            row[18] = Cell::text(url);
-            row[19] = Cell::text(note.join("／"));
-            Some(row)
+            Some(row_of(
+                &FACILITY_COLUMNS,
+                vec![
+                    ("code", ward_code.map_or(Cell::Empty, Cell::text)),
+                    ("no", Cell::Integer(index as i64 + 1)),
+                    ("prefecture", ward.map_or(Cell::Empty, |_| Cell::text("東京都"))),
+                    ("municipality", Cell::optional(ward_name.as_deref())),
+                    ("name", Cell::text(m.name.clone())),
+                    ("address", Cell::optional(m.address.as_deref())),
+                    ("organization", Cell::optional(ward_name.as_deref())),
+                    ("description", summary(site, bodies, id)),
+                    ("url", Cell::text(url)),
+                    ("note", Cell::text(note.join("／"))),
+                ],
+            ))
         })
         .collect();
     Dataset {

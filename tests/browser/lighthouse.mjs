@@ -34,11 +34,24 @@ try {
     });
     const name = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'home';
     await writeFile(join(reportDir, `lighthouse-${name}.html`), result.report);
-    const { categories, audits } = result.lhr;
-    const scores = Object.values(categories).map((c) => `${c.id} ${Math.round(c.score * 100)}`);
+    const { categories, audits, runtimeError } = result.lhr;
+    const scores = Object.values(categories).map((c) => `${c.id} ${c.score === null ? 'none' : Math.round(c.score * 100)}`);
     console.log(`${path}: ${scores.join(', ')}`);
+    // A run that failed, or an audit that could not run, is a failure: its category's score
+    // would leave it out and report 100 for what was never checked.
+    if (runtimeError) failures.push(`${path}: Lighthouse failed: ${runtimeError.code}: ${runtimeError.message}`);
     for (const id of REQUIRED) {
       const category = categories[id];
+      if (!category || category.score === null) {
+        failures.push(`${path}: ${id}: no score`);
+        continue;
+      }
+      for (const ref of category.auditRefs.filter((r) => r.weight > 0)) {
+        const audit = audits[ref.id];
+        if (audit.scoreDisplayMode === 'error' || audit.errorMessage) {
+          failures.push(`${path}: ${id}: ${audit.id} could not run: ${audit.errorMessage ?? 'error'}`);
+        }
+      }
       if (category.score === 1) continue;
       for (const ref of category.auditRefs.filter((r) => r.weight > 0)) {
         const audit = audits[ref.id];
