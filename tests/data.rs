@@ -163,7 +163,7 @@ fn every_relation_of_the_reference_list_is_on_both_pages() {
         checked += 1;
     }
     assert!(missing.is_empty(), "relations missing from the pages:\n{}", missing.join("\n"));
-    assert_eq!(checked, 131, "municipality rows of the reference list");
+    assert_eq!(checked, 204, "municipality rows of the reference list");
 }
 
 #[test]
