@@ -3,22 +3,24 @@
 //! algorithm in Rust (the tests check the real site with it; the JS mirrors it line by line).
 //!
 //! Japanese has no spaces between words, so the index is not of words but of character bigrams
-//! (釧路市 → 釧路, 路市) over each page's title, readings and text: any substring of two or more
+//! (釧路市 → 釧路, 路市) over each page's title, names and text: any substring of two or more
 //! characters can be found (区政会館 inside 東京区政会館で). Wards, prefectures and municipalities
 //! also carry their reading in kana (くしろし) and in Hepburn romaji derived from it (kushiroshi),
-//! so くしろ and kushiro find 釧路市. Text is normalised character by character: NFKC (full-width
-//! ＡＢＣ and half-width ｶﾅ), ASCII lower case, katakana as hiragana.
+//! their code and aliases, so くしろ, kushiro and 012068 find 釧路市. Texts and queries go through
+//! one normalisation (`normalize`: NFKC, kana, 異体字, ヶ, …).
 //!
 //! Files (all JSON):
-//! - `search/meta.json`: the list of documents `[url, title, kind, [prefecture…]]`, the kinds and
-//!   prefectures for the filters, the number of bigram shards and of documents per text shard;
+//! - `search/meta.json`: the number of documents, the kinds and prefectures for the filters, the
+//!   prefectures' Japanese names (to split 長野県伊那市), the pairs of pages of a special ward,
+//!   the 異体字 table, the number of bigram shards and of documents per group;
 //! - `search/b/<n>.json`: bigram → ids of the documents that contain it (delta-coded), for the
 //!   bigrams whose hash falls in shard n;
-//! - `search/t/<n>.json`: the texts of documents `n*G .. n*G+G`, to confirm a match (the bigrams
-//!   of a query may all occur apart) and to cut a snippet.
+//! - `search/t/<n>.json`: documents `n*G .. n*G+G`: their entries `[url, title, kind,
+//!   [prefecture…]]` and their texts, to confirm a match (the bigrams of a query may all occur
+//!   apart), to rank it and to cut a snippet.
 //!
 //! A query downloads meta.json once, the bigram shards of the query's bigrams (it stops at the
-//! first bigram that no candidate has), and the text shards of the candidate documents.
+//! first bigram that no candidate has), and the groups of the candidate documents.
 
 mod normalize;
 mod postings;
@@ -37,7 +39,8 @@ use crate::load::Meta;
 use crate::model::{Collection, NodeId, Site};
 use crate::render::Bodies;
 
-/// Documents per text shard.
+/// Documents per group (`search/t/<n>.json`): few, since a query downloads the whole group of
+/// each candidate.
 pub const TEXT_GROUP: usize = 4;
 /// Roughly how many distinct bigrams go in one bigram shard.
 const BIGRAMS_PER_SHARD: usize = 250;
