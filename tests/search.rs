@@ -100,6 +100,23 @@ fn what_citizens_type_finds_the_page_they_mean() {
     );
 }
 
+/// NFKC per character and its combining marks, as the index does, is NFKC of the whole text for
+/// every text of the site: normalising the NFKC of a text changes nothing.
+#[test]
+fn the_normalisation_is_that_of_the_whole_string_on_every_text() {
+    use unicode_normalization::UnicodeNormalization;
+    let index = built_index(project_site(), "");
+    for doc in &index.docs {
+        let whole: String = doc.text.nfkc().collect();
+        assert_eq!(
+            renkei::search::normalized(&doc.text),
+            renkei::search::normalized(&whole),
+            "{}",
+            doc.url
+        );
+    }
+}
+
 /// A snippet cut inside a line starts after a space or punctuation, or at least not inside a
 /// word of romaji ("…hiroshi 北海道の市。").
 fn snippet_starts_at_a_boundary(text: &str, snippet: &str) {

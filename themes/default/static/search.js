@@ -245,9 +245,14 @@
   const docEntry = async (meta, id) => (await group(meta, id)).docs[id % meta.text_group];
   const docText = async (meta, id) => (await group(meta, id)).texts[id % meta.text_group];
 
+  // The 異体字 table of meta.json: variant, standard, variant, standard, …
+  const loadVariants = (meta) => {
+    if (!variants.size) for (let i = 0, v = Array.from(meta.variants); i + 1 < v.length; i += 2) variants.set(v[i], v[i + 1]);
+  };
+
   async function search(query, kind, pref) {
     const meta = await fetchJson('meta.json');
-    if (!variants.size) for (let i = 0, v = Array.from(meta.variants); i + 1 < v.length; i += 2) variants.set(v[i], v[i + 1]);
+    loadVariants(meta);
     const { terms: queryTerms, prefecture } = parse(meta, query);
     if (!queryTerms.length) return { meta, hits: [], queryTerms };
     let candidates = null;
@@ -320,6 +325,10 @@
 
   // For tests: the browser test compares this with the Rust implementation on the same index.
   window.renkeiSearch = search;
+  window.renkeiNormalize = async (texts) => {
+    loadVariants(await fetchJson('meta.json'));
+    return texts.map((t) => normalize(t).chars.join(''));
+  };
 
   const fillFilters = (meta, params) => {
     if (kindSelect && kindSelect.options.length <= 1) {
