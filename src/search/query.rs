@@ -102,36 +102,48 @@ pub fn parse(index: &Index, query: &str) -> Query {
     let mut prefecture = None;
     for word in normalized(query).split_whitespace() {
         if word.is_ascii() {
-            // A suffix on its own (Sapporo City) belongs to the romaji before it.
-            if let Some(readings) = suffix_readings(word)
-                && let Some(Word::Romaji { suffix: suffix @ None, .. }) = words.last_mut()
-            {
-                *suffix = Some(readings);
-                continue;
-            }
-            let hyphenated = word.rsplit_once('-').and_then(|(base, last)| {
-                Some((base.trim_end_matches('-'), suffix_readings(last)?))
-            });
-            words.push(match hyphenated {
-                Some((base, readings)) => {
-                    Word::Romaji { base: base.replace('-', ""), suffix: Some(readings) }
-                }
-                None => Word::Romaji { base: word.to_owned(), suffix: None },
-            });
-            continue;
-        }
-        let mut rest: Vec<char> = word.chars().collect();
-        if let Some((p, len)) = prefecture_in_front(index, &rest) {
+            add_romaji(word, &mut words);
+        } else if let Some(p) = add_plain(index, word, &mut words) {
             prefecture = Some(p);
-            rest.drain(..len);
         }
-        if let Some(len) = city_in_front(&rest) {
-            words.push(Word::Plain(rest.drain(..len).collect()));
-        }
-        words.push(Word::Plain(rest));
     }
     let terms = words.into_iter().map(variants).filter(|v| !v.is_empty()).collect();
     Query { terms, prefecture }
+}
+
+/// A word in romaji (or digits): a suffix on its own (Sapporo City) belongs to the word before
+/// it; one after a hyphen (shibuya-ku) to the word itself.
+fn add_romaji(word: &str, words: &mut Vec<Word>) {
+    if let Some(readings) = suffix_readings(word)
+        && let Some(Word::Romaji { suffix: suffix @ None, .. }) = words.last_mut()
+    {
+        *suffix = Some(readings);
+        return;
+    }
+    let hyphenated = word
+        .rsplit_once('-')
+        .and_then(|(base, last)| Some((base.trim_end_matches('-'), suffix_readings(last)?)));
+    words.push(match hyphenated {
+        Some((base, readings)) => {
+            Word::Romaji { base: base.replace('-', ""), suffix: Some(readings) }
+        }
+        None => Word::Romaji { base: word.to_owned(), suffix: None },
+    });
+}
+
+/// A word in Japanese, less a prefecture in front (whose index it returns) and split after a
+/// city in front of a ward.
+fn add_plain(index: &Index, word: &str, words: &mut Vec<Word>) -> Option<usize> {
+    let mut rest: Vec<char> = word.chars().collect();
+    let prefecture = prefecture_in_front(index, &rest).map(|(p, len)| {
+        rest.drain(..len);
+        p
+    });
+    if let Some(len) = city_in_front(&rest) {
+        words.push(Word::Plain(rest.drain(..len).collect()));
+    }
+    words.push(Word::Plain(rest));
+    prefecture
 }
 
 /// The terms of a query, each with its variants (normalised characters).
