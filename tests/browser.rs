@@ -117,16 +117,24 @@ fn every_page_kind_passes_the_browser_checks() {
     let report =
         format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
     assert!(run.status.success(), "browser checks failed:\n{report}");
+    // What the search comparison checked (shown with --nocapture).
+    for line in report.lines().filter(|line| line.starts_with("search.js")) {
+        show(line);
+    }
 }
 
-/// What the Rust query algorithm answers on the built index, for check.mjs to compare with what
-/// search.js answers in the browser: `{query: [[document id, snippet], …]}`.
+#[allow(clippy::print_stderr)] // a report, shown with --nocapture
+fn show(line: &str) {
+    eprintln!("{line}");
+}
+
+/// What the Rust query algorithm answers on the built indexes, for check.mjs to compare with what
+/// search.js answers in the browser: `{lang: {query: [[document id, snippet, also], …]}}`, with
+/// `cases`: the rows of tests/data/search-queries.tsv, whose pages search.js must rank as told.
 fn search_expectations(public: &Path) -> String {
     use renkei::search::Index;
     use renkei::search::query::{Filter, search};
-    let index = Index::from_files(|path| std::fs::read_to_string(public.join(path)).ok())
-        .unwrap_or_else(|| panic!("no search index in {}", public.display()));
-    let queries = [
+    let mut queries: Vec<(String, String)> = [
         "釧路",
         "区政会館",
         "kushiro",
@@ -140,18 +148,58 @@ fn search_expectations(public: &Path) -> String {
         "存在しない言葉",
         "市",
         "",
-    ];
-    let answers: serde_json::Map<String, serde_json::Value> = queries
-        .iter()
-        .map(|query| {
-            let hits = search(&index, query, Filter::default());
-            let hits: Vec<serde_json::Value> =
-                hits.into_iter().map(|hit| serde_json::json!([hit.doc, hit.snippet])).collect();
-            ((*query).to_owned(), serde_json::Value::Array(hits))
-        })
+    ]
+    .iter()
+    .map(|q| ("ja".to_owned(), (*q).to_owned()))
+    .collect();
+    let cases = crate::search::cases();
+    queries.extend(cases.iter().map(|c| (c.lang.clone(), c.query.clone())));
+    let mut answers: serde_json::Map<String, serde_json::Value> = serde_json::Map::new();
+    for lang in ["ja", "en"] {
+        let root = if lang == "ja" { public.to_path_buf() } else { public.join(lang) };
+        let index = Index::from_files(|path| std::fs::read_to_string(root.join(path)).ok())
+            .unwrap_or_else(|| panic!("no search index in {}", root.display()));
+        let of_lang: serde_json::Map<String, serde_json::Value> = queries
+            .iter()
+            .filter(|(l, _)| l == lang)
+            .map(|(_, query)| {
+                let hits = search(&index, query, Filter::default());
+                let hits: Vec<serde_json::Value> = hits
+                    .into_iter()
+                    .map(|hit| serde_json::json!([hit.doc, hit.snippet, hit.also]))
+                    .collect();
+                (query.clone(), serde_json::Value::Array(hits))
+            })
+            .collect();
+        answers.insert(lang.to_owned(), serde_json::Value::Object(of_lang));
+    }
+    let cases: Vec<serde_json::Value> =
+        cases.iter().map(|c| serde_json::json!([c.lang, c.query, c.url, c.rank])).collect();
+    // Every text of the Japanese index and every query, with what the Rust normalisation makes
+    // of them, for search.js to normalise alike.
+    let index = Index::from_files(|path| std::fs::read_to_string(public.join(path)).ok())
+        .unwrap_or_else(|| panic!("no search index in {}", public.display()));
+    let texts =
+        index.docs.iter().map(|d| d.text.clone()).chain(queries.into_iter().map(|(_, q)| q));
+    let normalized: Vec<serde_json::Value> = texts
+        .chain(NORMALISED.iter().map(|t| (*t).to_owned()))
+        .map(|text| serde_json::json!([text, renkei::search::normalized(&text)]))
         .collect();
-    serde_json::Value::Object(answers).to_string()
+    serde_json::json!({ "answers": answers, "cases": cases, "normalized": normalized }).to_string()
 }
+
+/// Texts whose normalisation is easy to get wrong: clusters of marks, compatibility characters,
+/// ケ between kanji and not, 異体字 and their neighbours.
+const NORMALISED: [&str; 8] = [
+    "ｶﾞｷﾞｸﾞｹﾞｺﾞ ﾊﾟﾋﾟﾌﾟﾍﾟﾎﾟ ｳﾞ",
+    "か\u{3099}き\u{309A} e\u{301}cole",
+    "㈱①Ⅻ㍻ ＡＢＣ　ｱｲｳ",
+    "駒ケ根 ケーキ 三ヵ月 ヶ ゖ",
+    "齋齊斉斎 髙﨑 檮原 邊邉 嶋冨",
+    "まなづる ちぢみ ヅヂ",
+    "Ōta Chūō Tôkyô ĀĪŪĒŌ",
+    "𠮷野家 〜 ー ・",
+];
 
 /// Lighthouse scores the home page (both languages) 100 for accessibility, best practices and
 /// SEO; its HTML reports are left in `target/browser/` beside the screenshots.

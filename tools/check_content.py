@@ -28,7 +28,7 @@ FIELDS = {
     "wards": ({"name", "kana", "code"}, {"name_en", "website"}),
     "prefectures": ({"name", "kana", "code", "region"}, {"name_en"}),
     "municipalities": ({"name", "kana", "prefecture"},
-                       {"kind", "website", "summary", "partners", "districts"}),
+                       {"kind", "website", "summary", "partners", "districts", "aliases"}),
     "events": ({"title", "date", "category"},
                {"end", "kind", "venue", "wards", "municipalities", "prefectures", "summary"}),
     "exhibits": ({"title", "date", "end"}, {"location", "wards", "municipalities", "prefectures", "summary"}),

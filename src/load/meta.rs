@@ -361,6 +361,9 @@ pub struct MunicipalityMeta {
     /// The wards of a 政令指定都市 (政令市の区): listed on the city's page, not entities.
     #[serde(default)]
     pub districts: Vec<DistrictMeta>,
+    /// Other names the search finds it by: old names (浦和 for さいたま市), common spellings.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     #[serde(default)]
     pub draft: bool,
     pub updated: Option<Date>,

@@ -9,8 +9,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::{BIGRAMS_PER_SHARD, fast_normalized, shard_of};
-use crate::japanese::kana;
+use super::{BIGRAMS_PER_SHARD, normalize, shard_of};
 
 /// bigram (a packed pair of characters) → the ids of the documents that contain it, in
 /// increasing order, since documents are inserted in order.
@@ -251,12 +250,7 @@ pub(super) fn pairs_of(text: &str) -> Vec<u64> {
         }
         previous = kept;
     };
-    for c in text.chars() {
-        match fast_normalized(c) {
-            Some(n) => step(n),
-            None => kana::to_hiragana(&c.to_string()).chars().for_each(&mut step),
-        }
-    }
+    normalize::each(text, |c, _| step(c));
     pairs.sort_unstable();
     pairs.dedup();
     pairs

@@ -1,15 +1,30 @@
-//! Answering a query from the index: the algorithm that `search.js` runs in the browser.
+//! Answering a query from the index: the algorithm that `search.js` runs in the browser, step
+//! for step (the browser test asks both the same queries and requires the same answers).
 //!
-//! 1. The query is normalised like the texts and split at spaces into terms; a term of one
-//!    character is too short for a bigram index and is dropped. A term of ASCII letters also
-//!    stands for itself with long vowels written once (`toukyou` = `tokyo`).
-//! 2. Candidates: the documents that have every bigram of a term (for every term).
-//! 3. Each candidate's text must contain every term (bigrams found apart do not count).
-//! 4. Order: a name (title, or a place's reading) that starts with a term, then a name that has it, then the number of
-//!    matches (up to 10 per term); ties in the index order
-//!    (municipalities, wards, prefectures, events, …); at most `LIMIT` results.
+//! 1. The query is normalised like the texts (`normalize`) and split at spaces into words; each
+//!    word is a term, a list of variants any of which may match:
+//!    - romaji: a suffix after a hyphen or a space (shibuya-ku, Kushiro-shi, Sapporo City,
+//!      Gunma Prefecture) gives the name alone and the name with the suffix's reading
+//!      (sapporo, sapporoshi); each also with long vowels written once (toukyou, oota, ohta →
+//!      tokyo, ota) and m before b, m, p as n (gumma → gunma, shimbashi → shinbashi);
+//!    - kana before a suffix kanji (あらかわ区): also with the suffix read (あらかわく);
+//!    - a prefecture in front (長野県伊那市): the rest, with that prefecture's pages first;
+//!    - a city in front of a ward (札幌市中央区): two terms, 札幌市 and 中央区.
+//!
+//!    A variant of one character is dropped: the index has no single characters.
+//! 2. Candidates: the documents that have every bigram of some variant of each term.
+//! 3. Each candidate's text must contain a variant of every term (bigrams found apart do not
+//!    count).
+//! 4. Order: pages of the prefecture named in front first; then, summed over the terms, a name
+//!    (the title, or a word of a place's line of names: reading, romaji, code, aliases) equal
+//!    to the term, then a name starting with it, then a name containing it, then the number
+//!    of matches in the text (up to 10); ties in index order (wards, prefectures,
+//!    municipalities by code, events, …). The two pages of a special ward are one result, the
+//!    other page in `Hit::also`. At most `LIMIT` results.
 
-use super::{Index, bigrams, normalize};
+use std::collections::BTreeSet;
+
+use super::{Index, TEXT_GROUP, bigrams, normalize, normalized, shard_of};
 use crate::japanese::kana::collapse_long_vowels;
 use crate::render::escape_html;
 
@@ -24,6 +39,8 @@ pub struct Hit {
     pub doc: usize,
     /// HTML: the text around the first match, every match in it in `<mark>`.
     pub snippet: String,
+    /// The other page of the same special ward (its ward page or its municipality page).
+    pub also: Option<usize>,
 }
 
 /// Filters: a kind (index into `KINDS`) and a prefecture (index into `Index::prefectures`).
@@ -33,34 +50,204 @@ pub struct Filter {
     pub prefecture: Option<usize>,
 }
 
+/// A query read: its terms, each a list of variants (normalised characters), and the
+/// prefecture named in front of a place, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Query {
+    pub terms: Vec<Vec<Vec<char>>>,
+    pub prefecture: Option<usize>,
+}
+
+/// Romaji suffixes and the readings they stand for (Kushiro-shi, Sapporo City).
+const SUFFIXES: [(&str, &[&str]); 13] = [
+    ("shi", &["shi"]),
+    ("city", &["shi"]),
+    ("ku", &["ku"]),
+    ("ward", &["ku"]),
+    ("machi", &["machi"]),
+    ("cho", &["cho"]),
+    ("town", &["machi", "cho"]),
+    ("mura", &["mura"]),
+    ("son", &["son"]),
+    ("village", &["mura", "son"]),
+    ("ken", &["ken"]),
+    ("prefecture", &["ken", "fu", "to"]),
+    ("fu", &["fu"]),
+];
+
+/// Kanji suffixes of place names and their readings (あらかわ区 → あらかわく).
+const KANJI_SUFFIXES: [(char, &[&str]); 7] = [
+    ('市', &["し"]),
+    ('区', &["く"]),
+    ('町', &["まち", "ちょう"]),
+    ('村', &["むら", "そん"]),
+    ('県', &["けん"]),
+    ('都', &["と"]),
+    ('府', &["ふ"]),
+];
+
+fn suffix_readings(word: &str) -> Option<&'static [&'static str]> {
+    SUFFIXES.iter().find(|(suffix, _)| *suffix == word).map(|(_, readings)| *readings)
+}
+
+/// A word of the query before its variants are made.
+enum Word {
+    Romaji { base: String, suffix: Option<&'static [&'static str]> },
+    Plain(Vec<char>),
+}
+
+/// Reads a query against the index (whose prefectures' names split 長野県伊那市).
+pub fn parse(index: &Index, query: &str) -> Query {
+    let mut words: Vec<Word> = Vec::new();
+    let mut prefecture = None;
+    for word in normalized(query).split_whitespace() {
+        if word.is_ascii() {
+            add_romaji(word, &mut words);
+        } else if let Some(p) = add_plain(index, word, &mut words) {
+            prefecture = Some(p);
+        }
+    }
+    let terms = words.into_iter().map(variants).filter(|v| !v.is_empty()).collect();
+    Query { terms, prefecture }
+}
+
+/// A word in romaji (or digits): a suffix on its own (Sapporo City) belongs to the word before
+/// it; one after a hyphen (shibuya-ku) to the word itself.
+fn add_romaji(word: &str, words: &mut Vec<Word>) {
+    if let Some(readings) = suffix_readings(word)
+        && let Some(Word::Romaji { suffix: suffix @ None, .. }) = words.last_mut()
+    {
+        *suffix = Some(readings);
+        return;
+    }
+    let hyphenated = word
+        .rsplit_once('-')
+        .and_then(|(base, last)| Some((base.trim_end_matches('-'), suffix_readings(last)?)));
+    words.push(match hyphenated {
+        Some((base, readings)) => {
+            Word::Romaji { base: base.replace('-', ""), suffix: Some(readings) }
+        }
+        None => Word::Romaji { base: word.to_owned(), suffix: None },
+    });
+}
+
+/// A word in Japanese, less a prefecture in front (whose index it returns) and split after a
+/// city in front of a ward.
+fn add_plain(index: &Index, word: &str, words: &mut Vec<Word>) -> Option<usize> {
+    let mut rest: Vec<char> = word.chars().collect();
+    let prefecture = prefecture_in_front(index, &rest).map(|(p, len)| {
+        rest.drain(..len);
+        p
+    });
+    if let Some(len) = city_in_front(&rest) {
+        words.push(Word::Plain(rest.drain(..len).collect()));
+    }
+    words.push(Word::Plain(rest));
+    prefecture
+}
+
 /// The terms of a query, each with its variants (normalised characters).
-pub fn terms(query: &str) -> Vec<Vec<Vec<char>>> {
-    let (chars, _) = normalize(query);
-    let text: String = chars.into_iter().collect();
-    text.split_whitespace()
-        .filter(|term| term.chars().count() >= 2)
-        .map(|term| {
-            let mut variants = vec![term.chars().collect::<Vec<char>>()];
-            if term.chars().all(|c| c.is_ascii_lowercase()) {
-                let collapsed = collapse_long_vowels(term);
-                if collapsed != term && collapsed.chars().count() >= 2 {
-                    variants.push(collapsed.chars().collect());
-                }
-            }
-            variants
+pub fn terms(index: &Index, query: &str) -> Vec<Vec<Vec<char>>> {
+    parse(index, query).terms
+}
+
+/// The prefecture whose name (in Japanese) starts `word`, followed by two characters or more.
+fn prefecture_in_front(index: &Index, word: &[char]) -> Option<(usize, usize)> {
+    index
+        .place_names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (i, normalize(name).0))
+        .filter(|(_, name)| {
+            name.len() >= 2 && word.len() >= name.len() + 2 && word.starts_with(name)
         })
-        .collect()
+        .max_by_key(|(i, name)| (name.len(), usize::MAX - i))
+        .map(|(i, name)| (i, name.len()))
+}
+
+/// The length of the city in front of a ward of a 政令市 (札幌市中央区 → 札幌市): up to the last
+/// 市 that is followed by two characters or more ending in 区, and after two or more.
+fn city_in_front(word: &[char]) -> Option<usize> {
+    if word.last() != Some(&'区') {
+        return None;
+    }
+    let city = word.iter().rposition(|&c| c == '市')?;
+    (city >= 2 && word.len() >= city + 3).then_some(city + 1)
+}
+
+/// The variants of a word: at least two characters each, no two the same.
+fn variants(word: Word) -> Vec<Vec<char>> {
+    let mut forms: Vec<String> = Vec::new();
+    match word {
+        Word::Romaji { base, suffix } => {
+            let mut spelled = vec![base.clone()];
+            spelled.extend(
+                suffix.unwrap_or_default().iter().map(|reading| format!("{base}{reading}")),
+            );
+            for form in spelled {
+                let folded = fold_romaji(&form);
+                forms.push(form);
+                forms.push(folded);
+            }
+        }
+        Word::Plain(chars) => {
+            let text: String = chars.iter().collect();
+            forms.push(text);
+            if let Some((&last, stem)) = chars.split_last()
+                && stem.len() >= 2
+                && stem.iter().all(|c| matches!(c, 'ぁ'..='ゖ' | 'ー'))
+                && let Some((_, readings)) = KANJI_SUFFIXES.iter().find(|(k, _)| *k == last)
+            {
+                let stem: String = stem.iter().collect();
+                forms.extend(readings.iter().map(|reading| format!("{stem}{reading}")));
+            }
+        }
+    }
+    let mut out: Vec<Vec<char>> = Vec::new();
+    for form in forms {
+        let chars: Vec<char> = form.chars().collect();
+        if chars.len() >= 2 && !out.contains(&chars) {
+            out.push(chars);
+        }
+    }
+    out
+}
+
+/// Romaji as Renkei writes readings: long vowels once (ou, oo → o; uu → u; oh before a
+/// consonant → o) and ん before b, m, p as n (gumma → gunma).
+fn fold_romaji(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = String::with_capacity(word.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        match c {
+            'h' if out.ends_with('o') && !next.is_some_and(|n| "aiueoy".contains(n)) => {}
+            'm' if next.is_some_and(|n| "bmp".contains(n)) => out.push('n'),
+            _ => out.push(c),
+        }
+    }
+    collapse_long_vowels(&out)
 }
 
 pub fn search(index: &Index, query: &str, filter: Filter) -> Vec<Hit> {
-    let terms = terms(query);
-    if terms.is_empty() {
-        return Vec::new();
+    search_traced(index, query, filter).0
+}
+
+/// `search`, and the files under the index's folder that search.js downloads for it:
+/// meta.json, the bigram shards it looks up, the groups of the candidates (their entries and
+/// texts) and those of the other pages of special wards among the results.
+pub fn search_traced(index: &Index, query: &str, filter: Filter) -> (Vec<Hit>, BTreeSet<String>) {
+    let mut files = BTreeSet::from(["meta.json".to_owned()]);
+    let query = parse(index, query);
+    if query.terms.is_empty() {
+        return (Vec::new(), files);
     }
     let mut candidates: Option<Vec<usize>> = None;
-    for variants in &terms {
-        let mut union: Vec<usize> =
-            variants.iter().flat_map(|variant| with_all_bigrams(index, variant)).collect();
+    for variants in &query.terms {
+        let mut union: Vec<usize> = variants
+            .iter()
+            .flat_map(|variant| with_all_bigrams(index, variant, &mut files))
+            .collect();
         union.sort_unstable();
         union.dedup();
         candidates = Some(match candidates {
@@ -70,7 +257,7 @@ pub fn search(index: &Index, query: &str, filter: Filter) -> Vec<Hit> {
             }
         });
     }
-    let mut scored: Vec<(usize, usize, Hit)> = Vec::new();
+    let mut scored: Vec<(usize, usize)> = Vec::new();
     for id in candidates.unwrap_or_default() {
         let doc = &index.docs[id];
         if filter.kind.is_some_and(|kind| doc.kind != kind)
@@ -78,47 +265,113 @@ pub fn search(index: &Index, query: &str, filter: Filter) -> Vec<Hit> {
         {
             continue;
         }
-        let (chars, _) = normalize(&doc.text);
-        let (title, _) = normalize(name(doc));
-        let mut score = 0;
-        let mut all = true;
-        for variants in &terms {
-            let count: usize = variants.iter().map(|v| find_all(&chars, v).len()).sum();
-            if count == 0 {
-                all = false;
-                break;
-            }
-            let in_title = variants.iter().map(|v| find_all(&title, v)).find(|at| !at.is_empty());
-            let at_word_start = in_title
-                .as_ref()
-                .is_some_and(|at| at.iter().any(|&i| i == 0 || title[i - 1].is_whitespace()));
-            // Pages named by the term come first, in index order; others by how often they use it.
-            score += match in_title {
-                Some(_) if at_word_start => 150,
-                Some(_) => 100,
-                None => count.min(10),
-            };
-        }
-        if all {
-            scored.push((score, id, Hit { doc: id, snippet: snippet(&doc.text, &terms) }));
+        files.insert(format!("t/{}.json", id / TEXT_GROUP));
+        if let Some(score) = score(doc, &query) {
+            scored.push((score, id));
         }
     }
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().take(LIMIT).map(|(_, _, hit)| hit).collect()
+    let hits = hits(index, &query, scored);
+    // The entry of the other page of a special ward, for its link.
+    files.extend(
+        hits.iter().filter_map(|hit| hit.also).map(|id| format!("t/{}.json", id / TEXT_GROUP)),
+    );
+    (hits, files)
 }
 
-/// What a page is called: its title, and for places (whose text's second line is their reading
-/// in kana and romaji) also that line.
+/// How well a document answers the query, `None` if its text lacks a term.
+fn score(doc: &super::Doc, query: &Query) -> Option<usize> {
+    let (chars, _) = normalize(&doc.text);
+    let (name, _) = normalize(name(doc));
+    let title_end = name.iter().position(|&c| c == '\n').unwrap_or(name.len());
+    let title = &name[..title_end];
+    let words: Vec<&[char]> = name.split(|c| c.is_whitespace()).filter(|w| !w.is_empty()).collect();
+    let mut score = 0;
+    for variants in &query.terms {
+        let mut best = None;
+        for variant in variants {
+            let count = find_all(&chars, variant).len();
+            if count == 0 {
+                continue;
+            }
+            // Pages named by the term come first, in index order; others by how often they use it.
+            let rank = if title == variant.as_slice() || words.contains(&variant.as_slice()) {
+                400
+            } else if title.starts_with(variant) || words.iter().any(|w| w.starts_with(variant)) {
+                300
+            } else if !find_all(&name, variant).is_empty() {
+                100
+            } else {
+                count.min(10)
+            };
+            best = best.max(Some(rank));
+        }
+        score += best?;
+    }
+    if query.prefecture.is_some_and(|p| doc.prefectures.contains(&p)) {
+        score += 1000;
+    }
+    Some(score)
+}
+
+/// The first `LIMIT` of the scored documents as results, the two pages of a special ward as one.
+fn hits(index: &Index, query: &Query, scored: Vec<(usize, usize)>) -> Vec<Hit> {
+    let partner = |id: usize| {
+        index.pairs.iter().find_map(|&(w, m)| {
+            if w == id {
+                Some(m)
+            } else if m == id {
+                Some(w)
+            } else {
+                None
+            }
+        })
+    };
+    let mut shown: BTreeSet<usize> = BTreeSet::new();
+    let mut hits = Vec::new();
+    for (_, id) in scored {
+        let also = partner(id);
+        if also.is_some_and(|other| shown.contains(&other)) {
+            continue;
+        }
+        shown.insert(id);
+        let doc = &index.docs[id];
+        hits.push(Hit {
+            doc: id,
+            snippet: snippet(&doc.text, &query.terms, head_lines(doc.kind)),
+            also,
+        });
+        if hits.len() == LIMIT {
+            break;
+        }
+    }
+    hits
+}
+
+/// The lines at the start of a document's text that are its names and place (see `doc_text`):
+/// the title; for wards and prefectures also the line of names; for municipalities also the
+/// line of their prefecture and wards.
+pub fn head_lines(kind: usize) -> usize {
+    match kind {
+        0 | 1 => 2,
+        2 => 3,
+        _ => 1,
+    }
+}
+
+/// What a page is called: its title, and for places (whose text's second line is their names:
+/// reading in kana and romaji, code, aliases) also that line.
 pub fn name(doc: &super::Doc) -> &str {
     let lines = if doc.kind <= 2 { 2 } else { 1 };
     let end = doc.text.match_indices('\n').nth(lines - 1).map_or(doc.text.len(), |(i, _)| i);
     &doc.text[..end]
 }
 
-/// The documents that contain every bigram of `term`.
-fn with_all_bigrams(index: &Index, term: &[char]) -> Vec<usize> {
+/// The documents that contain every bigram of `term`; the bigram shards looked up go to `files`.
+fn with_all_bigrams(index: &Index, term: &[char], files: &mut BTreeSet<String>) -> Vec<usize> {
     let mut result: Option<Vec<usize>> = None;
     for bigram in bigrams(term) {
+        files.insert(format!("b/{}.json", shard_of(&bigram, index.shards)));
         let ids = index.postings.get(&bigram).map_or(&[][..], Vec::as_slice);
         result = Some(match result {
             None => ids.iter().map(|&id| id as usize).collect(),
@@ -144,35 +397,40 @@ fn find_all(haystack: &[char], needle: &[char]) -> Vec<usize> {
         .collect()
 }
 
-/// The text around the first match (preferably after the title line), matches in `<mark>`.
-pub fn snippet(text: &str, terms: &[Vec<Vec<char>>]) -> String {
+/// The text around the first match, matches in `<mark>`. A match in the body (after the
+/// `head` lines) is preferred, then one after the title; the snippet starts at the start of
+/// that match's line, or else at a word or sentence boundary (after a space or 、。), never
+/// inside a word of romaji.
+pub fn snippet(text: &str, terms: &[Vec<Vec<char>>], head: usize) -> String {
     let original: Vec<char> = text.chars().collect();
-    // Normalised characters, each with the index of the original character it came from.
-    let mut chars = Vec::new();
-    let mut origin = Vec::new();
-    for (i, c) in original.iter().enumerate() {
-        for n in super::normalize_char(*c).chars() {
-            chars.push(n);
-            origin.push(i);
-        }
-    }
+    let (chars, origin) = normalize(text);
+    // The original character after normalised character k: where a match ending at k ends.
+    let end_of = |k: usize| match origin.get(k + 1) {
+        Some(&next) if next > origin[k] => next,
+        Some(_) => origin[k] + 1,
+        None => original.len(),
+    };
     // Matches as ranges of original characters, in order.
     let mut marks: Vec<(usize, usize)> = Vec::new();
     for variant in terms.iter().flatten() {
         for start in find_all(&chars, variant) {
-            let end = start + variant.len() - 1;
-            marks.push((origin[start], origin[end] + 1));
+            marks.push((origin[start], end_of(start + variant.len() - 1)));
         }
     }
     marks.sort_unstable();
-    let title_end = original.iter().position(|&c| c == '\n').unwrap_or(original.len());
-    let after_title = marks.iter().find(|m| m.0 > title_end);
-    let first = after_title.or(marks.first()).map_or(0, |m| m.0);
-    // The title is shown above the snippet: no need to repeat it.
-    let start = match after_title {
-        Some(_) => first.saturating_sub(BEFORE).max(title_end + 1),
-        None => first.saturating_sub(BEFORE),
-    };
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(original.iter().enumerate().filter(|(_, c)| **c == '\n').map(|(i, _)| i + 1))
+        .collect();
+    let head_end = line_starts.get(head).copied().unwrap_or(original.len());
+    let title_end = line_starts.get(1).copied().unwrap_or(original.len());
+    let first = marks
+        .iter()
+        .find(|m| m.0 >= head_end)
+        .or_else(|| marks.iter().find(|m| m.0 >= title_end))
+        .or(marks.first())
+        .map_or(0, |m| m.0);
+    let line_start = line_starts.iter().copied().filter(|&s| s <= first).max().unwrap_or(0);
+    let start = boundary(&original, first.saturating_sub(BEFORE).max(line_start), first);
     let end = (start + LENGTH).min(original.len());
     let mut html = String::new();
     if start > 0 && original[start - 1] != '\n' {
@@ -197,6 +455,25 @@ pub fn snippet(text: &str, terms: &[Vec<Vec<char>>]) -> String {
     html
 }
 
+/// Where a snippet cut at `start` (before the match at `first`) should begin: at the first word
+/// or sentence boundary from `start` on, else after the romaji word it would cut.
+fn boundary(text: &[char], start: usize, first: usize) -> usize {
+    let after_break = |i: usize| {
+        i == 0
+            || text[i - 1] == '\n'
+            || text[i - 1].is_whitespace()
+            || "、。，．！？」』）".contains(text[i - 1])
+    };
+    if let Some(b) = (start..=first).find(|&i| after_break(i)) {
+        return b;
+    }
+    let mut i = start;
+    while i < first && text[i].is_ascii_alphanumeric() && text[i - 1].is_ascii_alphanumeric() {
+        i += 1;
+    }
+    i
+}
+
 /// Escaped text with line breaks as spaces.
 fn piece(chars: &[char]) -> String {
     let text: String = chars.iter().map(|&c| if c == '\n' { ' ' } else { c }).collect();
@@ -210,6 +487,8 @@ mod tests {
     use super::super::{Doc, Index, bigrams, normalize};
     use super::*;
 
+    /// An index of `(title, kind, text after the title)`, every document in 北海道 (0) except
+    /// those whose text mentions 長野県 (1).
     fn index(docs: &[(&str, usize, &str)]) -> Index {
         let docs: Vec<Doc> = docs
             .iter()
@@ -217,7 +496,7 @@ mod tests {
                 url: format!("/{title}/"),
                 title: title.to_owned(),
                 kind,
-                prefectures: vec![0],
+                prefectures: vec![usize::from(text.contains("長野県"))],
                 text: format!("{title}\n{text}"),
                 lang: None,
             })
@@ -234,10 +513,15 @@ mod tests {
         }
         Index {
             docs,
-            prefectures: vec![("hokkaido".into(), "北海道".into())],
+            prefectures: vec![
+                ("hokkaido".into(), "北海道".into()),
+                ("nagano".into(), "長野県".into()),
+            ],
+            place_names: vec!["北海道".into(), "長野県".into()],
             postings,
             shards: 1,
             labels: Vec::new(),
+            pairs: Vec::new(),
         }
     }
 
@@ -248,18 +532,23 @@ mod tests {
             .collect()
     }
 
+    fn no_index() -> Index {
+        index(&[])
+    }
+
     #[test]
     fn substrings_of_japanese_are_found() {
         let index = index(&[
-            ("釧路市", 0, "くしろし kushiroshi\n北海道東部の中心都市。"),
+            ("釧路市", 2, "くしろし kushiroshi 012068\n北海道\n北海道東部の中心都市。"),
             ("秋の味覚市", 3, "釧路市の味覚市を開きます。"),
             ("展示", 4, "東京区政会館で開催。"),
         ]);
         assert_eq!(titles(&index, "釧路"), ["釧路市", "秋の味覚市"]);
         assert_eq!(titles(&index, "区政会館"), ["展示"]);
-        assert_eq!(titles(&index, "くしろ"), ["釧路市"]);
-        assert_eq!(titles(&index, "クシロ"), ["釧路市"]);
-        assert_eq!(titles(&index, "KUSHIRO"), ["釧路市"]);
+        for query in ["くしろ", "クシロ", "ｸｼﾛ", "KUSHIRO", "kushiro-shi", "Kushiro City", "012068"]
+        {
+            assert_eq!(titles(&index, query), ["釧路市"], "{query}");
+        }
         assert_eq!(titles(&index, "味覚 釧路"), ["秋の味覚市"]);
         assert!(titles(&index, "大阪").is_empty());
         assert!(titles(&index, "市").is_empty());
@@ -270,7 +559,7 @@ mod tests {
 
     #[test]
     fn filters_by_kind() {
-        let index = index(&[("釧路市", 0, ""), ("釧路の催し", 3, "")]);
+        let index = index(&[("釧路市", 2, ""), ("釧路の催し", 3, "")]);
         let events = search(&index, "釧路", Filter { kind: Some(3), prefecture: None });
         assert_eq!(events.len(), 1);
         assert_eq!(index.docs[events[0].doc].title, "釧路の催し");
@@ -279,28 +568,120 @@ mod tests {
 
     #[test]
     fn snippets_highlight_in_the_original_text() {
-        let terms = terms("釧路");
+        let terms = terms(&no_index(), "釧路");
         assert_eq!(
-            snippet("題\n本文は釧路市と<釧路町>です。", &terms),
+            snippet("題\n本文は釧路市と<釧路町>です。", &terms, 1),
             "本文は<mark>釧路</mark>市と&lt;<mark>釧路</mark>町&gt;です。"
         );
         let long = format!("題\n{}釧路{}", "あ".repeat(50), "い".repeat(200));
-        let cut = snippet(&long, &terms);
+        let cut = snippet(&long, &terms, 1);
         assert!(cut.starts_with('…') && cut.ends_with('…'), "{cut}");
         // A match in the title only: the snippet starts with the title.
-        assert_eq!(snippet("釧路市\n本文", &terms), "<mark>釧路</mark>市 本文");
+        assert_eq!(snippet("釧路市\n本文", &terms, 1), "<mark>釧路</mark>市 本文");
         assert_eq!(cut.chars().filter(|&c| c == 'あ').count(), 30);
         // Full-width and katakana queries highlight the original characters.
         assert_eq!(
-            snippet("x\nＫｕｓｈｉｒｏ", &super::terms("kushiro")),
+            snippet("x\nＫｕｓｈｉｒｏ", &super::terms(&no_index(), "kushiro"), 1),
             "<mark>Ｋｕｓｈｉｒｏ</mark>"
+        );
+        // Half-width ｶﾞ is one character: the highlight covers both code points.
+        assert_eq!(
+            snippet("x\nｾﾀｶﾞﾔ区", &super::terms(&no_index(), "せたがや"), 1),
+            "<mark>ｾﾀｶﾞﾔ</mark>区"
         );
     }
 
     #[test]
-    fn romaji_long_vowels_written_either_way() {
-        let index = index(&[("東京", 1, "とうきょう tokyo")]);
-        assert_eq!(titles(&index, "toukyou"), ["東京"]);
-        assert_eq!(titles(&index, "tokyo"), ["東京"]);
+    fn snippets_start_at_a_boundary_and_prefer_the_body() {
+        // The match in the body is shown, from the start of its line, not the line of names.
+        let text = "札幌市\nさっぽろし sapporoshi 011002\n北海道 中央区\n札幌市（さっぽろし）は北海道の市です。";
+        let terms = terms(&no_index(), "北海道");
+        assert_eq!(snippet(text, &terms, 3), "札幌市（さっぽろし）は<mark>北海道</mark>の市です。");
+        // Cut within a line: from the first boundary after the cut, not inside a word.
+        let text =
+            format!("題\n{} romajiword {}。本文は釧路です。", "あ".repeat(5), "い".repeat(30));
+        let cut = snippet(&text, &super::terms(&no_index(), "釧路"), 1);
+        assert!(cut.starts_with("…本文は"), "{cut}");
+        let text = format!("題\n{}kushiroshi{}北海道", "い".repeat(10), "う".repeat(25));
+        let cut = snippet(&text, &super::terms(&no_index(), "北海道"), 1);
+        assert_eq!(cut, format!("…{}<mark>北海道</mark>", "う".repeat(25)));
+    }
+
+    #[test]
+    fn romaji_long_vowels_and_old_spellings() {
+        let index = index(&[
+            ("東京", 1, "とうきょう tokyo"),
+            ("大田区", 0, "おおたく otaku 131113"),
+            ("中央区", 0, "ちゅうおうく chuoku 131024"),
+            ("群馬県", 1, "ぐんまけん gunmaken"),
+        ]);
+        for query in ["toukyou", "tokyo", "Tōkyō", "Tôkyô"] {
+            assert_eq!(titles(&index, query), ["東京"], "{query}");
+        }
+        for query in ["Ōta", "ohta", "oota", "ota-ku", "Ota City"] {
+            assert_eq!(titles(&index, query), ["大田区"], "{query}");
+        }
+        assert_eq!(titles(&index, "Chūō"), ["中央区"]);
+        for query in ["gumma", "Gunma Prefecture", "gunma-ken"] {
+            assert_eq!(titles(&index, query), ["群馬県"], "{query}");
+        }
+    }
+
+    #[test]
+    fn exact_names_first_then_prefixes_then_the_rest() {
+        let index = index(&[
+            ("釧路市", 2, "くしろし kushiroshi\n北海道"),
+            ("釧路町", 2, "くしろちょう kushirocho\n北海道"),
+            ("釧路の催し", 3, "釧路町と釧路市で。"),
+        ]);
+        assert_eq!(titles(&index, "釧路町"), ["釧路町", "釧路の催し"]);
+        assert_eq!(titles(&index, "釧路"), ["釧路市", "釧路町", "釧路の催し"]);
+        assert_eq!(titles(&index, "kushiro-cho")[0], "釧路町");
+        assert_eq!(titles(&index, "Kushiro Town")[0], "釧路町");
+    }
+
+    #[test]
+    fn a_prefecture_or_a_city_in_front_is_split_off() {
+        let index = index(&[
+            ("伊達市", 2, "だてし dateshi\n北海道"),
+            ("伊達市", 2, "だてし dateshi\n長野県"),
+            ("伊那市", 2, "いなし inashi\n長野県"),
+            ("札幌市", 2, "さっぽろし sapporoshi\n北海道 中央区 北区"),
+            ("中央区", 0, "ちゅうおうく chuoku"),
+        ]);
+        assert_eq!(titles(&index, "長野県伊那市"), ["伊那市"]);
+        let date = search(&index, "長野県伊達市", Filter::default());
+        assert_eq!(date.first().map(|h| h.doc), Some(1), "{date:?}");
+        assert_eq!(titles(&index, "札幌市中央区"), ["札幌市"]);
+        assert_eq!(titles(&index, "中央区"), ["中央区", "札幌市"]);
+        assert_eq!(titles(&index, "あらかわ区"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn kana_before_a_suffix_kanji_is_read() {
+        let index = index(&[("荒川区", 0, "あらかわく arakawaku"), ("荒川", 4, "あらかわの話")]);
+        assert_eq!(titles(&index, "あらかわ区"), ["荒川区"]);
+        assert_eq!(titles(&index, "アラカワ区"), ["荒川区"]);
+    }
+
+    #[test]
+    fn the_two_pages_of_a_special_ward_are_one_result() {
+        let mut index = index(&[
+            ("千代田区", 0, "ちよだく chiyodaku 131016"),
+            ("千代田区", 2, "ちよだく chiyodaku 131016\n東京都"),
+            ("千代田町", 2, "ちよだまち chiyodamachi\n群馬県"),
+        ]);
+        index.pairs = vec![(0, 1)];
+        let hits = search(&index, "千代田", Filter::default());
+        assert_eq!(
+            hits.iter().map(|h| (h.doc, h.also)).collect::<Vec<_>>(),
+            [(0, Some(1)), (2, None)]
+        );
+        // Only the municipality page is a candidate (the kind filter): it links the ward's.
+        let hits = search(&index, "千代田", Filter { kind: Some(2), prefecture: None });
+        assert_eq!(
+            hits.iter().map(|h| (h.doc, h.also)).collect::<Vec<_>>(),
+            [(1, Some(0)), (2, None)]
+        );
     }
 }

@@ -28,21 +28,46 @@
     return cache.get(path);
   };
 
-  // One character normalised: NFKC, ASCII lower case, katakana as hiragana (kana::to_hiragana).
-  const normalizeChar = (c) => {
-    let out = '';
-    for (const n of c.normalize('NFKC')) {
-      const code = n.codePointAt(0);
-      if ((code >= 0x30a1 && code <= 0x30f6) || code === 0x30fd || code === 0x30fe) out += String.fromCodePoint(code - 0x60);
-      else if (code >= 0x41 && code <= 0x5a) out += String.fromCodePoint(code + 0x20);
-      else out += n;
-    }
-    return out;
+  // The one normalisation of texts and queries (src/search/normalize.rs, step for step): NFKC of
+  // each character with the combining marks after it (ｶﾞ → ガ), ASCII lower case, macrons off,
+  // katakana as hiragana, ヶ ヵ and ケ after a kanji as が, づ/ぢ as ず/じ, 異体字 as their standard
+  // form (the table comes with meta.json).
+  const variants = new Map();
+  const isKanji = (c) => /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}]/u.test(c);
+  const joins = (c) => {
+    const code = c.codePointAt(0);
+    if (code < 0x300 || (code >= 0x3041 && code <= 0x3096) || (code >= 0x30a1 && code <= 0x30f6) || (code >= 0x3400 && code <= 0x9fff)) return false;
+    return /^\p{M}/u.test(c.normalize('NFKC'));
+  };
+  const PLAIN_VOWELS = { ā: 'a', â: 'a', Ā: 'a', Â: 'a', ī: 'i', î: 'i', Ī: 'i', Î: 'i', ū: 'u', û: 'u', Ū: 'u', Û: 'u', ē: 'e', ê: 'e', Ē: 'e', Ê: 'e', ō: 'o', ô: 'o', Ō: 'o', Ô: 'o' };
+  const fold = (c, before) => {
+    const code = c.codePointAt(0);
+    if (code >= 0x41 && code <= 0x5a) return String.fromCodePoint(code + 0x20);
+    if (Object.hasOwn(PLAIN_VOWELS, c)) return PLAIN_VOWELS[c];
+    if (c === 'ヶ' || c === 'ヵ' || c === 'ゖ' || c === 'ゕ') return 'が';
+    if (c === 'ケ' && before !== null && isKanji(before)) return 'が';
+    if (c === 'ヅ' || c === 'づ') return 'ず';
+    if (c === 'ヂ' || c === 'ぢ') return 'じ';
+    if ((code >= 0x30a1 && code <= 0x30f6) || code === 0x30fd || code === 0x30fe) return String.fromCodePoint(code - 0x60);
+    if (isKanji(c)) return variants.get(c) || c;
+    return c;
   };
   // Normalised characters, each with the index of the original character it came from.
   const normalize = (s) => {
     const chars = [], origin = [];
-    Array.from(s).forEach((c, i) => { for (const n of normalizeChar(c)) { chars.push(n); origin.push(i); } });
+    const all = Array.from(s);
+    let before = null;
+    for (let i = 0; i < all.length;) {
+      let cluster = all[i], j = i + 1;
+      while (j < all.length && joins(all[j])) cluster += all[j++];
+      for (const n of cluster.normalize('NFKC')) {
+        const f = fold(n, before);
+        chars.push(f);
+        origin.push(i);
+        before = f;
+      }
+      i = j;
+    }
     return { chars, origin };
   };
   const isSpace = (c) => /\s/u.test(c);
@@ -67,16 +92,85 @@
     }
     return out;
   };
-  const terms = (query) => normalize(query).chars.join('').split(/\s+/u)
-    .filter((t) => Array.from(t).length >= 2)
-    .map((t) => {
-      const variants = [Array.from(t)];
-      if (/^[a-z]+$/.test(t)) {
-        const c = collapse(t);
-        if (c !== t && c.length >= 2) variants.push(Array.from(c));
-      }
-      return variants;
+  // Romaji as readings are written: long vowels once (oh before a consonant too), m before b, m, p as n.
+  const foldRomaji = (word) => {
+    const cs = Array.from(word);
+    let out = '';
+    cs.forEach((c, i) => {
+      const next = cs[i + 1];
+      if (c === 'h' && out.endsWith('o') && !(next !== undefined && 'aiueoy'.includes(next))) return;
+      out += c === 'm' && next !== undefined && 'bmp'.includes(next) ? 'n' : c;
     });
+    return collapse(out);
+  };
+  const SUFFIXES = new Map([['shi', ['shi']], ['city', ['shi']], ['ku', ['ku']], ['ward', ['ku']], ['machi', ['machi']], ['cho', ['cho']],
+    ['town', ['machi', 'cho']], ['mura', ['mura']], ['son', ['son']], ['village', ['mura', 'son']], ['ken', ['ken']],
+    ['prefecture', ['ken', 'fu', 'to']], ['fu', ['fu']]]);
+  const KANJI_SUFFIXES = new Map([['市', ['し']], ['区', ['く']], ['町', ['まち', 'ちょう']], ['村', ['むら', 'そん']], ['県', ['けん']], ['都', ['と']], ['府', ['ふ']]]);
+  const startsWith = (word, name) => name.every((c, i) => word[i] === c);
+  const sameChars = (a, b) => a.length === b.length && startsWith(a, b);
+  let prefectureNames = null;
+  // The prefecture whose name (in Japanese) starts the word, followed by two characters or more.
+  const prefectureInFront = (meta, word) => {
+    if (!prefectureNames) prefectureNames = meta.places.map((name) => normalize(name).chars);
+    let best = null;
+    prefectureNames.forEach((name, i) => {
+      if (name.length >= 2 && word.length >= name.length + 2 && startsWith(word, name) && (!best || name.length > best[1])) best = [i, name.length];
+    });
+    return best;
+  };
+  // The city in front of a ward of a 政令市 (札幌市中央区 → 札幌市): up to the last 市 before a 区 at the end.
+  const cityInFront = (word) => {
+    if (word[word.length - 1] !== '区') return null;
+    const city = word.lastIndexOf('市');
+    return city >= 2 && word.length >= city + 3 ? city + 1 : null;
+  };
+  const variantsOf = (word) => {
+    const forms = [];
+    if (word.romaji !== undefined) {
+      const spelled = [word.romaji, ...(word.suffix || []).map((r) => word.romaji + r)];
+      for (const form of spelled) forms.push(form, foldRomaji(form));
+    } else {
+      forms.push(word.plain.join(''));
+      const last = word.plain[word.plain.length - 1], stem = word.plain.slice(0, -1);
+      const kana = stem.every((c) => (c.codePointAt(0) >= 0x3041 && c.codePointAt(0) <= 0x3096) || c === 'ー');
+      if (stem.length >= 2 && kana && KANJI_SUFFIXES.has(last)) for (const r of KANJI_SUFFIXES.get(last)) forms.push(stem.join('') + r);
+    }
+    const out = [];
+    for (const form of forms) {
+      const chars = Array.from(form);
+      if (chars.length >= 2 && !out.some((o) => sameChars(o, chars))) out.push(chars);
+    }
+    return out;
+  };
+  // The query read (src/search/query.rs, parse): terms of variants, and a prefecture named in front.
+  const parse = (meta, query) => {
+    const words = [];
+    let prefecture = null;
+    for (const word of normalize(query).chars.join('').split(/\s+/u).filter((w) => w)) {
+      if (/^[\x00-\x7f]*$/.test(word)) {
+        const previous = words[words.length - 1];
+        if (SUFFIXES.has(word) && previous && previous.romaji !== undefined && !previous.suffix) {
+          previous.suffix = SUFFIXES.get(word);
+          continue;
+        }
+        const k = word.lastIndexOf('-');
+        if (k >= 0 && SUFFIXES.has(word.slice(k + 1))) {
+          words.push({ romaji: word.slice(0, k).replace(/-+$/, '').replace(/-/g, ''), suffix: SUFFIXES.get(word.slice(k + 1)) });
+        } else {
+          words.push({ romaji: word, suffix: null });
+        }
+        continue;
+      }
+      let rest = Array.from(word);
+      const pref = prefectureInFront(meta, rest);
+      if (pref) { prefecture = pref[0]; rest = rest.slice(pref[1]); }
+      const place = cityInFront(rest);
+      if (place !== null) { words.push({ plain: rest.slice(0, place) }); rest = rest.slice(place); }
+      words.push({ plain: rest });
+    }
+    return { terms: words.map(variantsOf).filter((v) => v.length), prefecture };
+  };
   const findAll = (hay, needle) => {
     const out = [];
     outer: for (let i = 0; i + needle.length <= hay.length; i++) {
@@ -87,21 +181,35 @@
   };
   const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
   const piece = (chars) => escapeHtml(chars.join('').replace(/\n/g, ' '));
-  const snippet = (textValue, queryTerms) => {
+  // The lines that are a document's names and place: title; names (places); prefecture and wards (municipalities).
+  const headLines = (kind) => (kind <= 1 ? 2 : kind === 2 ? 3 : 1);
+  const BREAKS = '、。，．！？」』）';
+  // Where a snippet cut at start should begin: the first word or sentence boundary, else after a romaji word.
+  const boundary = (text, start, first) => {
+    const afterBreak = (i) => i === 0 || isSpace(text[i - 1]) || BREAKS.includes(text[i - 1]);
+    for (let i = start; i <= first; i++) if (afterBreak(i)) return i;
+    const alnum = (c) => /^[0-9A-Za-z]$/.test(c);
+    let i = start;
+    while (i < first && alnum(text[i]) && alnum(text[i - 1])) i++;
+    return i;
+  };
+  const snippet = (textValue, queryTerms, head) => {
     const original = Array.from(textValue);
     const { chars, origin } = normalize(textValue);
+    const endOf = (k) => (k + 1 < origin.length ? (origin[k + 1] > origin[k] ? origin[k + 1] : origin[k] + 1) : original.length);
     const marks = [];
     for (const variant of queryTerms.flat()) {
-      for (const start of findAll(chars, variant)) marks.push([origin[start], origin[start + variant.length - 1] + 1]);
+      for (const start of findAll(chars, variant)) marks.push([origin[start], endOf(start + variant.length - 1)]);
     }
     marks.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    let titleEnd = original.indexOf('\n');
-    if (titleEnd < 0) titleEnd = original.length;
-    const afterTitle = marks.find((m) => m[0] > titleEnd);
-    const firstMark = afterTitle || marks[0];
+    const lineStarts = [0];
+    original.forEach((c, i) => { if (c === '\n') lineStarts.push(i + 1); });
+    const headEnd = head < lineStarts.length ? lineStarts[head] : original.length;
+    const titleEnd = lineStarts.length > 1 ? lineStarts[1] : original.length;
+    const firstMark = marks.find((m) => m[0] >= headEnd) || marks.find((m) => m[0] >= titleEnd) || marks[0];
     const first = firstMark ? firstMark[0] : 0;
-    // The title is shown above the snippet: no need to repeat it.
-    const start = afterTitle ? Math.max(first - BEFORE, titleEnd + 1, 0) : Math.max(0, first - BEFORE);
+    const lineStart = Math.max(...lineStarts.filter((s) => s <= first));
+    const start = boundary(original, Math.max(first - BEFORE, lineStart, 0), first);
     const end = Math.min(start + LENGTH, original.length);
     let html = start > 0 && original[start - 1] !== '\n' ? '…' : '';
     let i = start;
@@ -132,49 +240,95 @@
     }
     return result || [];
   };
-  const docText = async (meta, id) => {
-    const group = meta.text_group;
-    const texts = await fetchJson(`t/${Math.floor(id / group)}.json`);
-    return texts[id % group];
+  // A document's group holds its entry ([url, title, kind, [prefecture…], language?]) and its text.
+  const group = (meta, id) => fetchJson(`t/${Math.floor(id / meta.text_group)}.json`);
+  const docEntry = async (meta, id) => (await group(meta, id)).docs[id % meta.text_group];
+  const docText = async (meta, id) => (await group(meta, id)).texts[id % meta.text_group];
+
+  // The 異体字 table of meta.json: variant, standard, variant, standard, …
+  const loadVariants = (meta) => {
+    if (!variants.size) for (let i = 0, v = Array.from(meta.variants); i + 1 < v.length; i += 2) variants.set(v[i], v[i + 1]);
   };
 
   async function search(query, kind, pref) {
     const meta = await fetchJson('meta.json');
-    const queryTerms = terms(query);
+    loadVariants(meta);
+    const { terms: queryTerms, prefecture } = parse(meta, query);
     if (!queryTerms.length) return { meta, hits: [], queryTerms };
     let candidates = null;
-    for (const variants of queryTerms) {
+    for (const variantsOfTerm of queryTerms) {
       const union = new Set();
-      for (const v of variants) for (const id of await withAllBigrams(meta, v)) union.add(id);
+      for (const v of variantsOfTerm) for (const id of await withAllBigrams(meta, v)) union.add(id);
       candidates = candidates === null ? [...union].sort((a, b) => a - b) : candidates.filter((id) => union.has(id));
     }
     const scored = [];
     for (const id of candidates) {
-      const [, title, docKind, prefs] = meta.docs[id];
+      const [, , docKind, prefs] = await docEntry(meta, id);
       if (kind !== null && docKind !== kind) continue;
       if (pref !== null && !prefs.includes(pref)) continue;
       const body = await docText(meta, id);
-      const { chars } = normalize(body);
-      // What the page is called: its title, and for places (kinds 0–2) also their reading line.
-      const lines = body.split('\n');
-      const titleChars = normalize(lines.slice(0, docKind <= 2 ? 2 : 1).join('\n')).chars;
-      let score = 0, all = true;
-      for (const variants of queryTerms) {
-        const count = variants.reduce((n, v) => n + findAll(chars, v).length, 0);
-        if (!count) { all = false; break; }
-        const inTitle = variants.map((v) => findAll(titleChars, v)).find((at) => at.length > 0);
-        // Pages named by the term come first, in index order; others by how often they use it.
-        const atWordStart = inTitle && inTitle.some((i) => i === 0 || isSpace(titleChars[i - 1]));
-        score += inTitle ? (atWordStart ? 150 : 100) : Math.min(count, 10);
-      }
-      if (all) scored.push({ score, id, snippet: snippet(body, queryTerms) });
+      const score = scoreOf(body, docKind, prefs, queryTerms, prefecture);
+      if (score !== null) scored.push({ score, id });
     }
     scored.sort((a, b) => b.score - a.score || a.id - b.id);
-    return { meta, hits: scored.slice(0, LIMIT), queryTerms };
+    // The two pages of a special ward are one result, the other page as `also`.
+    const partner = (id) => {
+      for (const [w, m] of meta.pairs) { if (w === id) return m; if (m === id) return w; }
+      return null;
+    };
+    const shown = new Set(), hits = [];
+    for (const { id } of scored) {
+      const also = partner(id);
+      if (also !== null && shown.has(also)) continue;
+      shown.add(id);
+      const doc = await docEntry(meta, id);
+      const alsoDoc = also === null ? null : await docEntry(meta, also);
+      hits.push({ id, doc, also, alsoDoc, snippet: snippet(await docText(meta, id), queryTerms, headLines(doc[2])) });
+      if (hits.length === LIMIT) break;
+    }
+    return { meta, hits, queryTerms };
   }
+
+  // How well a document answers the query (query.rs, score), null if its text lacks a term.
+  const scoreOf = (body, docKind, prefs, queryTerms, prefecture) => {
+    const { chars } = normalize(body);
+    // What the page is called: its title, and for places (kinds 0–2) also their line of names.
+    const name = normalize(body.split('\n').slice(0, docKind <= 2 ? 2 : 1).join('\n')).chars;
+    const titleEnd = name.indexOf('\n') < 0 ? name.length : name.indexOf('\n');
+    const title = name.slice(0, titleEnd);
+    const words = [];
+    let word = [];
+    for (const c of name) {
+      if (isSpace(c)) { if (word.length) words.push(word); word = []; } else word.push(c);
+    }
+    if (word.length) words.push(word);
+    let score = 0;
+    for (const variantsOfTerm of queryTerms) {
+      let best = null;
+      for (const v of variantsOfTerm) {
+        const count = findAll(chars, v).length;
+        if (!count) continue;
+        // Pages named by the term come first, in index order; others by how often they use it.
+        let rank;
+        if (sameChars(title, v) || words.some((w) => sameChars(w, v))) rank = 400;
+        else if ((title.length >= v.length && startsWith(title, v)) || words.some((w) => w.length >= v.length && startsWith(w, v))) rank = 300;
+        else if (findAll(name, v).length) rank = 100;
+        else rank = Math.min(count, 10);
+        if (best === null || rank > best) best = rank;
+      }
+      if (best === null) return null;
+      score += best;
+    }
+    if (prefecture !== null && prefs.includes(prefecture)) score += 1000;
+    return score;
+  };
 
   // For tests: the browser test compares this with the Rust implementation on the same index.
   window.renkeiSearch = search;
+  window.renkeiNormalize = async (texts) => {
+    loadVariants(await fetchJson('meta.json'));
+    return texts.map((t) => normalize(t).chars.join(''));
+  };
 
   const fillFilters = (meta, params) => {
     if (kindSelect && kindSelect.options.length <= 1) {
@@ -185,6 +339,13 @@
       meta.prefectures.forEach(([id, name]) => prefSelect.add(new Option(name, id)));
       prefSelect.value = params.get('pref') || '';
     }
+  };
+
+  // A link to the other page of a special ward: 「自治体のページ：千代田区」.
+  const alsoLink = (meta, doc) => {
+    const [url, title, docKind, , docLang] = doc;
+    const label = text('also').replace('{kind}', meta.kinds[docKind][1]).replace('{title}', title);
+    return `<p class="search-hit-also"><a href="${escapeHtml(url)}"${docLang ? ` hreflang="${escapeHtml(docLang)}" lang="${escapeHtml(docLang)}"` : ''}>${escapeHtml(label)}</a></p>`;
   };
 
   let latest = 0;
@@ -208,13 +369,14 @@
       if (!queryTerms.length) { status.textContent = text('tooShort'); return; }
       status.textContent = hits.length ? text('count').replace('{n}', hits.length) : text('none');
       for (const hit of hits) {
-        const [url, title, docKind, prefs, docLang] = meta.docs[hit.id];
+        const [url, title, docKind, prefs, docLang] = hit.doc;
         const li = document.createElement('li');
         li.className = 'search-hit';
         const places = prefs.map((p) => meta.prefectures[p][1]).join('・');
         li.innerHTML = `<h2 class="search-hit-title"><a href="${escapeHtml(url)}"${docLang ? ` hreflang="${escapeHtml(docLang)}" lang="${escapeHtml(docLang)}"` : ''}>${escapeHtml(title)}</a></h2>`
           + `<p class="search-hit-meta"><span class="badge">${escapeHtml(meta.kinds[docKind][1])}</span>${places ? `<span class="search-hit-place">${escapeHtml(places)}</span>` : ''}</p>`
-          + `<p class="search-hit-snippet">${hit.snippet}</p>`;
+          + `<p class="search-hit-snippet">${hit.snippet}</p>`
+          + (hit.alsoDoc ? alsoLink(meta, hit.alsoDoc) : '');
         list.append(li);
       }
     } catch (error) {
