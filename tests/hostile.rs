@@ -1,47 +1,95 @@
 //! Hostile content: every case is built correctly or rejected with a clear, located error, in
-//! bounded time and memory, never with a panic, and never with the previous output lost.
+//! bounded time and memory, never with a panic, and never with the previous output lost. Each
+//! build's wall time and peak memory (the kernel's high-water mark of its resident set) are
+//! measured and held under the bounds below.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
-use crate::support::{fixture_copy, read, read_tree, renkei, write};
+use crate::support::{fixture_copy, read, read_tree, write};
 
-/// Builds `root` into `root/public`; returns (success, stderr).
-fn build(root: &Path) -> (bool, String) {
-    let output = renkei()
-        .arg("build")
-        .arg("--root")
-        .arg(root)
-        .arg("--output")
-        .arg(root.join("public"))
-        .output();
+/// The longest a hostile build may take: the fixture builds in well under a second, and a debug
+/// build on a loaded 2-core CI machine is many times slower than a release build.
+const TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// The most memory a hostile build may hold: the fixture needs about 30 MiB; a case that made the
+/// build hold its input many times over (YAML anchors expanded, a 50 MB file read whole and
+/// copied) would pass it.
+const MEMORY_LIMIT_KIB: u64 = 256 * 1024;
+
+/// What a build did (its time and memory are checked by `build`).
+struct Build {
+    ok: bool,
+    stderr: String,
+}
+
+/// Builds `root` into `root/public`, measuring its time and peak memory, and checks both bounds.
+fn build(root: &Path) -> Build {
+    // A plain process, not assert_cmd's, to watch it while it runs.
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("renkei"));
+    command.env("SOURCE_DATE_EPOCH", "1767193200");
+    command.arg("build").arg("--root").arg(root).arg("--output").arg(root.join("public"));
+    command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
+    let start = Instant::now();
+    let child = command.spawn().unwrap_or_else(|e| panic!("cannot run renkei: {e}"));
+    let status_file = format!("/proc/{}/status", child.id());
+    let waiter = std::thread::spawn(move || child.wait_with_output());
+    let mut peak_kib = None;
+    while !waiter.is_finished() {
+        // VmHWM only grows, so the last reading before the process ends is its peak (a spike in
+        // the last few milliseconds aside).
+        if let Some(kib) = high_water_mark(&status_file) {
+            peak_kib = Some(kib);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let output = waiter.join().unwrap_or_else(|_| panic!("the waiting thread panicked"));
     let output = output.unwrap_or_else(|e| panic!("cannot run renkei: {e}"));
+    let took = start.elapsed();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(!stderr.contains("panicked"), "renkei panicked:\n{stderr}");
-    (output.status.success(), stderr)
+    assert!(took < TIME_LIMIT, "the build took {took:?}, over {TIME_LIMIT:?}");
+    if let Some(kib) = peak_kib {
+        assert!(kib < MEMORY_LIMIT_KIB, "the build held {kib} KiB, over {MEMORY_LIMIT_KIB} KiB");
+    }
+    // Shown with `--nocapture`; `None` where /proc does not tell (not Linux).
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("{}: {took:?}, peak {peak_kib:?} KiB", root.display());
+    }
+    Build { ok: output.status.success(), stderr }
+}
+
+/// `VmHWM` of /proc/<pid>/status, in KiB.
+fn high_water_mark(status_file: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(status_file).ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Builds once, applies `hostile`, builds again: the second build must fail with every text of
 /// `says`, and leave the first build's output as it was.
-fn rejected(hostile: impl FnOnce(&Path), says: &[&str]) {
+fn rejected(hostile: impl FnOnce(&Path), says: &[&str]) -> Build {
     let site = fixture_copy("basic");
     let root = site.path();
-    assert!(build(root).0, "the fixture builds");
+    assert!(build(root).ok, "the fixture builds");
     let before = read_tree(&root.join("public"));
     hostile(root);
-    let (ok, stderr) = build(root);
-    assert!(!ok, "the hostile input was accepted");
+    let hostile = build(root);
+    assert!(!hostile.ok, "the hostile input was accepted");
     for text in says {
-        assert!(stderr.contains(text), "stderr lacks `{text}`:\n{stderr}");
+        assert!(hostile.stderr.contains(text), "stderr lacks `{text}`:\n{}", hostile.stderr);
     }
     assert!(read_tree(&root.join("public")) == before, "the previous output changed");
+    hostile
 }
 
 /// Applies `hostile` to a fresh copy and builds: it must succeed. Returns the site folder.
 fn accepted(hostile: impl FnOnce(&Path)) -> tempfile::TempDir {
     let site = fixture_copy("basic");
     hostile(site.path());
-    let (ok, stderr) = build(site.path());
-    assert!(ok, "the build failed:\n{stderr}");
+    let built = build(site.path());
+    assert!(built.ok, "the build failed:\n{}", built.stderr);
     site
 }
 
