@@ -34,7 +34,7 @@ FIELDS = {
     "exhibits": ({"title", "date", "end"}, {"location", "wards", "municipalities", "prefectures", "summary"}),
     "news": ({"title", "date"}, {"category", "disaster", "wards", "municipalities", "prefectures", "summary"}),
     "facilities": ({"name", "ward"}, {"address", "capacity", "uses", "website", "summary"}),
-    "agreements": ({"title", "date"}, {"parties", "prefectures", "municipalities", "summary"}),
+    "agreements": ({"title"}, {"date", "date_note", "parties", "prefectures", "municipalities", "summary"}),
     "pages": ({"title"}, set()),
 }
 PARTNER_FIELDS = ({"ward"}, {"relation", "since", "source"})
@@ -64,6 +64,7 @@ def valid_code(code: object) -> bool:
 
 
 def parse_date(value: object, allow_time: bool) -> dt.datetime | None:
+    """A full date (or date and time): `updated`, and the day of a partial date's checks."""
     if isinstance(value, dt.datetime):
         return None  # PyYAML only yields this for a full timestamp: not in the contract
     if isinstance(value, dt.date):
@@ -77,6 +78,24 @@ def parse_date(value: object, allow_time: bool) -> dt.datetime | None:
         except ValueError:
             pass
     return None
+
+
+def parse_span(value: object, allow_time: bool) -> tuple[dt.datetime, dt.datetime] | None:
+    """A date as precise as its source (docs/content-model.md): `2016`, `2016-12` or a full date;
+    returns its first and last moment, for the order of `date` and `end`."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        value = str(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}", value):
+        year = int(value)
+        return dt.datetime(year, 1, 1), dt.datetime(year, 12, 31, 23, 59)
+    if isinstance(value, str) and (m := re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", value)):
+        year, month = int(m[1]), int(m[2])
+        following = dt.datetime(year + month // 12, month % 12 + 1, 1)
+        return dt.datetime(year, month, 1), following - dt.timedelta(minutes=1)
+    day = parse_date(value, allow_time)
+    if day is None:
+        return None
+    return day, day if day.hour or day.minute else day.replace(hour=23, minute=59)
 
 
 def read(path: Path) -> tuple[dict | None, str]:
@@ -262,14 +281,20 @@ def main() -> int:
             check_fields(coll, path, fm)
             check_str(path, fm, "title", "summary", "kind", "venue", "location", "disaster", "category")
             allow_time = coll == "events"
-            d = parse_date(fm.get("date"), allow_time)
-            if d is None:
-                err(path, f"bad date {fm.get('date')!r}")
+            d = None
+            if coll == "agreements" and "date" not in fm:
+                # Undated: the signing day is stated by no source; the note says what is known.
+                if not isinstance(fm.get("date_note"), str) or not fm["date_note"].strip():
+                    err(path, "an agreement without `date` needs `date_note`")
+            else:
+                d = parse_span(fm.get("date"), allow_time)
+                if d is None:
+                    err(path, f"bad date {fm.get('date')!r}")
             if "end" in fm:
-                e = parse_date(fm["end"], allow_time)
+                e = parse_span(fm["end"], allow_time)
                 if e is None:
                     err(path, f"bad end {fm['end']!r}")
-                elif d and e < d:
+                elif d and e[1] < d[0]:
                     err(path, "end is before date")
             if coll == "events" and fm.get("category") not in CATEGORIES:
                 err(path, f"bad category {fm.get('category')!r}")
