@@ -24,3 +24,4 @@ mod search;
 mod serve;
 mod serve_limits;
 mod site;
+mod theme;
