@@ -89,17 +89,30 @@ fn divide_html(html: &str) -> String {
     out
 }
 
-/// Byte offsets in `text` where a phrase begins and a line may break: BudouX's boundaries,
-/// except next to a space (a line may break there anyway), between two Latin letters or digits
-/// (inside an English word or a number) and in text without Japanese.
+/// Byte offsets in `text` where a phrase begins and a line may break: BudouX's boundaries, plus
+/// the change between kanji and katakana inside a long phrase (BudouX keeps compound nouns such
+/// as 特別区全国連携プロジェクト whole, wider than a phone's card), except next to a space (a line
+/// may break there anyway), between two Latin letters or digits (inside an English word or a
+/// number) and in text without Japanese.
 pub(super) fn breaks(text: &str) -> Vec<usize> {
     if !text.chars().any(is_japanese) {
         return Vec::new();
     }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let letters: Vec<char> = chars.iter().map(|&(_, c)| c).collect();
-    boundaries(&letters)
-        .into_iter()
+    let phrases = boundaries(&letters);
+    let mut all = Vec::with_capacity(phrases.len());
+    let mut start = 0;
+    for end in phrases.iter().copied().chain([letters.len()]) {
+        if end - start > LONG_PHRASE {
+            all.extend((start + 1..end).filter(|&i| script_changes(letters[i - 1], letters[i])));
+        }
+        if end < letters.len() {
+            all.push(end);
+        }
+        start = end;
+    }
+    all.into_iter()
         .filter(|&i| {
             let (before, after) = (letters[i - 1], letters[i]);
             !(before.is_whitespace()
@@ -108,6 +121,27 @@ pub(super) fn breaks(text: &str) -> Vec<usize> {
         })
         .map(|i| chars[i].0)
         .collect()
+}
+
+/// A phrase longer than this (in characters) may also break between kanji and katakana.
+const LONG_PHRASE: usize = 6;
+
+#[derive(PartialEq)]
+enum Script {
+    Kanji,
+    Katakana,
+}
+
+fn script(c: char) -> Option<Script> {
+    match c {
+        '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '々' => Some(Script::Kanji),
+        '\u{30a1}'..='\u{30fa}' | 'ー' => Some(Script::Katakana),
+        _ => None,
+    }
+}
+
+fn script_changes(before: char, after: char) -> bool {
+    matches!((script(before), script(after)), (Some(a), Some(b)) if a != b)
 }
 
 fn is_japanese(c: char) -> bool {
@@ -204,6 +238,21 @@ mod tests {
             "東京区政会館で<wbr>展示を<wbr>開催 &lt;A&amp;B&gt;"
         );
         assert_eq!(divide_text(""), "");
+    }
+
+    /// BudouX keeps a compound noun whole; a long one may break where kanji meet katakana.
+    #[test]
+    fn long_compound_nouns_break_between_kanji_and_katakana() {
+        assert_eq!(divide_text("特別区全国連携プロジェクト"), "特別区全国連携<wbr>プロジェクト");
+        assert_eq!(
+            divide_text("特別区全国連携プロジェクト魅力発信イベント"),
+            "特別区全国連携<wbr>プロジェクト<wbr>魅力発信<wbr>イベント"
+        );
+        assert_eq!(divide_text("東北六魂祭パレード"), "東北六魂祭<wbr>パレード");
+        // Short phrases stay whole; ー and ・ are not a change of script.
+        assert_eq!(divide_text("東京ドーム"), "東京ドーム");
+        assert!(!script_changes('ド', '・') && !script_changes('・', 'シ'));
+        assert!(!script_changes('ロ', 'ー') && script_changes('ー', '会'));
     }
 
     #[test]
