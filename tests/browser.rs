@@ -1,9 +1,15 @@
 //! The project's own site in a real browser (headless Chromium, driven by playwright-core):
 //! axe-core finds no WCAG 2.1 A/AA violation on any page kind, each page has one h1 and a lang,
-//! the skip link comes first, nothing scrolls sideways on a 360 px phone or at 200 % zoom, no text
-//! is cut off, tap targets are 24 px or more, an event and a municipality page print cleanly,
-//! Japanese text has the theme's line breaking rules and the stylesheet is fingerprinted. Screenshots of every
-//! page kind at 375 px and 1280 px are left in `target/browser/` to look at.
+//! the skip link comes first; at 320, 360, 375 and 1280 px and at 200 % zoom nothing scrolls
+//! sideways, no text is cut off, the header takes a quarter of the window or less, only
+//! focusable regions that say so scroll sideways in the content, and the map's labels are 12 px
+//! or more; the phone's menu opens without JavaScript and by keyboard; the language switch is on
+//! every page in the same place and leads to a page in the other language (checked in its turn);
+//! tap targets are 24 px or more, an event and a municipality page print cleanly, Japanese text
+//! has the theme's line breaking rules and the stylesheet is fingerprinted. The widths, zoom and
+//! header are checked again in a second Chromium with only DejaVu and Liberation (a fresh
+//! Debian's fonts, through FONTCONFIG_FILE), so that the layout does not depend on a CJK font.
+//! Screenshots of every page kind at 375 px and 1280 px are left in `target/browser/` to look at.
 //!
 //! Lighthouse scores the home page 100 for accessibility, best practices and SEO
 //! (tests/browser/lighthouse.mjs).

@@ -27,3 +27,4 @@ mod serve_http;
 mod serve_limits;
 mod site;
 mod sources;
+mod theme;

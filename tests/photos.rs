@@ -226,6 +226,25 @@ fn the_default_theme_gives_a_page_with_a_photo_its_own_open_graph_image() {
         Some((900, 473)),
         "cropped, not upscaled"
     );
+    // The event's card (on its ward's page) shows the photo: the smallest crop, a larger one for
+    // wide screens, lazily.
+    let list = text(&files, "wards/arakawa/index.html");
+    let card = &list[list.find("href=\"/events/2016-12-asakusa/\"").expect("the card")..];
+    let card = &card[..card.find("</li>").expect("the card's end")];
+    assert!(card.contains("<img class=\"card-img\" src=\"/events/2016-12-asakusa/photo-320x180.webp\" srcset=\"/events/2016-12-asakusa/photo-320x180.webp 320w, /events/2016-12-asakusa/photo-640x360.webp 640w\""), "{card}");
+    assert!(
+        card.contains("width=\"320\" height=\"180\" alt=\"雷門の前で記念撮影\" loading=\"lazy\""),
+        "{card}"
+    );
+    for name in ["photo-320x180.webp", "photo-640x360.webp"] {
+        let bytes = files
+            .get(&format!("events/2016-12-asakusa/{name}"))
+            .unwrap_or_else(|| panic!("no {name}"));
+        assert!(!bytes.windows(4).any(|w| w == b"Exif"), "{name} keeps EXIF");
+    }
+    // Cards of entries without a photo have none.
+    assert_eq!(list.matches("class=\"card-img\"").count(), 1);
+
     let other = text(&files, "events/kushiro-exchange-2025/index.html");
     assert!(
         other.contains("<meta property=\"og:image\" content=\"https://example.org/og-image.png\">"),

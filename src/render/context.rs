@@ -175,6 +175,7 @@ pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &R
     context.insert("breadcrumbs".into(), breadcrumbs(site, route, &title));
     context.insert("title".into(), json!(title));
     context.insert("alternates".into(), alternates(site, route));
+    context.insert("lang_links".into(), lang_links(site, route));
     context.insert("section".into(), json!(section_name(site, route)));
     context.insert("feeds".into(), feeds(site, route));
     super::extras::add(site, route, context);
@@ -204,7 +205,20 @@ fn site_value(site: &Site, lang: &str) -> Value {
         "license": config.license,
         "home_url": url(site, &site.lang_prefix(lang)),
         "about": about(site, lang),
+        "pages": footer_pages(site, lang),
     })
+}
+
+/// The pages the footer links to when the site has them (`content/<name>.md`), as Refs by name:
+/// accessibility, contact, privacy, site-map, opendata.
+fn footer_pages(site: &Site, lang: &str) -> Value {
+    let pages = ["accessibility", "contact", "privacy", "site-map", "opendata"]
+        .into_iter()
+        .filter_map(|name| {
+            site.node(Collection::Pages, name)
+                .map(|id| (name.to_owned(), reference(site, id, lang)))
+        });
+    Value::Object(pages.collect())
 }
 
 /// The about page (`content/about.md`) for the menu: a Ref in `lang` when translated, else the
@@ -258,6 +272,12 @@ pub(super) fn card(site: &Site, id: NodeId, lang: &str) -> Value {
         _ => json!({"kind": node.collection().folder()}),
     };
     merge(&mut card, fields);
+    // Cards of events, exhibits and news show their photo (the translation's, else the original's).
+    if let Some(image) = image_value(entry).or_else(|| image_value(&node.entry))
+        && let Value::Object(map) = &mut card
+    {
+        map.insert("image".into(), image);
+    }
     card
 }
 
@@ -308,16 +328,18 @@ fn page_value(site: &Site, bodies: &Bodies, entry: &Entry, path: &str) -> Value 
 /// `page.image`: `{path, alt}` of the front matter's photo, `path` being what `resize_image`
 /// takes (the file beside the entry, from the site root).
 fn add_image(entry: &Entry, page: &mut Value) {
-    let Some((image, alt)) = entry.meta.image() else { return };
-    let folder = entry.path.parent().unwrap_or(std::path::Path::new(""));
-    let path = folder.join(image.strip_prefix("./").unwrap_or(image));
+    let Some(image) = image_value(entry) else { return };
     if let Value::Object(map) = page {
         map.remove("image_alt");
-        map.insert(
-            "image".into(),
-            json!({"path": path.to_string_lossy().replace('\\', "/"), "alt": alt.unwrap_or("")}),
-        );
+        map.insert("image".into(), image);
     }
+}
+
+fn image_value(entry: &Entry) -> Option<Value> {
+    let (image, alt) = entry.meta.image()?;
+    let folder = entry.path.parent().unwrap_or(std::path::Path::new(""));
+    let path = folder.join(image.strip_prefix("./").unwrap_or(image));
+    Some(json!({"path": path.to_string_lossy().replace('\\', "/"), "alt": alt.unwrap_or("")}))
 }
 
 /// The front matter's summary, or the first sentence or so of the body.
@@ -453,6 +475,11 @@ fn entity(site: &Site, shared: &Shared, bodies: &Bodies, id: NodeId, lang: &str)
         Collection::Prefectures => {
             let rows = back.municipalities.iter().map(|&m| cache.municipality_row(site, m, lang));
             own.show("municipalities", Shown::array(rows));
+            own.show(
+                "municipality_groups",
+                municipality_groups(site, cache, &back.municipalities, lang),
+            );
+            own.show("partners_by_ward", partners_by_ward(site, cache, &back.partners, lang));
             own.json.insert("partner_count".into(), json!(back.partners.len()));
             own.show("agreements", cache.cards(site, &back.agreements, lang));
         }
@@ -513,16 +540,16 @@ pub(super) fn municipality_row(site: &Site, id: NodeId, lang: &str) -> Value {
     value
 }
 
+/// A ward's partners grouped by prefecture, in the order of the prefectures' codes (北海道
+/// first), each group in the order of the partners' municipality codes; partners whose
+/// municipality has no prefecture come last.
 fn partners_by_prefecture(site: &Site, cache: &Cache, indices: &[usize], lang: &str) -> Shown {
-    let mut groups: Vec<(Option<NodeId>, Vec<usize>)> = Vec::new();
-    for &index in indices {
+    let groups = group_partners(site, indices, |index| {
         let prefecture = site.nodes[site.partners[index].municipality].links.parent;
-        match groups.last_mut() {
-            Some((last, members)) if *last == prefecture => members.push(index),
-            _ => groups.push((prefecture, vec![index])),
-        }
-    }
-    let groups = groups.into_iter().map(|(prefecture, members)| {
+        let order = prefecture.map(|p| position(site, Collection::Prefectures, p));
+        (order.is_none(), order, prefecture)
+    });
+    let groups = groups.into_iter().map(|((_, _, prefecture), members)| {
         let prefecture = match prefecture {
             Some(p) => cache.reference(site, p, lang),
             None => Shown { value: tera::Value::none(), hash: 0 },
@@ -530,6 +557,65 @@ fn partners_by_prefecture(site: &Site, cache: &Cache, indices: &[usize], lang: &
         Shown::map([("prefecture", prefecture), ("partners", cache.partners(site, &members, lang))])
     });
     Shown::array(groups)
+}
+
+/// A prefecture's relations grouped by ward, in the wards' order (千代田区 first), each group in
+/// the order of the municipalities' codes: `[{ward: Ref, partners: [Partner]}]`.
+fn partners_by_ward(site: &Site, cache: &Cache, indices: &[usize], lang: &str) -> Shown {
+    let groups = group_partners(site, indices, |index| {
+        let ward = site.partners[index].ward;
+        (position(site, Collection::Wards, ward), ward)
+    });
+    let groups = groups.into_iter().map(|((_, ward), members)| {
+        Shown::map([
+            ("ward", cache.reference(site, ward, lang)),
+            ("partners", cache.partners(site, &members, lang)),
+        ])
+    });
+    Shown::array(groups)
+}
+
+/// Partner indices grouped by `key`, groups in key order, members in municipality code order.
+fn group_partners<K: Ord>(
+    site: &Site,
+    indices: &[usize],
+    key: impl Fn(usize) -> K,
+) -> Vec<(K, Vec<usize>)> {
+    let mut groups: std::collections::BTreeMap<K, Vec<usize>> = std::collections::BTreeMap::new();
+    for &index in indices {
+        groups.entry(key(index)).or_default().push(index);
+    }
+    for members in groups.values_mut() {
+        members.sort_by_key(|&i| (site.nodes[site.partners[i].municipality].id(), i));
+    }
+    groups.into_iter().collect()
+}
+
+fn position(site: &Site, collection: Collection, id: NodeId) -> usize {
+    site.list(collection).iter().position(|&x| x == id).unwrap_or(usize::MAX)
+}
+
+/// A prefecture's municipalities grouped by kind, 市 then 町 then 村 (then any other kind, such
+/// as 特別区), each in code order: `[{kind, municipalities: [Ref + {code, kind, partners}]}]`.
+fn municipality_groups(site: &Site, cache: &Cache, ids: &[NodeId], lang: &str) -> Shown {
+    let kind_of = |id: NodeId| match &site.nodes[id].entry.meta {
+        Meta::Municipality(m) => m.kind.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let rank = |kind: &str| ["市", "町", "村"].iter().position(|k| *k == kind).unwrap_or(3);
+    let mut groups: Vec<(String, Vec<NodeId>)> = Vec::new();
+    for &id in ids {
+        let kind = kind_of(id);
+        match groups.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, members)) => members.push(id),
+            None => groups.push((kind, vec![id])),
+        }
+    }
+    groups.sort_by(|a, b| (rank(&a.0), &a.0).cmp(&(rank(&b.0), &b.0)));
+    Shown::array(groups.into_iter().map(|(kind, members)| {
+        let rows = members.iter().map(|&m| cache.municipality_row(site, m, lang));
+        Shown::map([("kind", Shown::text(&kind)), ("municipalities", Shown::array(rows))])
+    }))
 }
 
 fn category(site: &Site, index: usize) -> Value {
@@ -799,6 +885,34 @@ fn alternates(site: &Site, route: &Route) -> Value {
         })
     });
     Value::Array(alternates.collect())
+}
+
+/// The header's language switch: for each other language, this page in it, else the list of
+/// its section in it, else that language's home page. `exact` says which. Every page has it, so
+/// the switch keeps its place from page to page.
+fn lang_links(site: &Site, route: &Route) -> Value {
+    let alternates = site.alternate_paths(route);
+    let links =
+        site.config.language_codes().into_iter().filter(|&lang| lang != route.lang).map(|lang| {
+            let exact = alternates.iter().find(|(l, _)| l == lang).map(|(_, path)| path.clone());
+            let list = match route.kind {
+                RouteKind::Entity(id) => Some(site.nodes[id].collection()),
+                RouteKind::List { collection, .. } => Some(collection),
+                _ => None,
+            }
+            .filter(|&collection| {
+                collection != Collection::Pages && site.has_list(collection, lang)
+            })
+            .map(|collection| site.list_path(lang, collection, 1, None));
+            let path = exact.clone().or(list).unwrap_or_else(|| site.lang_prefix(lang));
+            json!({
+                "lang": lang,
+                "name": i18n::text(site, lang, "language_name"),
+                "url": url(site, &path),
+                "exact": exact.is_some(),
+            })
+        });
+    Value::Array(links.collect())
 }
 
 fn nav(site: &Site, lang: &str, categories: &[Value]) -> Value {

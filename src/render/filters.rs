@@ -20,6 +20,7 @@ pub(super) fn register(tera: &mut Tera, config: &Config) {
     );
     tera.register_test("matching", matching());
     super::ja_filters::register(tera);
+    super::phrases::register(tera);
     register_asset(tera, &config.base_path, &crate::assets::Assets::default());
 }
 

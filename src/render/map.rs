@@ -2,6 +2,11 @@
 //! arrangement, each tile coloured by a number of relations and carrying that number, a link to
 //! the prefecture's page, a legend, a text alternative and a table of the same numbers. Plain
 //! SVG and HTML: no script, and it prints (fills are SVG paint, not CSS backgrounds).
+//!
+//! On a phone the SVG is drawn at about half its size, so the theme hides the tiles' names (the
+//! tile's title and the table keep them) and draws the numbers larger (`map-name`, `map-count`);
+//! the legend is HTML, at the page's text size. The colour scale follows the largest count, so
+//! that one ward's few partners and a network of hundreds of relations both spread over it.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -63,13 +68,26 @@ const TILES: [(&str, &str, u32, u32); 47] = [
     ("47", "沖縄", 0, 10),
 ];
 
-/// (lowest count, label, fill, text colour). Text reaches 4.5:1 on its fill (tested).
-pub(super) const BINS: [(usize, &str, &str, &str); 5] = [
-    (0, "0", "#f2f2f2", "#1a1a1a"),
-    (1, "1", "#d4e6f7", "#0b1f33"),
-    (2, "2–3", "#94c1e8", "#0b1f33"),
-    (4, "4–6", "#2e6aa6", "#ffffff"),
-    (7, "7+", "#12355b", "#ffffff"),
+/// (fill, text colour), lightest to darkest: the first for 0, the others for the bins of
+/// `scale`. Text reaches 4.5:1 on its fill (tested).
+pub(super) const COLOURS: [(&str, &str); 6] = [
+    ("#f2f2f2", "#1a1a1a"),
+    ("#d4e6f7", "#0b1f33"),
+    ("#a9cdee", "#0b1f33"),
+    ("#6ea5d8", "#0b1f33"),
+    ("#2e6aa6", "#ffffff"),
+    ("#12355b", "#ffffff"),
+];
+
+/// Lowest counts of the five coloured bins, for maps of a growing network: one ward's few
+/// partners (1, 2, 3, 5, 8+) up to all relations of 200 or more (1, 10, 25, 50, 100+). A map
+/// takes the first ladder whose top bin its largest count reaches, or the last.
+const LADDERS: [[usize; 5]; 5] = [
+    [1, 2, 3, 5, 8],
+    [1, 3, 5, 10, 20],
+    [1, 5, 10, 20, 40],
+    [1, 5, 10, 25, 50],
+    [1, 10, 25, 50, 100],
 ];
 
 /// Tile borders: 7:1 against the white page.
@@ -78,8 +96,24 @@ pub(super) const BORDER: &str = "#595959";
 const STEP: u32 = 50;
 const TILE: u32 = 46;
 
-fn bin(count: usize) -> (usize, &'static str, &'static str, &'static str) {
-    BINS.iter().rev().find(|b| count >= b.0).copied().unwrap_or(BINS[0])
+/// The bins of a map whose largest count is `max`: (lowest count, label), 0 first.
+fn scale(max: usize) -> Vec<(usize, String)> {
+    let ladder = LADDERS.iter().rev().find(|l| max >= l[4]).map_or(LADDERS[0], |l| *l);
+    let mut bins = vec![(0, "0".to_owned())];
+    for (i, &low) in ladder.iter().enumerate() {
+        let label = match ladder.get(i + 1) {
+            Some(&next) if next == low + 1 => low.to_string(),
+            Some(&next) => format!("{low}–{}", next - 1),
+            None => format!("{low}+"),
+        };
+        bins.push((low, label));
+    }
+    bins
+}
+
+/// The bin (index into `bins` and `COLOURS`) of a count.
+fn bin(bins: &[(usize, String)], count: usize) -> usize {
+    bins.iter().rposition(|b| count >= b.0).unwrap_or(0)
 }
 
 /// Relations per prefecture id: all of them, or one ward's.
@@ -140,7 +174,7 @@ pub(super) fn render(
         )
     };
     let width = 13 * STEP;
-    let height = 11 * STEP + 40;
+    let height = 11 * STEP;
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -148,15 +182,19 @@ pub(super) fn render(
         escape(&caption),
         escape(&description),
     );
+    let bins = scale(counts.values().copied().max().unwrap_or(0));
     for (code, short, col, row) in TILES {
         let node = by_code.get(code).copied();
         let count = node.and_then(|id| counts.get(&id)).copied().unwrap_or(0);
-        let (_, _, fill, text) = bin(count);
+        let (fill, text) = COLOURS[bin(&bins, count)];
         let (x, y) = (col * STEP + 2, row * STEP + 2);
         let name = node.map_or(short, |id| site.nodes[id].title());
         let label = if ja { format!("{name}：{count}{unit}") } else { format!("{name}: {count}") };
+        // Three digits are squeezed into the tile when the count is drawn large (on a phone).
+        let squeeze =
+            if count >= 100 { " textLength=\"40\" lengthAdjust=\"spacingAndGlyphs\"" } else { "" };
         let tile = format!(
-            "<title>{}</title><rect x=\"{x}\" y=\"{y}\" width=\"{TILE}\" height=\"{TILE}\" rx=\"4\" fill=\"{fill}\" stroke=\"{BORDER}\" stroke-width=\"1.5\"/><text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"{text}\">{}</text><text x=\"{}\" y=\"{}\" font-size=\"15\" font-weight=\"bold\" fill=\"{text}\">{count}</text>",
+            "<title>{}</title><rect x=\"{x}\" y=\"{y}\" width=\"{TILE}\" height=\"{TILE}\" rx=\"4\" fill=\"{fill}\" stroke=\"{BORDER}\" stroke-width=\"1.5\"/><text class=\"map-name\" x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"{text}\">{}</text><text class=\"map-count\" x=\"{}\" y=\"{}\" font-size=\"15\" font-weight=\"bold\" fill=\"{text}\"{squeeze}>{count}</text>",
             escape(&label),
             x + TILE / 2,
             y + 18,
@@ -178,24 +216,22 @@ pub(super) fn render(
             }
         }
     }
-    // The legend, inside the SVG so that it prints with the same colours.
-    let legend_y = 11 * STEP + 8;
-    let _ = write!(
-        svg,
-        "<g class=\"map-legend\" text-anchor=\"start\" font-size=\"13\"><text x=\"2\" y=\"{}\" fill=\"#1a1a1a\">{}</text>",
-        legend_y + 17,
-        if ja { "連携数" } else { "Relations" },
+    svg.push_str("</svg>");
+    // The legend, in HTML so that its text keeps the page's size on a phone; its swatches are
+    // SVG paint, so that it prints with the same colours.
+    let top = bin(&bins, counts.values().copied().max().unwrap_or(0));
+    let mut legend = format!(
+        "<div class=\"map-legend\"><span class=\"map-legend-title\">{}</span><ul>",
+        if ja { "連携数" } else { "Relations" }
     );
-    for (i, (_, label, fill, _)) in BINS.iter().enumerate() {
-        let x = 70 + i as u32 * 80;
+    for (i, (_, label)) in bins.iter().enumerate().take(top.max(1) + 1) {
         let _ = write!(
-            svg,
-            "<rect x=\"{x}\" y=\"{legend_y}\" width=\"24\" height=\"24\" rx=\"3\" fill=\"{fill}\" stroke=\"{BORDER}\"/><text x=\"{}\" y=\"{}\" fill=\"#1a1a1a\">{label}</text>",
-            x + 30,
-            legend_y + 17,
+            legend,
+            "<li><svg width=\"20\" height=\"20\" viewBox=\"0 0 20 20\" aria-hidden=\"true\"><rect x=\"1\" y=\"1\" width=\"18\" height=\"18\" rx=\"3\" fill=\"{}\" stroke=\"{BORDER}\"/></svg>{label}</li>",
+            COLOURS[i].0
         );
     }
-    svg.push_str("</g>\n</svg>");
+    legend.push_str("</ul></div>");
 
     let mut rows = Vec::new();
     let mut table_rows = String::new();
@@ -223,7 +259,7 @@ pub(super) fn render(
     let mut html = String::new();
     let _ = write!(
         html,
-        "<figure class=\"japan-map\" aria-labelledby=\"map-caption\">\n<figcaption id=\"map-caption\">{}</figcaption>\n{svg}\n<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"map-table-caption\" tabindex=\"0\">\n<table class=\"data map-table\">\n<caption id=\"map-table-caption\">{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n{table_rows}</tbody>\n<tfoot><tr><th scope=\"row\">{}</th><td>{total}</td></tr></tfoot>\n</table>\n</div>\n</figure>",
+        "<figure class=\"japan-map\" aria-labelledby=\"map-caption\">\n<figcaption id=\"map-caption\">{}</figcaption>\n<div class=\"map-picture\">{svg}\n{legend}</div>\n<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"map-table-caption\" tabindex=\"0\">\n<table class=\"data map-table\">\n<caption id=\"map-table-caption\">{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n{table_rows}</tbody>\n<tfoot><tr><th scope=\"row\">{}</th><td>{total}</td></tr></tfoot>\n</table>\n</div>\n</figure>",
         escape(&caption),
         escape(&if ja {
             format!("{caption}（連携のある都道府県。その他は0）")
@@ -257,8 +293,8 @@ mod tests {
 
     #[test]
     fn text_and_borders_have_enough_contrast() {
-        for (_, label, fill, text) in BINS {
-            assert!(contrast(fill, text) >= 4.5, "{label}: {}", contrast(fill, text));
+        for (fill, text) in COLOURS {
+            assert!(contrast(fill, text) >= 4.5, "{fill}: {}", contrast(fill, text));
         }
         assert!(contrast(BORDER, "#ffffff") >= 3.0);
     }
@@ -274,12 +310,24 @@ mod tests {
         }
     }
 
+    fn labels(max: usize) -> Vec<String> {
+        scale(max).into_iter().map(|(_, label)| label).collect()
+    }
+
     #[test]
-    fn counts_fall_in_their_bins() {
-        assert_eq!(bin(0).1, "0");
-        assert_eq!(bin(1).1, "1");
-        assert_eq!(bin(3).1, "2–3");
-        assert_eq!(bin(6).1, "4–6");
-        assert_eq!(bin(40).1, "7+");
+    fn the_scale_grows_with_the_network() {
+        // One ward's few partners, and today's 64 relations (北海道 has 18 of them).
+        assert_eq!(labels(3), ["0", "1", "2", "3–4", "5–7", "8+"]);
+        assert_eq!(labels(18), ["0", "1", "2", "3–4", "5–7", "8+"]);
+        assert_eq!(labels(20), ["0", "1–2", "3–4", "5–9", "10–19", "20+"]);
+        // 200 and more relations: a prefecture may have 40, Hokkaido over 100.
+        assert_eq!(labels(45), ["0", "1–4", "5–9", "10–19", "20–39", "40+"]);
+        assert_eq!(labels(150), ["0", "1–9", "10–24", "25–49", "50–99", "100+"]);
+        let bins = scale(150);
+        assert_eq!(bin(&bins, 0), 0);
+        assert_eq!(bin(&bins, 9), 1);
+        assert_eq!(bin(&bins, 10), 2);
+        assert_eq!(bin(&bins, 120), 5);
+        assert_eq!(bins.len(), COLOURS.len());
     }
 }

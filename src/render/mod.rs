@@ -14,6 +14,7 @@ mod ja_filters;
 mod map;
 pub mod opendata;
 mod opendata_en;
+mod phrases;
 mod structured;
 
 use std::collections::HashMap;

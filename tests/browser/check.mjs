@@ -1,13 +1,21 @@
-// Checks a built site in a real browser: every page kind is loaded in headless Chromium and must
-// pass axe-core (WCAG 2.1 A/AA), have one h1 and a lang, start with a working skip link, not
-// scroll sideways at 360 px, stay readable at 200 % zoom (no sideways scrolling, no clipped text
-// at 640 px zoomed to 320 CSS px), have tap targets of 24 × 24 px or more (WCAG 2.5.8), print
-// without navigation and with link URLs, set Japanese text with the theme's typography, load a
-// fingerprinted stylesheet, and log no errors. Screenshots at 375 px and 1280 px, and PDFs of
-// the printed event and municipality pages, go to SHOTS.
+// Checks a built site in a real browser: every page kind, in Japanese and (where the language
+// switch leads) in English, is loaded in headless Chromium and must pass axe-core (WCAG 2.1
+// A/AA), have one h1 and a lang, start with a working skip link, and at 320, 360, 375 and 1280 px
+// and at 200 % zoom (640 px zoomed to 320 CSS px): not scroll sideways, cut no text off, keep the
+// header to a quarter of the window's height, scroll sideways inside the main content only in
+// keyboard-focusable, named regions that say they scroll, and draw the map's labels at 12 CSS px
+// or more. The phone's menu opens without script (and by keyboard); the language switch is on
+// every page in the same place and leads to a page in the other language. Tap targets are 24 × 24
+// px or more (WCAG 2.5.8); pages print without navigation and with link URLs; Japanese text has
+// the theme's typography; the stylesheet is fingerprinted; nothing is logged as an error. The
+// widths, zoom and header are checked again in a second Chromium that has only the fonts of a
+// fresh Debian (DejaVu, Liberation: no CJK font), so that no font's width can push the layout
+// sideways. Screenshots at 375 px and 1280 px, and PDFs of the printed event and municipality
+// pages, go to SHOTS.
 //
 // usage: node check.mjs PUBLIC_DIR SHOTS_DIR
-import { readFile, mkdir } from 'node:fs/promises';
+import { readFile, mkdir, writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
@@ -80,6 +88,89 @@ function smallTargets() {
   return out.slice(0, 8);
 }
 
+// Boxes in the main content that scroll sideways, and what is wrong with each: it must be
+// reachable by keyboard (tabindex, axe's scrollable-region-focusable), be a named region, and
+// say that it scrolls (a visible .scroll-hint inside it or named by aria-describedby).
+function badScrollers() {
+  const out = [];
+  for (const el of document.querySelectorAll('main *')) {
+    const o = getComputedStyle(el).overflowX;
+    if (!(o === 'auto' || o === 'scroll') || el.scrollWidth <= el.clientWidth + 1) continue;
+    const hints = [...el.querySelectorAll('.scroll-hint'), ...(el.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean).map((id) => document.getElementById(id)).filter(Boolean)];
+    const problems = [];
+    if (el.tabIndex < 0) problems.push('not focusable');
+    if (el.getAttribute('role') !== 'region' || !(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby'))) problems.push('not a named region');
+    if (!hints.some((h) => h.getClientRects().length && getComputedStyle(h).visibility !== 'hidden')) problems.push('does not say that it scrolls');
+    if (problems.length) out.push(`${el.tagName.toLowerCase()}.${el.className} (${el.scrollWidth} px in ${el.clientWidth}): ${problems.join(', ')}`);
+  }
+  return out.slice(0, 5);
+}
+
+// The height of the site's header (closed menu), and the window's.
+function headerHeight() {
+  const header = document.querySelector('.site-header');
+  return { header: Math.round(header?.getBoundingClientRect().height ?? 0), window: window.innerHeight };
+}
+
+// Map labels drawn smaller than 12 CSS px: a text's font size in SVG units times the scale at
+// which the SVG is drawn.
+function smallMapLabels() {
+  const out = [];
+  for (const svg of document.querySelectorAll('svg.map-svg')) {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    for (const text of svg.querySelectorAll('text')) {
+      if (!text.getClientRects().length || getComputedStyle(text).display === 'none') continue;
+      const size = parseFloat(getComputedStyle(text).fontSize) * scale;
+      if (size < 11.95) out.push(`"${text.textContent}" ${size.toFixed(1)} px`);
+    }
+  }
+  return out.slice(0, 5);
+}
+
+// The language switch: where it is and where it leads.
+function languageSwitch() {
+  const link = document.querySelector('.site-header .lang-switch a[hreflang]');
+  if (!link) return null;
+  const r = link.getBoundingClientRect();
+  return { href: link.getAttribute('href'), lang: link.getAttribute('hreflang'), left: Math.round(r.left), top: Math.round(r.top) };
+}
+
+// Opens the phone's menu as a user would, without script: its button is a <summary>.
+async function menuOpens(page) {
+  const summary = page.locator('.site-header details.menu > summary');
+  if (!(await summary.isVisible())) return 'no menu button';
+  await summary.focus();
+  await page.keyboard.press('Enter');
+  const state = await page.evaluate(() => {
+    const menu = document.querySelector('.site-header details.menu');
+    const links = [...menu.querySelectorAll('nav a')];
+    const width = document.documentElement.clientWidth;
+    const shown = links.filter((a) => { const r = a.getBoundingClientRect(); return r.width > 0 && r.left >= 0 && r.right <= width + 1; });
+    return { open: menu.open, links: links.length, shown: shown.length, label: menu.querySelector('nav').getAttribute('aria-label') };
+  });
+  await page.keyboard.press('Enter');
+  if (!state.open) return 'Enter on the menu button does not open it';
+  if (!state.links || state.shown !== state.links) return `${state.shown} of ${state.links} menu links shown`;
+  if (!state.label) return 'the menu has no name';
+  return null;
+}
+
+// Only the fonts of a fresh Debian (DejaVu, Liberation), through fontconfig.
+async function fallbackFonts() {
+  const dir = await mkdtemp(join(tmpdir(), 'renkei-fonts-'));
+  const file = join(dir, 'fonts.conf');
+  await writeFile(file, `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <dir>/usr/share/fonts/truetype/dejavu</dir>
+  <dir>/usr/share/fonts/truetype/liberation</dir>
+  <cachedir>${dir}/cache</cachedir>
+  <include ignore_missing="yes">/etc/fonts/conf.d</include>
+</fontconfig>
+`);
+  return file;
+}
+
 // One page of each kind; items are found by following the first link of their list.
 const PAGES = [
   ['home', '/'],
@@ -111,6 +202,24 @@ const PAGES = [
   ['not-found', '/no-such-page/'],
 ];
 
+// Phone windows (CSS px): the smallest, a common Android and a common iPhone; 375 comes last.
+const PHONES = [[320, 568], [360, 800], [375, 812]];
+
+// What must hold at any width: no sideways scrolling of the page, no text cut off, the header a
+// quarter of the window or less, sideways scrolling in the main content only where allowed, map
+// labels of 12 px or more.
+async function layout(page) {
+  const problems = [];
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (overflow > 0) problems.push(`scrolls sideways by ${overflow}px`);
+  for (const clipped of await page.evaluate(clippedText)) problems.push(`text cut off: ${clipped}`);
+  const h = await page.evaluate(headerHeight);
+  if (h.header > h.window / 4) problems.push(`the header is ${h.header} px tall, more than a quarter of ${h.window} px`);
+  for (const scroller of await page.evaluate(badScrollers)) problems.push(`scrolls sideways in the content: ${scroller}`);
+  for (const label of await page.evaluate(smallMapLabels)) problems.push(`map label under 12 px: ${label}`);
+  return problems;
+}
+
 const server = await serve(publicDir);
 const origin = `http://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launch({
@@ -120,6 +229,8 @@ const browser = await chromium.launch({
 await mkdir(shotsDir, { recursive: true });
 const failures = [];
 const fail = (name, message) => failures.push(`${name}: ${message}`);
+// Every page checked, by name: checked again with the fallback fonts.
+const checked = new Map();
 
 try {
   // The detectors find what they look for, so that a pass below is not a detector finding nothing.
@@ -144,6 +255,8 @@ try {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
 
+  // Pages to check: PAGES, then the pages their language switches lead to.
+  const queue = [];
   for (const [name, target] of PAGES) {
     let path = target;
     if (typeof target === 'object') {
@@ -151,6 +264,13 @@ try {
       path = await page.locator(target.link).first().getAttribute('href');
       if (!path) { fail(name, `no item linked from ${target.from}`); continue; }
     }
+    queue.push([name, path]);
+  }
+  const switches = [];
+  for (let i = 0; i < queue.length; i++) {
+    const [name, path] = queue[i];
+    if ([...checked.values()].includes(path)) continue;
+    checked.set(name, path);
     errors.length = 0;
     await page.setViewportSize({ width: 1280, height: 900 });
     const response = await page.goto(origin + path);
@@ -192,23 +312,51 @@ try {
     // The screenshots show the page as it looks, not with the skip link focused by the Tab above.
     await page.evaluate(() => document.activeElement?.blur());
     await page.screenshot({ path: join(shotsDir, `${name}-1280.png`), fullPage: true });
+    for (const problem of await layout(page)) fail(name, `at 1280 px: ${problem}`);
+    const wide = await page.evaluate(languageSwitch);
 
-    await page.setViewportSize({ width: 360, height: 800 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    if (overflow > 0) fail(name, `scrolls sideways by ${overflow}px at 360px wide`);
-    await page.setViewportSize({ width: 375, height: 800 });
+    for (const [width, height] of PHONES) {
+      await page.setViewportSize({ width, height });
+      for (const problem of await layout(page)) fail(name, `at ${width} px: ${problem}`);
+    }
+    // (The last phone is 375 px wide.)
     await page.screenshot({ path: join(shotsDir, `${name}-375.png`), fullPage: true });
     for (const target of await page.evaluate(smallTargets)) fail(name, `tap target under 24 px at 375 px wide: ${target}`);
+    const menu = await menuOpens(page);
+    if (menu) fail(name, `the menu at 375 px: ${menu}`);
+    if (name === 'home') {
+      await page.locator('details.menu > summary').click();
+      await page.screenshot({ path: join(shotsDir, 'home-375-menu.png') });
+      await page.locator('details.menu > summary').click();
+    }
+    const narrow = await page.evaluate(languageSwitch);
+
+    // The language switch: on every page, in the same place for each language, leading to a
+    // page in the other language (which is checked in its turn).
+    if (!narrow || !wide) fail(name, 'no language switch');
+    else {
+      switches.push({ name, lang: facts.lang, narrow, wide });
+      const target = await page.request.get(origin + narrow.href);
+      const html = await target.text();
+      if (target.status() !== 200 || !html.includes(`<html lang="${narrow.lang}"`)) fail(name, `the language switch leads to ${narrow.href} (${target.status()}), not a page in ${narrow.lang}`);
+      const other = queue.some(([n]) => n === `${name}-${narrow.lang}`) ? `${name}-${narrow.lang}-${queue.length}` : `${name}-${narrow.lang}`;
+      if (!queue.some(([, p]) => p === narrow.href)) queue.push([other, narrow.href]);
+    }
 
     // 200 % zoom on a 640 px window: the page lays out at 320 CSS px with twice the pixels.
     await zoomed.goto(origin + path);
-    const zoomOverflow = await zoomed.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    if (zoomOverflow > 0) fail(name, `scrolls sideways by ${zoomOverflow}px at 200 % zoom (320 CSS px)`);
-    for (const clipped of await zoomed.evaluate(clippedText)) fail(name, `text cut off at 200 % zoom: ${clipped}`);
+    for (const problem of await layout(zoomed)) fail(name, `at 200 % zoom (320 CSS px): ${problem}`);
 
     // The 404 page's own status is logged by Chromium as a failed resource; that one is expected.
     for (const e of errors.filter((e) => !(name === 'not-found' && e.includes('404')))) fail(name, `console: ${e}`);
     console.log(`checked ${name} ${path}`);
+  }
+  for (const lang of new Set(switches.map((s) => s.lang))) {
+    const same = switches.filter((s) => s.lang === lang);
+    for (const key of ['narrow', 'wide']) {
+      const first = same[0][key];
+      for (const s of same) if (s[key].top !== first.top || Math.abs(s[key].left - first.left) > 1) fail(s.name, `the language switch moves (${key}): at ${s[key].left},${s[key].top} px, on ${same[0].name} at ${first.left},${first.top}`);
+    }
   }
 
   // Search: a query typed into the header's box lands on /search/ and shows the expected results,
@@ -347,12 +495,69 @@ try {
   const noScript = await browser.newContext({ javaScriptEnabled: false });
   const plain = await noScript.newPage();
   await plain.goto(origin + '/wards/arakawa/');
-  const rows = await plain.locator('main table tbody tr').count();
-  if (rows === 0) fail('no-js', 'the ward page shows no partner rows without JavaScript');
+  const rows = await plain.locator('main .relations li').count();
+  if (rows === 0) fail('no-js', 'the ward page shows no partners without JavaScript');
   await plain.goto(origin + '/search/?q=釧路');
   if (!(await plain.locator('.search-needs-js').isVisible())) fail('no-js', 'the search page does not say that it needs JavaScript');
+  // The phone's menu opens without script, by keyboard and by a tap.
+  await plain.setViewportSize({ width: 375, height: 812 });
+  for (const path of ['/', '/prefectures/hokkaido/', '/en/']) {
+    await plain.goto(origin + path);
+    const problem = await menuOpens(plain);
+    if (problem) fail('no-js', `${path}: ${problem}`);
+    await plain.locator('details.menu > summary').click();
+    if (!(await plain.locator('details.menu nav a').first().isVisible())) fail('no-js', `${path}: a tap does not open the menu`);
+  }
+  // A prefecture's long lists of municipalities fold away, and open.
+  await plain.goto(origin + '/prefectures/hokkaido/');
+  const folds = plain.locator('main details.fold');
+  if ((await folds.count()) < 2) fail('no-js', '北海道: the municipalities are not in lists by kind');
+  else {
+    if (await folds.first().locator('.tiles a').first().isVisible()) fail('no-js', '北海道: the list of 179 municipalities does not fold');
+    await folds.first().locator('summary').click();
+    if (!(await folds.first().locator('.tiles a').first().isVisible())) fail('no-js', '北海道: the folded list does not open');
+  }
+  console.log('checked no-js');
 } finally {
   await browser.close();
+}
+
+// The same widths and zoom with only the fonts of a fresh Debian (no CJK font): the layout must
+// not depend on the font's width.
+const fontsConf = await fallbackFonts();
+const bare = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  env: { ...process.env, FONTCONFIG_FILE: fontsConf },
+});
+try {
+  const context = await bare.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const zoomContext = await bare.newContext({ viewport: { width: 320, height: 480 }, deviceScaleFactor: 2 });
+  const zoomed = await zoomContext.newPage();
+  await page.goto(origin + '/');
+  // The Noto CJK fonts are really absent: text asked in them falls back to the default font.
+  const noto = await page.evaluate(() => {
+    const c = document.createElement('canvas').getContext('2d');
+    const width = (font) => { c.font = font; return c.measureText('Renkei 特別区 0123').width; };
+    return width('16px "Noto Sans CJK JP", monospace') !== width('16px monospace');
+  });
+  if (noto) fail('fonts', 'the fallback-font browser still has Noto Sans CJK JP');
+  for (const [name, path] of checked) {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(origin + path);
+    for (const problem of await layout(page)) fail(`${name} (fallback fonts)`, `at 1280 px: ${problem}`);
+    for (const [width, height] of PHONES) {
+      await page.setViewportSize({ width, height });
+      for (const problem of await layout(page)) fail(`${name} (fallback fonts)`, `at ${width} px: ${problem}`);
+    }
+    if (['home', 'home-en', 'ward', 'prefecture', 'event'].includes(name)) await page.screenshot({ path: join(shotsDir, `${name}-375-fallback-fonts.png`), fullPage: true });
+    await zoomed.goto(origin + path);
+    for (const problem of await layout(zoomed)) fail(`${name} (fallback fonts)`, `at 200 % zoom (320 CSS px): ${problem}`);
+  }
+  console.log(`checked ${checked.size} pages with the fallback fonts`);
+} finally {
+  await bare.close();
   server.close();
 }
 
