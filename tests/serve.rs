@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::support::{edit, fixture_copy, read, write};
@@ -16,6 +17,8 @@ pub(crate) struct Server {
     child: Child,
     pub(crate) address: String,
     pub(crate) site: tempfile::TempDir,
+    /// What the server wrote to stderr so far (its warnings and diagnostics).
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Server {
@@ -25,15 +28,32 @@ impl Server {
 
     /// `renkei serve` on a site prepared by the test.
     pub(crate) fn start_in(site: tempfile::TempDir) -> Server {
+        Server::start_with(site, &[])
+    }
+
+    /// `renkei serve --port 0` with `extra` arguments on a site prepared by the test.
+    pub(crate) fn start_with(site: tempfile::TempDir, extra: &[&str]) -> Server {
         let binary = assert_cmd::cargo::cargo_bin("renkei");
         let mut child = Command::new(binary)
             .args(["serve", "--port", "0", "--root"])
             .arg(site.path())
+            .args(extra)
             .env("SOURCE_DATE_EPOCH", "1767193200")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start renkei serve: {e}"));
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let errors = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
+        let written = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            for line in BufReader::new(errors).lines().map_while(Result::ok) {
+                if let Ok(mut text) = written.lock() {
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+            }
+        });
         let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
         let mut lines = BufReader::new(stdout).lines();
         let address = loop {
@@ -44,7 +64,28 @@ impl Server {
         };
         // Keep reading so that the server never blocks on a full pipe.
         std::thread::spawn(move || lines.for_each(drop));
-        Server { child, address, site }
+        Server { child, address, site, stderr }
+    }
+
+    /// What the server wrote to stderr so far.
+    pub(crate) fn stderr(&self) -> String {
+        self.stderr.lock().map(|text| text.clone()).unwrap_or_default()
+    }
+
+    /// Waits until stderr holds `text` (diagnostics are printed after a rebuild).
+    pub(crate) fn wait_for_stderr(&self, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let stderr = self.stderr();
+            if stderr.contains(text) {
+                return stderr;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "stderr never showed `{text}`:\n{stderr}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     pub(crate) fn pid(&self) -> u32 {
@@ -229,6 +270,10 @@ fn a_broken_file_shows_an_overlay_and_the_last_good_site_stays() {
     let error = status["error"].as_str().unwrap_or_default();
     assert!(error.contains("content/news/site-open.md:3:7"), "{error}");
     assert!(error.contains('^'), "the caret: {error}");
+    // The terminal shows it too: the located diagnostic with its caret, and what is served.
+    let terminal = server.wait_for_stderr("still serving the last good version");
+    assert!(terminal.contains("content/news/site-open.md:3:7"), "{terminal}");
+    assert!(terminal.contains("2025-02-30") && terminal.contains('^'), "{terminal}");
     // The last good page is still served, with the script that shows the overlay.
     let page = server.get("/news/site-open/");
     assert_eq!(page.status, 200);
@@ -245,6 +290,47 @@ fn a_broken_file_shows_an_overlay_and_the_last_good_site_stays() {
     );
     server.wait_for("/news/site-open/", "the recovery", |r| r.body.contains("直しました"));
     assert!(generation(&server)["error"].is_null());
+}
+
+/// `--bind 0.0.0.0` shows the preview to the network, with a warning on stderr naming the
+/// address; the default (loopback) gives none.
+#[test]
+fn binding_to_every_interface_warns_and_loopback_does_not() {
+    let quiet = Server::start("basic");
+    assert_eq!(quiet.get("/").status, 200);
+    assert!(!quiet.stderr().contains("warning"), "{}", quiet.stderr());
+
+    let exposed = Server::start_with(fixture_copy("basic"), &["--bind", "0.0.0.0"]);
+    let port = exposed.address.rsplit(':').next().unwrap_or_default().to_owned();
+    assert!(exposed.address.starts_with("0.0.0.0:"), "{}", exposed.address);
+    let warning = format!(
+        "warning: listening on 0.0.0.0:{port}: other computers on the network can see the preview (use --bind 127.0.0.1 to keep it private)"
+    );
+    exposed.wait_for_stderr(&warning);
+    assert_eq!(exposed.get("/").status, 200);
+}
+
+/// The site root's `static/` is watched like `content/` and `themes/`, also when it is created
+/// after `serve` started: a file added, changed, or overriding the theme's is served at once.
+#[test]
+fn a_change_under_the_sites_static_folder_is_served_after_the_rebuild() {
+    let server = Server::start("basic");
+    let root = server.root();
+    assert!(!root.join("static").exists());
+    assert_eq!(server.get("/notes/info.txt").status, 404);
+
+    write(root, "static/notes/info.txt", "お知らせ一");
+    server.wait_for("/notes/info.txt", "the added file", |r| r.body == "お知らせ一");
+    write(root, "static/notes/info.txt", "お知らせ二");
+    server.wait_for("/notes/info.txt", "the changed file", |r| r.body == "お知らせ二");
+
+    // A stylesheet of the site's own replaces the theme's on every page.
+    write(root, "static/style.css", ".site-own { color : red ; }\n");
+    server.wait_for("/news/", "the site's stylesheet", |r| {
+        let href =
+            r.body.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|t| t.split('"').next());
+        href.is_some_and(|href| server.get(href).body == ".site-own{color:red;}")
+    });
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The project's own site, built as a user would build it.
 
-use crate::support::{renkei, repo_root};
+use crate::support::{fixture_copy, read, renkei, repo_root, write};
 
 #[test]
 fn the_projects_own_site_builds() {
@@ -26,4 +26,58 @@ fn the_projects_own_site_builds() {
     ] {
         assert!(output.join(page).is_file(), "{page} is missing");
     }
+}
+
+/// The site root's `static/` is published beside the theme's and wins where both have a file:
+/// a stylesheet, a plain file and the preview image `og-image.png`, which every page's
+/// `og:image` then names. Without either `og-image.png` there is no `og:image` at all.
+#[test]
+fn the_sites_own_static_files_are_published_and_win_over_the_themes() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    let output = root.join("public");
+    let build = || {
+        renkei()
+            .arg("build")
+            .arg("--root")
+            .arg(root)
+            .arg("--output")
+            .arg(&output)
+            .assert()
+            .success()
+    };
+    let og_tag = "<meta property=\"og:image\" content=\"https://example.org/og-image.png\">";
+    build();
+    assert!(!read(&output.join("index.html")).contains("og:image"), "no preview image yet");
+
+    write(root, "themes/plain/static/og-image.png", "the theme's preview image");
+    write(root, "themes/plain/static/robots-note.txt", "the theme's note");
+    write(root, "themes/plain/static/only-theme.txt", "from the theme");
+    write(root, "static/og-image.png", "the site's preview image");
+    write(root, "static/robots-note.txt", "the site's note");
+    write(root, "static/only-site/file.txt", "from the site");
+    write(root, "static/style.css", ".site-own { color : red ; }\n");
+    build();
+    let published = |name: &str| read(&output.join(name));
+    assert_eq!(published("og-image.png"), "the site's preview image");
+    assert_eq!(published("robots-note.txt"), "the site's note");
+    assert_eq!(published("only-theme.txt"), "from the theme");
+    assert_eq!(published("only-site/file.txt"), "from the site");
+    for page in ["index.html", "wards/arakawa/index.html", "en/index.html"] {
+        assert!(published(page).contains(og_tag), "{page} names the site's preview image");
+    }
+    let home = published("index.html");
+    let css = home
+        .split("rel=\"stylesheet\" href=\"/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the home page links a stylesheet:\n{home}"));
+    assert_eq!(published(css), ".site-own{color:red;}", "the site's stylesheet, minified");
+
+    // The site's own image alone is enough for the tag.
+    std::fs::remove_file(root.join("themes/plain/static/og-image.png"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    build();
+    assert_eq!(published("og-image.png"), "the site's preview image");
+    assert!(published("index.html").contains(og_tag));
 }
