@@ -297,6 +297,7 @@ fn a_broken_file_shows_an_overlay_and_the_last_good_site_stays() {
 #[test]
 fn binding_to_every_interface_warns_and_loopback_does_not() {
     let quiet = Server::start("basic");
+    assert!(quiet.address.starts_with("127.0.0.1:"), "your computer only: {}", quiet.address);
     assert_eq!(quiet.get("/").status, 200);
     assert!(!quiet.stderr().contains("warning"), "{}", quiet.stderr());
 

@@ -57,6 +57,7 @@ fn the_sites_own_static_files_are_published_and_win_over_the_themes() {
     write(root, "static/robots-note.txt", "the site's note");
     write(root, "static/only-site/file.txt", "from the site");
     write(root, "static/style.css", ".site-own { color : red ; }\n");
+    write(root, "static/app.js", "// a comment\nfunction add ( a , b ) {\n  return a + b ;\n}\n");
     build();
     let published = |name: &str| read(&output.join(name));
     assert_eq!(published("og-image.png"), "the site's preview image");
@@ -73,6 +74,18 @@ fn the_sites_own_static_files_are_published_and_win_over_the_themes() {
         .and_then(|rest| rest.split('"').next())
         .unwrap_or_else(|| panic!("the home page links a stylesheet:\n{home}"));
     assert_eq!(published(css), ".site-own{color:red;}", "the site's stylesheet, minified");
+    // A script is minified and published under a name with the hash of its bytes too.
+    let scripts: Vec<String> = std::fs::read_dir(&output)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with("app.") && name.ends_with(".js"))
+        .collect();
+    assert!(
+        scripts.len() == 1 && scripts[0].len() == "app.12345678.js".len(),
+        "one fingerprinted script: {scripts:?}"
+    );
+    let script = published(&scripts[0]);
+    assert!(!script.contains("comment") && script.contains("return a+b"), "minified: {script}");
 
     // The site's own image alone is enough for the tag.
     std::fs::remove_file(root.join("themes/plain/static/og-image.png"))
