@@ -28,16 +28,22 @@ impl Server {
 
     /// `renkei serve` on a site prepared by the test.
     pub(crate) fn start_in(site: tempfile::TempDir) -> Server {
-        Server::start_with(site, &[])
+        Server::start_with(site, &[], &[])
     }
 
-    /// `renkei serve --port 0` with `extra` arguments on a site prepared by the test.
-    pub(crate) fn start_with(site: tempfile::TempDir, extra: &[&str]) -> Server {
+    /// `renkei serve --port 0` with `extra` arguments and environment variables on a site
+    /// prepared by the test.
+    pub(crate) fn start_with(
+        site: tempfile::TempDir,
+        extra: &[&str],
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> Server {
         let binary = assert_cmd::cargo::cargo_bin("renkei");
         let mut child = Command::new(binary)
             .args(["serve", "--port", "0", "--root"])
             .arg(site.path())
             .args(extra)
+            .envs(env.iter().copied())
             .env("SOURCE_DATE_EPOCH", "1767193200")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -301,7 +307,7 @@ fn binding_to_every_interface_warns_and_loopback_does_not() {
     assert_eq!(quiet.get("/").status, 200);
     assert!(!quiet.stderr().contains("warning"), "{}", quiet.stderr());
 
-    let exposed = Server::start_with(fixture_copy("basic"), &["--bind", "0.0.0.0"]);
+    let exposed = Server::start_with(fixture_copy("basic"), &["--bind", "0.0.0.0"], &[]);
     let port = exposed.address.rsplit(':').next().unwrap_or_default().to_owned();
     assert!(exposed.address.starts_with("0.0.0.0:"), "{}", exposed.address);
     let warning = format!(
@@ -318,6 +324,7 @@ fn a_change_under_the_sites_static_folder_is_served_after_the_rebuild() {
     let server = Server::start("basic");
     let root = server.root();
     assert!(!root.join("static").exists());
+    assert!(!root.join("public").exists(), "serve builds into memory, writing nothing");
     assert_eq!(server.get("/notes/info.txt").status, 404);
 
     write(root, "static/notes/info.txt", "お知らせ一");
@@ -332,6 +339,48 @@ fn a_change_under_the_sites_static_folder_is_served_after_the_rebuild() {
             r.body.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|t| t.split('"').next());
         href.is_some_and(|href| server.get(href).body == ".site-own{color:red;}")
     });
+}
+
+/// `serve --drafts` shows drafts, as `build --drafts` does; without it they are not served.
+#[test]
+fn serve_shows_drafts_only_with_the_flag() {
+    let plain = Server::start("basic");
+    assert_eq!(plain.get("/events/draft-event/").status, 404);
+    let drafts = Server::start_with(fixture_copy("basic"), &["--drafts"], &[]);
+    assert_eq!(drafts.get("/events/draft-event/").status, 200);
+}
+
+/// `serve --open` opens the preview in the browser (`xdg-open`, here a script that notes what it
+/// was given); without the flag no browser is opened.
+#[cfg(all(unix, not(target_os = "macos")))]
+#[test]
+fn serve_opens_the_browser_only_with_the_flag() {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = crate::support::tempdir();
+    let opened = bin.path().join("opened");
+    let script = bin.path().join("xdg-open");
+    write(bin.path(), "xdg-open", "#!/bin/sh\necho \"$1\" > \"$RENKEI_TEST_OPENED\"\n");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let path = std::env::join_paths(
+        std::iter::once(bin.path().to_path_buf())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let env = [("PATH", path.as_os_str()), ("RENKEI_TEST_OPENED", opened.as_os_str())];
+
+    let quiet = Server::start_with(fixture_copy("basic"), &[], &env);
+    assert_eq!(quiet.get("/").status, 200);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!opened.exists(), "no browser without --open");
+
+    let server = Server::start_with(fixture_copy("basic"), &["--open"], &env);
+    let started = Instant::now();
+    while !std::fs::read_to_string(&opened).is_ok_and(|text| text.ends_with('\n')) {
+        assert!(started.elapsed() < Duration::from_secs(15), "the browser was never opened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(read(&opened).trim(), format!("http://{}/", server.address));
 }
 
 #[test]

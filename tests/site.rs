@@ -1,6 +1,6 @@
 //! The project's own site, built as a user would build it.
 
-use crate::support::{fixture_copy, read, renkei, repo_root, write};
+use crate::support::{fixture_copy, read, read_tree, renkei, repo_root, write};
 
 #[test]
 fn the_projects_own_site_builds() {
@@ -25,6 +25,14 @@ fn the_projects_own_site_builds() {
         "news/atom.xml",
     ] {
         assert!(output.join(page).is_file(), "{page} is missing");
+    }
+    // Every page has a search box (README, Search).
+    let pages = read_tree(&output);
+    let html: Vec<_> = pages.iter().filter(|(name, _)| name.ends_with(".html")).collect();
+    assert!(html.len() > 1000, "{} pages", html.len());
+    for (name, bytes) in html {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(text.contains("<input type=\"search\""), "{name} has no search box");
     }
 }
 
