@@ -1,6 +1,6 @@
 //! The project's own site, built as a user would build it.
 
-use crate::support::{fixture_copy, read, read_tree, renkei, repo_root, write};
+use crate::support::{copy_dir, edit, fixture_copy, read, read_tree, renkei, repo_root, write};
 
 #[test]
 fn the_projects_own_site_builds() {
@@ -101,4 +101,42 @@ fn the_sites_own_static_files_are_published_and_win_over_the_themes() {
     build();
     assert_eq!(published("og-image.png"), "the site's preview image");
     assert!(published("index.html").contains(og_tag));
+}
+
+/// With the project's theme: a page with three headings or more gets a table of contents, one
+/// with two does not; a municipality's `aliases` find it in the search but are not on its page.
+#[test]
+fn three_headings_give_a_table_of_contents_and_aliases_are_searched_not_shown() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    copy_dir(&repo_root().join("themes/default"), &root.join("themes/default"));
+    edit(root, "site.toml", "theme = \"plain\"", "theme = \"default\"");
+    let news = |headings: usize| {
+        let body: String = (1..=headings).map(|n| format!("## 見出し{n}\n\n本文。\n\n")).collect();
+        format!("---\ntitle: 見出し{headings}つ\ndate: 2025-12-02\n---\n\n{body}")
+    };
+    write(root, "content/news/three.md", news(3));
+    write(root, "content/news/two.md", news(2));
+    let alias = "阿寒町";
+    edit(
+        root,
+        "content/municipalities/012068.md",
+        "kind: 市\n",
+        &format!("kind: 市\naliases:\n  - {alias}\n"),
+    );
+    let output = root.join("public");
+    renkei().arg("build").arg("--root").arg(root).arg("--output").arg(&output).assert().success();
+
+    let toc = "<nav class=\"toc\"";
+    assert!(read(&output.join("news/three/index.html")).contains(toc), "three headings");
+    assert!(!read(&output.join("news/two/index.html")).contains(toc), "two headings");
+
+    assert!(!read(&output.join("municipalities/012068/index.html")).contains(alias));
+    let index =
+        renkei::search::Index::from_files(|path| std::fs::read_to_string(output.join(path)).ok())
+            .unwrap_or_else(|| panic!("the search index is readable"));
+    let hits =
+        renkei::search::query::search(&index, alias, renkei::search::query::Filter::default());
+    let first = hits.first().map(|hit| index.docs[hit.doc].url.as_str());
+    assert_eq!(first, Some("/municipalities/012068/"), "{alias} finds 釧路市");
 }
