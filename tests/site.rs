@@ -104,13 +104,17 @@ fn the_sites_own_static_files_are_published_and_win_over_the_themes() {
 }
 
 /// With the project's theme: a page with three headings or more gets a table of contents, one
-/// with two does not; a municipality's `aliases` find it in the search but are not on its page.
+/// with two does not; a municipality's `aliases` find it in the search but are not on its page;
+/// a page without a text of its own (the search page) has the site's `description` as its meta
+/// description; without a
+/// `license` key the footer gives the default, CC BY 4.0.
 #[test]
-fn three_headings_give_a_table_of_contents_and_aliases_are_searched_not_shown() {
+fn the_projects_theme_toc_from_three_headings_aliases_unseen_description_and_licence() {
     let site = fixture_copy("basic");
     let root = site.path();
     copy_dir(&repo_root().join("themes/default"), &root.join("themes/default"));
     edit(root, "site.toml", "theme = \"plain\"", "theme = \"default\"");
+    edit(root, "site.toml", "license = \"CC BY 4.0\"\n", "");
     let news = |headings: usize| {
         let body: String = (1..=headings).map(|n| format!("## 見出し{n}\n\n本文。\n\n")).collect();
         format!("---\ntitle: 見出し{headings}つ\ndate: 2025-12-02\n---\n\n{body}")
@@ -130,6 +134,11 @@ fn three_headings_give_a_table_of_contents_and_aliases_are_searched_not_shown() 
     let toc = "<nav class=\"toc\"";
     assert!(read(&output.join("news/three/index.html")).contains(toc), "three headings");
     assert!(!read(&output.join("news/two/index.html")).contains(toc), "two headings");
+    let page = read(&output.join("search/index.html"));
+    assert!(page.contains("<meta name=\"description\" content=\"統合テスト用の固定サイト\">"));
+    assert!(page.contains(
+        "<p class=\"license\">このサイトの内容は次のライセンスで提供しています：CC BY 4.0"
+    ));
 
     assert!(!read(&output.join("municipalities/012068/index.html")).contains(alias));
     let index =
