@@ -382,3 +382,33 @@ fn today_is_the_date_in_japan_whatever_the_machines_time_zone() {
     let dated = |day: &str| created.contains(&format!("date: {day}\n"));
     assert!(dated(&before) || dated(&after), "dated {before} (Japan), not local:\n{created}");
 }
+
+/// `RENKEI_TRACE=1` makes `build` print the time of each stage; without it, no stage is named.
+#[test]
+fn renkei_trace_prints_the_time_of_each_stage() {
+    let site = fixture_copy("basic");
+    let output = site.path().join("public");
+    let traced = renkei()
+        .env("RENKEI_TRACE", "1")
+        .arg("build")
+        .arg("--root")
+        .arg(site.path())
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run renkei: {e}"));
+    let stdout = stdout_of(&traced);
+    assert!(traced.status.success(), "{}", stderr_of(&traced));
+    let stages = stdout.lines().find_map(|line| line.strip_prefix("Stages: "));
+    let stages = stages.unwrap_or_else(|| panic!("a line of stages:\n{stdout}"));
+    for stage in ["markdown", "feeds", "open data", "search"] {
+        let timed = stages.split(", ").any(|part| {
+            part.strip_prefix(stage)
+                .and_then(|rest| rest.strip_prefix(' ')?.strip_suffix(" ms")?.parse::<u64>().ok())
+                .is_some()
+        });
+        assert!(timed, "`{stage} N ms` in: {stages}");
+    }
+    let plain = run(&["build"], Some(site.path()));
+    assert!(!stdout_of(&plain).contains("Stages:"), "{}", stdout_of(&plain));
+}

@@ -60,6 +60,11 @@ fn answer(mut stream: TcpStream, counts: &Mutex<HashMap<String, usize>>) {
         (_, "/ok") => ("200 OK", None),
         (_, "/moved") => ("301 Moved Permanently", Some("/ok")),
         (_, "/temporary") => ("302 Found", Some("/ok")),
+        (_, "/see-other") => ("303 See Other", Some("/ok")),
+        (_, "/temporary-307") => ("307 Temporary Redirect", Some("/ok")),
+        (_, "/permanent-308") => ("308 Permanent Redirect", Some("/ok")),
+        ("HEAD", "/get-only-501") => ("501 Not Implemented", None),
+        (_, "/get-only-501") => ("200 OK", None),
         (_, "/missing") => ("404 Not Found", None),
         (_, "/broken") => ("500 Internal Server Error", None),
         ("HEAD", "/get-only") => ("405 Method Not Allowed", None),
@@ -96,7 +101,10 @@ fn site_linking(server: &LinkServer, paths: &[&str]) -> tempfile::TempDir {
 }
 
 fn check_external(root: &Path) -> (Option<i32>, String, String) {
+    // Should the DNS server drop the query (no network), the resolver gives up after a second
+    // instead of ten, and the unknown host is still reported as one.
     let output = renkei()
+        .env("RES_OPTIONS", "timeout:1 attempts:1")
         .args(["check", "--external", "--root"])
         .arg(root)
         .output()
@@ -170,4 +178,43 @@ fn broken_links_fail_redirects_warn_and_a_rerun_asks_only_for_the_failures() {
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(stdout.contains("No errors, 2 warning(s)"), "{stdout}");
     assert_eq!(server.count("/ok"), 3, "nothing asked again");
+}
+
+/// The other redirects (303 and 307 temporary, 308 permanent) are warnings naming where they
+/// end; a server answering HEAD with 501 is asked again with GET; a host that does not exist is
+/// an error at the link. `.invalid` never resolves (RFC 6761), and no request leaves loopback.
+#[test]
+fn other_redirects_warn_a_501_to_head_is_asked_with_get_and_an_unknown_host_is_an_error() {
+    let server = LinkServer::start();
+    let site =
+        site_linking(&server, &["/see-other", "/temporary-307", "/permanent-308", "/get-only-501"]);
+    let root = site.path();
+    let unknown = "http://renkei-test.invalid/page";
+    let about = read(&root.join("content/about.md"));
+    write(root, "content/about.md", format!("{about}- [どこにもない]({unknown})\n"));
+    // Time for the resolver to say "no such host" (nothing here is slow).
+    edit(root, "site.toml", "timeout = 1", "timeout = 5");
+
+    let (code, stdout, stderr) = check_external(root);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    let ok = server.url("/ok");
+    let said_at = |path: &str, what: &str| {
+        let expected = format!("link to `{}` {what}", server.url(path));
+        let at = stderr.find(&expected).unwrap_or_else(|| panic!("{expected}:\n{stderr}"));
+        let place = place_in(root, "content/about.md", &server.url(path));
+        assert!(stderr[at..].contains(&place), "{path} at {place}:\n{stderr}");
+    };
+    said_at("/see-other", &format!("redirects temporarily (303) to `{ok}`"));
+    said_at("/temporary-307", &format!("redirects temporarily (307) to `{ok}`"));
+    said_at("/permanent-308", &format!("has moved permanently (308) to `{ok}`"));
+    assert_eq!(stderr.matches("warning: ").count(), 3, "{stderr}");
+    assert!(!stderr.contains("get-only-501"), "HEAD refused, GET answered 200:\n{stderr}");
+    assert_eq!(server.count("/get-only-501"), 2, "HEAD, then GET");
+    assert_eq!(server.count("/ok"), 3, "after each redirect");
+
+    let expected = format!("link to `{unknown}` failed: the host was not found");
+    let at = stderr.find(&expected).unwrap_or_else(|| panic!("{expected}:\n{stderr}"));
+    let place = place_in(root, "content/about.md", unknown);
+    assert!(stderr[at..].contains(&place), "the unknown host at {place}:\n{stderr}");
+    assert!(stderr.contains("error: 2 problems found"), "the host and the gone website:\n{stderr}");
 }

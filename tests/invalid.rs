@@ -654,3 +654,36 @@ fn a_ward_code_that_is_not_a_code_or_not_its_own() {
         );
     }
 }
+
+/// More than 100 problems: the first 100 are printed in full, sorted by file, then the count of
+/// the rest; the summary counts them all and the exit code is still that of content problems.
+#[test]
+fn more_than_a_hundred_problems_print_a_hundred_and_count_the_rest() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    for n in 0..130 {
+        let text = format!("---\ntitle: 誤り{n}\ndate: 2025-02-30\n---\n\n本文。\n");
+        write(root, &format!("content/news/bad-{n:03}.md"), text);
+    }
+    let result = renkei()
+        .arg("check")
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run renkei: {e}"));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(CONTENT), "{stderr}");
+    let located: Vec<usize> =
+        (0..130).filter(|n| stderr.contains(&format!("content/news/bad-{n:03}.md:3:"))).collect();
+    assert_eq!(located, (0..100).collect::<Vec<_>>(), "the first 100 in full:\n{stderr}");
+    assert_eq!(
+        stderr.lines().filter(|l| l.contains('^')).count(),
+        100,
+        "one caret line each:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("… and 30 more problems of the same kinds (fix these, then build again)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error: 130 problems found"), "{stderr}");
+}

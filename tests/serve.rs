@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::support::{edit, fixture_copy, read, write};
@@ -16,6 +17,8 @@ pub(crate) struct Server {
     child: Child,
     pub(crate) address: String,
     pub(crate) site: tempfile::TempDir,
+    /// What the server wrote to stderr so far (its warnings and diagnostics).
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Server {
@@ -25,15 +28,38 @@ impl Server {
 
     /// `renkei serve` on a site prepared by the test.
     pub(crate) fn start_in(site: tempfile::TempDir) -> Server {
+        Server::start_with(site, &[], &[])
+    }
+
+    /// `renkei serve --port 0` with `extra` arguments and environment variables on a site
+    /// prepared by the test.
+    pub(crate) fn start_with(
+        site: tempfile::TempDir,
+        extra: &[&str],
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> Server {
         let binary = assert_cmd::cargo::cargo_bin("renkei");
         let mut child = Command::new(binary)
             .args(["serve", "--port", "0", "--root"])
             .arg(site.path())
+            .args(extra)
+            .envs(env.iter().copied())
             .env("SOURCE_DATE_EPOCH", "1767193200")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start renkei serve: {e}"));
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let errors = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
+        let written = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            for line in BufReader::new(errors).lines().map_while(Result::ok) {
+                if let Ok(mut text) = written.lock() {
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+            }
+        });
         let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
         let mut lines = BufReader::new(stdout).lines();
         let address = loop {
@@ -44,7 +70,28 @@ impl Server {
         };
         // Keep reading so that the server never blocks on a full pipe.
         std::thread::spawn(move || lines.for_each(drop));
-        Server { child, address, site }
+        Server { child, address, site, stderr }
+    }
+
+    /// What the server wrote to stderr so far.
+    pub(crate) fn stderr(&self) -> String {
+        self.stderr.lock().map(|text| text.clone()).unwrap_or_default()
+    }
+
+    /// Waits until stderr holds `text` (diagnostics are printed after a rebuild).
+    pub(crate) fn wait_for_stderr(&self, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let stderr = self.stderr();
+            if stderr.contains(text) {
+                return stderr;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "stderr never showed `{text}`:\n{stderr}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     pub(crate) fn pid(&self) -> u32 {
@@ -229,6 +276,10 @@ fn a_broken_file_shows_an_overlay_and_the_last_good_site_stays() {
     let error = status["error"].as_str().unwrap_or_default();
     assert!(error.contains("content/news/site-open.md:3:7"), "{error}");
     assert!(error.contains('^'), "the caret: {error}");
+    // The terminal shows it too: the located diagnostic with its caret, and what is served.
+    let terminal = server.wait_for_stderr("still serving the last good version");
+    assert!(terminal.contains("content/news/site-open.md:3:7"), "{terminal}");
+    assert!(terminal.contains("2025-02-30") && terminal.contains('^'), "{terminal}");
     // The last good page is still served, with the script that shows the overlay.
     let page = server.get("/news/site-open/");
     assert_eq!(page.status, 200);
@@ -245,6 +296,91 @@ fn a_broken_file_shows_an_overlay_and_the_last_good_site_stays() {
     );
     server.wait_for("/news/site-open/", "the recovery", |r| r.body.contains("直しました"));
     assert!(generation(&server)["error"].is_null());
+}
+
+/// `--bind 0.0.0.0` shows the preview to the network, with a warning on stderr naming the
+/// address; the default (loopback) gives none.
+#[test]
+fn binding_to_every_interface_warns_and_loopback_does_not() {
+    let quiet = Server::start("basic");
+    assert!(quiet.address.starts_with("127.0.0.1:"), "your computer only: {}", quiet.address);
+    assert_eq!(quiet.get("/").status, 200);
+    assert!(!quiet.stderr().contains("warning"), "{}", quiet.stderr());
+
+    let exposed = Server::start_with(fixture_copy("basic"), &["--bind", "0.0.0.0"], &[]);
+    let port = exposed.address.rsplit(':').next().unwrap_or_default().to_owned();
+    assert!(exposed.address.starts_with("0.0.0.0:"), "{}", exposed.address);
+    let warning = format!(
+        "warning: listening on 0.0.0.0:{port}: other computers on the network can see the preview (use --bind 127.0.0.1 to keep it private)"
+    );
+    exposed.wait_for_stderr(&warning);
+    assert_eq!(exposed.get("/").status, 200);
+}
+
+/// The site root's `static/` is watched like `content/` and `themes/`, also when it is created
+/// after `serve` started: a file added, changed, or overriding the theme's is served at once.
+#[test]
+fn a_change_under_the_sites_static_folder_is_served_after_the_rebuild() {
+    let server = Server::start("basic");
+    let root = server.root();
+    assert!(!root.join("static").exists());
+    assert!(!root.join("public").exists(), "serve builds into memory, writing nothing");
+    assert_eq!(server.get("/notes/info.txt").status, 404);
+
+    write(root, "static/notes/info.txt", "お知らせ一");
+    server.wait_for("/notes/info.txt", "the added file", |r| r.body == "お知らせ一");
+    write(root, "static/notes/info.txt", "お知らせ二");
+    server.wait_for("/notes/info.txt", "the changed file", |r| r.body == "お知らせ二");
+
+    // A stylesheet of the site's own replaces the theme's on every page.
+    write(root, "static/style.css", ".site-own { color : red ; }\n");
+    server.wait_for("/news/", "the site's stylesheet", |r| {
+        let href =
+            r.body.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|t| t.split('"').next());
+        href.is_some_and(|href| server.get(href).body == ".site-own{color:red;}")
+    });
+}
+
+/// `serve --drafts` shows drafts, as `build --drafts` does; without it they are not served.
+#[test]
+fn serve_shows_drafts_only_with_the_flag() {
+    let plain = Server::start("basic");
+    assert_eq!(plain.get("/events/draft-event/").status, 404);
+    let drafts = Server::start_with(fixture_copy("basic"), &["--drafts"], &[]);
+    assert_eq!(drafts.get("/events/draft-event/").status, 200);
+}
+
+/// `serve --open` opens the preview in the browser (`xdg-open`, here a script that notes what it
+/// was given); without the flag no browser is opened.
+#[cfg(all(unix, not(target_os = "macos")))]
+#[test]
+fn serve_opens_the_browser_only_with_the_flag() {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = crate::support::tempdir();
+    let opened = bin.path().join("opened");
+    let script = bin.path().join("xdg-open");
+    write(bin.path(), "xdg-open", "#!/bin/sh\necho \"$1\" > \"$RENKEI_TEST_OPENED\"\n");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let path = std::env::join_paths(
+        std::iter::once(bin.path().to_path_buf())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let env = [("PATH", path.as_os_str()), ("RENKEI_TEST_OPENED", opened.as_os_str())];
+
+    let quiet = Server::start_with(fixture_copy("basic"), &[], &env);
+    assert_eq!(quiet.get("/").status, 200);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!opened.exists(), "no browser without --open");
+
+    let server = Server::start_with(fixture_copy("basic"), &["--open"], &env);
+    let started = Instant::now();
+    while !std::fs::read_to_string(&opened).is_ok_and(|text| text.ends_with('\n')) {
+        assert!(started.elapsed() < Duration::from_secs(15), "the browser was never opened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(read(&opened).trim(), format!("http://{}/", server.address));
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The project's own site, built as a user would build it.
 
-use crate::support::{renkei, repo_root};
+use crate::support::{copy_dir, edit, fixture_copy, read, read_tree, renkei, repo_root, write};
 
 #[test]
 fn the_projects_own_site_builds() {
@@ -26,4 +26,126 @@ fn the_projects_own_site_builds() {
     ] {
         assert!(output.join(page).is_file(), "{page} is missing");
     }
+    // Every page has a search box (README, Search).
+    let pages = read_tree(&output);
+    let html: Vec<_> = pages.iter().filter(|(name, _)| name.ends_with(".html")).collect();
+    assert!(html.len() > 1000, "{} pages", html.len());
+    for (name, bytes) in html {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(text.contains("<input type=\"search\""), "{name} has no search box");
+    }
+}
+
+/// The site root's `static/` is published beside the theme's and wins where both have a file:
+/// a stylesheet, a plain file and the preview image `og-image.png`, which every page's
+/// `og:image` then names. Without either `og-image.png` there is no `og:image` at all.
+#[test]
+fn the_sites_own_static_files_are_published_and_win_over_the_themes() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    let output = root.join("public");
+    let build = || {
+        renkei()
+            .arg("build")
+            .arg("--root")
+            .arg(root)
+            .arg("--output")
+            .arg(&output)
+            .assert()
+            .success()
+    };
+    let og_tag = "<meta property=\"og:image\" content=\"https://example.org/og-image.png\">";
+    build();
+    assert!(!read(&output.join("index.html")).contains("og:image"), "no preview image yet");
+
+    write(root, "themes/plain/static/og-image.png", "the theme's preview image");
+    write(root, "themes/plain/static/robots-note.txt", "the theme's note");
+    write(root, "themes/plain/static/only-theme.txt", "from the theme");
+    write(root, "static/og-image.png", "the site's preview image");
+    write(root, "static/robots-note.txt", "the site's note");
+    write(root, "static/only-site/file.txt", "from the site");
+    write(root, "static/style.css", ".site-own { color : red ; }\n");
+    write(root, "static/app.js", "// a comment\nfunction add ( a , b ) {\n  return a + b ;\n}\n");
+    build();
+    let published = |name: &str| read(&output.join(name));
+    assert_eq!(published("og-image.png"), "the site's preview image");
+    assert_eq!(published("robots-note.txt"), "the site's note");
+    assert_eq!(published("only-theme.txt"), "from the theme");
+    assert_eq!(published("only-site/file.txt"), "from the site");
+    for page in ["index.html", "wards/arakawa/index.html", "en/index.html"] {
+        assert!(published(page).contains(og_tag), "{page} names the site's preview image");
+    }
+    let home = published("index.html");
+    let css = home
+        .split("rel=\"stylesheet\" href=\"/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the home page links a stylesheet:\n{home}"));
+    assert_eq!(published(css), ".site-own{color:red;}", "the site's stylesheet, minified");
+    // A script is minified and published under a name with the hash of its bytes too.
+    let scripts: Vec<String> = std::fs::read_dir(&output)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with("app.") && name.ends_with(".js"))
+        .collect();
+    assert!(
+        scripts.len() == 1 && scripts[0].len() == "app.12345678.js".len(),
+        "one fingerprinted script: {scripts:?}"
+    );
+    let script = published(&scripts[0]);
+    assert!(!script.contains("comment") && script.contains("return a+b"), "minified: {script}");
+
+    // The site's own image alone is enough for the tag.
+    std::fs::remove_file(root.join("themes/plain/static/og-image.png"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    build();
+    assert_eq!(published("og-image.png"), "the site's preview image");
+    assert!(published("index.html").contains(og_tag));
+}
+
+/// With the project's theme: a page with three headings or more gets a table of contents, one
+/// with two does not; a municipality's `aliases` find it in the search but are not on its page;
+/// a page without a text of its own (the search page) has the site's `description` as its meta
+/// description; without a
+/// `license` key the footer gives the default, CC BY 4.0.
+#[test]
+fn the_projects_theme_toc_from_three_headings_aliases_unseen_description_and_licence() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    copy_dir(&repo_root().join("themes/default"), &root.join("themes/default"));
+    edit(root, "site.toml", "theme = \"plain\"", "theme = \"default\"");
+    edit(root, "site.toml", "license = \"CC BY 4.0\"\n", "");
+    let news = |headings: usize| {
+        let body: String = (1..=headings).map(|n| format!("## 見出し{n}\n\n本文。\n\n")).collect();
+        format!("---\ntitle: 見出し{headings}つ\ndate: 2025-12-02\n---\n\n{body}")
+    };
+    write(root, "content/news/three.md", news(3));
+    write(root, "content/news/two.md", news(2));
+    let alias = "阿寒町";
+    edit(
+        root,
+        "content/municipalities/012068.md",
+        "kind: 市\n",
+        &format!("kind: 市\naliases:\n  - {alias}\n"),
+    );
+    let output = root.join("public");
+    renkei().arg("build").arg("--root").arg(root).arg("--output").arg(&output).assert().success();
+
+    let toc = "<nav class=\"toc\"";
+    assert!(read(&output.join("news/three/index.html")).contains(toc), "three headings");
+    assert!(!read(&output.join("news/two/index.html")).contains(toc), "two headings");
+    let page = read(&output.join("search/index.html"));
+    assert!(page.contains("<meta name=\"description\" content=\"統合テスト用の固定サイト\">"));
+    assert!(page.contains(
+        "<p class=\"license\">このサイトの内容は次のライセンスで提供しています：CC BY 4.0"
+    ));
+
+    assert!(!read(&output.join("municipalities/012068/index.html")).contains(alias));
+    let index =
+        renkei::search::Index::from_files(|path| std::fs::read_to_string(output.join(path)).ok())
+            .unwrap_or_else(|| panic!("the search index is readable"));
+    let hits =
+        renkei::search::query::search(&index, alias, renkei::search::query::Filter::default());
+    let first = hits.first().map(|hit| index.docs[hit.doc].url.as_str());
+    assert_eq!(first, Some("/municipalities/012068/"), "{alias} finds 釧路市");
 }

@@ -103,12 +103,23 @@ impl Fetcher {
                 format!("no answer within {} s (timed out)", self.timeout.as_secs())
             }
             ureq::Error::HostNotFound => "the host was not found (DNS)".to_owned(),
+            // The system's resolver failing (no such name, or no answer from the DNS server)
+            // comes as an I/O error with the standard library's wording, not as HostNotFound.
+            ureq::Error::Io(io) if lookup_failure(io).is_some() => {
+                format!("the host was not found (DNS: {})", lookup_failure(io).unwrap_or_default())
+            }
             ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
                 "the connection was refused".to_owned()
             }
             other => other.to_string(),
         }
     }
+}
+
+/// The resolver's reason when `error` is a failed host lookup (`Name or service not known`).
+fn lookup_failure(error: &std::io::Error) -> Option<String> {
+    let text = error.to_string();
+    text.strip_prefix("failed to lookup address information: ").map(str::to_owned)
 }
 
 fn is_redirect(status: u16) -> bool {
