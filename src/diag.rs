@@ -118,7 +118,7 @@ impl Diagnostic {
     fn render_as(&self, level: annotate_snippets::Level<'_>) -> String {
         use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
         let origin = self.origin();
-        let path = self.path.display().to_string();
+        let path = shown_path(&self.path);
         let title = level.primary_title(&self.message);
         let mut group = match &self.location {
             Some(location) => title.element(
@@ -137,7 +137,7 @@ impl Diagnostic {
 
     /// `file:line:col`, or the file alone.
     pub fn origin(&self) -> String {
-        let path = self.path.display();
+        let path = shown_path(&self.path);
         match &self.location {
             Some(l) => format!("{path}:{}:{}", l.line, l.column),
             None => path.to_string(),
@@ -149,6 +149,17 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.origin(), self.message)
     }
+}
+
+/// A file's path as the editor's file manager writes it: `content\events\x.md` on Windows.
+/// Paths reach diagnostics from walking folders (the system's separator) and from the site's own
+/// `/`-separated names (links, `content/municipalities`); on Windows both would otherwise mix.
+pub fn shown_path(path: &Path) -> String {
+    with_separator(&path.display().to_string(), std::path::MAIN_SEPARATOR)
+}
+
+fn with_separator(path: &str, separator: char) -> String {
+    if separator == '/' { path.to_owned() } else { path.replace('/', &separator.to_string()) }
 }
 
 /// All problems of one build, reported together.
@@ -247,6 +258,15 @@ pub fn suggest(wrong: &str, candidates: &[&str]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_shown_with_the_systems_separator() {
+        assert_eq!(with_separator("content/events\\x.md", '\\'), "content\\events\\x.md");
+        assert_eq!(with_separator("content/events/x.md", '/'), "content/events/x.md");
+        let diagnostic = Diagnostic::new(Path::new("content/events").join("x.md"), "bad");
+        let expected = format!("content{0}events{0}x.md: bad", std::path::MAIN_SEPARATOR);
+        assert_eq!(diagnostic.to_string(), expected);
+    }
 
     #[test]
     fn location_from_offset_counts_lines_and_characters() {

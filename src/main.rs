@@ -12,7 +12,8 @@ use clap::Parser;
 /// jemalloc rather than the system's allocator: a build allocates and frees millions of small
 /// strings and template values across threads, and glibc's malloc spent a fifth of the build's
 /// CPU time on it (docs/performance.md). The library leaves the choice to the program using it.
-#[cfg(not(target_env = "msvc"))]
+/// Windows keeps its own allocator: jemalloc does not build there (Cargo.toml says why).
+#[cfg(not(windows))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use renkei::Options;
+use renkei::diag::shown_path;
 use renkei::serve::{Built, Event, Settings, Started};
 
 use crate::cli::{EXIT_SETUP, ServeArgs, report, say, today};
@@ -16,6 +17,9 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         options: Options { base_url: None, drafts: args.drafts, today: today() },
     };
     let open = AtomicBool::new(args.open);
+    // The watcher reports absolute paths (on Windows `\\?\C:\…`); the editor knows them by
+    // their place in the site.
+    let root = std::fs::canonicalize(&settings.root).unwrap_or_else(|_| settings.root.clone());
     // RENKEI_TRACE=1: the time of each rebuild stage, to see where a rebuild spends it.
     let trace = std::env::var_os("RENKEI_TRACE").is_some();
     let on_event = |event: Event| match event {
@@ -29,7 +33,8 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
             "listening on {address}: other computers on the network can see the preview (use --bind 127.0.0.1 to keep it private)"
         )),
         Event::Changed(paths) => {
-            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            let names: Vec<String> =
+                paths.iter().map(|p| shown_path(p.strip_prefix(&root).unwrap_or(p))).collect();
             say(&format!("Changed: {}", names.join(", ")));
         }
         Event::Built(Built::Ok { report, took }) => {
