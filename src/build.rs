@@ -276,21 +276,30 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
     let keep_pages = cache.keep_pages;
     let linked_from = if keep_pages { loaded.entries.clone() } else { Vec::new() };
     let edits = cache.linked.as_ref().and_then(|linked| linked.body_edits(&loaded, config_hash));
-    let site = match (&cache.linked, &edits) {
-        (Some(linked), Some(edits)) => Ok(linked.site_after(edits)),
-        _ => Site::build(config, loaded.entries, &loaded.unavailable)
-            .map(|site| (Arc::new(site), Vec::new())),
+    let (site, link_problems) = match (&cache.linked, &edits) {
+        (Some(linked), Some(edits)) => (linked.site_after(edits), Diagnostics::default()),
+        _ => {
+            let (site, problems) = Site::build(config, loaded.entries, &loaded.unavailable);
+            ((Arc::new(site), Vec::new()), problems)
+        }
     };
     // The trace tells which way the rebuild went.
     clock.lap(if edits.is_some() { "link (kept)" } else { "link" });
-    // Problems of every stage are reported together, so that one run shows everything.
-    let (site, templates, assets) = match (site, templates, assets, loaded.diagnostics.is_empty()) {
-        (Ok(site), Ok(templates), Ok(assets), true) => (site, templates, assets),
-        (site, templates, assets, _) => {
+    // Problems of every stage are reported together, so that one run shows everything: the
+    // Markdown of the entries that loaded is still checked (its links, its photos) when a file,
+    // a reference or a template is wrong.
+    let (site, templates, assets) = match (templates, assets) {
+        (Ok(templates), Ok(assets))
+            if loaded.diagnostics.is_empty() && link_problems.is_empty() =>
+        {
+            (site, templates, assets)
+        }
+        (templates, assets) => {
             let mut all = loaded.diagnostics;
-            all.extend(site.err().into_iter().flatten());
+            all.extend(link_problems);
             all.extend(templates.err().into_iter().flatten());
             all.extend(assets.err().into_iter().flatten());
+            all.extend(markdown_problems(&site.0, &loaded.unavailable_files));
             return Err(Error::Content(all.sorted()));
         }
     };
@@ -401,6 +410,21 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
         timings: clock.timings,
         warnings,
     })
+}
+
+/// The problems of the Markdown stage (links, photos) of a site that already has others, for a
+/// build that will fail: links to files that failed to load are not reported again.
+fn markdown_problems(site: &Site, unavailable_files: &[PathBuf]) -> Diagnostics {
+    let (images, mut problems) = images::scan(site);
+    problems.extend(front_matter_images(site, &images));
+    let mut links = ContentLinks::new(site);
+    for file in unavailable_files {
+        // Any URL will do: the build stops before a page is rendered.
+        links.urls.insert(ContentLinks::key_of(file), String::new());
+    }
+    let bodies = render_markdown(site, &images, &links, &mut HashMap::new(), false);
+    problems.extend(bodies.err().into_iter().flatten());
+    problems
 }
 
 /// Output file → index in `site.routes`.
@@ -1280,23 +1304,19 @@ struct ContentLinks {
 }
 
 impl ContentLinks {
+    /// The key of a content file as `@/` links name it: `news/x.md` for `content/news/x.md`. A
+    /// link to a Japanese file name is matched in NFC, whatever form the file system or the
+    /// editor's keyboard gave it.
+    fn key_of(path: &Path) -> String {
+        let key = path.strip_prefix("content").unwrap_or(path).to_string_lossy().replace('\\', "/");
+        unicode_normalization::UnicodeNormalization::nfc(key.as_str()).collect()
+    }
+
     fn new(site: &Site) -> ContentLinks {
-        // A link to a Japanese file name is matched in NFC, whatever form the file system or the
-        // editor's keyboard gave it.
-        let nfc =
-            |key: &str| unicode_normalization::UnicodeNormalization::nfc(key).collect::<String>();
         let urls = site
             .entry_pages()
             .into_iter()
-            .map(|(entry, page)| {
-                let key = entry
-                    .path
-                    .strip_prefix("content")
-                    .unwrap_or(&entry.path)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                (nfc(&key), site.url(&page))
-            })
+            .map(|(entry, page)| (ContentLinks::key_of(&entry.path), site.url(&page)))
             .collect::<HashMap<String, String>>();
         let hash = hash_of(&urls.iter().collect::<std::collections::BTreeMap<_, _>>());
         ContentLinks { urls, hash, raw_html: site.config.raw_html }

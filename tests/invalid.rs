@@ -687,3 +687,33 @@ fn more_than_a_hundred_problems_print_a_hundred_and_count_the_rest() {
     );
     assert!(stderr.contains("error: 130 problems found"), "{stderr}");
 }
+
+#[test]
+fn a_broken_link_is_reported_with_the_front_matter_and_reference_problems_of_other_files() {
+    case(
+        "problems_of_load_link_and_markdown",
+        |root| {
+            // Loading: the facility's file fails to load.
+            edit(root, FACILITY, "capacity: 100", "capacity: many");
+            // Linking: an unknown category.
+            edit(root, SYMPOSIUM, "category: 地域課題", "category: 地域問題");
+            // Markdown: a link to a file that does not exist, and one to the facility whose own
+            // problem is already reported (not reported again).
+            edit(
+                root,
+                "content/about.md",
+                "(@/municipalities/012068.md)",
+                "(@/municipalities/012069.md)、[会館](@/facilities/kusei-kaikan.md)",
+            );
+        },
+        Expected {
+            exit: CONTENT,
+            at: &[
+                "content/about.md:12:15",
+                "content/events/kyoto-symposium-2024.md:4:11",
+                "content/facilities/kusei-kaikan.md:5:11",
+            ],
+            says: &["@/municipalities/012069.md", "did you mean `地域課題`?", "\"many\""],
+        },
+    );
+}

@@ -193,6 +193,9 @@ pub struct Loaded {
     pub entries: Vec<Arc<Entry>>,
     pub diagnostics: Diagnostics,
     pub unavailable: BTreeSet<(Collection, String)>,
+    /// The files of `unavailable`, relative to the root (`content/news/x.md`): links to them are
+    /// not reported as broken while their own problem is.
+    pub unavailable_files: Vec<PathBuf>,
 }
 
 /// Entries parsed by an earlier build, by path, with a hash of the file's bytes and of the
@@ -343,6 +346,7 @@ fn load_all(config: &Config, cache: &mut EntryCache) -> Loaded {
                 if let Ok(place) = place_of(path, &languages) {
                     loaded.unavailable.insert((place.collection, place.id));
                 }
+                loaded.unavailable_files.push(path.clone());
                 loaded.diagnostics.push(diagnostic);
             }
         }

@@ -16,7 +16,7 @@ pub(super) fn link(
     config: &Config,
     entries: Vec<Arc<Entry>>,
     unavailable: &BTreeSet<(Collection, String)>,
-) -> Result<Site, Diagnostics> {
+) -> (Site, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut drafts = BTreeSet::new();
     let mut sections = BTreeMap::new();
@@ -63,7 +63,7 @@ pub(super) fn link(
     sort_collections(&mut site);
     fill_backlinks(&mut site);
     site.routes = Arc::new(routes::routes(&site, &mut diagnostics));
-    diagnostics.into_result(site)
+    (site, diagnostics)
 }
 
 fn new_node(entry: Arc<Entry>) -> Node {

@@ -164,11 +164,15 @@ impl Site {
     ///
     /// `unavailable`: entities whose files could not be loaded; references to them are not
     /// reported again, since their own file's problem already is.
+    ///
+    /// Links the entries into the site, with its problems. The site is whole even when there are
+    /// problems (a reference to an unknown id is left out), so that later stages can still find
+    /// theirs and one run reports them all.
     pub fn build(
         config: &Config,
         entries: Vec<Arc<Entry>>,
         unavailable: &BTreeSet<(Collection, String)>,
-    ) -> Result<Site, Diagnostics> {
+    ) -> (Site, Diagnostics) {
         link::link(config, entries, unavailable)
     }
 
