@@ -64,12 +64,12 @@ def filesystem(path):
 class Site:
     """One corpus in one folder, with an output folder per tool."""
 
-    def __init__(self, base, size, renkei, hugo):
+    def __init__(self, base, size, renkei, hugo, gen):
         self.base, self.size, self.renkei, self.hugo = base, size, renkei, hugo
         self.corpus = os.path.join(base, f"corpus-{size}")
         shutil.rmtree(base, ignore_errors=True)
         os.makedirs(base)
-        subprocess.run([os.path.join(REPO, "target/release/examples/gen-corpus"), "--pages", str(size),
+        subprocess.run([gen, "--pages", str(size),
                         "--out", self.corpus], check=True, stdout=subprocess.DEVNULL)
         self.edited = {tool: self.news_entry(tool) for tool in TOOLS}
         self.original = {tool: open(path, encoding="utf-8").read() for tool, path in self.edited.items()}
@@ -152,11 +152,14 @@ def main():
     parser.add_argument("--tmpfs", default="/dev/shm/renkei-rebuild")
     parser.add_argument("--only", choices=["disk", "tmpfs"], help="measure one of the two folders only")
     parser.add_argument("--hugo")
+    parser.add_argument("--gen", help="the corpus generator (default: build examples/gen-corpus.rs in release)")
     parser.add_argument("--renkei", help="the renkei binary to measure (default: target/release/renkei)")
     args = parser.parse_args()
 
     hugo = find_hugo(args.hugo)
-    subprocess.run(["cargo", "build", "--release", "-q", "--example", "gen-corpus"], cwd=REPO, check=True)
+    if not args.gen:
+        subprocess.run(["cargo", "build", "--release", "-q", "--example", "gen-corpus"], cwd=REPO, check=True)
+    gen = args.gen or os.path.join(REPO, "target/release/examples/gen-corpus")
     renkei = args.renkei or os.path.join(REPO, "target/release/renkei")
     hugo_version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split(" ")[1]
     folders = [("disk", args.disk), ("tmpfs", args.tmpfs)]
@@ -171,7 +174,7 @@ def main():
         for _, base in folders:
             os.makedirs(base, exist_ok=True)
             fs = f"{filesystem(base)} ({base})"
-            site = Site(base, size, renkei, hugo)
+            site = Site(base, size, renkei, hugo, gen)
             load_before = os.getloadavg()[0]
             log(f"{size} content files on {fs}, load {load_before:.2f}")
             results = measure(site, args.runs, log)
