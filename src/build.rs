@@ -138,21 +138,24 @@ impl Cache {
     }
 }
 
-/// Builds the site at `root` into `output` (replacing it only when everything succeeded).
+/// Builds the site at `root` into `output`, which changes only when everything succeeded (and
+/// then only in the files whose bytes changed).
 pub fn build(root: &Path, output: &Path, options: &Options) -> Result<BuildReport, Error> {
+    build_with(root, output, options, false)
+}
+
+/// `build`; with `clean`, every file is written again (`renkei build --clean`).
+pub fn build_with(
+    root: &Path,
+    output: &Path,
+    options: &Options,
+    clean: bool,
+) -> Result<BuildReport, Error> {
     let config = Config::load(root, options).map_err(|d| Error::Setup(d.into()))?;
-    let disk = DiskOutput::prepare(output).map_err(|d| Error::Setup(d.into()))?;
+    let disk = DiskOutput::prepare(output, clean).map_err(|d| Error::Setup(d.into()))?;
     match build_into(&config, &disk) {
         Ok(report) => {
-            disk.commit().map_err(|error| {
-                Error::Setup(
-                    Diagnostic::new(
-                        output,
-                        format!("cannot move the new site into place: {error}"),
-                    )
-                    .into(),
-                )
-            })?;
+            disk.commit().map_err(|d| Error::Setup(d.into()))?;
             Ok(report)
         }
         Err(error) => {

@@ -29,7 +29,7 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Build the site into the output folder (replaced only when the whole build succeeds)
+    /// Build the site into the output folder (updated only when the whole build succeeds)
     Build(BuildArgs),
     /// Check everything `build` checks, rendering every page, without writing anything
     Check(CheckArgs),
@@ -89,6 +89,9 @@ pub(crate) struct BuildArgs {
     /// Also build entries marked `draft: true`
     #[arg(long)]
     pub(crate) drafts: bool,
+    /// Write every file again and delete all others (a build writes only the files that changed)
+    #[arg(long)]
+    pub(crate) clean: bool,
 }
 
 #[derive(Debug, Args)]
@@ -118,7 +121,7 @@ fn build(args: BuildArgs) -> ExitCode {
     let output = args.output.unwrap_or_else(|| root.join("public"));
     let options = Options { base_url: args.base_url, drafts: args.drafts, today: today() };
     let started = Instant::now();
-    match renkei::build(&root, &output, &options) {
+    match renkei::build::build_with(&root, &output, &options, args.clean) {
         Ok(report) => {
             for warning in &report.warnings {
                 #[allow(clippy::print_stderr)]

@@ -296,7 +296,8 @@ fn the_output_is_only_files_of_the_site() {
     let unexpected: Vec<&String> = tree
         .keys()
         .filter(|p| {
-            !(is_text(p) || is_data(p) || p.ends_with(".css") || p.as_str() == ".renkei-output")
+            let own = [".renkei-output", ".renkei-manifest"].contains(&p.as_str());
+            !(is_text(p) || is_data(p) || p.ends_with(".css") || own)
         })
         .collect();
     assert!(unexpected.is_empty(), "{unexpected:?}");

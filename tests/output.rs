@@ -1,0 +1,150 @@
+//! In-place output (issue 16): a rebuild writes only the files whose bytes changed, so the others
+//! keep their modification time (what `rsync` and other mirroring tools compare); a failed
+//! build changes nothing; `--clean` writes everything again.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use crate::support::{assert_same_tree, edit, fixture_copy, read_tree, renkei, tempdir, write};
+
+/// Every file under `dir` (Renkei's own files too) with its modification time.
+fn times(dir: &Path) -> BTreeMap<String, SystemTime> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(dir).unwrap_or_else(|e| panic!("{e}"));
+            let metadata = entry.metadata().unwrap_or_else(|e| panic!("{e}"));
+            let modified = metadata.modified().unwrap_or_else(|e| panic!("{e}"));
+            (relative.to_string_lossy().replace('\\', "/"), modified)
+        })
+        .collect()
+}
+
+fn build(root: &Path, output: &Path, extra: &[&str]) -> std::process::Output {
+    renkei()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(output)
+        .args(extra)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run renkei: {e}"))
+}
+
+fn build_ok(root: &Path, output: &Path, extra: &[&str]) {
+    let done = build(root, output, extra);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+}
+
+/// A link to an id that the page does not have: the build fails after rendering every page.
+fn break_an_anchor(root: &Path) {
+    let about = crate::support::read(&root.join("content/about.md"));
+    write(root, "content/about.md", format!("{about}\n[概要へ](#連携の概略)\n"));
+}
+
+/// Long enough for a file written again to get a different modification time.
+fn tick() {
+    std::thread::sleep(Duration::from_millis(50));
+}
+
+#[test]
+fn a_rebuild_with_no_change_writes_no_file() {
+    let site = fixture_copy("basic");
+    let out = tempdir();
+    let public = out.path().join("public");
+    build_ok(site.path(), &public, &[]);
+    let before = times(&public);
+    assert!(before.contains_key(".renkei-manifest"), "{:?}", before.keys());
+    for _ in 0..2 {
+        tick();
+        build_ok(site.path(), &public, &[]);
+        assert_eq!(times(&public), before, "a rebuild with no change wrote or deleted a file");
+    }
+}
+
+#[test]
+fn a_one_line_edit_rewrites_only_the_files_whose_bytes_changed() {
+    let site = fixture_copy("basic");
+    let out = tempdir();
+    let public = out.path().join("public");
+    build_ok(site.path(), &public, &[]);
+    let (bytes_before, times_before) = (read_tree(&public), times(&public));
+    tick();
+    edit(
+        site.path(),
+        "content/about.md",
+        "特別区と全国の自治体の連携を紹介します",
+        "特別区と全国の市町村の連携を紹介します",
+    );
+    build_ok(site.path(), &public, &[]);
+    let (bytes_after, times_after) = (read_tree(&public), times(&public));
+    assert_eq!(
+        bytes_before.keys().collect::<Vec<_>>(),
+        bytes_after.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    let mut rewritten = Vec::new();
+    for (path, bytes) in &bytes_after {
+        let changed = bytes_before.get(path) != Some(bytes);
+        let touched = times_before.get(path) != times_after.get(path);
+        assert_eq!(changed, touched, "{path}: bytes changed {changed}, time changed {touched}");
+        if changed {
+            rewritten.push(path.clone());
+        }
+    }
+    assert!(rewritten.contains(&"about/index.html".to_owned()), "{rewritten:?}");
+    // The page, the search index, the manifest: a handful of the site's files.
+    assert!(rewritten.len() * 5 < bytes_after.len(), "{rewritten:?}");
+}
+
+#[test]
+fn a_failed_rebuild_changes_nothing() {
+    let site = fixture_copy("basic");
+    let out = tempdir();
+    let public = out.path().join("public");
+    build_ok(site.path(), &public, &[]);
+    let (bytes_before, times_before) = (read_tree(&public), times(&public));
+    tick();
+    // A changed page, and a link to a missing id, which is found once every page is written.
+    edit(site.path(), "content/about.md", "特別区と全国の自治体の連携を紹介します", "変更");
+    break_an_anchor(site.path());
+    let failed = build(site.path(), &public, &[]);
+    assert_eq!(failed.status.code(), Some(1), "{}", String::from_utf8_lossy(&failed.stderr));
+    assert_same_tree(&bytes_before, &read_tree(&public), "a failed build changed the output");
+    assert_eq!(times(&public), times_before);
+}
+
+#[test]
+fn a_failed_first_build_leaves_no_folder() {
+    let site = fixture_copy("basic");
+    break_an_anchor(site.path());
+    let out = tempdir();
+    let public = out.path().join("public");
+    let failed = build(site.path(), &public, &[]);
+    assert_eq!(failed.status.code(), Some(1), "{}", String::from_utf8_lossy(&failed.stderr));
+    assert!(!public.exists(), "a failed first build left its output folder");
+}
+
+#[test]
+fn clean_writes_every_file_again_and_removes_the_rest() {
+    let site = fixture_copy("basic");
+    let out = tempdir();
+    let public = out.path().join("public");
+    build_ok(site.path(), &public, &[]);
+    let fresh = read_tree(&public);
+    let before = times(&public);
+    write(&public, "stray/index.html", "<p>left here by hand</p>");
+    tick();
+    build_ok(site.path(), &public, &["--clean"]);
+    assert_same_tree(&fresh, &read_tree(&public), "--clean gives the tree of a first build");
+    let after = times(&public);
+    let kept: Vec<&String> = before
+        .keys()
+        .filter(|p| !p.starts_with(".renkei-") && after.get(*p) == before.get(*p))
+        .collect();
+    assert!(kept.is_empty(), "--clean left files as they were: {kept:?}");
+}
