@@ -389,3 +389,24 @@ fn every_link_of_the_projects_site_resolves_to_a_file_in_both_languages() {
     assert!(broken.is_empty(), "links that no file answers:\n{}", broken.join("\n"));
     assert!(tree.keys().filter(|p| p.starts_with("en/") && p.ends_with(".html")).count() >= 10);
 }
+
+/// A date known by its month alone is `2016-12` on the English page of a translated entry and on
+/// the English list, never a day; the Japanese page shows 2016年12月.
+#[test]
+fn a_month_is_shown_as_iso_on_english_pages() {
+    let event = "---\ntitle: 浅草の魅力発信\ndate: 2016-12\ncategory: 住民交流\n---\n\n本文。\n";
+    let english = "---\ntitle: Asakusa showcase\ndate: 2016-12\ncategory: 住民交流\n---\n\nText.\n";
+    let (_site, tree) = build_with_default_theme(
+        &[
+            ("content/events/asakusa-month.md", event),
+            ("content/events/asakusa-month.en.md", english),
+        ],
+        "",
+    );
+    let page = text(&tree, "en/events/asakusa-month/index.html");
+    assert!(page.contains("<time datetime=\"2016-12\">2016-12</time>"), "{page}");
+    assert!(!page.contains("2016年12月"), "no Japanese date on the English page");
+    assert!(!page.contains("2016-12-01"), "no day stands in for the month");
+    let ja = text(&tree, "events/asakusa-month/index.html");
+    assert!(ja.contains("<time datetime=\"2016-12\">2016年12月</time>"), "the Japanese page");
+}
