@@ -326,3 +326,29 @@ fn the_importer_never_overwrites_an_editors_work() {
     assert!(output.contains("999991.md"), "{output}");
     assert_eq!(read(&dir.path().join("999991.md")), "---\nname: x\n---\n");
 }
+
+/// `--check` exits 1 when a run would change a file (an owned field edited by hand), names the
+/// file, and writes nothing.
+#[test]
+fn the_importers_check_fails_when_a_run_would_change_a_file() {
+    let copy = crate::support::tempdir();
+    copy_dir(&repo_root().join("content/municipalities"), copy.path());
+    let file = copy.path().join("012068.md");
+    let original = read(&file);
+    assert!(original.contains("kana: くしろし\n"), "{original}");
+    let edited = original.replacen("kana: くしろし\n", "kana: くしろ\n", 1);
+    fs::write(&file, &edited).unwrap_or_else(|e| panic!("{e}"));
+    let before = read_tree(copy.path());
+
+    let script = repo_root().join("tools/import-municipalities");
+    let run = Command::new("python3")
+        .arg(&script)
+        .args(["--check", "--out", path_arg(copy.path())])
+        .output()
+        .unwrap_or_else(|e| panic!("the importer needs python3 (3.11+): {e}"));
+    let output =
+        format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert_eq!(run.status.code(), Some(1), "exit 1 when a run would change a file:\n{output}");
+    assert!(output.contains("would be updated 012068.md"), "names the file:\n{output}");
+    assert_same_tree(&before, &read_tree(copy.path()), "--check wrote a file");
+}
