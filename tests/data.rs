@@ -352,3 +352,41 @@ fn the_importers_check_fails_when_a_run_would_change_a_file() {
     assert!(output.contains("would be updated 012068.md"), "names the file:\n{output}");
     assert_same_tree(&before, &read_tree(copy.path()), "--check wrote a file");
 }
+
+/// Runs `tools/check_content.py` from a copy of the repository's content in `root` (the script
+/// reads the content beside its own folder); returns the exit code and its output.
+fn check_content(root: &Path) -> (Option<i32>, String) {
+    let run = Command::new("python3").arg(root.join("tools/check_content.py")).output();
+    let run = run.unwrap_or_else(|e| panic!("tools/check_content.py needs python3: {e}"));
+    let output =
+        format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    (run.status.code(), output)
+}
+
+/// `tools/check_content.py`, the independent check of content/, passes on the content and
+/// rejects a ward without its required `kana`, naming the file.
+#[test]
+fn the_independent_content_check_passes_and_rejects_a_missing_field() {
+    let root = crate::support::tempdir();
+    let root = root.path();
+    let pairs = "tests/data/ward_partner_pairs.csv";
+    fs::create_dir_all(root.join("tools")).unwrap_or_else(|e| panic!("{e}"));
+    fs::create_dir_all(root.join("tests/data")).unwrap_or_else(|e| panic!("{e}"));
+    for file in ["tools/check_content.py", pairs] {
+        fs::copy(repo_root().join(file), root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    copy_dir(&repo_root().join("content"), &root.join("content"));
+    let (code, output) = check_content(root);
+    assert_eq!(code, Some(0), "the content passes:\n{output}");
+
+    let ward = root.join("content/wards/chiyoda.md");
+    let text = read(&ward);
+    assert!(text.contains("\nkana: "), "{text}");
+    let without: String =
+        text.lines().filter(|l| !l.starts_with("kana: ")).map(|l| l.to_owned() + "\n").collect();
+    fs::write(&ward, without).unwrap_or_else(|e| panic!("{e}"));
+    let (code, output) = check_content(root);
+    assert_eq!(code, Some(1), "a ward without kana fails:\n{output}");
+    assert!(output.contains("content/wards/chiyoda.md"), "names the file:\n{output}");
+    assert!(output.contains("kana"), "names the field:\n{output}");
+}
