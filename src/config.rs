@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Location};
-use crate::markdown::RawHtml;
 
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -335,6 +334,21 @@ fn base_path(base_url: &str) -> String {
         Some(slash) => after_scheme[slash..].to_owned(),
         None => "/".to_owned(),
     }
+}
+
+/// What happens to raw HTML in Markdown bodies (`raw_html` in site.toml; applied by
+/// `markdown/raw_html.rs`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    Allow,
+    Escape,
+    #[default]
+    Sanitize,
+}
+
+impl RawHtml {
+    pub const NAMES: [&'static str; 3] = ["allow", "escape", "sanitize"];
 }
 
 #[cfg(test)]

@@ -86,14 +86,35 @@ fn warn(message: &str) {
 
 /// The platform's way to open a URL; failing to is not worth more than a warning.
 fn open_browser(url: &str) {
-    let command = if cfg!(target_os = "macos") {
-        std::process::Command::new("open").arg(url).spawn()
-    } else if cfg!(windows) {
-        std::process::Command::new("cmd").args(["/C", "start", "", url]).spawn()
-    } else {
-        std::process::Command::new("xdg-open").arg(url).spawn()
-    };
+    let (program, args) = browser_command(std::env::consts::OS, url);
+    let command = std::process::Command::new(program).args(args).spawn();
     if let Err(error) = command {
         warn(&format!("cannot open a browser: {error}"));
+    }
+}
+
+/// The command that opens `url` in the default browser on `os` (`std::env::consts::OS`): a
+/// function of the name, so that every system's command is tested on any.
+fn browser_command(os: &str, url: &str) -> (&'static str, Vec<String>) {
+    match os {
+        "macos" => ("open", vec![url.to_owned()]),
+        // `start`'s first quoted argument is a window title: an empty one, then the URL.
+        "windows" => ("cmd", ["/C", "start", "", url].map(str::to_owned).to_vec()),
+        _ => ("xdg-open", vec![url.to_owned()]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::browser_command;
+
+    #[test]
+    fn each_system_opens_the_browser_with_its_own_command() {
+        let url = "http://127.0.0.1:1111/";
+        assert_eq!(browser_command("macos", url), ("open", vec![url.to_owned()]));
+        let windows = ["/C", "start", "", url].map(str::to_owned).to_vec();
+        assert_eq!(browser_command("windows", url), ("cmd", windows));
+        assert_eq!(browser_command("linux", url), ("xdg-open", vec![url.to_owned()]));
+        assert_eq!(browser_command("freebsd", url), ("xdg-open", vec![url.to_owned()]));
     }
 }

@@ -100,3 +100,35 @@ fn open_data_gives_an_undated_agreement_an_empty_date_and_its_note() {
     let schema = read(&output.join("data/schema/agreements.json"));
     assert!(schema.contains("\"null\""), "the schema allows an empty date: {schema}");
 }
+
+/// The open data list the dated agreements oldest first, whatever their ids and titles (here in
+/// the opposite order), then the undated ones.
+#[test]
+fn open_data_lists_the_dated_agreements_oldest_first() {
+    let site = site_with_undated_agreements();
+    let root = site.path();
+    let agreement = |id: &str, title: &str, date: &str| {
+        let text =
+            format!("---\ntitle: {title}\ndate: {date}\nparties: [特別区長会]\n---\n\n本文。\n");
+        write(root, &format!("content/agreements/{id}.md"), text);
+    };
+    agreement("dated-new", "あ新しい協定", "2021-03-01");
+    agreement("dated-old", "う古い協定", "2010-05-10");
+    let output = build(root);
+
+    let expected = ["dated-old", "hokkaido-choson", "dated-new", "undated-a", "undated-b"];
+    let csv = read(&output.join("data/agreements.csv"));
+    let ids: Vec<&str> = csv
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .skip(1)
+        .map(|row| row.split(',').next().unwrap_or_default())
+        .collect();
+    assert_eq!(ids, expected, "agreements.csv:\n{csv}");
+
+    let json: serde_json::Value = serde_json::from_str(&read(&output.join("data/agreements.json")))
+        .unwrap_or_else(|e| panic!("agreements.json is not JSON: {e}"));
+    let records = json["records"].as_array().unwrap_or_else(|| panic!("records: {json}"));
+    let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap_or_default()).collect();
+    assert_eq!(ids, expected, "agreements.json");
+}

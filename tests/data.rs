@@ -326,3 +326,123 @@ fn the_importer_never_overwrites_an_editors_work() {
     assert!(output.contains("999991.md"), "{output}");
     assert_eq!(read(&dir.path().join("999991.md")), "---\nname: x\n---\n");
 }
+
+/// `--check` exits 1 when a run would change a file (an owned field edited by hand), names the
+/// file, and writes nothing.
+#[test]
+fn the_importers_check_fails_when_a_run_would_change_a_file() {
+    let copy = crate::support::tempdir();
+    copy_dir(&repo_root().join("content/municipalities"), copy.path());
+    let file = copy.path().join("012068.md");
+    let original = read(&file);
+    assert!(original.contains("kana: くしろし\n"), "{original}");
+    let edited = original.replacen("kana: くしろし\n", "kana: くしろ\n", 1);
+    fs::write(&file, &edited).unwrap_or_else(|e| panic!("{e}"));
+    let before = read_tree(copy.path());
+
+    let script = repo_root().join("tools/import-municipalities");
+    let run = Command::new("python3")
+        .arg(&script)
+        .args(["--check", "--out", path_arg(copy.path())])
+        .output()
+        .unwrap_or_else(|e| panic!("the importer needs python3 (3.11+): {e}"));
+    let output =
+        format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert_eq!(run.status.code(), Some(1), "exit 1 when a run would change a file:\n{output}");
+    assert!(output.contains("would be updated 012068.md"), "names the file:\n{output}");
+    assert_same_tree(&before, &read_tree(copy.path()), "--check wrote a file");
+}
+
+/// Runs `tools/check_content.py` from a copy of the repository's content in `root` (the script
+/// reads the content beside its own folder); returns the exit code and its output.
+fn check_content(root: &Path) -> (Option<i32>, String) {
+    let run = Command::new("python3").arg(root.join("tools/check_content.py")).output();
+    let run = run.unwrap_or_else(|e| panic!("tools/check_content.py needs python3: {e}"));
+    let output =
+        format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    (run.status.code(), output)
+}
+
+/// `tools/check_content.py`, the independent check of content/, passes on the content and
+/// rejects a ward without its required `kana`, naming the file.
+#[test]
+fn the_independent_content_check_passes_and_rejects_a_missing_field() {
+    let root = crate::support::tempdir();
+    let root = root.path();
+    let pairs = "tests/data/ward_partner_pairs.csv";
+    fs::create_dir_all(root.join("tools")).unwrap_or_else(|e| panic!("{e}"));
+    fs::create_dir_all(root.join("tests/data")).unwrap_or_else(|e| panic!("{e}"));
+    for file in ["tools/check_content.py", pairs] {
+        fs::copy(repo_root().join(file), root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    copy_dir(&repo_root().join("content"), &root.join("content"));
+    let (code, output) = check_content(root);
+    assert_eq!(code, Some(0), "the content passes:\n{output}");
+
+    let ward = root.join("content/wards/chiyoda.md");
+    let text = read(&ward);
+    assert!(text.contains("\nkana: "), "{text}");
+    let without: String =
+        text.lines().filter(|l| !l.starts_with("kana: ")).map(|l| l.to_owned() + "\n").collect();
+    fs::write(&ward, without).unwrap_or_else(|e| panic!("{e}"));
+    let (code, output) = check_content(root);
+    assert_eq!(code, Some(1), "a ward without kana fails:\n{output}");
+    assert!(output.contains("content/wards/chiyoda.md"), "names the file:\n{output}");
+    assert!(output.contains("kana"), "names the field:\n{output}");
+}
+
+/// Writes into `dir` a wheel `japancode-0.1.0` holding the reference data, 釧路市's kana changed to
+/// `kana` (pip only checks a wheel's name, version and metadata).
+fn japancode_wheel(dir: &Path, kana: &str) {
+    let script = r#"
+import json, sys, zipfile
+data, out, kana = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = json.load(open(f"{data}/municipalities.json", encoding="utf-8"))
+for row in rows:
+    if row["city"] == "釧路市":
+        row["citykana"] = kana
+info = "japancode-0.1.0.dist-info"
+with zipfile.ZipFile(f"{out}/japancode-0.1.0-py3-none-any.whl", "w") as wheel:
+    wheel.writestr("japancode/data/municipalities.json", json.dumps(rows, ensure_ascii=False))
+    wheel.write(f"{data}/prefectures.json", "japancode/data/prefectures.json")
+    wheel.writestr(f"{info}/METADATA", "Metadata-Version: 2.1\nName: japancode\nVersion: 0.1.0\n")
+    wheel.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+    wheel.writestr(f"{info}/RECORD", "")
+"#;
+    let data = repo_root().join("data/japancode");
+    let made = Command::new("python3")
+        .args(["-c", script, path_arg(&data), path_arg(dir), kana])
+        .status()
+        .unwrap_or_else(|e| panic!("python3: {e}"));
+    assert!(made.success(), "the test wheel was not written");
+}
+
+/// `--download` reads the data from the wheel `pip download` gives (here from a local folder, as
+/// the tests run offline): the same data changes nothing; a kana changed in the wheel is seen.
+#[test]
+fn the_importer_reads_the_data_of_the_wheel_pip_downloads() {
+    let committed = repo_root().join("content/municipalities");
+    let run_with = |kana: &str| {
+        let wheels = crate::support::tempdir();
+        japancode_wheel(wheels.path(), kana);
+        let run = Command::new("python3")
+            .arg(repo_root().join("tools/import-municipalities"))
+            .args(["--download", "--check", "--out", path_arg(&committed)])
+            .env("PIP_NO_INDEX", "1")
+            .env("PIP_FIND_LINKS", wheels.path())
+            .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+            .output()
+            .unwrap_or_else(|e| panic!("python3: {e}"));
+        let output = format!(
+            "{}{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
+        (run.status.code(), output)
+    };
+    let (code, output) = run_with("くしろし");
+    assert_eq!(code, Some(0), "the reference data, downloaded, changes nothing:\n{output}");
+    let (code, output) = run_with("くしろ");
+    assert_eq!(code, Some(1), "the wheel's data is read:\n{output}");
+    assert!(output.contains("would be updated 012068.md"), "{output}");
+}

@@ -218,3 +218,54 @@ fn other_redirects_warn_a_501_to_head_is_asked_with_get_and_an_unknown_host_is_a
     assert!(stderr[at..].contains(&place), "the unknown host at {place}:\n{stderr}");
     assert!(stderr.contains("error: 2 problems found"), "the host and the gone website:\n{stderr}");
 }
+
+/// `check --external` asks at most 8 servers at once: 12 slow servers on loopback (each its own
+/// host, by its port) never see more than 8 requests open together, and see 8 at some moment.
+#[test]
+fn at_most_eight_requests_are_open_at_once() {
+    let open = Arc::new(Mutex::new((0_usize, 0_usize)));
+    let mut urls = Vec::new();
+    for _ in 0..12 {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let port = listener.local_addr().unwrap_or_else(|e| panic!("{e}")).port();
+        urls.push(format!("http://127.0.0.1:{port}/slow-page"));
+        let open = Arc::clone(&open);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let open = Arc::clone(&open);
+                std::thread::spawn(move || slow_answer(stream, &open));
+            }
+        });
+    }
+    let site = fixture_copy("basic");
+    let root = site.path();
+    let links: String = urls.iter().map(|url| format!("- [{url}]({url})\n")).collect();
+    let about = read(&root.join("content/about.md"));
+    write(root, "content/about.md", format!("{about}\n{links}"));
+    let config = read(&root.join("site.toml"));
+    write(root, "site.toml", format!("{config}\n[check]\ntimeout = 10\nskip = [\"https://\"]\n"));
+
+    let (code, stdout, stderr) = check_external(root);
+    assert_eq!(code, Some(0), "every server answers 200:\n{stdout}\n{stderr}");
+    let (_, most) = *open.lock().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(most, 8, "requests open at once at most");
+}
+
+/// Counts the open requests (now, most so far), holds the request for a second, answers 200.
+fn slow_answer(mut stream: TcpStream, open: &Mutex<(usize, usize)>) {
+    if let Ok(mut open) = open.lock() {
+        open.0 += 1;
+        open.1 = open.1.max(open.0);
+    }
+    let mut head = Vec::new();
+    let mut byte = [0; 1];
+    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+        head.push(byte[0]);
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    if let Ok(mut open) = open.lock() {
+        open.0 -= 1;
+    }
+    let reply = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    let _ = stream.write_all(reply.as_bytes());
+}

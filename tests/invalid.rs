@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::support::{assert_same_tree, edit, fixture_copy, read_tree, renkei, write};
+use crate::support::{assert_same_tree, edit, fixture_copy, read_tree, renkei, run_failing, write};
 
 /// Exit code of problems in the content or the templates.
 const CONTENT: i32 = 1;
@@ -716,4 +716,57 @@ fn a_broken_link_is_reported_with_the_front_matter_and_reference_problems_of_oth
             says: &["@/municipalities/012069.md", "did you mean `地域課題`?", "\"many\""],
         },
     );
+}
+
+#[test]
+fn missing_title_in_site_toml() {
+    failed_build(
+        |root| edit(root, "site.toml", "title = \"連携テスト\"\n", ""),
+        Expected { exit: SETUP, at: &["site.toml:1:1"], says: &["missing field `title`", "help:"] },
+    );
+}
+
+/// Every required field of the README's content table, one at a time: the file that lacks it is
+/// named with the line of its front matter, and the field.
+#[test]
+fn every_collection_reports_each_of_its_missing_required_fields() {
+    let rows: &[(&str, &str, &str)] = &[
+        ("content/wards/arakawa.md", "name", "name: 荒川区\n"),
+        ("content/wards/arakawa.md", "kana", "kana: あらかわく\n"),
+        ("content/wards/arakawa.md", "code", "code: \"131181\"\n"),
+        ("content/prefectures/kyoto.md", "name", "name: 京都府\n"),
+        ("content/prefectures/kyoto.md", "kana", "kana: きょうとふ\n"),
+        ("content/prefectures/kyoto.md", "code", "code: \"26\"\n"),
+        ("content/prefectures/kyoto.md", "region", "region: 近畿\n"),
+        ("content/municipalities/261009.md", "name", "name: 京都市\n"),
+        ("content/municipalities/261009.md", "kana", "kana: きょうとし\n"),
+        ("content/municipalities/261009.md", "prefecture", "prefecture: kyoto\n"),
+        (TOURISM, "title", "title: 京都観光フェア\n"),
+        (TOURISM, "date", "date: 2026-02-10T10:00\n"),
+        (TOURISM, "category", "category: 観光振興\n"),
+        ("content/exhibits/kushiro-exhibit.md", "title", "title: 釧路管内の魅力展\n"),
+        ("content/exhibits/kushiro-exhibit.md", "date", "date: 2025-12-01\n"),
+        ("content/exhibits/kushiro-exhibit.md", "end", "end: 2026-01-31\n"),
+        ("content/news/site-open.md", "title", "title: サイトを公開しました\n"),
+        ("content/news/site-open.md", "date", "date: 2025-12-01\n"),
+        (FACILITY, "name", "name: 東京区政会館\n"),
+        (FACILITY, "ward", "ward: chiyoda\n"),
+        (
+            "content/agreements/hokkaido-choson.md",
+            "title",
+            "title: 特別区長会と北海道町村会の連携協力に関する協定\n",
+        ),
+        ("content/about.md", "title", "title: このサイトについて\n"),
+    ];
+    for (file, field, line) in rows {
+        let site = fixture_copy("basic");
+        edit(site.path(), file, line, "");
+        let (code, stderr) = run_failing("check", site.path(), &[]);
+        assert_eq!(code, Some(CONTENT), "{file} without `{field}`: exit code; stderr:\n{stderr}");
+        let at = format!("--> {file}:");
+        assert!(stderr.contains(&at), "{file} without `{field}`: not located:\n{stderr}");
+        let says = format!("missing field `{field}`");
+        assert!(stderr.contains(&says), "{file} without `{field}`: {says} not said:\n{stderr}");
+        assert!(!stderr.contains("panicked"), "no panic:\n{stderr}");
+    }
 }

@@ -389,3 +389,70 @@ fn every_link_of_the_projects_site_resolves_to_a_file_in_both_languages() {
     assert!(broken.is_empty(), "links that no file answers:\n{}", broken.join("\n"));
     assert!(tree.keys().filter(|p| p.starts_with("en/") && p.ends_with(".html")).count() >= 10);
 }
+
+/// A date known by its month alone is `2016-12` on the English page of a translated entry and on
+/// the English list, never a day; the Japanese page shows 2016年12月.
+#[test]
+fn a_month_is_shown_as_iso_on_english_pages() {
+    let event = "---\ntitle: 浅草の魅力発信\ndate: 2016-12\ncategory: 住民交流\n---\n\n本文。\n";
+    let english = "---\ntitle: Asakusa showcase\ndate: 2016-12\ncategory: 住民交流\n---\n\nText.\n";
+    let (_site, tree) = build_with_default_theme(
+        &[
+            ("content/events/asakusa-month.md", event),
+            ("content/events/asakusa-month.en.md", english),
+        ],
+        "",
+    );
+    let page = text(&tree, "en/events/asakusa-month/index.html");
+    assert!(page.contains("<time datetime=\"2016-12\">2016-12</time>"), "{page}");
+    assert!(!page.contains("2016年12月"), "no Japanese date on the English page");
+    assert!(!page.contains("2016-12-01"), "no day stands in for the month");
+    let ja = text(&tree, "events/asakusa-month/index.html");
+    assert!(ja.contains("<time datetime=\"2016-12\">2016年12月</time>"), "the Japanese page");
+}
+
+/// A `site.toml` without `theme`, `default_language`, `events_per_page` or `news_per_page` takes
+/// the README's defaults: the `default` theme, Japanese for files without a language suffix, and
+/// 20 items per list page.
+#[test]
+fn a_site_toml_without_theme_language_or_page_sizes_takes_the_defaults() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    copy_dir(&repo_root().join("themes/default"), &root.join("themes/default"));
+    let config = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
+    let set = ["theme = ", "default_language = ", "events_per_page = ", "news_per_page = "];
+    let kept: Vec<&str> =
+        config.lines().filter(|line| !set.iter().any(|key| line.starts_with(key))).collect();
+    assert_eq!(config.lines().count(), kept.len() + set.len(), "each key was set:\n{config}");
+    write(root, "site.toml", kept.join("\n") + "\n");
+    // 3 news items in the fixture + 21 = 24: two pages of 20 (12 pages of the fixture's 2).
+    for n in 1..=21 {
+        let news = format!("---\ntitle: お知らせ{n}\ndate: 2025-06-{n:02}\n---\n\n本文。\n");
+        write(root, &format!("content/news/default-{n:02}.md"), news);
+    }
+    renkei()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(root.join("public"))
+        .assert()
+        .success();
+    let tree = read_tree(&root.join("public"));
+
+    let style = tree.keys().find(|p| p.starts_with("style.") && p.ends_with(".css"));
+    let style = style.unwrap_or_else(|| panic!("a stylesheet at the root"));
+    // `.site-header` is the default theme's; the fixture's `plain` theme has none.
+    assert!(text(&tree, style).contains(".site-header{"), "the default theme's stylesheet");
+    assert!(text(&tree, "index.html").contains("class=\"site-header\""), "its templates");
+    assert!(text(&tree, "index.html").contains("<html lang=\"ja\""), "Japanese at the root");
+    assert!(text(&tree, "en/index.html").contains("<html lang=\"en\""), "English under /en/");
+
+    let first = text(&tree, "news/index.html");
+    let second = text(&tree, "news/page/2/index.html");
+    let items = |html: &str| (1..=21).filter(|n| html.contains(&format!("お知らせ{n}<"))).count();
+    // The fixture's 3 items are newer than June 2025: they head the first page.
+    assert_eq!((items(first), items(second)), (17, 4), "20 on the first page, 4 on the second");
+    assert!(!tree.contains_key("news/page/3/index.html"), "24 items make two pages of 20");
+    assert!(!tree.contains_key("events/page/2/index.html"), "the fixture's events fit on one page");
+}

@@ -161,6 +161,22 @@ fn a_changed_photo_is_processed_again() {
     assert_eq!((report.images_made, report.images_reused), (2, 4));
 }
 
+/// `.renkei-cache/` is safe to delete: the next build makes every variant again, and the same
+/// bytes.
+#[test]
+fn deleting_the_cache_gives_the_same_site() {
+    let site = site_with_photos(BODY);
+    let (_, out) = build_site(site.path());
+    let files = read_tree(&out.path().join("public"));
+    let cache = site.path().join(".renkei-cache");
+    assert!(cache.join("images").is_dir(), "the first build filled the cache");
+    fs::remove_dir_all(&cache).unwrap_or_else(|e| panic!("{e}"));
+    let (again, out2) = build_site(site.path());
+    assert_eq!((again.images_made, again.images_reused), (6, 0), "made again");
+    assert_eq!(read_tree(&out2.path().join("public")), files, "the same bytes without the cache");
+    assert!(cache.join("images").is_dir(), "the cache is filled again");
+}
+
 #[test]
 fn an_image_without_alt_text_is_an_error_with_its_place() {
     let site = site_with_photos("\n本文です。\n\n![](photo.jpg)\n");

@@ -19,6 +19,8 @@ pub(crate) struct Server {
     pub(crate) site: tempfile::TempDir,
     /// What the server wrote to stderr so far (its warnings and diagnostics).
     stderr: Arc<Mutex<String>>,
+    /// What the server wrote to stdout so far (its address, builds, and traces).
+    stdout: Arc<Mutex<String>>,
 }
 
 impl Server {
@@ -62,15 +64,24 @@ impl Server {
         });
         let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
         let mut lines = BufReader::new(stdout).lines();
+        let said = Arc::new(Mutex::new(String::new()));
+        let keep = |text: &Arc<Mutex<String>>, line: &str| {
+            if let Ok(mut text) = text.lock() {
+                text.push_str(line);
+                text.push('\n');
+            }
+        };
         let address = loop {
             let line = lines.next().and_then(Result::ok).unwrap_or_else(|| panic!("serve ended"));
+            keep(&said, &line);
             if let Some(url) = line.split("http://").nth(1) {
                 break url.split('/').next().unwrap_or_default().to_owned();
             }
         };
         // Keep reading so that the server never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        Server { child, address, site, stderr }
+        let written = Arc::clone(&said);
+        std::thread::spawn(move || lines.map_while(Result::ok).for_each(|l| keep(&written, &l)));
+        Server { child, address, site, stderr, stdout: said }
     }
 
     /// What the server wrote to stderr so far.
@@ -89,6 +100,22 @@ impl Server {
             assert!(
                 started.elapsed() < Duration::from_secs(15),
                 "stderr never showed `{text}`:\n{stderr}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until stdout holds `text` (a build's report is printed when it ends).
+    pub(crate) fn wait_for_stdout(&self, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let stdout = self.stdout.lock().map(|t| t.clone()).unwrap_or_default();
+            if stdout.contains(text) {
+                return stdout;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "stdout never showed `{text}`:\n{stdout}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -315,6 +342,30 @@ fn binding_to_every_interface_warns_and_loopback_does_not() {
     );
     exposed.wait_for_stderr(&warning);
     assert_eq!(exposed.get("/").status, 200);
+}
+
+/// `RENKEI_TRACE=1` makes `serve` print the time of each stage after its build; without it, no
+/// stage is named.
+#[test]
+fn renkei_trace_prints_the_time_of_each_stage_of_serve() {
+    let trace = [("RENKEI_TRACE", std::ffi::OsStr::new("1"))];
+    let traced = Server::start_with(fixture_copy("basic"), &[], &trace);
+    let stdout = traced.wait_for_stdout("  stages: ");
+    let stages = stdout.lines().find_map(|line| line.strip_prefix("  stages: "));
+    let stages = stages.unwrap_or_else(|| panic!("a line of stages:\n{stdout}"));
+    for stage in ["markdown", "feeds", "open data", "search"] {
+        let timed = stages.split(", ").any(|part| {
+            part.strip_prefix(stage)
+                .and_then(|rest| rest.strip_prefix(' ')?.strip_suffix(" ms")?.parse::<u64>().ok())
+                .is_some()
+        });
+        assert!(timed, "`{stage} N ms` in: {stages}");
+    }
+
+    let plain = Server::start("basic");
+    assert_eq!(plain.get("/").status, 200);
+    let stdout = plain.wait_for_stdout("Built ");
+    assert!(!stdout.contains("stages:"), "{stdout}");
 }
 
 /// The site root's `static/` is watched like `content/` and `themes/`, also when it is created

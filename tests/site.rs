@@ -149,3 +149,41 @@ fn the_projects_theme_toc_from_three_headings_aliases_unseen_description_and_lic
     let first = hits.first().map(|hit| index.docs[hit.doc].url.as_str());
     assert_eq!(first, Some("/municipalities/012068/"), "{alias} finds 釧路市");
 }
+
+/// The README's "one module per pipeline stage" (config → load → model → markdown → render →
+/// output): each stage is its own module, and none names a later one (`crate::<stage>`, alone or
+/// in a `crate::{…}` group) in its code.
+#[test]
+fn no_pipeline_stage_imports_a_later_one() {
+    let stages = ["config", "load", "model", "markdown", "render", "output"];
+    let mut wrong = Vec::new();
+    for (at, stage) in stages.iter().enumerate() {
+        let file = repo_root().join(format!("src/{stage}.rs"));
+        let folder = repo_root().join(format!("src/{stage}"));
+        let texts: Vec<(String, String)> = if file.is_file() {
+            vec![(format!("src/{stage}.rs"), read(&file))]
+        } else {
+            assert!(folder.is_dir(), "src/{stage}.rs or src/{stage}/ is the stage's module");
+            read_tree(&folder)
+                .into_iter()
+                .filter(|(path, _)| path.ends_with(".rs"))
+                .map(|(path, bytes)| {
+                    (format!("src/{stage}/{path}"), String::from_utf8_lossy(&bytes).into_owned())
+                })
+                .collect()
+        };
+        for (path, text) in texts {
+            for later in &stages[at + 1..] {
+                let alone = format!("crate::{later}::");
+                let grouped = text.split("crate::{").skip(1).any(|group| {
+                    let group = group.split('}').next().unwrap_or_default();
+                    group.split(',').any(|item| item.trim().split("::").next() == Some(*later))
+                });
+                if text.contains(&alone) || grouped {
+                    wrong.push(format!("{path} uses crate::{later}"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "a stage imports a later one:\n{}", wrong.join("\n"));
+}

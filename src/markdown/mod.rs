@@ -17,6 +17,7 @@
 mod breaks;
 mod cjk;
 mod emphasis;
+pub(crate) mod escape;
 mod headings;
 mod highlight;
 mod images;

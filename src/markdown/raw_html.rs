@@ -14,19 +14,7 @@ use pulldown_cmark::{CowStr, Event, Tag};
 
 use super::Spanned;
 
-/// What happens to raw HTML in Markdown bodies.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RawHtml {
-    Allow,
-    Escape,
-    #[default]
-    Sanitize,
-}
-
-impl RawHtml {
-    pub const NAMES: [&'static str; 3] = ["allow", "escape", "sanitize"];
-}
+pub use crate::config::RawHtml;
 
 /// Applies `mode` to the events; returns them and whether the HTML must be sanitised afterwards.
 pub(crate) fn apply(events: Vec<Spanned<'_>>, mode: RawHtml) -> (Vec<Spanned<'_>>, bool) {

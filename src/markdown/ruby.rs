@@ -9,7 +9,7 @@
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::Spanned;
-use crate::render::escape_html;
+use super::escape::escape_html;
 
 pub(crate) fn apply(events: Vec<Spanned<'_>>) -> Vec<Spanned<'_>> {
     let in_heading_attributes = |event: &Event<'_>| matches!(event, Event::Start(Tag::Heading { attrs, .. }) if attrs.iter().any(is_ruby_attribute));
