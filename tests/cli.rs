@@ -401,14 +401,7 @@ fn renkei_trace_prints_the_time_of_each_stage() {
     assert!(traced.status.success(), "{}", stderr_of(&traced));
     let stages = stdout.lines().find_map(|line| line.strip_prefix("Stages: "));
     let stages = stages.unwrap_or_else(|| panic!("a line of stages:\n{stdout}"));
-    for stage in ["markdown", "feeds", "open data", "search"] {
-        let timed = stages.split(", ").any(|part| {
-            part.strip_prefix(stage)
-                .and_then(|rest| rest.strip_prefix(' ')?.strip_suffix(" ms")?.parse::<u64>().ok())
-                .is_some()
-        });
-        assert!(timed, "`{stage} N ms` in: {stages}");
-    }
+    crate::support::assert_stages_timed(stages);
     let plain = run(&["build"], Some(site.path()));
     assert!(!stdout_of(&plain).contains("Stages:"), "{}", stdout_of(&plain));
 }

@@ -353,14 +353,7 @@ fn renkei_trace_prints_the_time_of_each_stage_of_serve() {
     let stdout = traced.wait_for_stdout("  stages: ");
     let stages = stdout.lines().find_map(|line| line.strip_prefix("  stages: "));
     let stages = stages.unwrap_or_else(|| panic!("a line of stages:\n{stdout}"));
-    for stage in ["markdown", "feeds", "open data", "search"] {
-        let timed = stages.split(", ").any(|part| {
-            part.strip_prefix(stage)
-                .and_then(|rest| rest.strip_prefix(' ')?.strip_suffix(" ms")?.parse::<u64>().ok())
-                .is_some()
-        });
-        assert!(timed, "`{stage} N ms` in: {stages}");
-    }
+    crate::support::assert_stages_timed(stages);
 
     let plain = Server::start("basic");
     assert_eq!(plain.get("/").status, 200);

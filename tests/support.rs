@@ -186,3 +186,16 @@ pub(crate) fn links_of(html: &str) -> Vec<String> {
     }
     links
 }
+
+/// `RENKEI_TRACE`'s line of stages (`load 12 ms, link 3 ms, …`) names the main stages, each with
+/// its time in milliseconds; `build` and `serve` print the same line.
+pub(crate) fn assert_stages_timed(stages: &str) {
+    for stage in ["markdown", "feeds", "open data", "search"] {
+        let timed = stages.split(", ").any(|part| {
+            part.strip_prefix(stage)
+                .and_then(|rest| rest.strip_prefix(' ')?.strip_suffix(" ms")?.parse::<u64>().ok())
+                .is_some()
+        });
+        assert!(timed, "`{stage} N ms` in: {stages}");
+    }
+}
