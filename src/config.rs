@@ -130,6 +130,8 @@ pub struct Config {
     pub raw_html: RawHtml,
     /// How external links are checked.
     pub check: LinkCheck,
+    /// The plan of the 推進方針 (`data/plan.toml`), when the site has one.
+    pub plan: Option<std::sync::Arc<crate::plan::Plan>>,
 }
 
 impl Config {
@@ -178,6 +180,7 @@ impl Config {
             }
         })?;
         let strings = crate::i18n::Strings::load(&theme_dir, &codes)?;
+        let plan = crate::plan::load(root)?.map(std::sync::Arc::new);
         Ok(Config {
             root: root.to_path_buf(),
             base_path: base_path(&base_url),
@@ -196,6 +199,7 @@ impl Config {
             strings,
             raw_html: raw.raw_html,
             check: raw.check,
+            plan,
         })
     }
 

@@ -20,6 +20,7 @@ mod languages;
 mod opendata;
 mod output;
 mod photos;
+mod plan;
 mod properties;
 mod raw_html;
 mod search;

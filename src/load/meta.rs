@@ -396,6 +396,10 @@ pub struct EventMeta {
     pub end: Option<Date>,
     pub category: String,
     pub kind: Option<String>,
+    /// What the 23 wards gave to another's project (推進方針 4 (3) ③): `[協賛, 後援]`; an event
+    /// with support is a supported project (`model::SUPPORT_KINDS`).
+    #[serde(default)]
+    pub support: Vec<String>,
     pub venue: Option<String>,
     #[serde(default)]
     pub wards: Vec<String>,
@@ -506,6 +510,102 @@ pub struct AgreementMeta {
     pub updated: Option<Date>,
 }
 
+/// A 年度 (fiscal year, April to March), by the year it begins: written `2016`, `2016年度`,
+/// `平成28年度` or `令和元年度`. For what a source dates only by its 年度 (「平成28年度に3回開催」).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Nendo(pub i32);
+
+impl Nendo {
+    /// `2016`, `2016年度`, `平成28年度`, `令和元年度` (full-width digits too).
+    pub fn parse(text: &str) -> Result<Nendo, String> {
+        let normal: String = text
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+                c => c,
+            })
+            .collect();
+        let (offset, rest) = era_prefix(&normal);
+        let rest = rest.strip_suffix("年度").or_else(|| rest.strip_suffix('年')).unwrap_or(rest);
+        let number =
+            if offset.is_some() && rest == "元" { Some(1) } else { rest.parse::<i32>().ok() };
+        let year = number.map(|n| n + offset.unwrap_or(0));
+        match year {
+            Some(year)
+                if (1000..=9999).contains(&year) && (offset.is_some() || rest.len() == 4) =>
+            {
+                Ok(Nendo(year))
+            }
+            _ => Err(format!(
+                "`{text}` is not a 年度: write the year it begins (2016) or its name (平成28年度)"
+            )),
+        }
+    }
+
+    /// The 年度 a day or month falls in; `None` for a year alone, which overlaps two.
+    pub fn of(date: &Date) -> Option<Nendo> {
+        let month = date.month()?;
+        Some(Nendo(if month >= 4 { date.year() } else { date.year() - 1 }))
+    }
+
+    /// Its first day (1 April), for ordering.
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.0, 4, 1).unwrap_or_default()
+    }
+}
+
+impl<'de> Deserialize<'de> for Nendo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Nendo, D::Error> {
+        let text = scalar_string(deserializer)?;
+        Nendo::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A meeting of a body (会議体) such as the 連絡会 of the 23 wards: dated as precisely as its
+/// source, by `date` or, when the source gives only the 年度, by `nendo`; `count` when the
+/// source only counts the meetings of that period (「3回開催」).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingMeta {
+    pub title: String,
+    /// The body that met, as its name is written: `特別区全国連携プロジェクト連絡会`.
+    pub body: String,
+    pub date: Option<Date>,
+    pub nendo: Option<Nendo>,
+    /// How many meetings this entry stands for, when the source gives a number and no dates.
+    pub count: Option<u32>,
+    /// How often the body meets, as the source states it: `毎月1回`.
+    pub frequency: Option<String>,
+    pub place: Option<String>,
+    #[serde(default)]
+    pub agenda: Vec<String>,
+    /// The minutes: a PDF beside a folder entry's `index.md`.
+    pub minutes: Option<String>,
+    #[serde(default)]
+    pub wards: Vec<String>,
+    #[serde(default, deserialize_with = "municipality_codes")]
+    pub municipalities: Vec<String>,
+    #[serde(default)]
+    pub prefectures: Vec<String>,
+    /// Ids of the agreements the meeting concerns (`content/agreements/`).
+    #[serde(default)]
+    pub agreements: Vec<String>,
+    pub source: Option<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    pub updated: Option<Date>,
+}
+
+impl MeetingMeta {
+    /// The 年度 it is listed under: `nendo`, else that of `date` (none for a year alone).
+    pub fn fiscal_year(&self) -> Option<Nendo> {
+        self.nendo.or_else(|| self.date.as_ref().and_then(Nendo::of))
+    }
+}
+
 /// A plain page, or the text of a list page (`_index.md`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -540,6 +640,7 @@ pub enum Meta {
     News(NewsMeta),
     Facility(FacilityMeta),
     Agreement(AgreementMeta),
+    Meeting(MeetingMeta),
     Page(PageMeta),
 }
 
@@ -554,6 +655,7 @@ impl Meta {
             Meta::News(m) => (m.draft, m.updated),
             Meta::Facility(m) => (m.draft, m.updated),
             Meta::Agreement(m) => (m.draft, m.updated),
+            Meta::Meeting(m) => (m.draft, m.updated),
             Meta::Page(m) => (m.draft, m.updated),
         };
         Common { draft, updated }
@@ -567,6 +669,7 @@ impl Meta {
             Meta::Exhibit(m) => (&m.wards, &m.municipalities, &m.prefectures),
             Meta::News(m) => (&m.wards, &m.municipalities, &m.prefectures),
             Meta::Agreement(m) => (&[], &m.municipalities, &m.prefectures),
+            Meta::Meeting(m) => (&m.wards, &m.municipalities, &m.prefectures),
             _ => (&[], &[], &[]),
         };
         References { wards, municipalities, prefectures }
@@ -586,6 +689,9 @@ impl Meta {
         if let Meta::Municipality(m) = self {
             let sources = m.partners.iter().filter_map(|p| p.source.as_deref());
             addresses.extend(sources.map(|source| ("source", source)));
+        }
+        if let Meta::Meeting(m) = self {
+            addresses.extend(m.source.as_deref().map(|source| ("source", source)));
         }
         addresses
     }
@@ -613,6 +719,7 @@ impl Meta {
             Meta::News(m) => &m.title,
             Meta::Facility(m) => &m.name,
             Meta::Agreement(m) => &m.title,
+            Meta::Meeting(m) => &m.title,
             Meta::Page(m) => &m.title,
         }
     }
@@ -721,6 +828,21 @@ mod tests {
         assert!(!date("2016-12").is_before(&date("2016-12-20")));
         assert!(!date("2016-12-20").is_before(&date("2016-12")));
         assert!(date("2016-12-20T10:00").is_before(&date("2016-12-20T11:00")));
+    }
+
+    #[test]
+    fn a_nendo_is_its_first_year_or_its_name() {
+        let nendo = |text: &str| Nendo::parse(text).map(|n| n.0);
+        assert_eq!(nendo("2016"), Ok(2016));
+        assert_eq!(nendo("平成28年度"), Ok(2016));
+        assert_eq!(nendo("平成２８年度"), Ok(2016));
+        assert_eq!(nendo("令和元年度"), Ok(2019));
+        assert_eq!(nendo("2016年度"), Ok(2016));
+        assert!(nendo("平成28年").is_ok_and(|y| y == 2016), "the 年 of 年度 may be left out");
+        assert!(nendo("16").is_err() && nendo("来年度").is_err());
+        assert_eq!(Nendo::of(&date("2017-03")), Some(Nendo(2016)));
+        assert_eq!(Nendo::of(&date("2017-04-01")), Some(Nendo(2017)));
+        assert_eq!(Nendo::of(&date("2017")), None, "a year overlaps two 年度");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use front_matter::{Split, SplitError};
 pub use ids::check_slug;
-pub use meta::{Date, Meta, Precision};
+pub use meta::{Date, Meta, Nendo, Precision};
 #[cfg(feature = "serve")]
 pub(crate) use walk::is_ignored;
 
@@ -35,12 +35,14 @@ pub enum Collection {
     News,
     Facilities,
     Agreements,
+    /// Meetings of the bodies that run the project (連絡会, 推進委員会).
+    Meetings,
     /// Plain pages at the top of `content/`.
     Pages,
 }
 
 impl Collection {
-    pub const FOLDERS: [Collection; 8] = [
+    pub const FOLDERS: [Collection; 9] = [
         Collection::Wards,
         Collection::Prefectures,
         Collection::Municipalities,
@@ -49,6 +51,7 @@ impl Collection {
         Collection::News,
         Collection::Facilities,
         Collection::Agreements,
+        Collection::Meetings,
     ];
 
     /// The folder under `content/`, which is also the first segment of the URL.
@@ -62,6 +65,7 @@ impl Collection {
             Collection::News => "news",
             Collection::Facilities => "facilities",
             Collection::Agreements => "agreements",
+            Collection::Meetings => "meetings",
             Collection::Pages => "",
         }
     }

@@ -60,6 +60,7 @@ pub(super) fn link(
         site.nodes[id].links = links;
     }
     check_values(&site, &mut diagnostics);
+    super::meetings::check(&site, &mut diagnostics);
     sort_collections(&mut site);
     fill_backlinks(&mut site);
     site.routes = Arc::new(routes::routes(&site, &mut diagnostics));
@@ -208,6 +209,20 @@ impl Resolver<'_> {
             Meta::Facility(m) => {
                 links.parent = self.resolve(entry, "ward", Collection::Wards, &m.ward, diagnostics);
             }
+            Meta::Meeting(m) => {
+                let written = entry.meta.references();
+                links.wards = refs("wards", Collection::Wards, written.wards, diagnostics);
+                links.municipalities = refs(
+                    "municipalities",
+                    Collection::Municipalities,
+                    written.municipalities,
+                    diagnostics,
+                );
+                links.prefectures =
+                    refs("prefectures", Collection::Prefectures, written.prefectures, diagnostics);
+                links.agreements =
+                    refs("agreements", Collection::Agreements, &m.agreements, diagnostics);
+            }
             Meta::Ward(_) | Meta::Prefecture(_) | Meta::Page(_) => {}
         }
         (links, partners)
@@ -285,6 +300,7 @@ fn noun(collection: Collection) -> &'static str {
         Collection::News => "news item",
         Collection::Facilities => "facility",
         Collection::Agreements => "agreement",
+        Collection::Meetings => "meeting",
         Collection::Pages => "page",
     }
 }
@@ -406,6 +422,10 @@ fn sort_collections(site: &mut Site) {
             _ => ids.sort_by(|&a, &b| newest_first(&nodes[a], &nodes[b])),
         }
     }
+    if let Some(mut meetings) = collections.remove(&Collection::Meetings) {
+        super::meetings::sort(site, &mut meetings);
+        collections.insert(Collection::Meetings, meetings);
+    }
     site.collections = collections;
 }
 
@@ -439,6 +459,7 @@ fn fill_backlinks(site: &mut Site) {
         Collection::News,
         Collection::Agreements,
         Collection::Facilities,
+        Collection::Meetings,
     ] {
         for &id in site.list(collection) {
             for target in involved(site, id) {
@@ -447,6 +468,7 @@ fn fill_backlinks(site: &mut Site) {
                     Collection::Exhibits => &mut backlinks[target].exhibits,
                     Collection::News => &mut backlinks[target].news,
                     Collection::Agreements => &mut backlinks[target].agreements,
+                    Collection::Meetings => &mut backlinks[target].meetings,
                     _ => &mut backlinks[target].facilities,
                 };
                 list.push(id);
@@ -474,6 +496,7 @@ fn involved(site: &Site, id: NodeId) -> BTreeSet<NodeId> {
     targets.extend(&links.wards);
     targets.extend(&links.prefectures);
     targets.extend(links.parent);
+    targets.extend(&links.agreements);
     for &municipality in &links.municipalities {
         targets.insert(municipality);
         targets.extend(site.nodes[municipality].links.parent);

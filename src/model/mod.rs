@@ -6,6 +6,8 @@
 
 mod codes;
 mod link;
+mod meetings;
+mod plan;
 mod routes;
 mod urls;
 
@@ -16,6 +18,8 @@ use crate::config::Config;
 use crate::diag::Diagnostics;
 pub use crate::load::Collection;
 use crate::load::{Date, Entry, Meta};
+pub use meetings::{ByBody, SUPPORT_KINDS};
+pub use plan::{PlanCounts, ProjectCount, Record};
 pub use routes::{Route, RouteKind};
 pub use urls::{encode_path, percent_decode};
 
@@ -74,6 +78,7 @@ impl Node {
             Meta::Exhibit(m) => Some(m.date),
             Meta::News(m) => Some(m.date),
             Meta::Agreement(m) => m.date,
+            Meta::Meeting(m) => m.date,
             _ => None,
         }
     }
@@ -109,6 +114,8 @@ pub struct Links {
     pub parent: Option<NodeId>,
     /// A municipality's partner relations (indices into `Site::partners`).
     pub partners: Vec<usize>,
+    /// The agreements a meeting concerns.
+    pub agreements: Vec<NodeId>,
 }
 
 /// Incoming references, each list sorted as its list page is.
@@ -123,6 +130,8 @@ pub struct Backlinks {
     pub news: Vec<NodeId>,
     pub agreements: Vec<NodeId>,
     pub facilities: Vec<NodeId>,
+    /// Meetings that concern a ward, municipality, prefecture or agreement.
+    pub meetings: Vec<NodeId>,
 }
 
 /// A ward ↔ municipality relation, written once in the municipality's file.

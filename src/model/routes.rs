@@ -32,6 +32,9 @@ pub enum RouteKind {
     NotFound,
     /// The search page (`search/`), when the theme has a `search.html`.
     Search,
+    /// The plan against what was done (`plan/`), when the site has `data/plan.toml` and the
+    /// theme a `plan.html`.
+    Plan,
 }
 
 impl Site {
@@ -106,7 +109,22 @@ impl Site {
 
     /// Whether the theme has a search page (and the site a search index).
     pub fn has_search(&self) -> bool {
-        self.config.theme_dir().join("templates/search.html").is_file()
+        self.theme_has("search.html")
+    }
+
+    /// Whether the site has a plan page: a plan, and a theme that shows it.
+    pub fn has_plan(&self) -> bool {
+        self.config.plan.is_some() && self.theme_has("plan.html")
+    }
+
+    fn theme_has(&self, template: &str) -> bool {
+        self.config.theme_dir().join("templates").join(template).is_file()
+    }
+
+    /// Whether a collection has list pages: the meetings only with a theme that shows them
+    /// (`meeting_list.html`), so that themes made before them still build.
+    pub fn lists(&self, collection: Collection) -> bool {
+        collection != Collection::Meetings || self.theme_has("meeting_list.html")
     }
 
     /// The same page in every language it exists in, `(lang, path)`, the default language
@@ -118,7 +136,7 @@ impl Site {
             RouteKind::Entity(id) => std::iter::once(self.config.default_language.as_str())
                 .chain(self.nodes[id].translations.keys().map(String::as_str))
                 .collect(),
-            RouteKind::Home | RouteKind::Data | RouteKind::Search => all,
+            RouteKind::Home | RouteKind::Data | RouteKind::Search | RouteKind::Plan => all,
             RouteKind::List { collection, .. } => {
                 all.into_iter().filter(|&lang| self.has_list(collection, lang)).collect()
             }
@@ -134,6 +152,7 @@ impl Site {
             }
             RouteKind::Data => format!("{}data/", self.lang_prefix(lang)),
             RouteKind::Search => format!("{}search/", self.lang_prefix(lang)),
+            RouteKind::Plan => format!("{}plan/", self.lang_prefix(lang)),
             _ => self.lang_prefix(lang),
         };
         langs.into_iter().map(|lang| (lang.to_owned(), path(lang))).collect()
@@ -165,6 +184,14 @@ pub(super) fn routes(site: &Site, diagnostics: &mut Diagnostics) -> Vec<Route> {
             kind: RouteKind::Search,
         });
     }
+    let has_plan = site.has_plan();
+    if has_plan {
+        routes.push(Route {
+            path: "plan/".to_owned(),
+            lang: default.clone(),
+            kind: RouteKind::Plan,
+        });
+    }
     for lang in site.config.languages.keys() {
         let prefix = site.lang_prefix(lang);
         let mut push = |path: String, kind| routes.push(Route { path, lang: lang.clone(), kind });
@@ -174,6 +201,9 @@ pub(super) fn routes(site: &Site, diagnostics: &mut Diagnostics) -> Vec<Route> {
         push(format!("{prefix}data/"), RouteKind::Data);
         if has_search {
             push(format!("{prefix}search/"), RouteKind::Search);
+        }
+        if has_plan {
+            push(format!("{prefix}plan/"), RouteKind::Plan);
         }
     }
     for (id, node) in site.nodes.iter().enumerate() {
@@ -191,7 +221,8 @@ pub(super) fn routes(site: &Site, diagnostics: &mut Diagnostics) -> Vec<Route> {
         }
     }
     for lang in site.config.language_codes() {
-        for collection in Collection::FOLDERS.into_iter().filter(|&c| site.has_list(c, lang)) {
+        let listed = |&c: &Collection| site.has_list(c, lang) && site.lists(c);
+        for collection in Collection::FOLDERS.into_iter().filter(listed) {
             let count = match collection {
                 Collection::Events => site.event_list(None).0.len() + site.event_list(None).1.len(),
                 other => site.list(other).len(),
@@ -260,6 +291,7 @@ fn describe(site: &Site, route: &Route) -> String {
         RouteKind::NotFound => "the 404 page".to_owned(),
         RouteKind::Data => "the open data page".to_owned(),
         RouteKind::Search => "the search page".to_owned(),
+        RouteKind::Plan => "the plan page".to_owned(),
         RouteKind::Entity(id) => {
             format!("`{}`", site.nodes[id].entry_in(&route.lang).path.display())
         }

@@ -40,7 +40,7 @@ impl Own {
         Own { json, shown: Vec::new() }
     }
 
-    fn show(&mut self, name: &'static str, value: Shown) {
+    pub(super) fn show(&mut self, name: &'static str, value: Shown) {
         self.shown.push((name, value));
     }
 
@@ -162,6 +162,7 @@ pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &R
     let mut own = match route.kind {
         RouteKind::Home => home(site, shared, bodies, lang),
         RouteKind::NotFound | RouteKind::Search => Own::new(Map::new()),
+        RouteKind::Plan => Own::new(super::plan::context(site, lang)),
         RouteKind::Data => Own::new(super::opendata::context(site, &shared.datasets, lang)),
         RouteKind::Entity(id) => entity(site, shared, bodies, id, lang),
         RouteKind::List { collection, page, category } => {
@@ -252,7 +253,7 @@ pub(super) fn card(site: &Site, id: NodeId, lang: &str) -> Value {
     let entry = node.entry_in(lang);
     let fields = match &entry.meta {
         Meta::Event(m) => {
-            json!({"kind": "event", "kind_label": m.kind.clone().unwrap_or_else(|| "イベント".into()), "date": m.date, "end": m.end, "category": m.category, "venue": m.venue, "summary": m.summary})
+            json!({"kind": "event", "kind_label": m.kind.clone().unwrap_or_else(|| "イベント".into()), "date": m.date, "end": m.end, "category": m.category, "venue": m.venue, "summary": m.summary, "support": (!m.support.is_empty()).then_some(&m.support)})
         }
         Meta::Exhibit(m) => {
             json!({"kind": "exhibit", "kind_label": "展示", "date": m.date, "end": m.end, "location": m.location, "summary": m.summary})
@@ -263,6 +264,7 @@ pub(super) fn card(site: &Site, id: NodeId, lang: &str) -> Value {
         Meta::Agreement(m) => {
             json!({"kind": "agreement", "kind_label": "協定", "date": m.date, "date_note": m.date_note, "summary": m.summary})
         }
+        Meta::Meeting(_) => super::meetings::card_fields(site, id, lang),
         Meta::Facility(m) => {
             json!({"kind": "facility", "kind_label": "施設", "location": m.address, "summary": m.summary})
         }
@@ -299,6 +301,7 @@ fn page_value(site: &Site, bodies: &Bodies, entry: &Entry, path: &str) -> Value 
         Meta::News(m) => serde_json::to_value(m),
         Meta::Facility(m) => serde_json::to_value(m),
         Meta::Agreement(m) => serde_json::to_value(m),
+        Meta::Meeting(m) => serde_json::to_value(m),
         Meta::Page(m) => serde_json::to_value(m),
     }
     .unwrap_or(Value::Null);
@@ -351,6 +354,7 @@ pub(super) fn entry_summary(entry: &Entry, text: Option<&str>) -> String {
         Meta::News(m) => m.summary.as_deref(),
         Meta::Facility(m) => m.summary.as_deref(),
         Meta::Agreement(m) => m.summary.as_deref(),
+        Meta::Meeting(m) => m.summary.as_deref(),
         Meta::Page(m) => m.summary.as_deref(),
         Meta::Ward(_) | Meta::Prefecture(_) => None,
     };
@@ -502,7 +506,14 @@ fn entity(site: &Site, shared: &Shared, bodies: &Bodies, id: NodeId, lang: &str)
                 own.show("ward", cache.reference(site, ward, lang));
             }
         }
+        Collection::Meetings => {
+            own.show("agreements", cache.references(site, &links.agreements, lang));
+            super::meetings::add_page_fields(site, id, lang, &mut own.json);
+        }
         _ => {}
+    }
+    if !back.meetings.is_empty() {
+        own.show("meetings", cache.cards(site, &back.meetings, lang));
     }
     if matches!(
         node.collection(),
@@ -713,6 +724,7 @@ fn list(
         Collection::Facilities | Collection::Agreements | Collection::Pages => {
             own.show("items", cache.cards(site, site.list(collection), lang));
         }
+        Collection::Meetings => super::meetings::list_context(site, cache, lang, &mut own),
     }
     own
 }
@@ -799,6 +811,7 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
         RouteKind::NotFound => i18n::text(site, &route.lang, "not_found_title"),
         RouteKind::Data => super::opendata::title(site, &route.lang),
         RouteKind::Search => i18n::text(site, &route.lang, "search"),
+        RouteKind::Plan => i18n::text(site, &route.lang, "plan"),
         RouteKind::List { page, category, collection } => {
             let base = match category {
                 Some(index) => format!(
@@ -836,7 +849,7 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
         |title: String, path: String| crumbs.push(json!({"title": title, "url": url(site, &path)}));
     match route.kind {
         RouteKind::Home => return Value::Array(crumbs),
-        RouteKind::NotFound | RouteKind::Data | RouteKind::Search => {}
+        RouteKind::NotFound | RouteKind::Data | RouteKind::Search | RouteKind::Plan => {}
         RouteKind::List { collection, category, page } => {
             if category.is_some() || page > 1 {
                 push(
@@ -935,6 +948,7 @@ fn nav(site: &Site, lang: &str, categories: &[Value]) -> Value {
 fn sections(site: &Site, lang: &str) -> Vec<Value> {
     Collection::FOLDERS
         .into_iter()
+        .filter(|&collection| site.lists(collection))
         .map(|collection| {
             let shown =
                 if site.has_list(collection, lang) { lang } else { &site.config.default_language };
@@ -954,6 +968,7 @@ fn section_name(site: &Site, route: &Route) -> &'static str {
         RouteKind::NotFound => "",
         RouteKind::Data => "data",
         RouteKind::Search => "search",
+        RouteKind::Plan => "plan",
         RouteKind::List { collection, .. } => collection.folder(),
         RouteKind::Entity(id) => match site.nodes[id].collection() {
             Collection::Pages => "pages",

@@ -12,9 +12,11 @@ mod i18n;
 pub mod ical;
 mod ja_filters;
 mod map;
+mod meetings;
 pub mod opendata;
 mod opendata_en;
 mod phrases;
+mod plan;
 mod structured;
 
 use std::collections::HashMap;
@@ -293,6 +295,7 @@ pub fn template_of(site: &Site, route: &Route) -> &'static str {
         RouteKind::NotFound => "404.html",
         RouteKind::Data => "data.html",
         RouteKind::Search => "search.html",
+        RouteKind::Plan => "plan.html",
         RouteKind::Entity(id) => match site.nodes[id].collection() {
             Collection::Wards => "ward.html",
             Collection::Prefectures => "prefecture.html",
@@ -302,6 +305,7 @@ pub fn template_of(site: &Site, route: &Route) -> &'static str {
             Collection::News => "news.html",
             Collection::Facilities => "facility.html",
             Collection::Agreements => "agreement.html",
+            Collection::Meetings => "meeting.html",
             Collection::Pages => "page.html",
         },
         RouteKind::List { collection, .. } => match collection {
@@ -313,6 +317,7 @@ pub fn template_of(site: &Site, route: &Route) -> &'static str {
             Collection::News => "news_list.html",
             Collection::Facilities => "facility_list.html",
             Collection::Agreements => "agreement_list.html",
+            Collection::Meetings => "meeting_list.html",
             Collection::Pages => "page.html",
         },
     }

@@ -87,15 +87,20 @@ pub fn datasets(site: &Site, bodies: &Bodies) -> Vec<Dataset> {
 /// the one before it has been written and dropped.
 type DatasetMaker<'a> = Box<dyn Fn() -> Dataset + 'a>;
 
-fn dataset_makers<'a>(site: &'a Site, bodies: &'a Bodies) -> [DatasetMaker<'a>; 6] {
-    [
+fn dataset_makers<'a>(site: &'a Site, bodies: &'a Bodies) -> Vec<DatasetMaker<'a>> {
+    let mut makers: Vec<DatasetMaker<'a>> = vec![
         Box::new(|| municipalities(site)),
         Box::new(|| relations(site)),
         Box::new(|| events(site, bodies)),
         Box::new(|| exhibits(site, bodies)),
         Box::new(|| facilities(site, bodies)),
         Box::new(|| agreements(site)),
-    ]
+    ];
+    // The plan against what was done, when the site has a plan (`data/plan.toml`).
+    if let Some(plan) = site.config.plan.as_deref() {
+        makers.push(Box::new(move || plan_dataset(site, plan)));
+    }
+    makers
 }
 
 /// The data sets as files, each handed to `write` as soon as it is made, and the description
@@ -764,6 +769,53 @@ fn agreements(site: &Site) -> Dataset {
         title: "協定一覧",
         description: "特別区長会や各区が結んだ協定（締結日は出典に書かれている場合だけ）",
         columns: AGREEMENT_COLUMNS.to_vec(),
+        rows,
+    }
+}
+
+/// The columns of `plan`: one row per project and 年度 of the plan.
+pub const PLAN_COLUMNS: [Column; 7] = [
+    col("年度", "nendo", Kind::Integer),
+    col("年度名", "nendo_name", Kind::Text),
+    col("事業ID", "project", Kind::Text),
+    col("事業", "project_name", Kind::Text),
+    col("計画", "aim", Kind::Text),
+    col("計画の件数", "aim_count", Kind::Integer),
+    col("実績の件数", "count", Kind::Integer),
+];
+
+/// The plan against what was done: per project and 年度 of the plan, its aim and the number of
+/// records of the site (the plan page's table); then, per project with any, the records whose
+/// 年度 is not known (a date that is a year alone), with an empty 年度.
+fn plan_dataset(site: &Site, plan: &crate::plan::Plan) -> Dataset {
+    let counts = site.plan_counts(plan);
+    let mut rows = Vec::new();
+    for (project, count) in plan.projects.iter().zip(&counts.projects) {
+        let aim_count = project.per_year.map_or(Cell::Empty, |n| Cell::Integer(i64::from(n)));
+        let row = |nendo: Cell, name: String, aim: Cell, n: usize| {
+            vec![
+                nendo,
+                Cell::text(name),
+                Cell::text(project.id.clone()),
+                Cell::text(project.name.clone()),
+                Cell::text(project.aim.clone()),
+                aim,
+                Cell::Integer(n as i64),
+            ]
+        };
+        for (year, records) in &count.years {
+            let name = crate::japanese::wareki::nendo(crate::load::Nendo(*year).first_day());
+            rows.push(row(Cell::Integer(i64::from(*year)), name, aim_count.clone(), records.len()));
+        }
+        if !count.uncertain.is_empty() {
+            rows.push(row(Cell::Empty, "年度不明".to_owned(), Cell::Empty, count.uncertain.len()));
+        }
+    }
+    Dataset {
+        id: "plan",
+        title: "事業計画と実績",
+        description: "推進方針の事業計画（主要事業ごとの年度の目標）と、このサイトに記録された実績の件数",
+        columns: PLAN_COLUMNS.to_vec(),
         rows,
     }
 }

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 /// `(id, title, description)` of each data set.
-const DATASETS: [(&str, &str, &str); 6] = [
+const DATASETS: [(&str, &str, &str); 7] = [
     (
         "municipalities",
         "Municipalities",
@@ -35,6 +35,11 @@ const DATASETS: [(&str, &str, &str); 6] = [
         "agreements",
         "Agreements",
         "Agreements of the Conference of Mayors of the Special Wards and of the wards; the date is given only when a public source states the signing day.",
+    ),
+    (
+        "plan",
+        "The plan and what was done",
+        "The plan of the promotion policy (each main project's aim per fiscal year) beside the number of records on this site; a row with no fiscal year counts the records dated only by a year.",
     ),
 ];
 
@@ -105,6 +110,13 @@ const COLUMNS: &[(&str, &str)] = &[
         "Date signed (YYYY-MM-DD, or YYYY-MM / YYYY as precise as the source; empty when no source states it)",
     ),
     ("parties", "Parties"),
+    ("nendo", "Fiscal year (April to March), by the year it begins"),
+    ("nendo_name", "Fiscal year in the Japanese calendar (年度)"),
+    ("project", "Identifier of the main project in data/plan.toml"),
+    ("project_name", "Main project, as the plan names it"),
+    ("aim", "The plan's aim, as it words it"),
+    ("aim_count", "Number aimed at each year, when the plan gives one"),
+    ("count", "Number of records on this site"),
 ];
 
 /// `{datasets, others}` of the Japanese data page, described in English: each data set's title
@@ -148,6 +160,7 @@ mod tests {
             &super::super::opendata::EVENT_COLUMNS[..],
             &super::super::opendata::FACILITY_COLUMNS[..],
             &super::super::opendata::AGREEMENT_COLUMNS[..],
+            &super::super::opendata::PLAN_COLUMNS[..],
         ];
         for column in site_columns.iter().flat_map(|c| c.iter()) {
             let found = COLUMNS.iter().find(|(f, _)| *f == column.field);

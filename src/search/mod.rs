@@ -455,7 +455,8 @@ fn kind_of(collection: Collection) -> Option<usize> {
         Collection::News => "news",
         Collection::Agreements => "agreement",
         Collection::Facilities => "facility",
-        Collection::Pages => "page",
+        // Meetings are found as pages: a kind of their own would change every search index.
+        Collection::Meetings | Collection::Pages => "page",
     };
     KINDS.iter().position(|(k, _)| *k == key)
 }
@@ -530,6 +531,7 @@ fn doc_text(site: &Site, id: NodeId, meta: &Meta, body: &str) -> String {
         Meta::News(m) => vec![m.disaster.as_deref(), m.summary.as_deref()],
         Meta::Facility(m) => vec![m.address.as_deref(), m.summary.as_deref()],
         Meta::Agreement(m) => vec![m.summary.as_deref()],
+        Meta::Meeting(m) => vec![Some(m.body.as_str()), m.place.as_deref(), m.summary.as_deref()],
         Meta::Page(m) => vec![m.summary.as_deref()],
     };
     parts.extend(extra.into_iter().flatten().map(str::to_owned));
