@@ -227,9 +227,7 @@ fn meetings_are_listed_per_body_and_nendo_and_linked_from_what_they_concern() {
 
     // A supported event shows the support given, on its page and its card.
     let event = read(&output.join("events/plan-supported-2025/index.html"));
-    assert!(event.contains("協賛"), "{event}");
-    let events = read(&output.join("events/index.html"));
-    assert!(events.contains("<span class=\"badge badge-support\">協賛</span>"), "{events}");
+    assert!(event.contains("<dt>特別区長会の支援</dt><dd>協賛</dd>"), "{event}");
 }
 
 #[test]
@@ -269,7 +267,7 @@ fn bad_meetings_support_and_plans_are_located_with_the_nearest_value() {
     expect("content/meetings/bad-nendo.md:4");
     expect("unknown kind of support `協讃`");
     expect("content/events/plan-supported-2025.md:6:");
-    expect("協賛 (one of");
+    expect("did you mean `協賛`?");
     expect("the minutes `gijroku.pdf` are not beside the entry");
     expect("did you mean `gijiroku.pdf`?");
     // The previous output is left as it was.

@@ -53,6 +53,7 @@ pub(super) fn add_page_fields(
         let file = minutes.strip_prefix("./").unwrap_or(minutes);
         let url = site.url(&format!("{folder}{}", crate::model::encode_path(file)));
         page.insert("minutes_url".into(), json!(url));
+        page.insert("minutes".into(), json!(file));
     }
     // Dates and counts come from the original: a translation only translates text.
     for (key, value) in [("date", json!(m.date)), ("count", json!(m.count))] {
