@@ -252,7 +252,7 @@ fn bad_meetings_support_and_plans_are_located_with_the_nearest_value() {
         "content/meetings/bad-nendo.md",
         "---\ntitle: 年度の誤り\nbody: テスト連絡会\nnendo: 来年度\n---\n",
     );
-    edit(root, "content/events/plan-supported-2025.md", "support: [協賛]", "support: [協讃]");
+    edit(root, "content/events/plan-supported-2025.md", "support: [協賛]", "support: [協賛金]");
     edit(
         root,
         "content/meetings/plan-renrakukai-2025/index.md",
@@ -265,7 +265,7 @@ fn bad_meetings_support_and_plans_are_located_with_the_nearest_value() {
     expect("content/meetings/undated.md:2:8");
     expect("`来年度` is not a 年度");
     expect("content/meetings/bad-nendo.md:4");
-    expect("unknown kind of support `協讃`");
+    expect("unknown kind of support `協賛金`");
     expect("content/events/plan-supported-2025.md:6:");
     expect("did you mean `協賛`?");
     expect("the minutes `gijroku.pdf` are not beside the entry");
