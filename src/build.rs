@@ -614,7 +614,11 @@ impl Staged {
         // always prepared again; their context hash still spares the rendering.
         let always = matches!(
             route.kind,
-            RouteKind::Home | RouteKind::NotFound | RouteKind::Data | RouteKind::Search
+            RouteKind::Home
+                | RouteKind::NotFound
+                | RouteKind::Data
+                | RouteKind::Search
+                | RouteKind::Members
         );
         let fresh = match old {
             Some(old) if !always && old.still_valid(&page, &self.fingerprints) => {

@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, suggest};
 use crate::load::{Collection, check_municipality_code};
 
 /// Collections `renkei new` accepts, by their folder name, plus `page`.
-pub const COLLECTIONS: [&str; 9] = [
+pub const COLLECTIONS: [&str; 10] = [
     "wards",
     "prefectures",
     "municipalities",
@@ -17,6 +17,7 @@ pub const COLLECTIONS: [&str; 9] = [
     "news",
     "facilities",
     "agreements",
+    "partners",
     "page",
 ];
 
@@ -86,6 +87,7 @@ fn template(collection: Collection, today: &str) -> String {
         Collection::News => format!("title: \"\"\ndate: {today}\ncategory: お知らせ\nwards: []\nmunicipalities: []\nprefectures: []\n"),
         Collection::Facilities => "name: \"\"\nward: \"\"\naddress: \"\"\nuses: []\n".to_owned(),
         Collection::Agreements => format!("title: \"\"\ndate: {today}\nparties: []\nprefectures: []\n"),
+        Collection::Partners => "name: \"\"\nkind: 企業\nwebsite: \"\"\nevents: []\n".to_owned(),
         Collection::Pages => "title: \"\"\n".to_owned(),
     };
     format!("---\n{fields}# Remove the next line to publish.\ndraft: true\n---\n\n")

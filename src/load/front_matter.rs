@@ -78,6 +78,7 @@ pub fn parse(split: &Split<'_>, collection: Collection, section: bool) -> Result
         Collection::News => typed(split).map(Meta::News),
         Collection::Facilities => typed(split).map(Meta::Facility),
         Collection::Agreements => typed(split).map(Meta::Agreement),
+        Collection::Partners => typed(split).map(Meta::PartnerOrg),
         Collection::Pages => typed(split).map(Meta::Page),
     }
 }

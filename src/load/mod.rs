@@ -35,12 +35,14 @@ pub enum Collection {
     News,
     Facilities,
     Agreements,
+    /// The bodies of the 協働プラットフォーム (companies, NPOs, universities …).
+    Partners,
     /// Plain pages at the top of `content/`.
     Pages,
 }
 
 impl Collection {
-    pub const FOLDERS: [Collection; 8] = [
+    pub const FOLDERS: [Collection; 9] = [
         Collection::Wards,
         Collection::Prefectures,
         Collection::Municipalities,
@@ -49,6 +51,7 @@ impl Collection {
         Collection::News,
         Collection::Facilities,
         Collection::Agreements,
+        Collection::Partners,
     ];
 
     /// The folder under `content/`, which is also the first segment of the URL.
@@ -62,6 +65,7 @@ impl Collection {
             Collection::News => "news",
             Collection::Facilities => "facilities",
             Collection::Agreements => "agreements",
+            Collection::Partners => "partners",
             Collection::Pages => "",
         }
     }

@@ -163,6 +163,7 @@ pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &R
         RouteKind::Home => home(site, shared, bodies, lang),
         RouteKind::NotFound | RouteKind::Search => Own::new(Map::new()),
         RouteKind::Data => Own::new(super::opendata::context(site, &shared.datasets, lang)),
+        RouteKind::Members => Own::new(super::members::members_context(site, lang)),
         RouteKind::Entity(id) => entity(site, shared, bodies, id, lang),
         RouteKind::List { collection, page, category } => {
             list(site, shared, bodies, collection, page, category, lang)
@@ -206,6 +207,7 @@ fn site_value(site: &Site, lang: &str) -> Value {
         "home_url": url(site, &site.lang_prefix(lang)),
         "about": about(site, lang),
         "pages": footer_pages(site, lang),
+        "registration": super::members::registration(site, lang),
     })
 }
 
@@ -269,6 +271,7 @@ pub(super) fn card(site: &Site, id: NodeId, lang: &str) -> Value {
         Meta::Municipality(m) => {
             json!({"kind": "municipality", "kind_label": m.kind, "summary": m.summary})
         }
+        Meta::PartnerOrg(_) => super::members::partner_card_fields(site, id),
         _ => json!({"kind": node.collection().folder()}),
     };
     merge(&mut card, fields);
@@ -299,6 +302,7 @@ fn page_value(site: &Site, bodies: &Bodies, entry: &Entry, path: &str) -> Value 
         Meta::News(m) => serde_json::to_value(m),
         Meta::Facility(m) => serde_json::to_value(m),
         Meta::Agreement(m) => serde_json::to_value(m),
+        Meta::PartnerOrg(m) => serde_json::to_value(m),
         Meta::Page(m) => serde_json::to_value(m),
     }
     .unwrap_or(Value::Null);
@@ -351,6 +355,7 @@ pub(super) fn entry_summary(entry: &Entry, text: Option<&str>) -> String {
         Meta::News(m) => m.summary.as_deref(),
         Meta::Facility(m) => m.summary.as_deref(),
         Meta::Agreement(m) => m.summary.as_deref(),
+        Meta::PartnerOrg(m) => m.summary.as_deref(),
         Meta::Page(m) => m.summary.as_deref(),
         Meta::Ward(_) | Meta::Prefecture(_) => None,
     };
@@ -504,6 +509,7 @@ fn entity(site: &Site, shared: &Shared, bodies: &Bodies, id: NodeId, lang: &str)
         }
         _ => {}
     }
+    super::members::entity_values(site, id, lang, &mut own.json);
     if matches!(
         node.collection(),
         Collection::Wards | Collection::Prefectures | Collection::Municipalities
@@ -713,6 +719,7 @@ fn list(
         Collection::Facilities | Collection::Agreements | Collection::Pages => {
             own.show("items", cache.cards(site, site.list(collection), lang));
         }
+        Collection::Partners => super::members::platform_values(site, lang, &mut own.json),
     }
     own
 }
@@ -799,6 +806,7 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
         RouteKind::NotFound => i18n::text(site, &route.lang, "not_found_title"),
         RouteKind::Data => super::opendata::title(site, &route.lang),
         RouteKind::Search => i18n::text(site, &route.lang, "search"),
+        RouteKind::Members => super::members::title(site, &route.lang),
         RouteKind::List { page, category, collection } => {
             let base = match category {
                 Some(index) => format!(
@@ -836,7 +844,7 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
         |title: String, path: String| crumbs.push(json!({"title": title, "url": url(site, &path)}));
     match route.kind {
         RouteKind::Home => return Value::Array(crumbs),
-        RouteKind::NotFound | RouteKind::Data | RouteKind::Search => {}
+        RouteKind::NotFound | RouteKind::Data | RouteKind::Search | RouteKind::Members => {}
         RouteKind::List { collection, category, page } => {
             if category.is_some() || page > 1 {
                 push(
@@ -954,6 +962,7 @@ fn section_name(site: &Site, route: &Route) -> &'static str {
         RouteKind::NotFound => "",
         RouteKind::Data => "data",
         RouteKind::Search => "search",
+        RouteKind::Members => "members",
         RouteKind::List { collection, .. } => collection.folder(),
         RouteKind::Entity(id) => match site.nodes[id].collection() {
             Collection::Pages => "pages",

@@ -12,6 +12,7 @@ mod i18n;
 pub mod ical;
 mod ja_filters;
 mod map;
+mod members;
 pub mod opendata;
 mod opendata_en;
 mod phrases;
@@ -293,6 +294,7 @@ pub fn template_of(site: &Site, route: &Route) -> &'static str {
         RouteKind::NotFound => "404.html",
         RouteKind::Data => "data.html",
         RouteKind::Search => "search.html",
+        RouteKind::Members => "member_list.html",
         RouteKind::Entity(id) => match site.nodes[id].collection() {
             Collection::Wards => "ward.html",
             Collection::Prefectures => "prefecture.html",
@@ -302,6 +304,7 @@ pub fn template_of(site: &Site, route: &Route) -> &'static str {
             Collection::News => "news.html",
             Collection::Facilities => "facility.html",
             Collection::Agreements => "agreement.html",
+            Collection::Partners => "partner.html",
             Collection::Pages => "page.html",
         },
         RouteKind::List { collection, .. } => match collection {
@@ -313,6 +316,7 @@ pub fn template_of(site: &Site, route: &Route) -> &'static str {
             Collection::News => "news_list.html",
             Collection::Facilities => "facility_list.html",
             Collection::Agreements => "agreement_list.html",
+            Collection::Partners => "partner_list.html",
             Collection::Pages => "page.html",
         },
     }

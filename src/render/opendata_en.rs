@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 /// `(id, title, description)` of each data set.
-const DATASETS: [(&str, &str, &str); 6] = [
+const DATASETS: [(&str, &str, &str); 8] = [
     (
         "municipalities",
         "Municipalities",
@@ -35,6 +35,16 @@ const DATASETS: [(&str, &str, &str); 6] = [
         "agreements",
         "Agreements",
         "Agreements of the Conference of Mayors of the Special Wards and of the wards; the date is given only when a public source states the signing day.",
+    ),
+    (
+        "members",
+        "Members of the project website",
+        "Municipalities and organisations registered as members of the project website; the registration date as precise as the source gives it.",
+    ),
+    (
+        "partners",
+        "Partners of the collaboration platform",
+        "Companies, NPOs, universities, financial institutions, labour and news organisations and public bodies taking part in the project.",
     ),
 ];
 
@@ -105,6 +115,17 @@ const COLUMNS: &[(&str, &str)] = &[
         "Date signed (YYYY-MM-DD, or YYYY-MM / YYYY as precise as the source; empty when no source states it)",
     ),
     ("parties", "Parties"),
+    ("member_type", "Kind of member (自治体: local government, 団体: organisation)"),
+    (
+        "registered",
+        "Registered as a member (YYYY-MM-DD, or YYYY-MM / YYYY as precise as the source)",
+    ),
+    ("article_count", "Number of articles (news and events) written by the member"),
+    (
+        "partner_kind",
+        "Kind (企業 company, NPO, 大学 university, 金融機関 financial institution, 労働団体 labour organisation, 報道機関 news organisation, 公的団体 public body, その他 other)",
+    ),
+    ("taking_part", "Events and exhibits it takes part in"),
 ];
 
 /// `{datasets, others}` of the Japanese data page, described in English: each data set's title
@@ -148,6 +169,8 @@ mod tests {
             &super::super::opendata::EVENT_COLUMNS[..],
             &super::super::opendata::FACILITY_COLUMNS[..],
             &super::super::opendata::AGREEMENT_COLUMNS[..],
+            &super::super::opendata::MEMBER_COLUMNS[..],
+            &super::super::opendata::PARTNER_COLUMNS[..],
         ];
         for column in site_columns.iter().flat_map(|c| c.iter()) {
             let found = COLUMNS.iter().find(|(f, _)| *f == column.field);
