@@ -619,6 +619,7 @@ impl Staged {
                 | RouteKind::Data
                 | RouteKind::Search
                 | RouteKind::Plan
+                | RouteKind::Members
         );
         let fresh = match old {
             Some(old) if !always && old.still_valid(&page, &self.fingerprints) => {

@@ -98,7 +98,7 @@ pub(crate) struct BuildArgs {
 pub(crate) struct NewArgs {
     #[command(flatten)]
     pub(crate) root: RootArg,
-    /// wards, prefectures, municipalities, events, exhibits, news, facilities, agreements or page
+    /// wards, prefectures, municipalities, events, exhibits, news, facilities, agreements, partners or page
     pub(crate) collection: String,
     /// The new entry's id (its file name): a slug, or a 6-digit code for municipalities
     pub(crate) id: String,

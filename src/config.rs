@@ -40,6 +40,81 @@ struct RawConfig {
     /// `renkei check --external`.
     #[serde(default)]
     check: LinkCheck,
+    /// The site's contact address (`info@…`): where registrations go when no form is set.
+    contact_email: Option<String>,
+    /// `[registration]`: how a municipality or an organisation registers (issue 24).
+    #[serde(default)]
+    registration: RawRegistration,
+}
+
+/// `[registration]` of `site.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegistration {
+    /// The registration form on an external form service (the site has no server).
+    form_url: Option<String>,
+}
+
+/// Where the registration page sends a municipality or an organisation that wants to register.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Registration {
+    /// `[registration] form_url`: a form on an external service.
+    Form(String),
+    /// No form: a `mailto:` to `contact_email`.
+    Email(String),
+    /// Neither is set: the page points at the contact page.
+    None,
+}
+
+impl Registration {
+    fn from_raw(
+        text: &str,
+        form_url: Option<String>,
+        email: Option<String>,
+    ) -> Result<Registration, Diagnostic> {
+        if let Some(email) = &email
+            && !is_email(email)
+        {
+            return Err(config_error(
+                text,
+                "contact_email",
+                format!("`{email}` is not an e-mail address"),
+            )
+            .with_help(
+                "write the address alone, e.g. `contact_email = \"renkei@example.lg.jp\"`",
+            ));
+        }
+        match (form_url, email) {
+            (Some(url), _) if url.starts_with("https://") || url.starts_with("http://") => {
+                Ok(Registration::Form(url))
+            }
+            (Some(url), _) => Err(config_error(
+                text,
+                "form_url",
+                format!("`{url}` is not a web address: the form's address starts with https://"),
+            )
+            .with_help(format!("did you mean `https://{}`?", url.trim_start_matches("//")))),
+            (None, Some(email)) => Ok(Registration::Email(email)),
+            (None, None) => Ok(Registration::None),
+        }
+    }
+
+    /// The link of the registration button: the form, or `mailto:` the contact address.
+    pub fn url(&self) -> Option<String> {
+        match self {
+            Registration::Form(url) => Some(url.clone()),
+            Registration::Email(email) => Some(format!("mailto:{email}")),
+            Registration::None => None,
+        }
+    }
+}
+
+/// `a@b.c` without spaces or a scheme: enough to catch a URL or a name written instead.
+fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !text.contains(|c: char| c.is_whitespace() || c == ':' || c == '/')
 }
 
 /// `[check]` of `site.toml`: how `renkei check --external` checks the links to other sites,
@@ -132,6 +207,10 @@ pub struct Config {
     pub check: LinkCheck,
     /// The plan of the 推進方針 (`data/plan.toml`), when the site has one.
     pub plan: Option<std::sync::Arc<crate::plan::Plan>>,
+    /// The site's contact address, when set.
+    pub contact_email: Option<String>,
+    /// Where registrations go (`[registration]`, else `contact_email`).
+    pub registration: Registration,
 }
 
 impl Config {
@@ -181,6 +260,8 @@ impl Config {
         })?;
         let strings = crate::i18n::Strings::load(&theme_dir, &codes)?;
         let plan = crate::plan::load(root)?.map(std::sync::Arc::new);
+        let registration =
+            Registration::from_raw(text, raw.registration.form_url, raw.contact_email.clone())?;
         Ok(Config {
             root: root.to_path_buf(),
             base_path: base_path(&base_url),
@@ -200,6 +281,8 @@ impl Config {
             raw_html: raw.raw_html,
             check: raw.check,
             plan,
+            contact_email: raw.contact_email,
+            registration,
         })
     }
 

@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, suggest};
 use crate::load::{Collection, check_municipality_code};
 
 /// Collections `renkei new` accepts, by their folder name, plus `page`.
-pub const COLLECTIONS: [&str; 10] = [
+pub const COLLECTIONS: [&str; 11] = [
     "wards",
     "prefectures",
     "municipalities",
@@ -18,6 +18,7 @@ pub const COLLECTIONS: [&str; 10] = [
     "facilities",
     "agreements",
     "meetings",
+    "partners",
     "page",
 ];
 
@@ -88,6 +89,7 @@ fn template(collection: Collection, today: &str) -> String {
         Collection::Facilities => "name: \"\"\nward: \"\"\naddress: \"\"\nuses: []\n".to_owned(),
         Collection::Agreements => format!("title: \"\"\ndate: {today}\nparties: []\nprefectures: []\n"),
         Collection::Meetings => format!("title: \"\"\nbody: \"\"\n# the day, as precisely as the source gives it; or, with only the 年度: nendo: 平成28年度\ndate: {today}\nplace: \"\"\nagenda: []\n"),
+        Collection::Partners => "name: \"\"\nkind: 企業\nwebsite: \"\"\nevents: []\n".to_owned(),
         Collection::Pages => "title: \"\"\n".to_owned(),
     };
     format!("---\n{fields}# Remove the next line to publish.\ndraft: true\n---\n\n")

@@ -10,23 +10,23 @@ use std::path::Path;
 use crate::support::{assert_same_tree, edit, fixture_copy, read_tree, renkei, run_failing, write};
 
 /// Exit code of problems in the content or the templates.
-const CONTENT: i32 = 1;
+pub(crate) const CONTENT: i32 = 1;
 /// Exit code of problems with site.toml or the command line.
-const SETUP: i32 = 2;
+pub(crate) const SETUP: i32 = 2;
 
 /// What the second build must report.
-struct Expected<'a> {
-    exit: i32,
+pub(crate) struct Expected<'a> {
+    pub(crate) exit: i32,
     /// Every `file:line:col` (or `file` alone, for a problem with the file as a whole), in the
     /// order the problems must be reported.
-    at: &'a [&'a str],
+    pub(crate) at: &'a [&'a str],
     /// Texts stderr must contain: the bad value, the help.
-    says: &'a [&'a str],
+    pub(crate) says: &'a [&'a str],
 }
 
 /// Builds a copy of the fixture, applies `breaks`, builds again; checks the failure against
 /// `expected`, checks the output is unchanged and snapshots stderr as `name`.
-fn case(name: &str, breaks: impl FnOnce(&Path), expected: Expected<'_>) {
+pub(crate) fn case(name: &str, breaks: impl FnOnce(&Path), expected: Expected<'_>) {
     let stderr = failed_build(breaks, expected);
     insta::with_settings!({
         snapshot_path => "snapshots/invalid",

@@ -17,6 +17,7 @@ mod invalid;
 mod japanese;
 mod killed;
 mod languages;
+mod members;
 mod opendata;
 mod output;
 mod photos;

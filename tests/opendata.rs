@@ -82,13 +82,37 @@ fn json(tree: &BTreeMap<String, Vec<u8>>, path: &str) -> Value {
     serde_json::from_str(text(tree, path)).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
 }
 
-const DATASETS: [&str; 6] =
-    ["municipalities", "relations", "events", "exhibits", "facilities", "agreements"];
+const DATASETS: [&str; 8] = [
+    "municipalities",
+    "relations",
+    "events",
+    "exhibits",
+    "facilities",
+    "agreements",
+    "members",
+    "partners",
+];
+
+/// The municipalities and partners whose front matter has `member:` (issue 24).
+fn members_in_content(root: &Path) -> usize {
+    ["municipalities", "partners"]
+        .into_iter()
+        .filter(|folder| root.join("content").join(folder).is_dir())
+        .flat_map(|folder| {
+            published(root, folder).into_iter().map(move |id| {
+                let path = root.join("content").join(folder).join(format!("{id}.md"));
+                std::fs::read_to_string(path).unwrap_or_default()
+            })
+        })
+        .filter(|text| text.lines().any(|line| line == "member:"))
+        .count()
+}
 
 fn check_open_data(root: &Path) {
     let tree = build(root);
     let expected_rows = |dataset: &str| match dataset {
         "relations" => relations_in_content(root),
+        "members" => members_in_content(root),
         other => published(root, other).len(),
     };
     for dataset in DATASETS {

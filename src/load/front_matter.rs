@@ -79,6 +79,7 @@ pub fn parse(split: &Split<'_>, collection: Collection, section: bool) -> Result
         Collection::Facilities => typed(split).map(Meta::Facility),
         Collection::Agreements => typed(split).map(Meta::Agreement),
         Collection::Meetings => typed(split).map(Meta::Meeting),
+        Collection::Partners => typed(split).map(Meta::PartnerOrg),
         Collection::Pages => typed(split).map(Meta::Page),
     }
 }

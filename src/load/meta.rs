@@ -364,9 +364,21 @@ pub struct MunicipalityMeta {
     /// Other names the search finds it by: old names (浦和 for さいたま市), common spellings.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// A member of the project's website (全国連携ホームページの会員登録, 推進方針 6 (1)).
+    pub member: Option<Membership>,
     #[serde(default)]
     pub draft: bool,
     pub updated: Option<Date>,
+}
+
+/// Membership of the project's website: when the body registered, and where that is stated.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Membership {
+    /// As precise as the source gives it (`2015`, `2015-04`, `2015-04-01`).
+    pub registered: Since,
+    /// The public page (or document) that states the registration.
+    pub source: Option<String>,
 }
 
 /// A ward of a 政令指定都市 (`札幌市` → `中央区`, code `011011`).
@@ -411,6 +423,8 @@ pub struct EventMeta {
     pub image: Option<String>,
     /// Its alt text: required with `image` (`""` for a picture that says nothing the title does not).
     pub image_alt: Option<String>,
+    /// The member (a municipality's code or a partner's id with `member:`) that wrote it.
+    pub author: Option<String>,
     pub summary: Option<String>,
     #[serde(default)]
     pub draft: bool,
@@ -463,6 +477,8 @@ pub struct NewsMeta {
     pub image: Option<String>,
     /// Its alt text: required with `image` (`""` for a picture that says nothing the title does not).
     pub image_alt: Option<String>,
+    /// The member (a municipality's code or a partner's id with `member:`) that wrote it.
+    pub author: Option<String>,
     pub summary: Option<String>,
     #[serde(default)]
     pub draft: bool,
@@ -599,6 +615,30 @@ pub struct MeetingMeta {
     pub updated: Option<Date>,
 }
 
+/// A body of the 協働プラットフォーム (推進方針 6 (4)): a company, NPO, university, bank, union,
+/// news organisation or public body taking part in the project.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerOrgMeta {
+    pub name: String,
+    /// One of `model::PARTNER_KINDS`.
+    pub kind: String,
+    pub kana: Option<String>,
+    pub name_en: Option<String>,
+    pub website: Option<String>,
+    /// The events it takes part in, by id.
+    #[serde(default)]
+    pub events: Vec<String>,
+    /// The exhibits it takes part in, by id.
+    #[serde(default)]
+    pub exhibits: Vec<String>,
+    pub member: Option<Membership>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    pub updated: Option<Date>,
+}
+
 impl MeetingMeta {
     /// The 年度 it is listed under: `nendo`, else that of `date` (none for a year alone).
     pub fn fiscal_year(&self) -> Option<Nendo> {
@@ -641,6 +681,7 @@ pub enum Meta {
     Facility(FacilityMeta),
     Agreement(AgreementMeta),
     Meeting(MeetingMeta),
+    PartnerOrg(PartnerOrgMeta),
     Page(PageMeta),
 }
 
@@ -656,6 +697,7 @@ impl Meta {
             Meta::Facility(m) => (m.draft, m.updated),
             Meta::Agreement(m) => (m.draft, m.updated),
             Meta::Meeting(m) => (m.draft, m.updated),
+            Meta::PartnerOrg(m) => (m.draft, m.updated),
             Meta::Page(m) => (m.draft, m.updated),
         };
         Common { draft, updated }
@@ -682,6 +724,7 @@ impl Meta {
             Meta::Ward(m) => m.website.as_deref(),
             Meta::Municipality(m) => m.website.as_deref(),
             Meta::Facility(m) => m.website.as_deref(),
+            Meta::PartnerOrg(m) => m.website.as_deref(),
             _ => None,
         };
         let mut addresses: Vec<(&'static str, &str)> =
@@ -693,6 +736,8 @@ impl Meta {
         if let Meta::Meeting(m) = self {
             addresses.extend(m.source.as_deref().map(|source| ("source", source)));
         }
+        let member_source = self.membership().and_then(|m| m.source.as_deref());
+        addresses.extend(member_source.map(|source| ("source", source)));
         addresses
     }
 
@@ -720,7 +765,26 @@ impl Meta {
             Meta::Facility(m) => &m.name,
             Meta::Agreement(m) => &m.title,
             Meta::Meeting(m) => &m.title,
+            Meta::PartnerOrg(m) => &m.name,
             Meta::Page(m) => &m.title,
+        }
+    }
+
+    /// The membership of the project's website, of a municipality or a partner that has one.
+    pub fn membership(&self) -> Option<&Membership> {
+        match self {
+            Meta::Municipality(m) => m.member.as_ref(),
+            Meta::PartnerOrg(m) => m.member.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The member that wrote a news item or an event, as written (`author:`).
+    pub fn author(&self) -> Option<&str> {
+        match self {
+            Meta::Event(m) => m.author.as_deref(),
+            Meta::News(m) => m.author.as_deref(),
+            _ => None,
         }
     }
 }

@@ -37,6 +37,8 @@ pub enum Collection {
     Agreements,
     /// Meetings of the bodies that run the project (連絡会, 推進委員会).
     Meetings,
+    /// The bodies of the 協働プラットフォーム (companies, NPOs, universities …).
+    Partners,
     /// Plain pages at the top of `content/`.
     Pages,
 }
@@ -52,6 +54,7 @@ impl Collection {
         Collection::Facilities,
         Collection::Agreements,
         Collection::Meetings,
+        Collection::Partners,
     ];
 
     /// The folder under `content/`, which is also the first segment of the URL.
@@ -66,6 +69,7 @@ impl Collection {
             Collection::Facilities => "facilities",
             Collection::Agreements => "agreements",
             Collection::Meetings => "meetings",
+            Collection::Partners => "partners",
             Collection::Pages => "",
         }
     }

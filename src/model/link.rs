@@ -61,6 +61,9 @@ pub(super) fn link(
     }
     check_values(&site, &mut diagnostics);
     super::meetings::check(&site, &mut diagnostics);
+    for node in &site.nodes {
+        super::members::check_partner(&node.entry, &mut diagnostics);
+    }
     sort_collections(&mut site);
     fill_backlinks(&mut site);
     site.routes = Arc::new(routes::routes(&site, &mut diagnostics));
@@ -195,6 +198,9 @@ impl Resolver<'_> {
                 }
             }
             Meta::Event(_) | Meta::Exhibit(_) | Meta::News(_) | Meta::Agreement(_) => {
+                let absent = [self.drafts, self.unavailable];
+                links.author =
+                    super::members::resolve_author(self.site, entry, &absent, diagnostics);
                 let written = entry.meta.references();
                 links.wards = refs("wards", Collection::Wards, written.wards, diagnostics);
                 links.municipalities = refs(
@@ -222,6 +228,14 @@ impl Resolver<'_> {
                     refs("prefectures", Collection::Prefectures, written.prefectures, diagnostics);
                 links.agreements =
                     refs("agreements", Collection::Agreements, &m.agreements, diagnostics);
+            Meta::PartnerOrg(m) => {
+                links.taking_part = refs("events", Collection::Events, &m.events, diagnostics);
+                links.taking_part.extend(refs(
+                    "exhibits",
+                    Collection::Exhibits,
+                    &m.exhibits,
+                    diagnostics,
+                ));
             }
             Meta::Ward(_) | Meta::Prefecture(_) | Meta::Page(_) => {}
         }
@@ -301,6 +315,7 @@ fn noun(collection: Collection) -> &'static str {
         Collection::Facilities => "facility",
         Collection::Agreements => "agreement",
         Collection::Meetings => "meeting",
+        Collection::Partners => "partner",
         Collection::Pages => "page",
     }
 }
@@ -419,6 +434,8 @@ fn sort_collections(site: &mut Site) {
                 ids.sort_by(|&a, &b| nodes[a].code().cmp(nodes[b].code()));
             }
             Collection::Facilities => ids.sort_by(|&a, &b| nodes[a].title().cmp(nodes[b].title())),
+            // The platform page lists partners by kind, then by reading (or name).
+            Collection::Partners => ids.sort_by_key(|&id| partner_order(&nodes[id])),
             _ => ids.sort_by(|&a, &b| newest_first(&nodes[a], &nodes[b])),
         }
     }
@@ -433,11 +450,22 @@ fn sort_collections(site: &mut Site) {
 /// dated one, by title; remaining ties by id so that the order never depends on the file system.
 /// An entry known only by its month (or year) comes after the dated entries of that month (or
 /// year): `Date` orders a period before the days within it.
-fn newest_first(a: &Node, b: &Node) -> Ordering {
+pub(super) fn newest_first(a: &Node, b: &Node) -> Ordering {
     // `None < Some`, so the reversed comparison puts undated entries last.
     let by_date = b.date().cmp(&a.date());
     let by_title = || if a.date().is_none() { a.title().cmp(b.title()) } else { Ordering::Equal };
     by_date.then_with(by_title).then_with(|| a.id().cmp(b.id()))
+}
+
+/// A partner's place on the platform page: its kind's place in `PARTNER_KINDS`, then its
+/// reading (or name), then its id.
+fn partner_order(node: &Node) -> (usize, String, String) {
+    let (kind, reading) = match &node.entry.meta {
+        Meta::PartnerOrg(m) => (m.kind.as_str(), m.kana.clone().unwrap_or_else(|| m.name.clone())),
+        _ => ("", String::new()),
+    };
+    let rank = super::PARTNER_KINDS.iter().position(|k| *k == kind).unwrap_or(usize::MAX);
+    (rank, reading, node.id().to_owned())
 }
 
 /// Every relation written on one side is recorded on the other, in list order.
@@ -483,6 +511,7 @@ fn fill_backlinks(site: &mut Site) {
                 .cmp(site.nodes[site.partners[b].municipality].code())
         });
     }
+    super::members::fill_backlinks(site, &mut backlinks);
     for (node, backlinks) in site.nodes.iter_mut().zip(backlinks) {
         node.backlinks = backlinks;
     }

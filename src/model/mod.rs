@@ -8,6 +8,7 @@ mod codes;
 mod link;
 mod meetings;
 mod plan;
+mod members;
 mod routes;
 mod urls;
 
@@ -35,6 +36,11 @@ pub const CATEGORIES: [(&str, &str); 6] = [
     ("地域課題", "challenges"),
     ("住民交流", "exchange"),
 ];
+
+/// The kinds of the bodies of the 協働プラットフォーム (「産・学・公・金・労・言」 and NPOs, 推進方針
+/// 6 (4)), in the order the platform page lists them.
+pub const PARTNER_KINDS: [&str; 8] =
+    ["企業", "NPO", "大学", "金融機関", "労働団体", "報道機関", "公的団体", "その他"];
 
 /// The eight regions, in their usual order.
 pub const REGIONS: [&str; 8] =
@@ -116,6 +122,10 @@ pub struct Links {
     pub partners: Vec<usize>,
     /// The agreements a meeting concerns.
     pub agreements: Vec<NodeId>,
+    /// The member that wrote a news item or an event (`author:`).
+    pub author: Option<NodeId>,
+    /// The events and exhibits a partner of the platform takes part in.
+    pub taking_part: Vec<NodeId>,
 }
 
 /// Incoming references, each list sorted as its list page is.
@@ -132,6 +142,10 @@ pub struct Backlinks {
     pub facilities: Vec<NodeId>,
     /// Meetings that concern a ward, municipality, prefecture or agreement.
     pub meetings: Vec<NodeId>,
+    /// A member's articles: the news and events it wrote, newest first.
+    pub articles: Vec<NodeId>,
+    /// The partners of the platform that take part in an event or exhibit, in list order.
+    pub partner_orgs: Vec<NodeId>,
 }
 
 /// A ward ↔ municipality relation, written once in the municipality's file.

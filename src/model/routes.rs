@@ -35,6 +35,8 @@ pub enum RouteKind {
     /// The plan against what was done (`plan/`), when the site has `data/plan.toml` and the
     /// theme a `plan.html`.
     Plan,
+    /// `/members/`: the members of the project's website by prefecture (`render::members`).
+    Members,
 }
 
 impl Site {
@@ -127,6 +129,12 @@ impl Site {
         collection != Collection::Meetings || self.theme_has("meeting_list.html")
     }
 
+    /// Whether the theme has a member list page (`member_list.html`, issue 24): a theme
+    /// written before it keeps building.
+    pub fn has_member_list(&self) -> bool {
+        self.config.theme_dir().join("templates/member_list.html").is_file()
+    }
+
     /// The same page in every language it exists in, `(lang, path)`, the default language
     /// first; empty for a page in one language only. For `hreflang` alternates in pages and in
     /// the sitemap.
@@ -136,7 +144,11 @@ impl Site {
             RouteKind::Entity(id) => std::iter::once(self.config.default_language.as_str())
                 .chain(self.nodes[id].translations.keys().map(String::as_str))
                 .collect(),
-            RouteKind::Home | RouteKind::Data | RouteKind::Search | RouteKind::Plan => all,
+            RouteKind::Home
+            | RouteKind::Data
+            | RouteKind::Search
+            | RouteKind::Plan
+            | RouteKind::Members => all,
             RouteKind::List { collection, .. } => {
                 all.into_iter().filter(|&lang| self.has_list(collection, lang)).collect()
             }
@@ -153,6 +165,7 @@ impl Site {
             RouteKind::Data => format!("{}data/", self.lang_prefix(lang)),
             RouteKind::Search => format!("{}search/", self.lang_prefix(lang)),
             RouteKind::Plan => format!("{}plan/", self.lang_prefix(lang)),
+            RouteKind::Members => format!("{}members/", self.lang_prefix(lang)),
             _ => self.lang_prefix(lang),
         };
         langs.into_iter().map(|lang| (lang.to_owned(), path(lang))).collect()
@@ -176,6 +189,14 @@ pub(super) fn routes(site: &Site, diagnostics: &mut Diagnostics) -> Vec<Route> {
         Route { path: "404.html".to_owned(), lang: default.clone(), kind: RouteKind::NotFound },
         Route { path: "data/".to_owned(), lang: default.clone(), kind: RouteKind::Data },
     ];
+    let has_members = site.has_member_list();
+    if has_members {
+        routes.push(Route {
+            path: "members/".to_owned(),
+            lang: default.clone(),
+            kind: RouteKind::Members,
+        });
+    }
     let has_search = site.has_search();
     if has_search {
         routes.push(Route {
@@ -199,6 +220,9 @@ pub(super) fn routes(site: &Site, diagnostics: &mut Diagnostics) -> Vec<Route> {
         // The data page and the search page exist in every language: the files they describe
         // or query are the same (the search index has one per language, see `search`).
         push(format!("{prefix}data/"), RouteKind::Data);
+        if has_members {
+            push(format!("{prefix}members/"), RouteKind::Members);
+        }
         if has_search {
             push(format!("{prefix}search/"), RouteKind::Search);
         }
@@ -292,6 +316,7 @@ fn describe(site: &Site, route: &Route) -> String {
         RouteKind::Data => "the open data page".to_owned(),
         RouteKind::Search => "the search page".to_owned(),
         RouteKind::Plan => "the plan page".to_owned(),
+        RouteKind::Members => "the member list".to_owned(),
         RouteKind::Entity(id) => {
             format!("`{}`", site.nodes[id].entry_in(&route.lang).path.display())
         }

@@ -164,6 +164,7 @@ pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &R
         RouteKind::NotFound | RouteKind::Search => Own::new(Map::new()),
         RouteKind::Plan => Own::new(super::plan::context(site, lang)),
         RouteKind::Data => Own::new(super::opendata::context(site, &shared.datasets, lang)),
+        RouteKind::Members => Own::new(super::members::members_context(site, lang)),
         RouteKind::Entity(id) => entity(site, shared, bodies, id, lang),
         RouteKind::List { collection, page, category } => {
             list(site, shared, bodies, collection, page, category, lang)
@@ -207,6 +208,7 @@ fn site_value(site: &Site, lang: &str) -> Value {
         "home_url": url(site, &site.lang_prefix(lang)),
         "about": about(site, lang),
         "pages": footer_pages(site, lang),
+        "registration": super::members::registration(site, lang),
     })
 }
 
@@ -271,6 +273,7 @@ pub(super) fn card(site: &Site, id: NodeId, lang: &str) -> Value {
         Meta::Municipality(m) => {
             json!({"kind": "municipality", "kind_label": m.kind, "summary": m.summary})
         }
+        Meta::PartnerOrg(_) => super::members::partner_card_fields(site, id),
         _ => json!({"kind": node.collection().folder()}),
     };
     merge(&mut card, fields);
@@ -302,6 +305,7 @@ fn page_value(site: &Site, bodies: &Bodies, entry: &Entry, path: &str) -> Value 
         Meta::Facility(m) => serde_json::to_value(m),
         Meta::Agreement(m) => serde_json::to_value(m),
         Meta::Meeting(m) => serde_json::to_value(m),
+        Meta::PartnerOrg(m) => serde_json::to_value(m),
         Meta::Page(m) => serde_json::to_value(m),
     }
     .unwrap_or(Value::Null);
@@ -355,6 +359,7 @@ pub(super) fn entry_summary(entry: &Entry, text: Option<&str>) -> String {
         Meta::Facility(m) => m.summary.as_deref(),
         Meta::Agreement(m) => m.summary.as_deref(),
         Meta::Meeting(m) => m.summary.as_deref(),
+        Meta::PartnerOrg(m) => m.summary.as_deref(),
         Meta::Page(m) => m.summary.as_deref(),
         Meta::Ward(_) | Meta::Prefecture(_) => None,
     };
@@ -515,6 +520,7 @@ fn entity(site: &Site, shared: &Shared, bodies: &Bodies, id: NodeId, lang: &str)
     if !back.meetings.is_empty() {
         own.show("meetings", cache.cards(site, &back.meetings, lang));
     }
+    super::members::entity_values(site, id, lang, &mut own.json);
     if matches!(
         node.collection(),
         Collection::Wards | Collection::Prefectures | Collection::Municipalities
@@ -725,6 +731,7 @@ fn list(
             own.show("items", cache.cards(site, site.list(collection), lang));
         }
         Collection::Meetings => super::meetings::list_context(site, cache, lang, &mut own),
+        Collection::Partners => super::members::platform_values(site, lang, &mut own.json),
     }
     own
 }
@@ -812,6 +819,7 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
         RouteKind::Data => super::opendata::title(site, &route.lang),
         RouteKind::Search => i18n::text(site, &route.lang, "search"),
         RouteKind::Plan => i18n::text(site, &route.lang, "plan"),
+        RouteKind::Members => super::members::title(site, &route.lang),
         RouteKind::List { page, category, collection } => {
             let base = match category {
                 Some(index) => format!(
@@ -849,7 +857,11 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
         |title: String, path: String| crumbs.push(json!({"title": title, "url": url(site, &path)}));
     match route.kind {
         RouteKind::Home => return Value::Array(crumbs),
-        RouteKind::NotFound | RouteKind::Data | RouteKind::Search | RouteKind::Plan => {}
+        RouteKind::NotFound
+        | RouteKind::Data
+        | RouteKind::Search
+        | RouteKind::Plan
+        | RouteKind::Members => {}
         RouteKind::List { collection, category, page } => {
             if category.is_some() || page > 1 {
                 push(
@@ -969,6 +981,7 @@ fn section_name(site: &Site, route: &Route) -> &'static str {
         RouteKind::Data => "data",
         RouteKind::Search => "search",
         RouteKind::Plan => "plan",
+        RouteKind::Members => "members",
         RouteKind::List { collection, .. } => collection.folder(),
         RouteKind::Entity(id) => match site.nodes[id].collection() {
             Collection::Pages => "pages",

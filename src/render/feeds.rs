@@ -80,7 +80,7 @@ pub fn robots(site: &Site) -> String {
 
 /// `(path, xml)` of the Atom feeds: news and events in every language that has their list
 /// (`news/atom.xml`, `en/news/atom.xml`: in another language, the entries translated into it),
-/// and one per ward and per prefecture.
+/// and one per ward, per prefecture and per member of the website.
 pub fn atom_feeds(site: &Site, bodies: &Bodies) -> Vec<(String, String)> {
     let mut feeds = Vec::new();
     for lang in site.config.language_codes() {
@@ -110,7 +110,30 @@ pub fn atom_feeds(site: &Site, bodies: &Bodies) -> Vec<(String, String)> {
             feeds.push((feed.path.clone(), atom(site, bodies, &feed, &ids)));
         }
     }
+    for id in site.members() {
+        let feed = member_feed(site, id);
+        let ids = member_entries(site, id);
+        feeds.push((feed.path.clone(), atom(site, bodies, &feed, &ids)));
+    }
     feeds
+}
+
+/// The feed of a member of the website: the news and events it wrote (issue 24).
+fn member_feed(site: &Site, id: usize) -> Feed {
+    let config = &site.config;
+    let page = site.path_of(id, &config.default_language);
+    Feed {
+        path: super::members::feed_path(site, id),
+        title: format!("{} — {}", config.title, site.nodes[id].title()),
+        page: site.permalink(&page),
+        lang: config.default_language.clone(),
+    }
+}
+
+/// A member's articles with a known day, latest first.
+fn member_entries(site: &Site, id: usize) -> Vec<usize> {
+    let articles = site.nodes[id].backlinks.articles.iter().copied();
+    articles.filter(|&id| modified(site, id).is_some()).take(FEED_LENGTH).collect()
 }
 
 /// Whether the news or the events have a feed in `lang`: the default language always does, and

@@ -24,6 +24,8 @@ pub(super) fn text(site: &Site, lang: &str, key: &str) -> String {
 pub(super) fn collection_title(site: &Site, collection: Collection, lang: &str) -> String {
     match collection {
         Collection::Pages => text(site, lang, "home"),
+        // `partners` is taken by the wards' partner municipalities (連携自治体).
+        Collection::Partners => text(site, lang, "platform"),
         other => text(site, lang, other.folder()),
     }
 }

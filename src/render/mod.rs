@@ -13,6 +13,7 @@ pub mod ical;
 mod ja_filters;
 mod map;
 mod meetings;
+mod members;
 pub mod opendata;
 mod opendata_en;
 mod phrases;
@@ -296,6 +297,7 @@ pub fn template_of(site: &Site, route: &Route) -> &'static str {
         RouteKind::Data => "data.html",
         RouteKind::Search => "search.html",
         RouteKind::Plan => "plan.html",
+        RouteKind::Members => "member_list.html",
         RouteKind::Entity(id) => match site.nodes[id].collection() {
             Collection::Wards => "ward.html",
             Collection::Prefectures => "prefecture.html",
@@ -306,6 +308,7 @@ pub fn template_of(site: &Site, route: &Route) -> &'static str {
             Collection::Facilities => "facility.html",
             Collection::Agreements => "agreement.html",
             Collection::Meetings => "meeting.html",
+            Collection::Partners => "partner.html",
             Collection::Pages => "page.html",
         },
         RouteKind::List { collection, .. } => match collection {
@@ -318,6 +321,7 @@ pub fn template_of(site: &Site, route: &Route) -> &'static str {
             Collection::Facilities => "facility_list.html",
             Collection::Agreements => "agreement_list.html",
             Collection::Meetings => "meeting_list.html",
+            Collection::Partners => "partner_list.html",
             Collection::Pages => "page.html",
         },
     }

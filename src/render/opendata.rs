@@ -95,6 +95,8 @@ fn dataset_makers<'a>(site: &'a Site, bodies: &'a Bodies) -> Vec<DatasetMaker<'a
         Box::new(|| exhibits(site, bodies)),
         Box::new(|| facilities(site, bodies)),
         Box::new(|| agreements(site)),
+        Box::new(|| members(site)),
+        Box::new(|| partners(site, bodies)),
     ];
     // The plan against what was done, when the site has a plan (`data/plan.toml`).
     if let Some(plan) = site.config.plan.as_deref() {
@@ -909,6 +911,99 @@ fn facilities(site: &Site, bodies: &Bodies) -> Dataset {
         title: "公共施設一覧",
         description: "連携先の自治体も利用できる特別区の施設（自治体標準オープンデータセット「公共施設一覧」の項目）",
         columns: FACILITY_COLUMNS.to_vec(),
+        rows,
+    }
+}
+
+/// The columns of the members data set (issue 24).
+pub const MEMBER_COLUMNS: [Column; 9] = [
+    col("会員の種別", "member_type", Kind::Text),
+    col("ID", "id", Kind::Text),
+    col("全国地方公共団体コード", "code", Kind::Text),
+    col("名称", "name", Kind::Text),
+    col("都道府県名", "prefecture", Kind::Text),
+    col("会員登録日", "registered", Kind::Date),
+    col("出典", "source", Kind::Text),
+    col("記事数", "article_count", Kind::Integer),
+    col("URL", "url", Kind::Text),
+];
+
+/// The members of the project website: municipalities in code order, then partners; the
+/// registration as precise as its source gives it.
+fn members(site: &Site) -> Dataset {
+    let rows = site
+        .members()
+        .into_iter()
+        .map(|id| {
+            let node = &site.nodes[id];
+            let member = node.entry.meta.membership();
+            let (member_type, code, prefecture) = match &node.entry.meta {
+                Meta::Municipality(_) => {
+                    ("自治体", Cell::text(node.id()), prefecture_of(site, id).1)
+                }
+                _ => ("団体", Cell::Empty, Cell::Empty),
+            };
+            vec![
+                Cell::text(member_type),
+                Cell::text(node.id()),
+                code,
+                Cell::text(node.title()),
+                prefecture,
+                Cell::optional(member.map(|m| m.registered.0.as_str())),
+                Cell::optional(member.and_then(|m| m.source.as_deref())),
+                Cell::Integer(node.backlinks.articles.len() as i64),
+                Cell::text(page_url(site, id)),
+            ]
+        })
+        .collect();
+    Dataset {
+        id: "members",
+        title: "会員登録自治体・団体一覧",
+        description: "全国連携ホームページに会員登録している自治体と団体（登録日は出典に書かれている精度で）",
+        columns: MEMBER_COLUMNS.to_vec(),
+        rows,
+    }
+}
+
+/// The columns of the partners data set (issue 24).
+pub const PARTNER_COLUMNS: [Column; 9] = [
+    col("ID", "id", Kind::Text),
+    col("名称", "name", Kind::Text),
+    col("よみがな", "kana", Kind::Text),
+    col("団体の種別", "partner_kind", Kind::Text),
+    col("公式サイト", "website", Kind::Text),
+    col("参加しているイベント・展示", "taking_part", Kind::Text),
+    col("会員登録日", "registered", Kind::Date),
+    col("説明", "description", Kind::Text),
+    col("URL", "url", Kind::Text),
+];
+
+/// The partners of the 協働プラットフォーム, in the platform page's order (by kind).
+fn partners(site: &Site, bodies: &Bodies) -> Dataset {
+    let rows = site
+        .list(Collection::Partners)
+        .iter()
+        .filter_map(|&id| {
+            let node = &site.nodes[id];
+            let Meta::PartnerOrg(m) = &node.entry.meta else { return None };
+            Some(vec![
+                Cell::text(node.id()),
+                Cell::text(m.name.clone()),
+                Cell::optional(m.kana.as_deref()),
+                Cell::text(m.kind.clone()),
+                Cell::optional(m.website.as_deref()),
+                Cell::text(names(site, &node.links.taking_part)),
+                Cell::optional(m.member.as_ref().map(|member| member.registered.0.as_str())),
+                summary(site, bodies, id),
+                Cell::text(page_url(site, id)),
+            ])
+        })
+        .collect();
+    Dataset {
+        id: "partners",
+        title: "協働プラットフォーム参画団体一覧",
+        description: "プロジェクトに参画する企業・NPO・大学・金融機関・労働団体・報道機関・公的団体など",
+        columns: PARTNER_COLUMNS.to_vec(),
         rows,
     }
 }

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 /// `(id, title, description)` of each data set.
-const DATASETS: [(&str, &str, &str); 7] = [
+const DATASETS: [(&str, &str, &str); 9] = [
     (
         "municipalities",
         "Municipalities",
@@ -40,6 +40,16 @@ const DATASETS: [(&str, &str, &str); 7] = [
         "plan",
         "The plan and what was done",
         "The plan of the promotion policy (each main project's aim per fiscal year) beside the number of records on this site; a row with no fiscal year counts the records dated only by a year.",
+    ),
+    (
+        "members",
+        "Members of the project website",
+        "Municipalities and organisations registered as members of the project website; the registration date as precise as the source gives it.",
+    ),
+    (
+        "partners",
+        "Partners of the collaboration platform",
+        "Companies, NPOs, universities, financial institutions, labour and news organisations and public bodies taking part in the project.",
     ),
 ];
 
@@ -117,6 +127,17 @@ const COLUMNS: &[(&str, &str)] = &[
     ("aim", "The plan's aim, as it words it"),
     ("aim_count", "Number aimed at each year, when the plan gives one"),
     ("count", "Number of records on this site"),
+    ("member_type", "Kind of member (自治体: local government, 団体: organisation)"),
+    (
+        "registered",
+        "Registered as a member (YYYY-MM-DD, or YYYY-MM / YYYY as precise as the source)",
+    ),
+    ("article_count", "Number of articles (news and events) written by the member"),
+    (
+        "partner_kind",
+        "Kind (企業 company, NPO, 大学 university, 金融機関 financial institution, 労働団体 labour organisation, 報道機関 news organisation, 公的団体 public body, その他 other)",
+    ),
+    ("taking_part", "Events and exhibits it takes part in"),
 ];
 
 /// `{datasets, others}` of the Japanese data page, described in English: each data set's title
@@ -161,6 +182,8 @@ mod tests {
             &super::super::opendata::FACILITY_COLUMNS[..],
             &super::super::opendata::AGREEMENT_COLUMNS[..],
             &super::super::opendata::PLAN_COLUMNS[..],
+            &super::super::opendata::MEMBER_COLUMNS[..],
+            &super::super::opendata::PARTNER_COLUMNS[..],
         ];
         for column in site_columns.iter().flat_map(|c| c.iter()) {
             let found = COLUMNS.iter().find(|(f, _)| *f == column.field);

@@ -48,7 +48,7 @@ const BIGRAMS_PER_SHARD: usize = 250;
 /// The kinds of page, in the order of the filter, with their labels. The first three are places,
 /// whose text's second line is their reading (see `query::name`). Their order is also the order
 /// of ties: on a site about the 23 wards, ちよだ means 千代田区 before 千代田町.
-pub const KINDS: [(&str, &str); 9] = [
+pub const KINDS: [(&str, &str); 10] = [
     ("ward", "特別区"),
     ("prefecture", "都道府県"),
     ("municipality", "自治体"),
@@ -57,6 +57,7 @@ pub const KINDS: [(&str, &str); 9] = [
     ("news", "お知らせ"),
     ("agreement", "協定"),
     ("facility", "施設"),
+    ("partner", "協働する団体"),
     ("page", "ページ"),
 ];
 
@@ -457,6 +458,7 @@ fn kind_of(collection: Collection) -> Option<usize> {
         Collection::Facilities => "facility",
         // Meetings are found as pages: a kind of their own would change every search index.
         Collection::Meetings | Collection::Pages => "page",
+        Collection::Partners => "partner",
     };
     KINDS.iter().position(|(k, _)| *k == key)
 }
@@ -532,6 +534,7 @@ fn doc_text(site: &Site, id: NodeId, meta: &Meta, body: &str) -> String {
         Meta::Facility(m) => vec![m.address.as_deref(), m.summary.as_deref()],
         Meta::Agreement(m) => vec![m.summary.as_deref()],
         Meta::Meeting(m) => vec![Some(m.body.as_str()), m.place.as_deref(), m.summary.as_deref()],
+        Meta::PartnerOrg(m) => vec![m.kana.as_deref(), m.name_en.as_deref(), m.summary.as_deref()],
         Meta::Page(m) => vec![m.summary.as_deref()],
     };
     parts.extend(extra.into_iter().flatten().map(str::to_owned));

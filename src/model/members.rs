@@ -1,0 +1,139 @@
+//! Members of the project's website (全国連携ホームページの会員登録, 推進方針 6 (1)) and the
+//! partners of the 協働プラットフォーム (6 (4)): who is a member, which member wrote a news item or
+//! an event (`author:`), and which partners take part in an event or exhibit.
+//!
+//! Kept apart from `link` so that the rest of the model does not grow with the policy's
+//! collections; `link` calls in here with one line per step.
+
+use std::collections::BTreeSet;
+
+use super::{Backlinks, Collection, Node, NodeId, PARTNER_KINDS, Site};
+use crate::diag::{Diagnostics, suggest};
+use crate::load::{Entry, Meta};
+
+impl Site {
+    /// Every member of the website: municipalities in code order, then partners in list order.
+    pub fn members(&self) -> Vec<NodeId> {
+        [Collection::Municipalities, Collection::Partners]
+            .into_iter()
+            .flat_map(|collection| self.list(collection).iter().copied())
+            .filter(|&id| self.nodes[id].entry.meta.membership().is_some())
+            .collect()
+    }
+}
+
+/// The node a municipality code or partner id names: digits are a municipality's code (padded
+/// to six, as YAML drops leading zeros from a number), anything else a partner's id.
+fn member_node(site: &Site, written: &str) -> (Collection, String, Option<NodeId>) {
+    let (collection, id) = if !written.is_empty() && written.bytes().all(|b| b.is_ascii_digit()) {
+        (Collection::Municipalities, format!("{written:0>6}"))
+    } else {
+        (Collection::Partners, written.to_owned())
+    };
+    let node = site.node(collection, &id);
+    (collection, id, node)
+}
+
+/// Resolves the `author:` of a news item or an event: it must name a member. `absent`: drafts
+/// and files that failed to load, whose own problem is reported already.
+pub(super) fn resolve_author(
+    site: &Site,
+    entry: &Entry,
+    absent: &[&BTreeSet<(Collection, String)>],
+    diagnostics: &mut Diagnostics,
+) -> Option<NodeId> {
+    let written = entry.meta.author()?;
+    let (collection, id, node) = member_node(site, written.trim());
+    if absent.iter().any(|set| set.contains(&(collection, id.clone()))) {
+        return None;
+    }
+    let Some(node) = node else {
+        diagnostics.push(
+            entry
+                .error_at_value("author", written, format!("unknown member `{written}`"))
+                .with_optional_help(nearest_member(site, written)),
+        );
+        return None;
+    };
+    if site.nodes[node].entry.meta.membership().is_none() {
+        let target = &site.nodes[node];
+        diagnostics.push(
+            entry
+                .error_at_value(
+                    "author",
+                    written,
+                    format!(
+                        "`{written}` ({}) is not a member of the website",
+                        target.title()
+                    ),
+                )
+                .with_help(format!(
+                    "an author must be a member: add `member:` with `registered:` to `{}`, or remove `author:`{}",
+                    target.entry.path.display(),
+                    nearest_member(site, written).map(|n| format!(" ({n})")).unwrap_or_default()
+                )),
+        );
+        return None;
+    }
+    Some(node)
+}
+
+/// The member nearest to what was written: by name (`釧路市` for `012068`), else by spelling.
+fn nearest_member(site: &Site, written: &str) -> Option<String> {
+    let members: Vec<&Node> = site.members_unsorted().collect();
+    if let Some(node) = members.iter().find(|n| n.title() == written) {
+        return Some(format!(
+            "members are referred to by code or id: `{written}` is `{}`",
+            node.id()
+        ));
+    }
+    let ids: Vec<&str> = members.iter().map(|n| n.id()).collect();
+    suggest(written, &ids).or_else(|| {
+        ids.is_empty().then(|| {
+            "no municipality or partner has `member:` yet; add it to the member's file first"
+                .to_owned()
+        })
+    })
+}
+
+impl Site {
+    /// Members before the collections are sorted (linking resolves authors first).
+    fn members_unsorted(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.iter().filter(|n| n.entry.meta.membership().is_some())
+    }
+}
+
+/// A partner's `kind` must be one of `PARTNER_KINDS`.
+pub(super) fn check_partner(entry: &Entry, diagnostics: &mut Diagnostics) {
+    let Meta::PartnerOrg(m) = &entry.meta else { return };
+    if !PARTNER_KINDS.contains(&m.kind.as_str()) {
+        diagnostics.push(
+            entry
+                .error_at_value("kind", &m.kind, format!("unknown partner kind `{}`", m.kind))
+                .with_help(
+                    suggest(&m.kind, &PARTNER_KINDS)
+                        .unwrap_or_else(|| format!("write one of {}", PARTNER_KINDS.join(" / "))),
+                ),
+        );
+    }
+}
+
+/// Records each member's articles (newest first, as the news and events are sorted) and each
+/// event's and exhibit's partners (in the partners' list order).
+pub(super) fn fill_backlinks(site: &Site, backlinks: &mut [Backlinks]) {
+    let mut articles: Vec<NodeId> = [Collection::News, Collection::Events]
+        .into_iter()
+        .flat_map(|collection| site.list(collection).iter().copied())
+        .collect();
+    articles.sort_by(|&a, &b| super::link::newest_first(&site.nodes[a], &site.nodes[b]));
+    for id in articles {
+        if let Some(author) = site.nodes[id].links.author {
+            backlinks[author].articles.push(id);
+        }
+    }
+    for &partner in site.list(Collection::Partners) {
+        for &target in &site.nodes[partner].links.taking_part {
+            backlinks[target].partner_orgs.push(partner);
+        }
+    }
+}
