@@ -44,7 +44,7 @@ pub enum Collection {
 }
 
 impl Collection {
-    pub const FOLDERS: [Collection; 9] = [
+    pub const FOLDERS: [Collection; 10] = [
         Collection::Wards,
         Collection::Prefectures,
         Collection::Municipalities,

@@ -228,6 +228,7 @@ impl Resolver<'_> {
                     refs("prefectures", Collection::Prefectures, written.prefectures, diagnostics);
                 links.agreements =
                     refs("agreements", Collection::Agreements, &m.agreements, diagnostics);
+            }
             Meta::PartnerOrg(m) => {
                 links.taking_part = refs("events", Collection::Events, &m.events, diagnostics);
                 links.taking_part.extend(refs(

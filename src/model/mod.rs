@@ -7,8 +7,8 @@
 mod codes;
 mod link;
 mod meetings;
-mod plan;
 mod members;
+mod plan;
 mod routes;
 mod urls;
 
