@@ -112,7 +112,7 @@ fn check_fails_like_build_on_bad_input() {
     assert_eq!(check_body, build_body, "check and build report alike");
     assert!(check_last.starts_with("error: 2 problems found"), "{check_last}");
     assert!(build_last.starts_with("error: 2 problems found"), "{build_last}");
-    assert!(stderr_of(&check).contains("--> content/municipalities/012068.md:9:11"));
+    assert!(stderr_of(&check).contains("--> content/municipalities/012068.md:12:11"));
     assert!(stderr_of(&check).contains("--> themes/plain/templates/ward.html:3:43"));
     assert!(!output.exists(), "a failed first build creates no output");
 

@@ -181,7 +181,7 @@ fn unknown_ward_in_partners() {
         |root| edit(root, KUSHIRO, "ward: arakawa", "ward: chiyodda"),
         Expected {
             exit: CONTENT,
-            at: &["content/municipalities/012068.md:9:11"],
+            at: &["content/municipalities/012068.md:12:11"],
             says: &["unknown ward `chiyodda`", "help: did you mean `chiyoda`?"],
         },
     );
@@ -369,7 +369,7 @@ fn invalid_utf8() {
         },
         Expected {
             exit: CONTENT,
-            at: &["content/municipalities/012068.md:17:29"],
+            at: &["content/municipalities/012068.md:20:29"],
             says: &[
                 "not valid UTF-8",
                 "と連携\u{fffd}\u{fffd}しています",
@@ -530,7 +530,7 @@ fn several_problems_are_all_reported_sorted_by_file() {
             at: &[
                 "content/events/kyoto-symposium-2024.md:4:11",
                 "content/facilities/kusei-kaikan.md:3:7",
-                "content/municipalities/012068.md:9:11",
+                "content/municipalities/012068.md:12:11",
                 "themes/plain/templates/ward.html:3:43",
             ],
             says: &["did you mean `chiyoda`?", "did you mean `地域課題`?"],
@@ -571,7 +571,7 @@ fn problems_of_every_stage_are_reported_together() {
             exit: CONTENT,
             at: &[
                 "content/facilities/kusei-kaikan.md:5:11",
-                "content/municipalities/012068.md:9:11",
+                "content/municipalities/012068.md:12:11",
             ],
             says: &["\"many\"", "did you mean `chiyoda`?"],
         },

@@ -207,7 +207,7 @@ fn the_default_theme_shows_members_partners_and_registration() {
     assert_in(
         &list,
         &[
-            "<h1>会員登録自治体・団体</h1>",
+            "<h1>会員登録<wbr>自治体・団体</h1>",
             "<dt>会員数</dt><dd>3</dd>",
             "href=\"https://forms.example.jp/renkei-member\" rel=\"external noopener\">登録フォームへ進む（外部サービス）</a>",
         ],

@@ -108,9 +108,20 @@ fn quoted_value_location(split: &Split<'_>, message: &str) -> Option<Location> {
     if message.starts_with("missing field") || message.starts_with("unknown field") {
         return None;
     }
-    let value = message.strip_prefix('`')?.split('`').next()?;
+    let value = quoted_value(message)?;
     let offset = find_token(split.yaml, value)?;
     Some(Location::from_offset(split.yaml, offset, value.len(), split.yaml_line))
+}
+
+/// The value a conversion error quotes first: serde_yaml begins the message with the value
+/// (`` `2015-13` is not a date``), or, for a field inside a mapping, with its path
+/// (``member: `2015-13` is not a date``, ``partners[0].since: …``).
+pub(super) fn quoted_value(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix('`').or_else(|| {
+        let (path, rest) = message.split_once(": `")?;
+        (!path.contains(char::is_whitespace)).then_some(rest)
+    })?;
+    rest.split('`').next()
 }
 
 /// serde_yaml appends " at line L column C" to its messages; the location is shown apart.
@@ -176,6 +187,15 @@ fn find_token(text: &str, value: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quoted_value_is_found_after_a_field_path() {
+        assert_eq!(quoted_value("`2015-13` is not a date"), Some("2015-13"));
+        assert_eq!(quoted_value("member: `2015-13` is not a date"), Some("2015-13"));
+        assert_eq!(quoted_value("partners[0].since: `x` is not a date"), Some("x"));
+        assert_eq!(quoted_value("invalid type: string \"many\", expected u32"), None);
+        assert_eq!(quoted_value("a sentence: `x` is wrong"), None);
+    }
 
     #[test]
     fn splits_at_the_fences() {

@@ -666,7 +666,7 @@ fn split_diagnostic(relative: &Path, text: &str, error: SplitError) -> Diagnosti
 /// field, say what it is for.
 fn field_help(message: &str) -> Option<String> {
     if message.contains("` is not a date") {
-        let value = message.strip_prefix('`')?.split('`').next()?;
+        let value = front_matter::quoted_value(message)?;
         let nearest = meta::Date::nearest(value)?;
         return Some(format!(
             "did you mean `{nearest}`? (YYYY-MM-DD; YYYY-MM or YYYY when the source gives no day)"

@@ -110,11 +110,20 @@ pub(super) fn check_partner(entry: &Entry, diagnostics: &mut Diagnostics) {
         diagnostics.push(
             entry
                 .error_at_value("kind", &m.kind, format!("unknown partner kind `{}`", m.kind))
-                .with_help(
-                    suggest(&m.kind, &PARTNER_KINDS)
-                        .unwrap_or_else(|| format!("write one of {}", PARTNER_KINDS.join(" / "))),
-                ),
+                .with_help(kind_help(&m.kind)),
         );
+    }
+}
+
+/// The kind an editor most likely meant: one that begins with what was written (a kind written
+/// short, `金融` for `金融機関`, is as far from `企業` by edits), else the nearest, else the list.
+fn kind_help(written: &str) -> String {
+    let short_for =
+        PARTNER_KINDS.iter().find(|kind| !written.is_empty() && kind.starts_with(written));
+    match short_for {
+        Some(kind) => format!("did you mean `{kind}`?"),
+        None => suggest(written, &PARTNER_KINDS)
+            .unwrap_or_else(|| format!("write one of {}", PARTNER_KINDS.join(" / "))),
     }
 }
 
