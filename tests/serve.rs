@@ -545,6 +545,7 @@ fn apply(root: &Path, edit: &Edit) {
             {
                 let to = file.replace(".md", "-moved.md");
                 std::fs::rename(root.join(file), root.join(to)).unwrap_or_else(|e| panic!("{e}"));
+                rename_references(root, file);
             }
         }
         Edit::Template(i, text) => {
@@ -581,6 +582,19 @@ fn apply(root: &Path, edit: &Edit) {
                 let old = read(&root.join(file));
                 write(root, file, old.replacen("---\n", "---\nunknown_field: 1\n", 1));
             }
+        }
+    }
+}
+
+/// As an editor renames an entry: the partners of the platform that name it by its id
+/// (`events: [kushiro-exchange-2025]`) name the new id, so that the build still succeeds.
+fn rename_references(root: &Path, renamed: &str) {
+    let Some(id) = Path::new(renamed).file_stem().and_then(|s| s.to_str()) else { return };
+    for partner in ["content/partners/kushiro-shinkin.md", "content/partners/test-university.md"] {
+        let text = read(&root.join(partner));
+        let written = format!("[{id}]");
+        if text.contains(&written) {
+            write(root, partner, text.replace(&written, &format!("[{id}-moved]")));
         }
     }
 }

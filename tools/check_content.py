@@ -28,19 +28,29 @@ FIELDS = {
     "wards": ({"name", "kana", "code"}, {"name_en", "website"}),
     "prefectures": ({"name", "kana", "code", "region"}, {"name_en"}),
     "municipalities": ({"name", "kana", "prefecture"},
-                       {"kind", "website", "summary", "partners", "districts", "aliases"}),
+                       {"kind", "website", "summary", "partners", "districts", "aliases", "member"}),
     "events": ({"title", "date", "category"},
-               {"end", "kind", "venue", "wards", "municipalities", "prefectures", "summary"}),
+               {"end", "kind", "support", "venue", "wards", "municipalities", "prefectures", "author",
+                "summary"}),
     "exhibits": ({"title", "date", "end"}, {"location", "wards", "municipalities", "prefectures", "summary"}),
-    "news": ({"title", "date"}, {"category", "disaster", "wards", "municipalities", "prefectures", "summary"}),
+    "news": ({"title", "date"},
+             {"category", "disaster", "wards", "municipalities", "prefectures", "author", "summary"}),
     "facilities": ({"name", "ward"}, {"address", "capacity", "uses", "website", "summary"}),
     "agreements": ({"title"}, {"date", "date_note", "parties", "prefectures", "municipalities", "summary"}),
-    "pages": ({"title"}, set()),
+    "meetings": ({"title", "body"},
+                 {"date", "nendo", "count", "frequency", "place", "agenda", "minutes", "wards",
+                  "municipalities", "prefectures", "agreements", "source", "summary"}),
+    "partners": ({"name", "kind"},
+                 {"kana", "name_en", "website", "events", "exhibits", "member", "summary"}),
+    "pages": ({"title"}, {"summary"}),
 }
 PARTNER_FIELDS = ({"ward"}, {"relation", "since", "source"})
 CATEGORIES = {"産業振興", "観光振興", "文化芸術振興", "東京2020", "地域課題", "住民交流"}
 REGIONS = {"北海道": 1, "東北": 6, "関東": 7, "中部": 9, "近畿": 7, "中国": 5, "四国": 4, "九州・沖縄": 8}
 KINDS = {"市", "町", "村", "特別区"}
+SUPPORT_KINDS = {"協賛", "後援", "共催", "支援", "協力", "助成"}
+PARTNER_KINDS = {"企業", "NPO", "大学", "金融機関", "労働団体", "報道機関", "公的団体", "その他"}
+NENDO = re.compile(r"^(\d{4}(年度)?|(平成|令和)(\d{1,2}|元)年度)$")
 SLUG = re.compile(r"^[a-z0-9-]+$")
 KANA = re.compile(r"^[ぁ-ゖー]+$")
 
@@ -302,6 +312,64 @@ def main() -> int:
                     isinstance(fm["parties"], list) and all(isinstance(x, str) for x in fm["parties"])):
                 err(path, "parties must be a list of strings")
             check_refs(path, fm)
+    # members (municipalities and partners with `member:`), meetings, partners
+    def check_member(path: Path, fm: dict) -> None:
+        member = fm.get("member")
+        if member is None:
+            return
+        if not isinstance(member, dict) or set(member) - {"registered", "source"} \
+                or "registered" not in member:
+            err(path, f"member must have registered (and source): {member!r}")
+            return
+        if parse_span(member["registered"], False) is None:
+            err(path, f"member: bad registered {member['registered']!r}")
+        check_url(path, member, "source")
+
+    members = {code for code, (_, fm, _) in files["municipalities"].items() if "member" in fm}
+    members |= {slug for slug, (_, fm, _) in files["partners"].items() if "member" in fm}
+    for code, (path, fm, _) in files["municipalities"].items():
+        check_member(path, fm)
+    for coll in ("events", "news"):
+        for slug, (path, fm, _) in files[coll].items():
+            if "author" in fm and str(fm["author"]) not in members:
+                err(path, f"author {fm['author']!r} is not a member")
+    for slug, (path, fm, _) in files["events"].items():
+        support = fm.get("support", [])
+        if not isinstance(support, list) or not set(support) <= SUPPORT_KINDS:
+            err(path, f"bad support {support!r}")
+    for slug, (path, fm, _) in files["meetings"].items():
+        if not SLUG.match(slug):
+            err(path, "id is not a slug")
+        check_fields("meetings", path, fm)
+        check_str(path, fm, "title", "body", "frequency", "place", "summary")
+        check_url(path, fm, "source")
+        if "date" not in fm and "nendo" not in fm:
+            err(path, "a meeting needs date or nendo")
+        if "date" in fm and parse_span(fm["date"], False) is None:
+            err(path, f"bad date {fm['date']!r}")
+        if "nendo" in fm and not NENDO.match(str(fm["nendo"])):
+            err(path, f"bad nendo {fm['nendo']!r}")
+        if "count" in fm and not (isinstance(fm["count"], int) and fm["count"] > 0):
+            err(path, f"count must be a positive integer, got {fm['count']!r}")
+        for x in fm.get("agreements", []) or []:
+            if x not in ids["agreements"]:
+                err(path, f"agreements: unknown id {x!r}")
+        check_refs(path, fm)
+    for slug, (path, fm, _) in files["partners"].items():
+        if not SLUG.match(slug):
+            err(path, "id is not a slug")
+        check_fields("partners", path, fm)
+        check_str(path, fm, "name", "kana", "name_en", "summary")
+        check_url(path, fm, "website")
+        if fm.get("kind") not in PARTNER_KINDS:
+            err(path, f"bad kind {fm.get('kind')!r}")
+        if "kana" in fm and not KANA.match(str(fm["kana"])):
+            err(path, f"kana not hiragana: {fm['kana']!r}")
+        for field in ("events", "exhibits"):
+            for x in fm.get(field, []) or []:
+                if x not in ids[field]:
+                    err(path, f"{field}: unknown id {x!r}")
+        check_member(path, fm)
     # facilities
     for slug, (path, fm, _) in files["facilities"].items():
         if not SLUG.match(slug):
@@ -329,8 +397,9 @@ def main() -> int:
         if coll == "municipalities" and "partners" in fm:
             err(path, "a municipality translation must leave out partners")
         orig = files[coll][stem][1]
+        # What a translation repeats must be the same (a partner's may leave its kana out).
         for f in ("code", "kana", "prefecture"):
-            if f in orig and fm.get(f) != orig.get(f):
+            if f in orig and f in fm and fm[f] != orig[f]:
                 err(path, f"{f} differs from the Japanese file")
     # links (@/path)
     for path in all_md:
