@@ -106,7 +106,8 @@ impl Renderer {
     }
 
     /// Makes `asset()` give the published names of the static files. They are not part of the
-    /// pages' fingerprints: a rebuild puts the new names into kept pages (`build::rename_assets`).
+    /// pages' fingerprints: a rebuild puts the new names into kept pages
+    /// (`build::reuse::rename_assets`).
     pub fn use_assets(&mut self, config: &Config, assets: &crate::assets::Assets) {
         filters::register_asset(&mut self.tera, &config.base_path, assets);
     }
