@@ -235,9 +235,9 @@ impl Staged {
         page: &mut WrittenPage,
     ) -> Result<bool, Diagnostic> {
         let (site, renderer) = (&self.site, &self.renderer);
-        let (prepared, touched) = renderer.prepare_recording(site, shared, &self.bodies, route);
+        let mut prepared = renderer.prepare(site, shared, &self.bodies, route);
         page.fingerprint = prepared.fingerprint;
-        page.nodes = touched
+        page.nodes = std::mem::take(&mut prepared.read)
             .into_iter()
             .map(|id| {
                 let key = render::deps::key(site, id);
