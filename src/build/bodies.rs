@@ -236,7 +236,7 @@ impl ContentLinks {
         unicode_normalization::UnicodeNormalization::nfc(key.as_str()).collect()
     }
 
-    pub fn new(site: &Site) -> ContentLinks {
+    pub(super) fn new(site: &Site) -> ContentLinks {
         let urls = site
             .entry_pages()
             .into_iter()

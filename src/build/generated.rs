@@ -16,11 +16,11 @@ use crate::render;
 /// everything they are made from (`Reuse::site_key`).
 #[derive(Debug)]
 pub(super) struct Generated {
-    pub key: u64,
+    pub(super) key: u64,
     /// The files, kept only by a cache that keeps pages (a one-off build writes and drops them).
-    pub files: Vec<(String, Arc<[u8]>)>,
-    pub count: usize,
-    pub datasets: serde_json::Value,
+    pub(super) files: Vec<(String, Arc<[u8]>)>,
+    pub(super) count: usize,
+    pub(super) datasets: serde_json::Value,
 }
 
 impl Generated {

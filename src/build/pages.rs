@@ -24,7 +24,7 @@ use crate::render::{self, Shared};
 #[derive(Debug, Clone)]
 pub(super) struct WrittenPage {
     fingerprint: u64,
-    pub bytes: Arc<[u8]>,
+    pub(super) bytes: Arc<[u8]>,
     template: u64,
     shared: u64,
     /// The nodes the page shows, with their fingerprints then.
@@ -47,25 +47,25 @@ impl WrittenPage {
 /// One page of a build: rendered now or taken over, and what the cache keeps of it.
 pub(super) struct PageOutcome {
     /// Rendered by the templates (not reused).
-    pub fresh: bool,
-    pub page: WrittenPage,
+    pub(super) fresh: bool,
+    pub(super) page: WrittenPage,
 }
 
 /// What rendering a set of pages did.
 #[derive(Default)]
 pub(super) struct PagesDone {
     /// How many were rendered by the templates.
-    pub rendered: usize,
+    pub(super) rendered: usize,
     /// The image variants their templates asked for.
-    pub asked: Vec<Variant>,
+    pub(super) asked: Vec<Variant>,
     /// Output file → page, for the next build (empty unless the cache keeps pages).
-    pub kept: HashMap<String, WrittenPage>,
+    pub(super) kept: HashMap<String, WrittenPage>,
     /// The ids of the pages that links point into.
-    pub ids: PageIds,
+    pub(super) ids: PageIds,
 }
 
 impl PagesDone {
-    pub fn add(&mut self, other: PagesDone) {
+    pub(super) fn add(&mut self, other: PagesDone) {
         self.rendered += other.rendered;
         self.asked.extend(other.asked);
         self.kept.extend(other.kept);
@@ -99,16 +99,16 @@ pub(super) fn output_files(site: &Site) -> HashMap<String, usize> {
 
 /// What rendering pages needs besides their shared context.
 pub(super) struct PagesJob<'a> {
-    pub staged: &'a Staged,
-    pub output: &'a dyn Output,
-    pub cancelled: &'a (dyn Fn() -> bool + Sync),
+    pub(super) staged: &'a Staged,
+    pub(super) output: &'a dyn Output,
+    pub(super) cancelled: &'a (dyn Fn() -> bool + Sync),
     /// The links to fragments, which say whose ids to collect.
-    pub anchors: &'a AnchorLinks<'a>,
+    pub(super) anchors: &'a AnchorLinks<'a>,
 }
 
 impl PagesJob<'_> {
     /// Renders (or reuses) the pages of the routes `which` selects and writes them.
-    pub fn render(
+    pub(super) fn render(
         &self,
         shared: &Shared,
         which: impl Fn(&Route) -> bool + Sync,

@@ -323,16 +323,16 @@ fn fragments(renderer: &Renderer, site: &Site, mut shared: Shared) -> Result<Sha
 /// Measures the steps of a build one after the other.
 pub(super) struct Clock {
     last: std::time::Instant,
-    pub timings: Timings,
+    pub(super) timings: Timings,
 }
 
 impl Clock {
-    pub fn start() -> Clock {
+    pub(super) fn start() -> Clock {
         Clock { last: std::time::Instant::now(), timings: Timings::default() }
     }
 
     /// Ends the step `name`, which ran since the previous lap.
-    pub fn lap(&mut self, name: &'static str) {
+    pub(super) fn lap(&mut self, name: &'static str) {
         let now = std::time::Instant::now();
         self.timings.0.push((name, now - self.last));
         self.last = now;

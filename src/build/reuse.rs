@@ -129,7 +129,7 @@ pub(super) struct Reuse<'c> {
 
 impl Reuse<'_> {
     /// Starts a build with `cache`; a changed configuration drops every kept page.
-    pub fn begin<'c>(config: &Config, cache: &'c mut Cache) -> Reuse<'c> {
+    pub(super) fn begin<'c>(config: &Config, cache: &'c mut Cache) -> Reuse<'c> {
         let hash = hash_of(&format!("{config:?}"));
         if cache.config != hash {
             cache.pages = Arc::default();
@@ -139,42 +139,42 @@ impl Reuse<'_> {
     }
 
     /// Whether this build keeps what it makes for a next one (`renkei serve`).
-    pub fn keeps(&self) -> bool {
+    pub(super) fn keeps(&self) -> bool {
         self.cache.keep_pages
     }
 
     /// Whether the content files' texts outlive the Markdown step (`Cache::for_check`, serve).
-    pub fn keeps_texts(&self) -> bool {
+    pub(super) fn keeps_texts(&self) -> bool {
         self.cache.keep_texts
     }
 
-    pub fn config_hash(&self) -> u64 {
+    pub(super) fn config_hash(&self) -> u64 {
         self.config
     }
 
     /// The content files of the last load, for loading again.
-    pub fn entries(&mut self) -> &mut EntryCache {
+    pub(super) fn entries(&mut self) -> &mut EntryCache {
         &mut self.cache.entries
     }
 
     /// The rendered bodies by `bodies::body_key`.
-    pub fn bodies(&mut self) -> &mut HashMap<u64, Arc<markdown::Rendered>> {
+    pub(super) fn bodies(&mut self) -> &mut HashMap<u64, Arc<markdown::Rendered>> {
         &mut self.cache.bodies
     }
 
     /// The templates of the last build, taken out (`templates_and_assets` decides whether they
     /// are still right).
-    pub fn take_renderer(&mut self) -> Option<KeptRenderer> {
+    pub(super) fn take_renderer(&mut self) -> Option<KeptRenderer> {
         self.cache.renderer.take()
     }
 
     /// The renderer of this build, for the next one.
-    pub fn keep_renderer(&mut self, renderer: KeptRenderer) {
+    pub(super) fn keep_renderer(&mut self, renderer: KeptRenderer) {
         self.cache.renderer = Some(renderer);
     }
 
     /// Compares the files loaded now with those of the last linked build.
-    pub fn compare(&mut self, loaded: &load::Loaded) {
+    pub(super) fn compare(&mut self, loaded: &load::Loaded) {
         let config = self.config;
         self.edited = self.cache.linked.as_ref().and_then(|linked| {
             linked.body_edits(loaded, config).map(|edits| (Arc::clone(linked), edits))
@@ -183,18 +183,18 @@ impl Reuse<'_> {
 
     /// The site of the last build with the edited bodies in place, and the nodes holding them;
     /// `None` when the site must be linked again.
-    pub fn site(&self) -> Option<(Arc<Site>, Vec<NodeId>)> {
+    pub(super) fn site(&self) -> Option<(Arc<Site>, Vec<NodeId>)> {
         self.edited.as_ref().map(|(linked, edits)| linked.site_after(edits))
     }
 
     /// Whether the site is linked again (for the trace).
-    pub fn links_again(&self) -> bool {
+    pub(super) fn links_again(&self) -> bool {
         self.edited.is_none()
     }
 
     /// The static files renamed since the pages were rendered, `(old, new)`. A static file
     /// added or removed drops every kept page instead (a page may link it).
-    pub fn renames(&mut self, assets: &Assets) -> Vec<(String, String)> {
+    pub(super) fn renames(&mut self, assets: &Assets) -> Vec<(String, String)> {
         match asset_renames(&self.cache.asset_names, &assets.names) {
             Some(renames) => renames,
             None => {
@@ -206,26 +206,31 @@ impl Reuse<'_> {
 
     /// Notes the photos of this build: unless they changed, the bodies of the linked build stay
     /// right (a body may show a photo).
-    pub fn images(&mut self, images: &Images) {
+    pub(super) fn images(&mut self, images: &Images) {
         let hash = images.hash();
         self.same_images = self.edited.as_ref().is_some_and(|(linked, _)| linked.images == hash);
     }
 
     /// The link targets of the last build, when the site was not linked again.
-    pub fn links(&self) -> Option<Arc<ContentLinks>> {
+    pub(super) fn links(&self) -> Option<Arc<ContentLinks>> {
         self.edited.as_ref().map(|(linked, _)| Arc::clone(&linked.links))
     }
 
     /// The bodies of the linked build and the edits to render into them, when only bodies
     /// changed and the photos did not.
-    pub fn kept_bodies(&self) -> Option<(Arc<Bodies>, BodyEdits)> {
+    pub(super) fn kept_bodies(&self) -> Option<(Arc<Bodies>, BodyEdits)> {
         let (linked, edits) = self.edited.as_ref().filter(|_| self.same_images)?;
         Some((Arc::clone(&linked.bodies), edits.clone()))
     }
 
     /// The fingerprints of this build's nodes: none for a one-off build, those of the linked
     /// build with the edited nodes hashed again, or all made now.
-    pub fn fingerprints(&self, site: &Site, bodies: &Bodies, edited: &[NodeId]) -> Fingerprints {
+    pub(super) fn fingerprints(
+        &self,
+        site: &Site,
+        bodies: &Bodies,
+        edited: &[NodeId],
+    ) -> Fingerprints {
         if !self.keeps() {
             return Fingerprints::default();
         }
@@ -236,7 +241,7 @@ impl Reuse<'_> {
     }
 
     /// Output file → index in `site.routes`: those of the linked build when the routes are its.
-    pub fn files(&self, site: &Site) -> Arc<HashMap<String, usize>> {
+    pub(super) fn files(&self, site: &Site) -> Arc<HashMap<String, usize>> {
         if !self.keeps() {
             return Arc::default();
         }
@@ -249,7 +254,7 @@ impl Reuse<'_> {
     /// A hash of everything the generated files are made from (0 for a one-off build, which
     /// keeps none): the configuration, the photos, and every node's files, rendered bodies and
     /// relations (its fingerprint), list orders and section texts.
-    pub fn site_key(
+    pub(super) fn site_key(
         &self,
         site: &Site,
         fingerprints: &Fingerprints,
@@ -270,18 +275,18 @@ impl Reuse<'_> {
     }
 
     /// The generated files of the last build, when made from the same site.
-    pub fn generated(&self, site_key: u64) -> Option<Arc<Generated>> {
+    pub(super) fn generated(&self, site_key: u64) -> Option<Arc<Generated>> {
         let generated = self.cache.generated.as_ref();
         generated.filter(|g| self.keeps() && g.key == site_key).cloned()
     }
 
     /// The pages of the last build.
-    pub fn pages(&self) -> Arc<HashMap<String, WrittenPage>> {
+    pub(super) fn pages(&self) -> Arc<HashMap<String, WrittenPage>> {
         Arc::clone(&self.cache.pages)
     }
 
     /// Keeps the linked site of this build, which got through its Markdown, for the next one.
-    pub fn keep_linked(&mut self, linked: Linked) {
+    pub(super) fn keep_linked(&mut self, linked: Linked) {
         if self.keeps() {
             self.cache.linked = Some(Arc::new(linked));
         }
@@ -300,7 +305,7 @@ pub(super) fn lists_hash(fingerprints: &Fingerprints) -> u64 {
 /// (`resize_image` answers from them) stay the same.
 #[derive(Clone)]
 pub(super) struct KeptRenderer {
-    pub renderer: Arc<Renderer>,
+    pub(super) renderer: Arc<Renderer>,
     /// A hash of the configuration, the templates' texts and the static files' names.
     made_from: u64,
     images: u64,
@@ -374,16 +379,16 @@ pub(super) fn ready_renderer(
 /// made again.
 pub(super) struct Linked {
     /// The entries it was linked from, in the order they were loaded.
-    pub entries: Vec<Arc<Entry>>,
+    pub(super) entries: Vec<Arc<Entry>>,
     /// A hash of the configuration.
-    pub config: u64,
+    pub(super) config: u64,
     /// A hash of the photos.
-    pub images: u64,
-    pub site: Arc<Site>,
-    pub links: Arc<ContentLinks>,
-    pub bodies: Arc<Bodies>,
-    pub fingerprints: Arc<Fingerprints>,
-    pub files: Arc<HashMap<String, usize>>,
+    pub(super) images: u64,
+    pub(super) site: Arc<Site>,
+    pub(super) links: Arc<ContentLinks>,
+    pub(super) bodies: Arc<Bodies>,
+    pub(super) fingerprints: Arc<Fingerprints>,
+    pub(super) files: Arc<HashMap<String, usize>>,
 }
 
 impl std::fmt::Debug for Linked {

@@ -54,9 +54,9 @@ pub(super) fn write_error(path: &str, error: &std::io::Error) -> Diagnostic {
 
 /// What `write_images` did.
 pub(super) struct Photos {
-    pub files: usize,
-    pub made: usize,
-    pub reused: usize,
+    pub(super) files: usize,
+    pub(super) made: usize,
+    pub(super) reused: usize,
 }
 
 /// Makes the variants the bodies, front matters and templates use (through the image cache)

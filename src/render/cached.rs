@@ -82,7 +82,7 @@ struct Table {
 }
 
 impl Table {
-    fn new(site: &PageReader) -> Table {
+    fn new(site: &Site) -> Table {
         let slots = |n: usize| (0..n).map(|_| OnceLock::new()).collect();
         Table { references: slots(site.nodes.len()), cards: slots(site.nodes.len()) }
     }

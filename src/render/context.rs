@@ -803,7 +803,7 @@ fn pager_window(current: usize, total: usize) -> Vec<Option<usize>> {
 fn page_title(site: &PageReader, route: &Route, context: &Map<String, Value>) -> String {
     match route.kind {
         RouteKind::Home => site
-            .config
+            .config()
             .languages
             .get(&route.lang)
             .map_or(site.config().title.clone(), |l| l.title.clone()),
