@@ -12,6 +12,7 @@ use renkei::{Diagnostics, Options};
 /// Exit codes, as documented in the README.
 pub(crate) const EXIT_CONTENT: u8 = 1;
 pub(crate) const EXIT_SETUP: u8 = 2;
+pub(crate) const EXIT_OUTPUT: u8 = 3;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,7 +21,7 @@ pub(crate) const EXIT_SETUP: u8 = 2;
     about = "Static site generator of the 特別区全国連携プロジェクト"
 )]
 #[command(
-    after_help = "Exit codes: 0 success, 1 problems in the content or templates, 2 usage or configuration errors.\nThe build's notion of today (upcoming or past events) follows SOURCE_DATE_EPOCH when set."
+    after_help = "Exit codes: 0 success, 1 problems in the content or templates, 2 usage or configuration errors, 3 the output folder could not be written.\nThe build's notion of today (upcoming or past events) follows SOURCE_DATE_EPOCH when set."
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -214,8 +215,10 @@ fn fail(error: &Error, output: Option<&Path>) -> ExitCode {
         eprintln!("error: {count} {plural} found{outcome}");
     }
     ExitCode::from(match error {
-        Error::Setup(_) => EXIT_SETUP,
+        // Nothing cancels the builds of the command line; a cancelled one did not finish setting up.
+        Error::Setup(_) | Error::Cancelled => EXIT_SETUP,
         Error::Content(_) => EXIT_CONTENT,
+        Error::Output(_) => EXIT_OUTPUT,
     })
 }
 

@@ -187,3 +187,26 @@ fn no_pipeline_stage_imports_a_later_one() {
     }
     assert!(wrong.is_empty(), "a stage imports a later one:\n{}", wrong.join("\n"));
 }
+
+/// The README's module map names every module directly under src/ (`load/`, `anchors.rs`), so
+/// that a newcomer finds each one there.
+#[test]
+fn the_readme_module_map_names_every_module() {
+    let readme = read(&repo_root().join("README.md"));
+    let map = readme.split("## For developers").nth(1).unwrap_or_default();
+    let map = map.split("```").nth(1).unwrap_or_default();
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(repo_root().join("src")).expect("src/") {
+        let path = entry.expect("an entry of src/").path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let shown = if path.is_dir() { format!("{name}/") } else { name.clone() };
+        // The library's root, and insta's snapshots of unit tests, are not modules of their own.
+        if name == "lib.rs" || name == "snapshots" || !(path.is_dir() || name.ends_with(".rs")) {
+            continue;
+        }
+        if !map.contains(&shown) {
+            missing.push(shown);
+        }
+    }
+    assert!(missing.is_empty(), "the README's module map leaves out {missing:?}:\n{map}");
+}

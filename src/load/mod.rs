@@ -1,6 +1,8 @@
 //! Loading: finds the content files under `content/`, reads them (UTF-8 checked), splits and
 //! parses their front matter. Output: one `Entry` per file, or located diagnostics.
-//! The only stage besides `output` that touches the file system; it knows nothing of relations.
+//! It reads the content folder only (the Markdown files, and the names of the files beside
+//! folder entries); the configuration, templates, static files and photos are read by
+//! `config`, `render`, `assets` and `images`. It knows nothing of relations.
 
 pub mod front_matter;
 mod ids;

@@ -50,6 +50,9 @@ pub struct Prepared {
     context: context::Own,
     /// Equal fingerprints render to equal bytes.
     pub fingerprint: u64,
+    /// The nodes the context read, sorted: the page shows them, and must be prepared again
+    /// when one of them changes.
+    pub read: Vec<crate::model::NodeId>,
 }
 
 impl Renderer {
@@ -106,7 +109,8 @@ impl Renderer {
     }
 
     /// Makes `asset()` give the published names of the static files. They are not part of the
-    /// pages' fingerprints: a rebuild puts the new names into kept pages (`build::rename_assets`).
+    /// pages' fingerprints: a rebuild puts the new names into kept pages
+    /// (`build::reuse::rename_assets`).
     pub fn use_assets(&mut self, config: &Config, assets: &crate::assets::Assets) {
         filters::register_asset(&mut self.tera, &config.base_path, assets);
     }
@@ -174,8 +178,9 @@ impl Renderer {
     ) -> Result<Vec<u8>, Diagnostic> {
         // No fingerprint: only incremental rebuilds compare them.
         let template = template_of(site, route);
-        let context = context::for_route(site, shared, bodies, route);
-        self.render_prepared(site, shared, route, Prepared { template, context, fingerprint: 0 })
+        let context = context::for_route(&deps::PageReader::new(site), shared, bodies, route);
+        let prepared = Prepared { template, context, fingerprint: 0, read: Vec::new() };
+        self.render_prepared(site, shared, route, prepared)
     }
 
     /// A hash of a template and of every template it is built on.
@@ -183,18 +188,8 @@ impl Renderer {
         self.template_hashes.get(template).copied().unwrap_or_default()
     }
 
-    /// `prepare`, also returning the nodes the page shows (see `deps`).
-    pub fn prepare_recording(
-        &self,
-        site: &Site,
-        shared: &Shared,
-        bodies: &Bodies,
-        route: &Route,
-    ) -> (Prepared, Vec<crate::model::NodeId>) {
-        deps::recording(|| self.prepare(site, shared, bodies, route))
-    }
-
-    /// The context of a route and its fingerprint, without rendering it.
+    /// The context of a route and its fingerprint, without rendering it, and the nodes the
+    /// context read (see `deps`).
     pub fn prepare(
         &self,
         site: &Site,
@@ -204,14 +199,15 @@ impl Renderer {
     ) -> Prepared {
         use std::hash::{Hash, Hasher};
         let template = template_of(site, route);
-        let context = context::for_route(site, shared, bodies, route);
+        let reader = deps::PageReader::new(site);
+        let context = context::for_route(&reader, shared, bodies, route);
         let mut hasher = std::hash::DefaultHasher::new();
         route.path.hash(&mut hasher);
         route.lang.hash(&mut hasher);
         self.template_hashes.get(template).hash(&mut hasher);
         shared.hash(&route.lang).hash(&mut hasher);
         context.hash().hash(&mut hasher);
-        Prepared { template, context, fingerprint: hasher.finish() }
+        Prepared { template, context, fingerprint: hasher.finish(), read: reader.into_read() }
     }
 
     /// Renders a prepared route to HTML.

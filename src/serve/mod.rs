@@ -442,9 +442,7 @@ impl Preview {
                 Changes::Files(paths) => self.cache.only_changed(&config.root, &paths),
                 Changes::Unknown => self.cache.forget_changes(),
             }
-            stage(&config, &mut self.cache).map_err(|error| match error {
-                Error::Setup(diagnostics) | Error::Content(diagnostics) => diagnostics,
-            })
+            stage(&config, &mut self.cache).map_err(|error| error.diagnostics().clone())
         });
         staged.inspect_err(|diagnostics| {
             let text: Vec<String> = diagnostics.iter().map(|d| d.render()).collect();
@@ -488,15 +486,16 @@ fn run_rest(
 ) -> Option<(Built, Option<Kept>)> {
     let output = MemoryFiles::default();
     match finish(staged, &output, cancelled) {
-        Ok(Some((report, kept))) => {
+        Ok((report, kept)) => {
             let files = output.files.into_inner().unwrap_or_else(|p| p.into_inner());
             let base_path = staged.base_path().to_owned();
             let snapshot = Snapshot { files, base_path, pending: None };
             shared.publish(build, Some(snapshot), None, reload);
             Some((Built::Ok { report, took: started.elapsed() }, Some(kept)))
         }
-        Ok(None) => None,
-        Err(Error::Setup(diagnostics) | Error::Content(diagnostics)) => {
+        Err(Error::Cancelled) => None,
+        Err(error) => {
+            let diagnostics = error.diagnostics().clone();
             let text: Vec<String> = diagnostics.iter().map(|d| d.render()).collect();
             shared.publish(build, None, Some(text.join("\n")), false);
             Some((Built::Failed(diagnostics), None))
