@@ -163,7 +163,8 @@ fn a_file_that_cannot_be_written_is_an_output_error_not_a_content_error() {
     let site = fixture_copy("basic");
     let config = renkei::Config::load(site.path(), &renkei::Options::default()).expect("config");
     // A page, a generated file (a feed), and a file written last (robots.txt), one at a time.
-    let refusals: [(&str, fn(&str) -> bool); 3] = [
+    type Refusal = (&'static str, fn(&str) -> bool);
+    let refusals: [Refusal; 3] = [
         ("a page", |path| path.ends_with("index.html")),
         ("a feed", |path| path.ends_with(".xml") && path != "sitemap.xml"),
         ("robots.txt", |path| path == "robots.txt"),

@@ -98,7 +98,7 @@ impl BodySource for &Entry {
 
 impl BodySource for Forget<'_> {
     fn entry(&self) -> &Entry {
-        &**self.0
+        self.0
     }
 
     fn done(&mut self) {
