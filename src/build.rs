@@ -14,13 +14,14 @@ use crate::assets::{Assets, Source};
 use crate::config::{Config, Options};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::external::ExternalReport;
+use crate::hash::of as hash_of;
 use crate::images::{self, Images, Variant};
 use crate::load::{self, Entry, EntryCache};
-use crate::markdown::{self, LinkResolver};
+use crate::markdown::{self, Bodies, LinkResolver};
 use crate::model::{Collection, Route, RouteKind, Site};
 use crate::output::{DiskOutput, NullOutput, Output};
 use crate::render::deps::{Fingerprints, NodeKey};
-use crate::render::{self, Bodies, Renderer, Shared};
+use crate::render::{self, CommonContext as Shared, Renderer};
 
 /// Why a build failed; the two kinds map to different exit codes.
 #[derive(Debug)]
@@ -903,7 +904,7 @@ struct Photos {
 fn write_images(
     site: &Site,
     images: &Images,
-    bodies: &render::Bodies,
+    bodies: &Bodies,
     asked: Vec<Variant>,
     output: &dyn Output,
 ) -> Result<Photos, Error> {
@@ -998,13 +999,6 @@ fn render_markdown_forgetting(
         bodies.insert(path, rendered);
     }
     diagnostics.into_result(bodies)
-}
-
-fn hash_of(value: &impl std::hash::Hash) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = std::hash::DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// Every entry's Markdown, rendered once, in parallel; broken internal links are diagnostics.

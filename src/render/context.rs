@@ -5,13 +5,14 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
 
-use super::cached::{Cache, Shown};
-use super::{Bodies, deps, i18n};
+use super::cached::{NodeValueCache, Shown};
+use super::{deps, i18n};
 use crate::load::{Entry, Meta};
+use crate::markdown::Bodies;
 use crate::model::{CATEGORIES, Collection, NodeId, REGIONS, Route, RouteKind, Site};
 
 /// What every page of a language shares, computed once per build rather than once per page.
-pub struct Shared {
+pub struct CommonContext {
     per_lang: HashMap<String, Map<String, Value>>,
     /// Per language, the whole navigation (`nav` of the fragments): pages get only its
     /// `sections` and `categories`, since copying all prefectures and wards into every page's
@@ -26,7 +27,7 @@ pub struct Shared {
     /// maps are reference-counted, so giving them to every page copies nothing.
     template_values: OnceLock<HashMap<String, Vec<(String, tera::Value)>>>,
     /// References and cards, made once for all the pages that show them.
-    pub(super) cache: Cache,
+    pub(super) cache: NodeValueCache,
 }
 
 /// A page's own context: values made for it (JSON), and values it shares with other pages.
@@ -57,8 +58,8 @@ impl Own {
     }
 }
 
-impl Shared {
-    pub fn new(site: &Site) -> Shared {
+impl CommonContext {
+    pub fn new(site: &Site) -> CommonContext {
         let categories: Vec<Value> = (0..CATEGORIES.len()).map(|i| category(site, i)).collect();
         let mut per_lang = HashMap::new();
         let mut fragment_nav = HashMap::new();
@@ -83,19 +84,19 @@ impl Shared {
             .iter()
             .map(|(lang, values)| (lang.clone(), super::fingerprint::of_json(values)))
             .collect();
-        Shared {
+        CommonContext {
             per_lang,
             fragment_nav,
             categories,
             datasets: json!({"datasets": [], "others": []}),
             hashes,
             template_values: OnceLock::new(),
-            cache: Cache::new(site),
+            cache: NodeValueCache::new(site),
         }
     }
 
     /// The open data files, for the data page.
-    pub fn with_datasets(mut self, datasets: Value) -> Shared {
+    pub fn with_datasets(mut self, datasets: Value) -> CommonContext {
         self.datasets = datasets;
         self.template_values = OnceLock::new();
         self
@@ -156,8 +157,13 @@ impl Shared {
     }
 }
 
-/// The context of one page, without what every page shares (`Shared::complete` adds it).
-pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &Route) -> Own {
+/// The context of one page, without what every page shares (`CommonContext::complete` adds it).
+pub(super) fn for_route(
+    site: &Site,
+    shared: &CommonContext,
+    bodies: &Bodies,
+    route: &Route,
+) -> Own {
     let lang = route.lang.as_str();
     let mut own = match route.kind {
         RouteKind::Home => home(site, shared, bodies, lang),
@@ -394,7 +400,7 @@ fn first_words(text: &str, limit: usize) -> String {
     out
 }
 
-fn home(site: &Site, shared: &Shared, bodies: &Bodies, lang: &str) -> Own {
+fn home(site: &Site, shared: &CommonContext, bodies: &Bodies, lang: &str) -> Own {
     let cache = &shared.cache;
     let mut own = Own::new(Map::new());
     let prefix = site.lang_prefix(lang);
@@ -449,7 +455,7 @@ fn regions(site: &Site, lang: &str) -> Value {
     Value::Array(regions.collect())
 }
 
-fn entity(site: &Site, shared: &Shared, bodies: &Bodies, id: NodeId, lang: &str) -> Own {
+fn entity(site: &Site, shared: &CommonContext, bodies: &Bodies, id: NodeId, lang: &str) -> Own {
     deps::touch(id);
     let cache = &shared.cache;
     let node = &site.nodes[id];
@@ -543,7 +549,12 @@ pub(super) fn municipality_row(site: &Site, id: NodeId, lang: &str) -> Value {
 /// A ward's partners grouped by prefecture, in the order of the prefectures' codes (北海道
 /// first), each group in the order of the partners' municipality codes; partners whose
 /// municipality has no prefecture come last.
-fn partners_by_prefecture(site: &Site, cache: &Cache, indices: &[usize], lang: &str) -> Shown {
+fn partners_by_prefecture(
+    site: &Site,
+    cache: &NodeValueCache,
+    indices: &[usize],
+    lang: &str,
+) -> Shown {
     let groups = group_partners(site, indices, |index| {
         let prefecture = site.nodes[site.partners[index].municipality].links.parent;
         let order = prefecture.map(|p| position(site, Collection::Prefectures, p));
@@ -561,7 +572,7 @@ fn partners_by_prefecture(site: &Site, cache: &Cache, indices: &[usize], lang: &
 
 /// A prefecture's relations grouped by ward, in the wards' order (千代田区 first), each group in
 /// the order of the municipalities' codes: `[{ward: Ref, partners: [Partner]}]`.
-fn partners_by_ward(site: &Site, cache: &Cache, indices: &[usize], lang: &str) -> Shown {
+fn partners_by_ward(site: &Site, cache: &NodeValueCache, indices: &[usize], lang: &str) -> Shown {
     let groups = group_partners(site, indices, |index| {
         let ward = site.partners[index].ward;
         (position(site, Collection::Wards, ward), ward)
@@ -597,7 +608,7 @@ fn position(site: &Site, collection: Collection, id: NodeId) -> usize {
 
 /// A prefecture's municipalities grouped by kind, 市 then 町 then 村 (then any other kind, such
 /// as 特別区), each in code order: `[{kind, municipalities: [Ref + {code, kind, partners}]}]`.
-fn municipality_groups(site: &Site, cache: &Cache, ids: &[NodeId], lang: &str) -> Shown {
+fn municipality_groups(site: &Site, cache: &NodeValueCache, ids: &[NodeId], lang: &str) -> Shown {
     let kind_of = |id: NodeId| match &site.nodes[id].entry.meta {
         Meta::Municipality(m) => m.kind.clone().unwrap_or_default(),
         _ => String::new(),
@@ -631,7 +642,7 @@ fn category(site: &Site, index: usize) -> Value {
 
 fn list(
     site: &Site,
-    shared: &Shared,
+    shared: &CommonContext,
     bodies: &Bodies,
     collection: Collection,
     page: usize,

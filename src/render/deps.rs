@@ -10,7 +10,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 
-use super::Bodies;
+use crate::markdown::Bodies;
 use crate::model::{Collection, NodeId, Partner, Site};
 
 /// A node by what stays the same across builds: its collection and id.
