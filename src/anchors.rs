@@ -16,9 +16,9 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::{Diagnostic, Diagnostics, nearest};
 use crate::load::Entry;
+use crate::markdown::Bodies;
 use crate::markdown::attribute_values;
 use crate::model::{Route, RouteKind, Site, percent_decode};
-use crate::render::Bodies;
 
 /// The ids found in the output files that links point into, by file.
 pub(crate) type PageIds = HashMap<String, Vec<String>>;

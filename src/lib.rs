@@ -15,6 +15,8 @@ pub mod build;
 pub mod config;
 pub mod diag;
 pub mod external;
+pub mod hash;
+pub mod html;
 pub mod i18n;
 pub mod images;
 pub mod japanese;

@@ -9,13 +9,14 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::reuse::{BodyEdits, hash_of};
+use super::reuse::BodyEdits;
 use crate::diag::Diagnostics;
+use crate::hash::of as hash_of;
 use crate::images::{self, Images};
 use crate::load::{Entry, EntryCache};
+use crate::markdown::Bodies;
 use crate::markdown::{self, LinkResolver};
 use crate::model::Site;
-use crate::render::Bodies;
 
 /// Rendered bodies by `body_key`, kept by `renkei serve` between builds.
 pub(super) type BodyCache = HashMap<u64, Arc<markdown::Rendered>>;

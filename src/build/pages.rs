@@ -8,15 +8,16 @@ use rayon::prelude::*;
 
 use super::Error;
 use super::pipeline::Staged;
-use super::reuse::{hash_of, rename_assets};
+use super::reuse::rename_assets;
 use super::write::write_error;
 use crate::anchors::{self, AnchorLinks, PageIds};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::hash::of as hash_of;
 use crate::images::{self, Variant};
 use crate::model::{Route, RouteKind, Site};
 use crate::output::Output;
 use crate::render::deps::{Fingerprints, NodeKey};
-use crate::render::{self, Shared};
+use crate::render::{self, CommonContext};
 
 /// A page as a build wrote it to its output file: its bytes, the fingerprint of its context
 /// and templates, and what its context was built from, so that a rebuild can tell without
@@ -110,7 +111,7 @@ impl PagesJob<'_> {
     /// Renders (or reuses) the pages of the routes `which` selects and writes them.
     pub(super) fn render(
         &self,
-        shared: &Shared,
+        shared: &CommonContext,
         which: impl Fn(&Route) -> bool + Sync,
     ) -> Result<PagesDone, Error> {
         let results: Vec<Result<PageDone, PageFailed>> = self
@@ -144,7 +145,7 @@ impl PagesJob<'_> {
     }
 
     /// Renders (or reuses) the page of `route` and writes it.
-    fn one(&self, shared: &Shared, route: &Route) -> Result<PageDone, PageFailed> {
+    fn one(&self, shared: &CommonContext, route: &Route) -> Result<PageDone, PageFailed> {
         let PagesJob { staged, output, cancelled, anchors: anchor_links } = *self;
         if cancelled() {
             return Err(PageFailed::Cancelled);
@@ -193,7 +194,11 @@ impl Staged {
 
     /// The page of `route`: the last build's when nothing it was made from changed, else
     /// prepared (and rendered unless its context is the same).
-    fn render_route(&self, route: &Route, shared: &Shared) -> Result<PageOutcome, Diagnostic> {
+    fn render_route(
+        &self,
+        route: &Route,
+        shared: &CommonContext,
+    ) -> Result<PageOutcome, Diagnostic> {
         let (site, renderer) = (&self.site, &self.renderer);
         let mut page = WrittenPage {
             fingerprint: 0,
@@ -230,7 +235,7 @@ impl Staged {
     fn prepare_page(
         &self,
         route: &Route,
-        shared: &Shared,
+        shared: &CommonContext,
         old: Option<&WrittenPage>,
         page: &mut WrittenPage,
     ) -> Result<bool, Diagnostic> {

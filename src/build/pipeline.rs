@@ -19,10 +19,11 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::images::{self, Images};
 use crate::load::{self, Entry};
+use crate::markdown::Bodies;
 use crate::model::{NodeId, Route, RouteKind, Site};
 use crate::output::Output;
 use crate::render::deps::Fingerprints;
-use crate::render::{Bodies, Renderer, Shared};
+use crate::render::{CommonContext, Renderer};
 
 /// A build up to its pages: the site loaded, linked and checked, its Markdown rendered, its
 /// templates parsed. Any page can be rendered from it (`Staged::page`), which lets
@@ -31,7 +32,7 @@ pub struct Staged {
     pub(super) site: Arc<Site>,
     pub(super) renderer: Arc<Renderer>,
     /// What every page shares, except the open data page's list of files (`finish` makes them).
-    pub(super) shared: Shared,
+    pub(super) shared: CommonContext,
     pub(super) bodies: Arc<Bodies>,
     images: Arc<Images>,
     assets: Assets,
@@ -101,7 +102,7 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
     clock.lap("markdown");
     let bodies = without_problems(bodies, problems)?;
     renderer.check_templates(&site).map_err(Error::Content)?;
-    let shared = fragments(&renderer, &site, Shared::new(&site))?;
+    let shared = fragments(&renderer, &site, CommonContext::new(&site))?;
     clock.lap("fragments");
     let fingerprints = Arc::new(reuse.fingerprints(&site, &bodies, &edited));
     let lists = reuse::lists_hash(&fingerprints);
@@ -165,7 +166,7 @@ pub fn finish(
     let (generated, generated_timings) = generated?;
     let mut done = most_pages?;
     // The data page also lists the files just made; the other pages do not see them.
-    let shared = Shared::new(site).with_datasets(generated.datasets.clone());
+    let shared = CommonContext::new(site).with_datasets(generated.datasets.clone());
     let shared = fragments(&staged.renderer, site, shared)?;
     done.add(pages.render(&shared, is_data_page)?);
     clock.lap("pages and generated files");
@@ -315,7 +316,11 @@ fn without_problems(
 }
 
 /// Step "fragments": the theme's shared fragments rendered once per language into `shared`.
-fn fragments(renderer: &Renderer, site: &Site, mut shared: Shared) -> Result<Shared, Error> {
+fn fragments(
+    renderer: &Renderer,
+    site: &Site,
+    mut shared: CommonContext,
+) -> Result<CommonContext, Error> {
     renderer.render_fragments(site, &mut shared).map_err(Error::Content)?;
     Ok(shared)
 }

@@ -41,12 +41,14 @@ use super::pages::WrittenPage;
 use crate::assets::Assets;
 use crate::config::Config;
 use crate::diag::Diagnostics;
+use crate::hash::of as hash_of;
 use crate::images::Images;
 use crate::load::{self, Entry, EntryCache};
 use crate::markdown;
+use crate::markdown::Bodies;
 use crate::model::{Collection, NodeId, Site};
+use crate::render::Renderer;
 use crate::render::deps::Fingerprints;
-use crate::render::{Bodies, Renderer};
 
 /// What a rebuild can reuse from the builds before it. `renkei serve` keeps one for its
 /// lifetime; `renkei build` starts from an empty one and keeps no pages.
@@ -468,11 +470,4 @@ pub(super) fn rename_assets(bytes: &Arc<[u8]>, renames: &[(String, String)]) -> 
         text = text.replace(old.as_str(), new);
     }
     Arc::from(text.into_bytes())
-}
-
-pub(super) fn hash_of(value: &impl Hash) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = std::hash::DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
 }

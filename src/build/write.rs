@@ -6,9 +6,10 @@ use super::Error;
 use crate::assets::{Assets, Source};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::images::{self, Images, Variant};
+use crate::markdown::Bodies;
 use crate::model::Site;
 use crate::output::Output;
-use crate::render::{self, Bodies};
+use crate::render;
 
 /// Sitemap, robots.txt and static files; returns how many files were written.
 pub(super) fn write_extras(

@@ -428,11 +428,7 @@ fn load_with_cache(
 }
 
 fn content_hash(bytes: &[u8], languages: &[&str]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    languages.hash(&mut hasher);
-    hasher.finish()
+    crate::hash::of(&(bytes, languages))
 }
 
 fn parse_file(

@@ -17,7 +17,6 @@
 mod breaks;
 mod cjk;
 mod emphasis;
-pub(crate) mod escape;
 mod headings;
 mod highlight;
 mod images;
@@ -35,6 +34,11 @@ pub use images::{AssetProblem, AssetResolver, NoAssets, Picture, SIZES};
 pub use links::{attribute_values, external_links, is_web_url};
 pub use raw_html::{RawHtml, is_safe_url, risky_html};
 
+/// The Markdown stage's output: every rendered body, keyed by its source file; shared with
+/// `renkei serve`'s cache.
+pub type Bodies = std::collections::HashMap<std::path::PathBuf, std::sync::Arc<Rendered>>;
+
+/// One rendered body.
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub html: String,
@@ -94,13 +98,6 @@ pub trait LinkResolver: Sync {
 pub(crate) type Spanned<'a> = (Event<'a>, Range<usize>);
 
 /// Renders one body with raw HTML sanitised (the default of `site.toml`).
-fn hash_of(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    text.hash(&mut hasher);
-    hasher.finish()
-}
-
 pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
     render_full(markdown, links, RawHtml::default(), &NoAssets)
 }
@@ -152,7 +149,7 @@ pub fn render_full(
     html.shrink_to_fit();
 
     Rendered {
-        html_hash: hash_of(&html),
+        html_hash: crate::hash::of(&html),
         html,
         toc: toc::nest(headings),
         problems,

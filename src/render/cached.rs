@@ -76,32 +76,32 @@ impl Shown {
 }
 
 /// One language's values, each made when a page first shows it.
-struct Table {
+struct LanguageSlots {
     references: Vec<OnceLock<Shown>>,
     cards: Vec<OnceLock<Shown>>,
 }
 
-impl Table {
-    fn new(site: &Site) -> Table {
+impl LanguageSlots {
+    fn new(site: &Site) -> LanguageSlots {
         let slots = |n: usize| (0..n).map(|_| OnceLock::new()).collect();
-        Table { references: slots(site.nodes.len()), cards: slots(site.nodes.len()) }
+        LanguageSlots { references: slots(site.nodes.len()), cards: slots(site.nodes.len()) }
     }
 }
 
 /// The values of one build, per language.
-pub(super) struct Cache {
-    tables: HashMap<String, Table>,
+pub(super) struct NodeValueCache {
+    tables: HashMap<String, LanguageSlots>,
 }
 
-impl Cache {
-    pub(super) fn new(site: &Site) -> Cache {
+impl NodeValueCache {
+    pub(super) fn new(site: &Site) -> NodeValueCache {
         let tables = site
             .config
             .language_codes()
             .into_iter()
-            .map(|lang| (lang.to_owned(), Table::new(site)))
+            .map(|lang| (lang.to_owned(), LanguageSlots::new(site)))
             .collect();
-        Cache { tables }
+        NodeValueCache { tables }
     }
 
     /// Every access reads the node the value shows, as building it would have: the page that
@@ -162,7 +162,7 @@ impl Cache {
     fn get(
         &self,
         lang: &str,
-        slot: impl Fn(&Table) -> &OnceLock<Shown>,
+        slot: impl Fn(&LanguageSlots) -> &OnceLock<Shown>,
         make: impl FnOnce() -> serde_json::Value,
     ) -> Shown {
         match self.tables.get(lang) {

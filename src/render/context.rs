@@ -5,14 +5,15 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
 
-use super::cached::{Cache, Shown};
+use super::cached::{NodeValueCache, Shown};
 use super::deps::PageReader;
-use super::{Bodies, i18n};
+use super::i18n;
 use crate::load::{Entry, Meta};
+use crate::markdown::Bodies;
 use crate::model::{CATEGORIES, Collection, NodeId, REGIONS, Route, RouteKind, Site};
 
 /// What every page of a language shares, computed once per build rather than once per page.
-pub struct Shared {
+pub struct CommonContext {
     per_lang: HashMap<String, Map<String, Value>>,
     /// Per language, the whole navigation (`nav` of the fragments): pages get only its
     /// `sections` and `categories`, since copying all prefectures and wards into every page's
@@ -27,7 +28,7 @@ pub struct Shared {
     /// maps are reference-counted, so giving them to every page copies nothing.
     template_values: OnceLock<HashMap<String, Vec<(String, tera::Value)>>>,
     /// References and cards, made once for all the pages that show them.
-    pub(super) cache: Cache,
+    pub(super) cache: NodeValueCache,
 }
 
 /// A page's own context: values made for it (JSON), and values it shares with other pages.
@@ -58,8 +59,8 @@ impl Own {
     }
 }
 
-impl Shared {
-    pub fn new(whole: &Site) -> Shared {
+impl CommonContext {
+    pub fn new(whole: &Site) -> CommonContext {
         // What every page shares has its own hash in each page's fingerprint: what it reads is
         // not a page's dependency.
         let site = &PageReader::new(whole);
@@ -87,19 +88,19 @@ impl Shared {
             .iter()
             .map(|(lang, values)| (lang.clone(), super::fingerprint::of_json(values)))
             .collect();
-        Shared {
+        CommonContext {
             per_lang,
             fragment_nav,
             categories,
             datasets: json!({"datasets": [], "others": []}),
             hashes,
             template_values: OnceLock::new(),
-            cache: Cache::new(whole),
+            cache: NodeValueCache::new(whole),
         }
     }
 
     /// The open data files, for the data page.
-    pub fn with_datasets(mut self, datasets: Value) -> Shared {
+    pub fn with_datasets(mut self, datasets: Value) -> CommonContext {
         self.datasets = datasets;
         self.template_values = OnceLock::new();
         self
@@ -160,9 +161,14 @@ impl Shared {
     }
 }
 
-/// The context of one page, without what every page shares (`Shared::complete` adds it), read
+/// The context of one page, without what every page shares (`CommonContext::complete` adds it), read
 /// through `site`, which records the nodes it shows.
-pub(super) fn for_route(site: &PageReader, shared: &Shared, bodies: &Bodies, route: &Route) -> Own {
+pub(super) fn for_route(
+    site: &PageReader,
+    shared: &CommonContext,
+    bodies: &Bodies,
+    route: &Route,
+) -> Own {
     let lang = route.lang.as_str();
     let mut own = match route.kind {
         RouteKind::Home => home(site, shared, bodies, lang),
@@ -400,7 +406,7 @@ fn first_words(text: &str, limit: usize) -> String {
     out
 }
 
-fn home(site: &PageReader, shared: &Shared, bodies: &Bodies, lang: &str) -> Own {
+fn home(site: &PageReader, shared: &CommonContext, bodies: &Bodies, lang: &str) -> Own {
     let cache = &shared.cache;
     let mut own = Own::new(Map::new());
     let prefix = site.lang_prefix(lang);
@@ -454,7 +460,13 @@ fn regions(site: &PageReader, lang: &str) -> Value {
     Value::Array(regions.collect())
 }
 
-fn entity(site: &PageReader, shared: &Shared, bodies: &Bodies, id: NodeId, lang: &str) -> Own {
+fn entity(
+    site: &PageReader,
+    shared: &CommonContext,
+    bodies: &Bodies,
+    id: NodeId,
+    lang: &str,
+) -> Own {
     let cache = &shared.cache;
     let node = site.read(id);
     let entry = node.entry_in(lang);
@@ -548,7 +560,7 @@ pub(super) fn municipality_row(site: &PageReader, id: NodeId, lang: &str) -> Val
 /// municipality has no prefecture come last.
 fn partners_by_prefecture(
     site: &PageReader,
-    cache: &Cache,
+    cache: &NodeValueCache,
     indices: &[usize],
     lang: &str,
 ) -> Shown {
@@ -569,7 +581,12 @@ fn partners_by_prefecture(
 
 /// A prefecture's relations grouped by ward, in the wards' order (千代田区 first), each group in
 /// the order of the municipalities' codes: `[{ward: Ref, partners: [Partner]}]`.
-fn partners_by_ward(site: &PageReader, cache: &Cache, indices: &[usize], lang: &str) -> Shown {
+fn partners_by_ward(
+    site: &PageReader,
+    cache: &NodeValueCache,
+    indices: &[usize],
+    lang: &str,
+) -> Shown {
     let groups = group_partners(site, indices, |index| {
         let ward = site.partners()[index].ward;
         (position(site, Collection::Wards, ward), ward)
@@ -605,7 +622,12 @@ fn position(site: &PageReader, collection: Collection, id: NodeId) -> usize {
 
 /// A prefecture's municipalities grouped by kind, 市 then 町 then 村 (then any other kind, such
 /// as 特別区), each in code order: `[{kind, municipalities: [Ref + {code, kind, partners}]}]`.
-fn municipality_groups(site: &PageReader, cache: &Cache, ids: &[NodeId], lang: &str) -> Shown {
+fn municipality_groups(
+    site: &PageReader,
+    cache: &NodeValueCache,
+    ids: &[NodeId],
+    lang: &str,
+) -> Shown {
     let kind_of = |id: NodeId| match &site.read(id).entry.meta {
         Meta::Municipality(m) => m.kind.clone().unwrap_or_default(),
         _ => String::new(),
@@ -639,7 +661,7 @@ fn category(site: &PageReader, index: usize) -> Value {
 
 fn list(
     site: &PageReader,
-    shared: &Shared,
+    shared: &CommonContext,
     bodies: &Bodies,
     collection: Collection,
     page: usize,

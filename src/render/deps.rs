@@ -12,9 +12,9 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 
-use super::Bodies;
 use crate::config::Config;
 use crate::load::Entry;
+use crate::markdown::Bodies;
 use crate::model::{Collection, Node, NodeId, Partner, Route, RouteKind, Site};
 
 /// A node by what stays the same across builds: its collection and id.

@@ -59,7 +59,7 @@ fn add_map(reader: &PageReader, route: &Route, context: &mut Map<String, Value>)
 }
 
 /// The absolute URL of the page's preview image: `og-image.png` of the site's or the theme's
-/// static files, when there is one. The same for every page, so part of `Shared`.
+/// static files, when there is one. The same for every page, so part of `CommonContext`.
 pub(super) fn og_image(site: &Site) -> Option<String> {
     let config = &site.config;
     let name = "og-image.png";

@@ -14,7 +14,7 @@ use std::fmt::Write;
 use serde_json::{Value, json};
 
 use super::deps::PageReader;
-use super::escape_html as escape;
+use crate::html::escape;
 use crate::load::Meta;
 use crate::model::{Collection, NodeId, Site};
 

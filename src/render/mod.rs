@@ -13,7 +13,6 @@ pub mod ical;
 mod ja_filters;
 mod map;
 pub mod opendata;
-mod opendata_en;
 mod phrases;
 mod structured;
 
@@ -24,13 +23,10 @@ use tera::Tera;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Location, nearest_within};
-use crate::markdown::Rendered;
+use crate::markdown::Bodies;
 use crate::model::{Collection, Route, RouteKind, Site};
-pub use context::Shared;
+pub use context::CommonContext;
 pub use feeds::{atom_feeds, robots, sitemaps};
-
-/// Rendered Markdown bodies, keyed by the source file; shared with `renkei serve`'s cache.
-pub type Bodies = HashMap<PathBuf, std::sync::Arc<Rendered>>;
 
 /// The theme's templates, parsed once and shared by every rendering thread.
 pub struct Renderer {
@@ -41,7 +37,7 @@ pub struct Renderer {
     /// Per template, a hash of it and of every template it is built on.
     template_hashes: HashMap<String, u64>,
     /// The site's images, for `resize_image` (set once scanned).
-    images: crate::images::template::Table,
+    images: crate::images::template::ScannedImages,
 }
 
 /// A page ready to render: its template, its own context and the fingerprint of both.
@@ -73,7 +69,7 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html_to);
         filters::register(&mut tera, config);
-        let images = crate::images::template::Table::default();
+        let images = crate::images::template::ScannedImages::default();
         tera.register_function(
             "resize_image",
             crate::images::template::resize_image(images.clone(), config.base_url.clone()),
@@ -139,7 +135,11 @@ impl Renderer {
     /// them to what every page of that language gets, as `fragments.<file stem>`. They see only
     /// the shared values (`site`, `lang`, `t`, `nav`): a footer that lists every prefecture is
     /// then rendered twice instead of once per page.
-    pub fn render_fragments(&self, site: &Site, shared: &mut Shared) -> Result<(), Diagnostics> {
+    pub fn render_fragments(
+        &self,
+        site: &Site,
+        shared: &mut CommonContext,
+    ) -> Result<(), Diagnostics> {
         let names: Vec<&str> =
             self.tera.get_template_names().filter(|name| name.starts_with(FRAGMENTS)).collect();
         let mut diagnostics = Diagnostics::default();
@@ -172,7 +172,7 @@ impl Renderer {
     pub fn render(
         &self,
         site: &Site,
-        shared: &Shared,
+        shared: &CommonContext,
         bodies: &Bodies,
         route: &Route,
     ) -> Result<Vec<u8>, Diagnostic> {
@@ -193,7 +193,7 @@ impl Renderer {
     pub fn prepare(
         &self,
         site: &Site,
-        shared: &Shared,
+        shared: &CommonContext,
         bodies: &Bodies,
         route: &Route,
     ) -> Prepared {
@@ -214,7 +214,7 @@ impl Renderer {
     pub fn render_prepared(
         &self,
         site: &Site,
-        shared: &Shared,
+        shared: &CommonContext,
         route: &Route,
         prepared: Prepared,
     ) -> Result<Vec<u8>, Diagnostic> {
@@ -349,10 +349,9 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-pub(crate) use crate::markdown::escape::escape_html;
-use crate::markdown::escape::escape_runs;
+use crate::html::escape_runs;
 
-/// `escape_html` for tera, written straight into the page being rendered.
+/// `html::escape` for tera, written straight into the page being rendered.
 fn escape_html_to(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut result = Ok(());
     escape_runs(text, |run| {
@@ -484,19 +483,4 @@ fn text_reports(text: &str) -> Vec<TextReport<'_>> {
         }
     }
     reports
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_html;
-
-    #[test]
-    fn escaping_replaces_markup_characters_and_drops_control_characters() {
-        assert_eq!(escape_html("釧路市の<味覚>市"), "釧路市の&lt;味覚&gt;市");
-        assert_eq!(escape_html("a&b \"c\" 'd'"), "a&amp;b &quot;c&quot; &#39;d&#39;");
-        assert_eq!(escape_html("行1\n行2\t\r\u{7}終"), "行1\n行2\t\r終");
-        assert_eq!(escape_html("https://example.jp/a/b"), "https://example.jp/a/b");
-        assert_eq!(escape_html("<"), "&lt;");
-        assert_eq!(escape_html(""), "");
-    }
 }

@@ -112,7 +112,7 @@ const LONGEST_WAIT: Duration = Duration::from_secs(60);
 
 /// The state that the HTTP threads read and the rebuilds replace.
 #[derive(Debug, Default)]
-pub struct Shared {
+pub struct ServerState {
     snapshot: RwLock<Arc<Snapshot>>,
     /// The last complete site: what is served again when a rebuild fails after its first pages
     /// were shown.
@@ -123,7 +123,7 @@ pub struct Shared {
     open: Mutex<BTreeMap<String, Instant>>,
 }
 
-impl Shared {
+impl ServerState {
     /// The site being served.
     pub fn snapshot(&self) -> Arc<Snapshot> {
         Arc::clone(&self.snapshot.read().unwrap_or_else(|p| p.into_inner()))
@@ -264,7 +264,7 @@ pub struct Preview {
     root: PathBuf,
     options: Options,
     cache: Cache,
-    shared: Arc<Shared>,
+    shared: Arc<ServerState>,
     /// The background half of the last rebuild, while it runs.
     rest: Option<Rest>,
 }
@@ -312,12 +312,12 @@ impl Preview {
             root: root.to_path_buf(),
             options,
             cache: Cache::new(),
-            shared: Arc::new(Shared::default()),
+            shared: Arc::new(ServerState::default()),
             rest: None,
         }
     }
 
-    pub fn shared(&self) -> Arc<Shared> {
+    pub fn shared(&self) -> Arc<ServerState> {
         Arc::clone(&self.shared)
     }
 
@@ -477,7 +477,7 @@ fn background_pool() -> Option<&'static rayon::ThreadPool> {
 /// problems). `None` when `cancelled` stopped it. `reload`: open pages must reload (they did
 /// not when the first pages were published).
 fn run_rest(
-    shared: &Shared,
+    shared: &ServerState,
     build: u64,
     staged: &Staged,
     cancelled: &(dyn Fn() -> bool + Sync),
@@ -549,7 +549,7 @@ pub struct Settings {
 /// Serves `shared` at `address` (port 0: any free one) and returns the address: for tests that
 /// drive a [`Preview`] themselves; `serve` does this too.
 #[doc(hidden)]
-pub fn listen(address: SocketAddr, shared: Arc<Shared>) -> io::Result<SocketAddr> {
+pub fn listen(address: SocketAddr, shared: Arc<ServerState>) -> io::Result<SocketAddr> {
     connection::start(address, shared).map(|running| running.address)
 }
 
