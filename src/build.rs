@@ -693,6 +693,8 @@ pub fn finish(
     let mut clock = Clock::start();
     let (site, bodies) = (&staged.site, &staged.bodies);
     let anchor_links = AnchorLinks::collect(site, bodies);
+    let published = anchors::Published::new(output);
+    let output: &dyn Output = &published;
     // The feeds, calendars, open data and search index are made while the pages render: they
     // are mostly one thread's work, which would otherwise leave the other cores idle. Only the
     // data page waits for them, since it gives their sizes.
@@ -723,12 +725,12 @@ pub fn finish(
     pages.extend(data_pages);
     ids.extend(data_ids);
     clock.lap("pages and generated files");
-    let missing_anchors = anchor_links.check(&ids);
-    if !missing_anchors.is_empty() {
-        return Err(Error::Content(missing_anchors.sorted()));
-    }
     let photos = write_images(site, &staged.images, bodies, asked, output)?;
     files += write_extras(site, &staged.assets, output)?;
+    let broken_links = anchor_links.check(&ids, &published);
+    if !broken_links.is_empty() {
+        return Err(Error::Content(broken_links.sorted()));
+    }
     clock.lap("extras");
     let count = site.routes.len();
     let mut timings = staged.timings.clone();
