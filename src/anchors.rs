@@ -309,7 +309,7 @@ fn is_preview_host(host: &str) -> bool {
     };
     name == "localhost"
         || name.ends_with(".localhost")
-        || name.starts_with("127.")
+        || (name.starts_with("127.") && name.chars().all(|c| c.is_ascii_digit() || c == '.'))
         || name == "0.0.0.0"
         || name == "[::1]"
 }
@@ -590,7 +590,7 @@ mod tests {
         assert_eq!(at("http://[::1]:1111/wards/", "/"), preview("wards/"));
         assert_eq!(at("http://127.0.0.1:1111/wards/", "/renkei/"), preview("wards/"));
         assert_eq!(at("http://127.0.0.1:1111/renkei/wards/", "/renkei/"), preview("wards/"));
-        assert!(!is_preview_host("127example.jp") || is_preview_host("127.0.0.1"));
+        assert!(is_preview_host("127.0.0.2:8080") && !is_preview_host("127.example.jp"));
         assert!(!is_preview_host("localhost.example.jp"));
     }
 
