@@ -142,15 +142,21 @@ fn new_creates_a_draft_that_builds() {
     assert!(build.status.success(), "the site still builds:\n{}", stderr_of(&build));
     assert!(!public.join("events/my-event").exists(), "a draft is not published");
     let drafts = root.join("drafts");
-    let build = renkei()
-        .arg("build")
-        .arg("--root")
-        .arg(root)
-        .arg("--output")
-        .arg(&drafts)
-        .arg("--drafts")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let build_drafts = || {
+        renkei()
+            .args(["build", "--drafts", "--root"])
+            .arg(root)
+            .arg("--output")
+            .arg(&drafts)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    // With --drafts the draft is checked: the title it still lacks is reported at its line.
+    let refused = build_drafts();
+    assert_eq!(refused.status.code(), Some(CONTENT), "{}", stderr_of(&refused));
+    assert!(stderr_of(&refused).contains("my-event.md:2:8"), "{}", stderr_of(&refused));
+    edit(root, "content/events/my-event.md", "title: \"\"", "title: 新しい催し");
+    let build = build_drafts();
     assert!(build.status.success(), "the draft builds with --drafts:\n{}", stderr_of(&build));
     assert!(drafts.join("events/my-event/index.html").is_file());
 }

@@ -17,6 +17,7 @@ mod invalid;
 mod japanese;
 mod killed;
 mod languages;
+mod links;
 mod opendata;
 mod output;
 mod photos;

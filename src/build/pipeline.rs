@@ -13,7 +13,7 @@ use super::pages::{PagesJob, WrittenPage};
 use super::reuse::{self, Cache, Kept, KeptRenderer, Linked, Reuse, Templates};
 use super::write::{write_extras, write_images};
 use super::{BuildReport, Error, Timings};
-use crate::anchors::AnchorLinks;
+use crate::anchors::{AnchorLinks, Published};
 use crate::assets::Assets;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -154,6 +154,10 @@ pub fn finish(
     let mut clock = Clock::start();
     let (site, bodies) = (&staged.site, &staged.bodies);
     let anchors = AnchorLinks::collect(site, bodies);
+    // Every file written is recorded, so that links to photos, PDFs and data files are checked
+    // against what the build really published.
+    let published = Published::new(output);
+    let output: &dyn Output = &published;
     let pages = PagesJob { staged, output, cancelled, anchors: &anchors };
     // The feeds, calendars, open data and search index are made while the pages render: they
     // are mostly one thread's work, which would otherwise leave the other cores idle. Only the
@@ -170,9 +174,9 @@ pub fn finish(
     let shared = fragments(&staged.renderer, site, shared)?;
     done.add(pages.render(&shared, is_data_page)?);
     clock.lap("pages and generated files");
-    anchors.check(&done.ids).into_result(()).map_err(Error::Content)?;
     let photos = write_images(site, &staged.images, bodies, done.asked, output)?;
     let extras = write_extras(site, &staged.assets, output)?;
+    anchors.check(&done.ids, &published).into_result(()).map_err(Error::Content)?;
     clock.lap("extras");
     let count = site.routes.len();
     let mut timings = staged.timings.clone();

@@ -573,7 +573,8 @@ impl Meta {
     }
 
     /// The front matter's addresses of other sites, by key: `website`, and the `source` of each
-    /// partnership (which may also be a plain description).
+    /// partnership. Every field that holds an address belongs here: the model refuses any that
+    /// is not `https:`/`http:` (`model::url_problem`), and `check --external` fetches them.
     pub fn web_addresses(&self) -> Vec<(&'static str, &str)> {
         let website = match self {
             Meta::Ward(m) => m.website.as_deref(),

@@ -178,6 +178,17 @@ impl Entry {
         }
     }
 
+    /// A diagnostic at a field's value, or at its key when the value is empty (see
+    /// `front_matter::locate_field`), or at the file.
+    pub fn error_at_field(&self, key: &str, nested: Option<usize>, message: String) -> Diagnostic {
+        let diagnostic = Diagnostic::new(&self.path, message);
+        let Some(text) = self.text_for_diagnostics() else { return diagnostic };
+        match front_matter::locate_field(&self.split_of(&text), key, nested) {
+            Some(location) => diagnostic.at(location),
+            None => diagnostic,
+        }
+    }
+
     /// A diagnostic at byte range `span` of the body.
     pub fn error_in_body(&self, span: Range<usize>, message: String) -> Diagnostic {
         let diagnostic = Diagnostic::new(&self.path, message);

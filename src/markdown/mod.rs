@@ -53,9 +53,10 @@ pub struct Rendered {
     pub asset_problems: Vec<AssetProblem>,
     /// The processed images the body shows or links to (their source files).
     pub images: Vec<std::path::PathBuf>,
-    /// Links within the site that name a `#fragment`, in source order, for the anchor check
-    /// once the pages (and their ids) exist.
-    pub fragment_links: Vec<FragmentLink>,
+    /// Links and images that may lead into the site (paths, and web URLs, which may be the
+    /// site's own), in source order, for the check of their targets and fragments once every
+    /// file of the site (and the ids of its pages) exists.
+    pub site_links: Vec<SiteLink>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
@@ -76,10 +77,10 @@ pub struct LinkProblem {
     pub suggestion: Option<String>,
 }
 
-/// A link to a place in a page of the site: `#概要`, `../chiyoda/#h-partners`, or an `@/` link
-/// with a fragment (whose `href` is then the resolved URL).
+/// A link that may lead into the site: `#概要`, `/wards/arakawa/`, `../chiyoda/#h-partners`,
+/// `https://renkei.example.jp/wards/`, or a resolved `@/` link (whose `href` is then the URL).
 #[derive(Debug, Clone, PartialEq)]
-pub struct FragmentLink {
+pub struct SiteLink {
     /// Byte range of the destination (or of the whole link) in the Markdown.
     pub span: std::ops::Range<usize>,
     /// The destination as the HTML carries it, fragment included.
@@ -126,7 +127,7 @@ pub fn render_full(
     let reserved_ids = headings::reserved_ids(&events);
 
     let mut problems = Vec::new();
-    let mut fragment_links = Vec::new();
+    let mut site_links = Vec::new();
     let mut headings = Vec::new();
     let mut text = String::new();
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
@@ -135,7 +136,7 @@ pub fn render_full(
         events.into_iter(),
         markdown,
         links,
-        links::Found { problems: &mut problems, fragments: &mut fragment_links },
+        links::Found { problems: &mut problems, site_links: &mut site_links },
     );
     let events = headings::HeadingIds::new(events, reserved_ids, &mut headings);
     let events = text::PlainText::new(events, &mut text);
@@ -156,7 +157,7 @@ pub fn render_full(
         text: text::finish(text),
         asset_problems: found.problems,
         images: found.images,
-        fragment_links,
+        site_links,
     }
 }
 
@@ -380,9 +381,9 @@ mod tests {
             for problem in &rendered.problems {
                 prop_assert!(md.get(problem.span.clone()).is_some());
             }
-            for link in &rendered.fragment_links {
+            for link in &rendered.site_links {
                 prop_assert!(md.get(link.span.clone()).is_some());
-                prop_assert!(link.href.contains('#'));
+                prop_assert!(!link.href.is_empty());
             }
         }
 

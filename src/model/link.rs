@@ -60,6 +60,7 @@ pub(super) fn link(
         site.nodes[id].links = links;
     }
     check_values(&site, &mut diagnostics);
+    super::fields::check(&site, &mut diagnostics);
     sort_collections(&mut site);
     fill_backlinks(&mut site);
     site.routes = Arc::new(routes::routes(&site, &mut diagnostics));

@@ -5,6 +5,7 @@
 //! unknown id, duplicate and inconsistency. Plain data: no I/O, no Markdown, no templates.
 
 mod codes;
+mod fields;
 mod link;
 mod routes;
 mod urls;
@@ -16,6 +17,7 @@ use crate::config::Config;
 use crate::diag::Diagnostics;
 pub use crate::load::Collection;
 use crate::load::{Date, Entry, Meta};
+pub use fields::{UrlKind, url_problem};
 pub use routes::{Route, RouteKind};
 pub use urls::{encode_path, percent_decode};
 
