@@ -55,6 +55,8 @@ pub struct BuildReport {
     pub images_reused: usize,
     /// How long each stage took (`renkei serve` prints them when `RENKEI_TRACE` is set).
     pub timings: Timings,
+    /// Entries marked `draft: true` left out of the site (none with `--drafts`).
+    pub drafts: usize,
 }
 
 /// The wall time of each stage of a build, in order.
@@ -742,6 +744,7 @@ pub fn finish(
         images_made: photos.made,
         images_reused: photos.reused,
         timings,
+        drafts: site.drafts,
     };
     let kept = Kept {
         pages: Arc::new(pages),
