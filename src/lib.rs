@@ -26,6 +26,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod schema;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;

@@ -23,6 +23,7 @@ mod output;
 mod photos;
 mod properties;
 mod raw_html;
+mod schema;
 mod search;
 mod serve;
 mod serve_http;

@@ -71,6 +71,8 @@ pub struct BuildReport {
     pub images_reused: usize,
     /// How long each step took (`renkei serve` prints them when `RENKEI_TRACE` is set).
     pub timings: Timings,
+    /// Entries marked `draft: true` left out of the site (none with `--drafts`).
+    pub drafts: usize,
 }
 
 /// The wall time of each step of a build, in order.

@@ -190,6 +190,7 @@ pub fn finish(
         images_made: photos.made,
         images_reused: photos.reused,
         timings,
+        drafts: site.drafts,
     };
     let kept = Kept {
         pages: Arc::new(done.kept),

@@ -63,7 +63,12 @@ pub(super) struct Running {
 
 /// Binds and starts the thread that accepts connections.
 pub(super) fn start(address: SocketAddr, shared: Arc<ServerState>) -> io::Result<Running> {
-    let listener = TcpListener::bind(address)?;
+    start_on(TcpListener::bind(address)?, shared)
+}
+
+/// Starts the thread that accepts the connections of `listener`, bound before (`serve` binds
+/// the port before the first build, so that a busy port is said at once).
+pub(super) fn start_on(listener: TcpListener, shared: Arc<ServerState>) -> io::Result<Running> {
     let address = listener.local_addr()?;
     std::thread::Builder::new()
         .name("serve-accept".to_owned())

@@ -546,6 +546,12 @@ pub struct Settings {
     pub options: Options,
 }
 
+/// A free port after `port` on `bind` (up to 100 further), to suggest when `port` is busy.
+pub fn free_port_after(bind: std::net::IpAddr, port: u16) -> Option<u16> {
+    let mut candidates = (1..=100).filter_map(|step| port.checked_add(step));
+    candidates.find(|&p| std::net::TcpListener::bind(SocketAddr::new(bind, p)).is_ok())
+}
+
 /// Serves `shared` at `address` (port 0: any free one) and returns the address: for tests that
 /// drive a [`Preview`] themselves; `serve` does this too.
 #[doc(hidden)]
@@ -553,16 +559,18 @@ pub fn listen(address: SocketAddr, shared: Arc<ServerState>) -> io::Result<Socke
     connection::start(address, shared).map(|running| running.address)
 }
 
-/// Builds, serves and watches until the process ends. Returns only when the server cannot start.
+/// Builds, serves and watches until the process ends. Returns only when the server cannot start:
+/// the port is taken before the first build, so a busy one is an error at once, not after it.
 pub fn serve(settings: &Settings, on_event: &(dyn Fn(Event) + Sync)) -> io::Result<()> {
+    let address = SocketAddr::new(settings.bind, settings.port);
+    let listener = std::net::TcpListener::bind(address)?;
     let watch = watch::Watch::start(&settings.root)
         .map_err(|error| on_event(Event::WatchFailed(error.to_string())))
         .ok();
     let mut preview = Preview::new(&settings.root, settings.options.clone());
     let first = preview.rebuild();
     on_event(Event::Built(first));
-    let address = SocketAddr::new(settings.bind, settings.port);
-    let server = connection::start(address, preview.shared())?;
+    let server = connection::start_on(listener, preview.shared())?;
     if !settings.bind.is_loopback() {
         on_event(Event::Exposed(server.address));
     }
