@@ -7,11 +7,13 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 
 use renkei::build::Error;
+use renkei::scaffold::Form;
 use renkei::{Diagnostics, Options};
 
 /// Exit codes, as documented in the README.
 pub(crate) const EXIT_CONTENT: u8 = 1;
 pub(crate) const EXIT_SETUP: u8 = 2;
+pub(crate) const EXIT_OUTPUT: u8 = 3;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,7 +22,7 @@ pub(crate) const EXIT_SETUP: u8 = 2;
     about = "Static site generator of the 特別区全国連携プロジェクト"
 )]
 #[command(
-    after_help = "Exit codes: 0 success, 1 problems in the content or templates, 2 usage or configuration errors.\nThe build's notion of today (upcoming or past events) follows SOURCE_DATE_EPOCH when set."
+    after_help = "Exit codes: 0 success, 1 problems in the content or templates, 2 usage or configuration errors, 3 the output folder could not be written.\nThe build's notion of today (upcoming or past events) follows SOURCE_DATE_EPOCH when set."
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -35,6 +37,8 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Create a content file with the front matter its collection needs (never overwrites)
     New(NewArgs),
+    /// Write the JSON Schemas of the front matter to schemas/ (completion and underlines in VS Code)
+    Schema(RootArg),
     /// Build the site, serve it, rebuild after every change and reload open pages
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
@@ -70,6 +74,9 @@ pub(crate) struct RootArg {
 pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub(crate) root: RootArg,
+    /// Also check entries marked `draft: true`
+    #[arg(long)]
+    pub(crate) drafts: bool,
     /// Also ask other sites for the pages the content links to (needs the network; answers
     /// that worked are cached in .renkei-cache/links.json, see [check] in site.toml)
     #[arg(long)]
@@ -102,6 +109,9 @@ pub(crate) struct NewArgs {
     pub(crate) collection: String,
     /// The new entry's id (its file name): a slug, or a 6-digit code for municipalities
     pub(crate) id: String,
+    /// Make a folder `<id>/index.md` instead of `<id>.md`, for an entry with photos or files
+    #[arg(long)]
+    pub(crate) folder: bool,
 }
 
 impl Cli {
@@ -110,6 +120,7 @@ impl Cli {
             Command::Build(args) => build(args),
             Command::Check(args) => check(args),
             Command::New(args) => new(args),
+            Command::Schema(args) => schema(&args.root),
             #[cfg(feature = "serve")]
             Command::Serve(args) => crate::serve_cli::run(args),
         }
@@ -131,10 +142,11 @@ fn build(args: BuildArgs) -> ExitCode {
             }
             let seconds = started.elapsed().as_secs_f64();
             say(&format!(
-                "Built {} pages ({} files) in {seconds:.2} s → {}",
+                "Built {} pages ({} files) in {seconds:.2} s → {}{}",
                 report.pages,
                 report.files,
-                output.display()
+                output.display(),
+                drafts_left_out(report.drafts)
             ));
             // RENKEI_TRACE=1, as for `serve`: the time of each stage.
             if std::env::var_os("RENKEI_TRACE").is_some() {
@@ -153,7 +165,7 @@ fn build(args: BuildArgs) -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let options = Options { today: today(), ..Options::default() };
+    let options = Options { today: today(), drafts: args.drafts, ..Options::default() };
     match renkei::build::check_with(&args.root.root, &options, args.external) {
         Ok((report, links)) => {
             for warning in &report.warnings {
@@ -169,6 +181,7 @@ fn check(args: CheckArgs) -> ExitCode {
                 ),
                 None => format!("{} pages checked", report.pages),
             };
+            let checked = format!("{checked}{}", drafts_left_out(report.drafts));
             if let Some(links) = links.filter(|links| !links.errors.is_empty()) {
                 say(&format!("Checked {checked}"));
                 return fail(&renkei::build::Error::Content(links.errors), None);
@@ -185,9 +198,25 @@ fn check(args: CheckArgs) -> ExitCode {
 
 fn new(args: NewArgs) -> ExitCode {
     let day = today().unwrap_or_else(renkei::config::today_in_japan);
-    match renkei::scaffold::new_entry(&args.root.root, &args.collection, &args.id, day) {
+    let form = if args.folder { Form::Folder } else { Form::File };
+    match renkei::scaffold::new_entry(&args.root.root, &args.collection, &args.id, day, form) {
         Ok(path) => {
             say(&format!("Created {}", path.display()));
+            ExitCode::SUCCESS
+        }
+        Err(diagnostic) => {
+            report(&diagnostic.into());
+            ExitCode::from(EXIT_SETUP)
+        }
+    }
+}
+
+fn schema(root: &Path) -> ExitCode {
+    match renkei::schema::write(root) {
+        Ok(files) => {
+            for file in files {
+                say(&format!("Wrote {}", file.display()));
+            }
             ExitCode::SUCCESS
         }
         Err(diagnostic) => {
@@ -214,8 +243,10 @@ fn fail(error: &Error, output: Option<&Path>) -> ExitCode {
         eprintln!("error: {count} {plural} found{outcome}");
     }
     ExitCode::from(match error {
-        Error::Setup(_) => EXIT_SETUP,
+        // Nothing cancels the builds of the command line; a cancelled one did not finish setting up.
+        Error::Setup(_) | Error::Cancelled => EXIT_SETUP,
         Error::Content(_) => EXIT_CONTENT,
+        Error::Output(_) => EXIT_OUTPUT,
     })
 }
 
@@ -236,6 +267,16 @@ pub(crate) fn report(diagnostics: &Diagnostics) {
                 "… and {rest} more problems of the same kinds (fix these, then build again)\n"
             );
         }
+    }
+}
+
+/// `; 2 drafts left out, --drafts includes them`, or nothing when no draft was left out: the
+/// end of the summary line of build, check and serve.
+pub(crate) fn drafts_left_out(drafts: usize) -> String {
+    match drafts {
+        0 => String::new(),
+        1 => "; 1 draft left out, --drafts includes it".to_owned(),
+        n => format!("; {n} drafts left out, --drafts includes them"),
     }
 }
 

@@ -7,7 +7,7 @@ use renkei::Options;
 use renkei::diag::shown_path;
 use renkei::serve::{Built, Event, Settings, Started};
 
-use crate::cli::{EXIT_SETUP, ServeArgs, report, say, today};
+use crate::cli::{EXIT_SETUP, ServeArgs, drafts_left_out, report, say, today};
 
 pub(crate) fn run(args: ServeArgs) -> ExitCode {
     let settings = Settings {
@@ -39,10 +39,11 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         }
         Event::Built(Built::Ok { report, took }) => {
             say(&format!(
-                "Built {} pages ({} rendered) in {} ms",
+                "Built {} pages ({} rendered) in {} ms{}",
                 report.pages,
                 report.rendered,
-                took.as_millis()
+                took.as_millis(),
+                drafts_left_out(report.drafts)
             ));
             if trace {
                 say(&format!("  stages: {}", report.timings));
@@ -71,9 +72,32 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
     match renkei::serve::serve(&settings, &on_event) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            warn(&format!("cannot listen on {}:{}: {error}", settings.bind, settings.port));
+            cannot_listen(&settings, &error);
             ExitCode::from(EXIT_SETUP)
         }
+    }
+}
+
+/// Why the server could not start; for a busy port, the `--port` that is free.
+fn cannot_listen(settings: &Settings, error: &std::io::Error) {
+    let (bind, port) = (settings.bind, settings.port);
+    let message = if error.kind() == std::io::ErrorKind::AddrInUse {
+        let help = match renkei::serve::free_port_after(bind, port) {
+            Some(free) => format!("help: port {free} is free: renkei serve --port {free}"),
+            None => {
+                "help: choose another port with --port, e.g. renkei serve --port 0 (any free port)"
+                    .to_owned()
+            }
+        };
+        format!(
+            "error: port {port} is already in use on {bind} (is another `renkei serve` running?); nothing was built\n{help}"
+        )
+    } else {
+        format!("error: cannot listen on {bind}:{port}: {error}")
+    };
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("{message}");
     }
 }
 

@@ -8,8 +8,9 @@
 use serde_json::{Map, Value, json};
 
 use super::context::{card, reference};
+use super::deps::PageReader;
 use super::i18n;
-use crate::config::Registration;
+use crate::config::{Config, Registration};
 use crate::load::{Date, Meta};
 use crate::model::{Collection, NodeId, PARTNER_KINDS, Site};
 
@@ -17,32 +18,34 @@ use crate::model::{Collection, NodeId, PARTNER_KINDS, Site};
 /// `email` (a `mailto:` to the contact address) or `contact` (neither is set: `url` is the
 /// contact page when the site has one, else null), and `page`: the registration page
 /// (`content/registration.md`) as a Ref, when the site has one.
-pub(super) fn registration(site: &Site, lang: &str) -> Value {
-    let kind = match site.config.registration {
+pub(super) fn registration(site: &PageReader, lang: &str) -> Value {
+    let config = site.config();
+    let kind = match config.registration {
         Registration::Form(_) => "form",
         Registration::Email(_) => "email",
         Registration::None => "contact",
     };
-    let url = site.config.registration.url().map(Value::String).unwrap_or_else(|| {
+    let url = config.registration.url().map(Value::String).unwrap_or_else(|| {
         site.node(Collection::Pages, "contact")
             .map_or(Value::Null, |id| reference(site, id, lang)["url"].clone())
     });
     json!({
         "kind": kind,
         "url": url,
-        "email": site.config.contact_email,
+        "email": config.contact_email,
         "page": registration_page(site, lang),
     })
 }
 
 /// `member`: a member's registration `{registered, source, feed_url}`; null for a non-member.
-pub(super) fn membership(site: &Site, id: NodeId) -> Value {
-    let node = &site.nodes[id];
+pub(super) fn membership(site: &PageReader, id: NodeId) -> Value {
+    let node = site.read(id);
     let Some(member) = node.entry.meta.membership() else { return Value::Null };
+    let feed = format!("{}atom.xml", site.path_of(id, &site.config().default_language));
     json!({
         "registered": member.registered,
         "source": member.source,
-        "feed_url": site.url(&feed_path(site, id)),
+        "feed_url": site.url(&feed),
         "list_url": site.url("members/"),
     })
 }
@@ -50,8 +53,13 @@ pub(super) fn membership(site: &Site, id: NodeId) -> Value {
 /// The values of a member's, partner's, event's or exhibit's page that this module adds:
 /// `member` and `articles` (a member's), `author` (of a news item or an event), `platform`
 /// (the partners taking part in an event or exhibit), `taking_part` (a partner's events).
-pub(super) fn entity_values(site: &Site, id: NodeId, lang: &str, context: &mut Map<String, Value>) {
-    let node = &site.nodes[id];
+pub(super) fn entity_values(
+    site: &PageReader,
+    id: NodeId,
+    lang: &str,
+    context: &mut Map<String, Value>,
+) {
+    let node = site.read(id);
     let cards = |ids: &[NodeId]| Value::Array(ids.iter().map(|&i| card(site, i, lang)).collect());
     if node.entry.meta.membership().is_some() {
         context.insert("member".into(), membership(site, id));
@@ -69,8 +77,8 @@ pub(super) fn entity_values(site: &Site, id: NodeId, lang: &str, context: &mut M
 }
 
 /// The fields a partner's card adds to its reference.
-pub(super) fn partner_card_fields(site: &Site, id: NodeId) -> Value {
-    let Meta::PartnerOrg(m) = &site.nodes[id].entry.meta else { return Value::Null };
+pub(super) fn partner_card_fields(site: &PageReader, id: NodeId) -> Value {
+    let Meta::PartnerOrg(m) = &site.read(id).entry.meta else { return Value::Null };
     json!({
         "kind": "partner",
         "kind_label": m.kind,
@@ -81,8 +89,8 @@ pub(super) fn partner_card_fields(site: &Site, id: NodeId) -> Value {
 
 /// The platform page: `kinds: [{kind, partners: [Card]}]`, in the order of `PARTNER_KINDS`,
 /// kinds without partners left out.
-pub(super) fn platform_values(site: &Site, lang: &str, context: &mut Map<String, Value>) {
-    let kind_of = |id: NodeId| match &site.nodes[id].entry.meta {
+pub(super) fn platform_values(site: &PageReader, lang: &str, context: &mut Map<String, Value>) {
+    let kind_of = |id: NodeId| match &site.read(id).entry.meta {
         Meta::PartnerOrg(m) => m.kind.as_str(),
         _ => "",
     };
@@ -103,14 +111,17 @@ pub(super) fn platform_values(site: &Site, lang: &str, context: &mut Map<String,
 /// order, `others: [Member]` (partners that are members), `count`, and `latest`: the date of the
 /// latest change (the latest registration or `updated` of a member). A Member is a Ref with
 /// `code` (municipalities), `kind`, `registered` and `source`.
-pub(super) fn members_context(site: &Site, lang: &str) -> Map<String, Value> {
-    let members = site.members();
+///
+/// Always prepared again (`build::pages`): who is a member is decided over the whole site.
+pub(super) fn members_context(site: &PageReader, lang: &str) -> Map<String, Value> {
+    let members = site.unrecorded().members();
     let mut context = Map::new();
     let mut groups: Vec<(NodeId, Vec<Value>)> = Vec::new();
     let mut others = Vec::new();
     for &id in &members {
         let value = member_row(site, id, lang);
-        match (site.nodes[id].collection(), site.nodes[id].links.parent) {
+        let node = site.read(id);
+        match (node.collection(), node.links.parent) {
             (Collection::Municipalities, Some(prefecture)) => {
                 match groups.iter_mut().find(|(p, _)| *p == prefecture) {
                     Some((_, rows)) => rows.push(value),
@@ -131,28 +142,28 @@ pub(super) fn members_context(site: &Site, lang: &str) -> Map<String, Value> {
     context.insert("latest".into(), json!(latest_change(site, &members)));
     context.insert(
         "page".into(),
-        json!({"title": title(site, lang), "url": site.url(&members_path(site, lang)), "content": ""}),
+        json!({"title": title(site.config(), lang), "url": site.url(&members_path(site, lang)), "content": ""}),
     );
     context
 }
 
 /// The title of the member list page in `lang`.
-pub(super) fn title(site: &Site, lang: &str) -> String {
-    i18n::text(site, lang, "members")
+pub(super) fn title(config: &Config, lang: &str) -> String {
+    i18n::text(config, lang, "members")
 }
 
 /// `members/` or `en/members/`.
-pub(super) fn members_path(site: &Site, lang: &str) -> String {
+pub(super) fn members_path(site: &PageReader, lang: &str) -> String {
     format!("{}members/", site.lang_prefix(lang))
 }
 
 /// The registration page (`content/registration.md`) as a Ref, when the site has one.
-pub(super) fn registration_page(site: &Site, lang: &str) -> Value {
+pub(super) fn registration_page(site: &PageReader, lang: &str) -> Value {
     site.node(Collection::Pages, "registration").map_or(Value::Null, |id| reference(site, id, lang))
 }
 
-fn member_row(site: &Site, id: NodeId, lang: &str) -> Value {
-    let node = &site.nodes[id];
+fn member_row(site: &PageReader, id: NodeId, lang: &str) -> Value {
+    let node = site.read(id);
     let mut value = reference(site, id, lang);
     let (code, kind) = match &node.entry.meta {
         Meta::Municipality(m) => (Some(node.id()), m.kind.as_deref()),
@@ -171,11 +182,11 @@ fn member_row(site: &Site, id: NodeId, lang: &str) -> Value {
 
 /// The latest registration or `updated` among the members, as written (`2017-03`); null when
 /// there are no members.
-fn latest_change(site: &Site, members: &[NodeId]) -> Option<String> {
+fn latest_change(site: &PageReader, members: &[NodeId]) -> Option<String> {
     members
         .iter()
         .flat_map(|&id| {
-            let meta = &site.nodes[id].entry.meta;
+            let meta = &site.read(id).entry.meta;
             let registered = meta.membership().and_then(|m| Date::parse(&m.registered.0).ok());
             registered.into_iter().chain(meta.common().updated)
         })

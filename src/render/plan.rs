@@ -8,18 +8,19 @@
 
 use serde_json::{Map, Value, json};
 
-use super::escape_html;
+use super::deps::PageReader;
 use super::i18n::text;
 use super::meetings::nendo_label;
 use crate::load::Nendo;
-use crate::model::{ProjectCount, Record, Site};
+use crate::model::{ProjectCount, Record};
 use crate::plan::Project;
 
 /// The context of the plan page: `plan` (see docs/templates.md).
-pub(super) fn context(site: &Site, lang: &str) -> Map<String, Value> {
+pub(super) fn context(site: &PageReader, lang: &str) -> Map<String, Value> {
     let mut context = Map::new();
-    let Some(plan) = site.config.plan.as_deref() else { return context };
-    let counts = site.plan_counts(plan);
+    let Some(plan) = site.config().plan.as_deref() else { return context };
+    // Always prepared again (`build::pages`): the counts are over the whole site.
+    let counts = site.unrecorded().plan_counts(plan);
     let projects: Vec<Value> = plan
         .projects
         .iter()
@@ -44,7 +45,7 @@ pub(super) fn context(site: &Site, lang: &str) -> Map<String, Value> {
     context
 }
 
-fn project_value(site: &Site, project: &Project, count: &ProjectCount, lang: &str) -> Value {
+fn project_value(site: &PageReader, project: &Project, count: &ProjectCount, lang: &str) -> Value {
     let english = lang != "ja";
     let pick = |ja: &String, en: &Option<String>| match (en, english) {
         (Some(en), true) => en.clone(),
@@ -83,11 +84,11 @@ fn project_value(site: &Site, project: &Project, count: &ProjectCount, lang: &st
 }
 
 /// A record as a link: an entry's page, or a relation's municipality (`ward – municipality`).
-fn record_value(site: &Site, record: Record, lang: &str) -> Value {
+fn record_value(site: &PageReader, record: Record, lang: &str) -> Value {
     match record {
         Record::Node(id) => super::context::reference(site, id, lang),
         Record::Partner(index) => {
-            let partner = &site.partners[index];
+            let partner = &site.partners()[index];
             let (ward, municipality) = (
                 super::context::reference(site, partner.ward, lang),
                 super::context::reference(site, partner.municipality, lang),
@@ -118,7 +119,13 @@ const AXIS: &str = "#595959";
 
 /// The bar chart of one project: a bar per 年度 with its number, and the plan's aim as a dashed
 /// line when the plan gives a number. 320 units wide, drawn to the width of its box.
-fn chart(site: &Site, project: &Project, count: &ProjectCount, name: &str, lang: &str) -> String {
+fn chart(
+    site: &PageReader,
+    project: &Project,
+    count: &ProjectCount,
+    name: &str,
+    lang: &str,
+) -> String {
     let values: Vec<(i32, usize)> = count.years.iter().map(|(y, r)| (*y, r.len())).collect();
     let aim = project.per_year.map(|n| n as usize);
     let top = values.iter().map(|(_, n)| *n).chain(aim).max().unwrap_or(0).max(1);
@@ -131,8 +138,8 @@ fn chart(site: &Site, project: &Project, count: &ProjectCount, name: &str, lang:
     );
     svg += &format!(
         "<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
-        escape_html(&format!("{name}: {}", text(site, lang, "plan_chart"))),
-        escape_html(&description(site, &values, aim, lang)),
+        crate::html::escape(&format!("{name}: {}", text(site.config(), lang, "plan_chart"))),
+        crate::html::escape(&description(site, &values, aim, lang)),
     );
     svg += &format!("<rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"#ffffff\"/>");
     svg += &format!(
@@ -166,7 +173,7 @@ fn chart(site: &Site, project: &Project, count: &ProjectCount, name: &str, lang:
             "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"{INK}\">{}</text>",
             x + band / 2.0,
             y(0) + 16.0,
-            escape_html(&short_year(*year, lang))
+            crate::html::escape(&short_year(*year, lang))
         );
     }
     if let Some(aim) = aim {
@@ -175,7 +182,7 @@ fn chart(site: &Site, project: &Project, count: &ProjectCount, name: &str, lang:
             y(aim),
             WIDTH - RIGHT,
             y(aim) - 4.0,
-            escape_html(&format!("{} {aim}", text(site, lang, "plan_aim")))
+            crate::html::escape(&format!("{} {aim}", text(site.config(), lang, "plan_aim")))
         );
     }
     svg += "</svg>";
@@ -183,17 +190,23 @@ fn chart(site: &Site, project: &Project, count: &ProjectCount, name: &str, lang:
 }
 
 /// `平成29年度 0件、平成30年度 1件…（計画：各年度2件程度）`: the chart's numbers in words.
-fn description(site: &Site, values: &[(i32, usize)], aim: Option<usize>, lang: &str) -> String {
-    let unit = text(site, lang, "plan_unit");
+fn description(
+    site: &PageReader,
+    values: &[(i32, usize)],
+    aim: Option<usize>,
+    lang: &str,
+) -> String {
+    let unit = text(site.config(), lang, "plan_unit");
     let sep = if lang == "ja" { "、" } else { ", " };
     let words: Vec<String> =
         values.iter().map(|(y, n)| format!("{} {n}{unit}", nendo_label(Nendo(*y), lang))).collect();
     let mut description = words.join(sep);
     if let Some(aim) = aim {
-        let per_year = text(site, lang, "plan_per_year").replace("{n}", &aim.to_string());
+        let per_year = text(site.config(), lang, "plan_per_year").replace("{n}", &aim.to_string());
         let (open, colon, close) =
             if lang == "ja" { ("（", "：", "）") } else { (" (", ": ", ")") };
-        description += &format!("{open}{}{colon}{per_year}{close}", text(site, lang, "plan_aim"));
+        description +=
+            &format!("{open}{}{colon}{per_year}{close}", text(site.config(), lang, "plan_aim"));
     }
     description
 }
