@@ -472,6 +472,8 @@ enum Edit {
     Body(usize, String),
     Relation(String),
     AddPartner,
+    /// `author:` added to a news item: its member's page lists it (issue 24).
+    Author,
     Delete(usize),
     Add(String),
     Rename(usize),
@@ -524,6 +526,13 @@ fn apply(root: &Path, edit: &Edit) {
             let old = read(&root.join(file));
             if !old.contains("ward: minato") {
                 write(root, file, old.replacen("partners:\n", "partners:\n  - ward: minato\n", 1));
+            }
+        }
+        Edit::Author => {
+            let file = FILES[1];
+            let old = root.join(file).exists().then(|| read(&root.join(file)));
+            if let Some(old) = old.filter(|old| !old.contains("author:")) {
+                write(root, file, old.replacen("---\n", "---\nauthor: \"012068\"\n", 1));
             }
         }
         Edit::Delete(i) => {
@@ -619,6 +628,7 @@ fn edit_strategy() -> impl proptest::strategy::Strategy<Value = Edit> {
         4 => (0..8usize, "[ぁ-んa-z ]{1,12}").prop_map(|(i, t)| Edit::Body(i, t)),
         2 => "[ぁ-ん]{1,6}".prop_map(Edit::Relation),
         1 => Just(Edit::AddPartner),
+        1 => Just(Edit::Author),
         1 => (0..8usize).prop_map(Edit::Delete),
         2 => words.prop_map(Edit::Add),
         1 => (0..8usize).prop_map(Edit::Rename),
@@ -703,6 +713,7 @@ fn each_kind_of_edit_keeps_the_served_site_equal_to_a_fresh_build() {
         Edit::Body(2, "イベント本文".to_owned()),
         Edit::Relation("新しい関係".to_owned()),
         Edit::AddPartner,
+        Edit::Author,
         Edit::Template(2, "macro".to_owned()),
         Edit::Add("extra".to_owned()),
         Edit::Rename(2),

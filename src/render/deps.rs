@@ -214,6 +214,16 @@ fn node_hash(site: &Site, bodies: &Bodies, id: NodeId) -> u64 {
     }
     keys(site, &back.agreements, &mut hasher);
     keys(site, &back.facilities, &mut hasher);
+    // Issue 24: a meeting's agreements, an article's author, a partner's events and exhibits,
+    // and the other way: the meetings of an agreement, a member's articles, the partners of an
+    // event or exhibit (a member's page lists articles that only their own files name it in).
+    for list in [&links.agreements, &links.taking_part, &back.meetings, &back.articles] {
+        keys(site, list, &mut hasher);
+        0xff.hash(&mut hasher);
+    }
+    keys(site, links.author.as_slice(), &mut hasher);
+    0xff.hash(&mut hasher);
+    keys(site, &back.partner_orgs, &mut hasher);
     for &index in links.partners.iter().chain(&back.partners) {
         partner(site, &site.partners[index], &mut hasher);
     }
