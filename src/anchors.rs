@@ -18,6 +18,7 @@ use crate::diag::{Diagnostic, Diagnostics, nearest};
 use crate::load::Entry;
 use crate::markdown::attribute_values;
 use crate::model::{Route, RouteKind, Site, percent_decode};
+use crate::msg;
 use crate::render::Bodies;
 
 /// The ids found in the output files that links point into, by file.
@@ -98,29 +99,24 @@ impl<'s> AnchorLinks<'s> {
 fn missing_anchor(link: &AnchorLink<'_>, ids: &[String]) -> Diagnostic {
     let page = page_of_file(&link.file);
     let message = if link.same_page {
-        format!("link to `#{}`, which is not an id on this page", link.fragment)
+        msg!("anchor.not_on_this_page", fragment = link.fragment.as_str())
     } else {
-        format!("link to `#{}`, which is not an id on the page /{page}", link.fragment)
+        msg!("anchor.not_on_page", fragment = link.fragment.as_str(), page = format!("/{page}"))
     };
     let mut candidates: Vec<&str> = ids.iter().map(String::as_str).collect();
     candidates.sort_unstable();
     candidates.dedup();
     if let Some(same_text) = same_text_in_another_form(&link.fragment, &candidates) {
-        let help = format!(
-            "the page has the id `{same_text}`, the same text in another Unicode form (one of \
-             them decomposed, as macOS writes file names): browsers tell them apart, so type the \
-             link or the heading again"
-        );
+        let help = msg!("anchor.other_form", id = same_text);
         return link.entry.error_in_body(link.span.clone(), message).with_help(help);
     }
     let help = match nearest(&link.fragment, candidates.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None if candidates.is_empty() => "the page has no ids: link to the page itself".to_owned(),
+        Some(best) => msg!("diag.did_you_mean", value = best),
+        None if candidates.is_empty() => msg!("anchor.no_ids"),
         None if candidates.len() <= 12 => {
-            let listed: Vec<String> = candidates.iter().map(|id| format!("`{id}`")).collect();
-            format!("the ids of that page are {}", listed.join(", "))
+            msg!("anchor.ids_are", ids = crate::diag::quoted_list(&candidates))
         }
-        None => "a heading's id is its text, as the page's table of contents links it".to_owned(),
+        None => msg!("anchor.heading_ids"),
     };
     link.entry.error_in_body(link.span.clone(), message).with_help(help)
 }

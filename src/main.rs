@@ -7,8 +7,6 @@ mod serve_cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// jemalloc rather than the system's allocator: a build allocates and frees millions of small
 /// strings and template values across threads, and glibc's malloc spent a fifth of the build's
 /// CPU time on it (docs/performance.md). The library leaves the choice to the program using it.
@@ -18,5 +16,5 @@ use clap::Parser;
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    cli::Cli::parse().run()
+    cli::main()
 }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, suggest};
 use crate::load::{Collection, check_municipality_code};
+use crate::messages::{Lang, text};
+use crate::msg;
 
 /// Collections `renkei new` accepts, by their folder name, plus `page`.
 pub const COLLECTIONS: [&str; 9] = [
@@ -26,11 +28,12 @@ pub fn new_entry(
     collection: &str,
     id: &str,
     today: chrono::NaiveDate,
+    lang: Lang,
 ) -> Result<PathBuf, Diagnostic> {
     let collection_kind = match collection {
         "page" | "pages" => Collection::Pages,
         other => Collection::from_folder(other).ok_or_else(|| {
-            Diagnostic::new("content", format!("unknown collection `{other}`"))
+            Diagnostic::new("content", msg!("new.unknown_collection", collection = other))
                 .with_optional_help(suggest(other, &COLLECTIONS))
         })?,
     };
@@ -41,8 +44,9 @@ pub fn new_entry(
     };
     let path = root.join(&relative);
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Diagnostic::new(&relative, format!("cannot create the folder: {e}")))?;
+        std::fs::create_dir_all(parent).map_err(|e| {
+            Diagnostic::new(&relative, msg!("new.cannot_create_folder", error = e.to_string()))
+        })?;
     }
     // create_new: the check and the creation are one step, so a file appearing meanwhile is safe too.
     let mut file =
@@ -50,33 +54,34 @@ pub fn new_entry(
             if error.kind() == std::io::ErrorKind::AlreadyExists {
                 Diagnostic::new(
                     &relative,
-                    format!("`{}` already exists; nothing was written", relative.display()),
+                    msg!("new.exists", path = crate::diag::shown_path(&relative)),
                 )
-                .with_help("choose another id, or edit the existing file")
+                .with_help(msg!("new.exists_help"))
             } else {
-                Diagnostic::new(&relative, format!("cannot create the file: {error}"))
+                Diagnostic::new(&relative, msg!("new.cannot_create", error = error.to_string()))
             }
         })?;
-    file.write_all(template(collection_kind, &today.format("%Y-%m-%d").to_string()).as_bytes())
-        .map_err(|e| Diagnostic::new(&relative, format!("cannot write the file: {e}")))?;
+    file.write_all(
+        template(collection_kind, &today.format("%Y-%m-%d").to_string(), lang).as_bytes(),
+    )
+    .map_err(|e| Diagnostic::new(&relative, msg!("new.cannot_write", error = e.to_string())))?;
     Ok(relative)
 }
 
 fn check_id(collection: Collection, id: &str) -> Result<(), Diagnostic> {
     if collection == Collection::Municipalities {
         return check_municipality_code(id).map_err(|help| {
-            Diagnostic::new("content/municipalities", format!("`{id}` is not a municipality code"))
+            Diagnostic::new("content/municipalities", msg!("load.not_a_code", id = id))
                 .with_help(help)
         });
     }
-    crate::load::check_slug(collection, id).map_err(|help| {
-        Diagnostic::new("content", format!("`{id}` is not a valid id")).with_help(help)
-    })
+    crate::load::check_slug(collection, id)
+        .map_err(|help| Diagnostic::new("content", msg!("load.not_an_id", id = id)).with_help(help))
 }
 
 /// The front matter of a new file: every required field present with a value of the right
 /// type, and `draft: true`, so that the site keeps building until the editor fills it in.
-fn template(collection: Collection, today: &str) -> String {
+fn template(collection: Collection, today: &str, lang: Lang) -> String {
     let fields = match collection {
         Collection::Wards => "name: \"\"\nkana: \"\"\ncode: \"\"\nwebsite: \"\"\n".to_owned(),
         Collection::Prefectures => "name: \"\"\nkana: \"\"\ncode: \"\"\nregion: \"\"\n".to_owned(),
@@ -88,5 +93,6 @@ fn template(collection: Collection, today: &str) -> String {
         Collection::Agreements => format!("title: \"\"\ndate: {today}\nparties: []\nprefectures: []\n"),
         Collection::Pages => "title: \"\"\n".to_owned(),
     };
-    format!("---\n{fields}# Remove the next line to publish.\ndraft: true\n---\n\n")
+    let publish = text(lang, "new.publish_comment", &[]);
+    format!("---\n{fields}# {publish}\ndraft: true\n---\n\n")
 }

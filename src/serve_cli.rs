@@ -5,16 +5,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use renkei::Options;
 use renkei::diag::shown_path;
+use renkei::messages::{Lang, text};
 use renkei::serve::{Built, Event, Settings, Started};
 
 use crate::cli::{EXIT_SETUP, ServeArgs, report, say, today};
 
-pub(crate) fn run(args: ServeArgs) -> ExitCode {
+pub(crate) fn run(args: ServeArgs, lang: Lang) -> ExitCode {
     let settings = Settings {
         root: args.root.root,
         bind: args.bind,
         port: args.port,
-        options: Options { base_url: None, drafts: args.drafts, today: today() },
+        options: Options { base_url: None, drafts: args.drafts, today: today(), lang },
     };
     let open = AtomicBool::new(args.open);
     // The watcher reports absolute paths (on Windows `\\?\C:\…`); the editor knows them by
@@ -24,72 +25,78 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
     let trace = std::env::var_os("RENKEI_TRACE").is_some();
     let on_event = |event: Event| match event {
         Event::Listening(url) => {
-            say(&format!("Serving the site at {url} (Ctrl+C to stop)"));
+            say(&text(lang, "serve.listening", &[("url", &url)]));
             if open.swap(false, Ordering::Relaxed) {
-                open_browser(&url);
+                open_browser(&url, lang);
             }
         }
-        Event::Exposed(address) => warn(&format!(
-            "listening on {address}: other computers on the network can see the preview (use --bind 127.0.0.1 to keep it private)"
-        )),
+        Event::Exposed(address) => {
+            warn(lang, &text(lang, "serve.exposed", &[("address", &address.to_string())]))
+        }
         Event::Changed(paths) => {
             let names: Vec<String> =
                 paths.iter().map(|p| shown_path(p.strip_prefix(&root).unwrap_or(p))).collect();
-            say(&format!("Changed: {}", names.join(", ")));
+            say(&text(lang, "serve.changed", &[("files", &names.join(", "))]));
         }
         Event::Built(Built::Ok { report, took }) => {
-            say(&format!(
-                "Built {} pages ({} rendered) in {} ms",
-                report.pages,
-                report.rendered,
-                took.as_millis()
+            say(&text(
+                lang,
+                "serve.built",
+                &[
+                    ("pages", &report.pages.to_string()),
+                    ("rendered", &report.rendered.to_string()),
+                    ("ms", &took.as_millis().to_string()),
+                ],
             ));
             if trace {
                 say(&format!("  stages: {}", report.timings));
             }
         }
         Event::Started(Started::Rendering { first, took, timings }) => {
-            say(&format!(
-                "Loaded the change in {} ms ({first} open page(s) rendered); rendering the rest",
-                took.as_millis()
+            say(&text(
+                lang,
+                "serve.first_pages",
+                &[("ms", &took.as_millis().to_string()), ("first", &first.to_string())],
             ));
             if trace {
                 say(&format!("  stages: {timings}"));
             }
         }
         Event::Built(Built::Failed(diagnostics)) | Event::Started(Started::Failed(diagnostics)) => {
-            report(&diagnostics);
-            warn(&format!(
-                "{} problem(s): still serving the last good version; the browser shows them too",
-                diagnostics.len()
-            ));
+            report(&diagnostics, lang);
+            warn(lang, &text(lang, "serve.failed", &[("count", &diagnostics.len().to_string())]));
         }
         Event::WatchFailed(message) => {
-            warn(&format!("cannot watch the files ({message}); changes will not be rebuilt"))
+            warn(lang, &text(lang, "serve.cannot_watch", &[("error", &message)]))
         }
     };
     match renkei::serve::serve(&settings, &on_event) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            warn(&format!("cannot listen on {}:{}: {error}", settings.bind, settings.port));
+            let address = format!("{}:{}", settings.bind, settings.port);
+            let error = error.to_string();
+            warn(
+                lang,
+                &text(lang, "serve.cannot_listen", &[("address", &address), ("error", &error)]),
+            );
             ExitCode::from(EXIT_SETUP)
         }
     }
 }
 
-fn warn(message: &str) {
+fn warn(lang: Lang, message: &str) {
     #[allow(clippy::print_stderr)]
     {
-        eprintln!("warning: {message}");
+        eprintln!("{}: {message}", text(lang, "diag.warning", &[]));
     }
 }
 
 /// The platform's way to open a URL; failing to is not worth more than a warning.
-fn open_browser(url: &str) {
+fn open_browser(url: &str, lang: Lang) {
     let (program, args) = browser_command(std::env::consts::OS, url);
     let command = std::process::Command::new(program).args(args).spawn();
     if let Err(error) = command {
-        warn(&format!("cannot open a browser: {error}"));
+        warn(lang, &text(lang, "serve.cannot_open", &[("error", &error.to_string())]));
     }
 }
 

@@ -17,6 +17,7 @@ mod invalid;
 mod japanese;
 mod killed;
 mod languages;
+mod messages;
 mod opendata;
 mod output;
 mod photos;

@@ -14,14 +14,17 @@
       box.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;' +
         'background:rgba(20,20,20,.94);color:#fff;padding:2rem;font:14px/1.5 ui-monospace,monospace';
       const title = document.createElement('p');
-      title.textContent = 'renkei: the last change broke the build; the previous version is shown underneath.';
       title.style.cssText = 'color:#ff8a80;font-weight:bold;margin:0 0 1rem';
       const pre = document.createElement('pre');
       pre.style.cssText = 'white-space:pre-wrap;margin:0';
       box.append(title, pre);
       document.body.append(box);
     }
-    box.querySelector('pre').textContent = text;
+    // The server's first line says what happened, in the editor's language; the rest are the
+    // problems.
+    const [heading, ...problems] = text.split('\n');
+    box.querySelector('p').textContent = heading;
+    box.querySelector('pre').textContent = problems.join('\n');
   }
 
   function hideError() {
