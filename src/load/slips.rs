@@ -71,7 +71,9 @@ fn indentation_slip(yaml: &str, start: usize, line: &str, first_line: usize) -> 
     let lead = line.len() - line.trim_start_matches([' ', '\t', FULL_WIDTH_SPACE]).len();
     let (at, c) = line[..lead].char_indices().find(|(_, c)| *c != ' ')?;
     let location = Location::from_offset(yaml, start + at, c.len_utf8(), first_line);
-    let fixed = format!("{}{}", " ".repeat(line[..lead].chars().count()), &line[lead..]);
+    // A full-width space is as wide as two half-width ones, and so is the tab an editor meant.
+    let spaces: String = line[..lead].chars().map(|c| if c == ' ' { " " } else { "  " }).collect();
+    let fixed = format!("{spaces}{}", &line[lead..]);
     let slip = if c == '\t' {
         Slip {
             location,
