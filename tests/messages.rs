@@ -135,7 +135,7 @@ fn a_short_municipality_code_is_pointed_at_as_written() {
 #[test]
 fn the_language_is_the_flag_then_site_toml_then_the_locale() {
     let site = fixture_copy("basic");
-    write(site.path(), "content/events/slip.md", &event("date: 2027/1/16\ncategory: 産業振興\n"));
+    write(site.path(), "content/events/slip.md", event("date: 2027/1/16\ncategory: 産業振興\n"));
     let japanese = "日付として読めません";
     let english = "is not a date";
     // No flag, no setting, no locale: Japanese.
@@ -148,7 +148,7 @@ fn the_language_is_the_flag_then_site_toml_then_the_locale() {
     // site.toml's [ui] language over the locale.
     let config = site.path().join("site.toml");
     let text = std::fs::read_to_string(&config).unwrap_or_default();
-    write(site.path(), "site.toml", &format!("{text}\n[ui]\nlanguage = \"ja\"\n"));
+    write(site.path(), "site.toml", format!("{text}\n[ui]\nlanguage = \"ja\"\n"));
     let mut command = renkei_unset();
     command.env("LANG", "en_US.UTF-8");
     assert!(check(command, site.path()).1.contains(japanese));
@@ -157,7 +157,7 @@ fn the_language_is_the_flag_then_site_toml_then_the_locale() {
     command.env("LANG", "ja_JP.UTF-8").args(["--lang", "en"]);
     assert!(check(command, site.path()).1.contains(english));
     // A language renkei does not speak in site.toml is an error at its line.
-    write(site.path(), "site.toml", &format!("{text}\n[ui]\nlanguage = \"fr\"\n"));
+    write(site.path(), "site.toml", format!("{text}\n[ui]\nlanguage = \"fr\"\n"));
     let (code, stderr) = check(renkei_in("ja"), site.path());
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("`[ui] language` の `fr` は使えません"), "{stderr}");
