@@ -2,8 +2,8 @@
 //!
 //! The texts are data, one file per language (`ja.toml`, `en.toml`, flat `key = "text"` tables
 //! with `{name}` placeholders), compiled into the program. Code never writes a sentence: it names
-//! a message and its values (`msg!("load.unknown_field", field = name)`), which makes a `Text`.
-//! A `Text` keeps its key, so that the binary renders it in the language the user chose
+//! a message and its values (`msg!("front_matter.unknown_field", field = name)`), which makes a
+//! `Text`. A `Text` keeps its key, so that the binary renders it in the language the user chose
 //! (`Text::render`); it also carries its English rendering, which `Display` and `Deref<str>`
 //! give, so that tests and log lines read as before.
 //!
@@ -277,9 +277,9 @@ impl PartialEq<String> for Text {
     }
 }
 
-/// A catalogue message: `msg!("load.unknown_field", field = name, help = other_text)`. Each
-/// value is anything a `Text` is made from: a `String`, a `&str`, a number, or another `msg!`
-/// (translated with it).
+/// A catalogue message: `msg!("front_matter.unknown_field", field = name)`.
+/// Each value is anything a `Text` is made from: a `String`, a `&str`, a number, or another
+/// `msg!` (translated with it).
 #[macro_export]
 macro_rules! msg {
     ($id:literal $(, $name:ident = $value:expr)* $(,)?) => {
