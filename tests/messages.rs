@@ -94,7 +94,7 @@ fn an_indent_of_a_full_width_space() {
 #[test]
 fn an_indent_of_a_tab() {
     let text = event("date: 2027-01-16\ncategory: 産業振興\nwards:\n\t- arakawa\n");
-    slip("tab_indent", &text, "6:1", "半角スペース2つで字下げ", "indent with two spaces");
+    slip("tab_indent", &text, "6:1", "字下げしてください：`  - arakawa`", "tab: `  - arakawa`");
 }
 
 #[test]

@@ -115,8 +115,24 @@ fn yaml_error(split: &Split<'_>, error: &serde_yaml::Error) -> YamlError {
             location
         })
     });
-    let (message, help) = explain(&raw);
+    let (message, mut help) = explain(&raw);
+    if raw.starts_with("mapping values are not allowed") {
+        help = location.as_ref().and_then(|l| quoted_value_help(&l.source_line)).or(help);
+    }
     YamlError { message, label: None, help, location }
+}
+
+/// `title: 京都: 観光フェア`: a second `: ` in a value, which YAML reads as a new field. The
+/// help gives the line with the value in quotes.
+fn quoted_value_help(line: &str) -> Option<Text> {
+    let indent = &line[..line.len() - line.trim_start().len()];
+    let (key, value) = line.trim_start().split_once(": ")?;
+    let value = value.trim();
+    if key.is_empty() || !value.contains(": ") || value.starts_with(['"', '\'']) {
+        return None;
+    }
+    let quoted = format!("{indent}{key}: '{}'", value.replace('\'', "''"));
+    Some(msg!("front_matter.colon_in_value_help", line = quoted))
 }
 
 /// An offset at or past the end of the front matter (serde_yaml's place for a problem of the
@@ -156,18 +172,32 @@ fn explain(raw: &str) -> (Text, Option<Text>) {
     if let Some(value) = raw.strip_prefix('`').and_then(|r| r.split_once("` is not a date")) {
         return date_problem(value.0);
     }
-    if let Some(rest) = raw.strip_prefix("invalid type: ") {
+    if let Some((field, rest)) = invalid_type(raw) {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        return (
-            msg!(
-                "front_matter.invalid_type",
-                found = found_words(found),
-                expected = expected_words(expected)
+        let (found, expected) = (found_words(found), expected_words(expected));
+        let message = match field {
+            Some(field) => msg!(
+                "front_matter.invalid_type_of",
+                field = field,
+                found = found,
+                expected = expected
             ),
-            None,
-        );
+            None => msg!("front_matter.invalid_type", found = found, expected = expected),
+        };
+        return (message, None);
     }
     (msg!("front_matter.syntax", detail = raw), Some(msg!("front_matter.syntax_help")))
+}
+
+/// `invalid type: …`, or `capacity: invalid type: …` as serde_yaml writes it for a field: the
+/// field (when named) and what follows `invalid type: `.
+fn invalid_type(raw: &str) -> Option<(Option<&str>, &str)> {
+    if let Some(rest) = raw.strip_prefix("invalid type: ") {
+        return Some((None, rest));
+    }
+    let (field, rest) = raw.split_once(": invalid type: ")?;
+    let is_path = field.chars().all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c));
+    is_path.then_some((Some(field), rest))
 }
 
 /// A date that could not be read: why, and the ISO date it most likely means (`令和9年1月16日`,
@@ -209,9 +239,17 @@ fn expected_words(expected: &str) -> Text {
         _ if expected.starts_with("struct ") || expected == "a map" => {
             msg!("front_matter.a_mapping")
         }
-        _ if expected.contains("integer") => msg!("front_matter.a_number"),
+        _ if expected.contains("integer") || is_number_type(expected) => {
+            msg!("front_matter.a_number")
+        }
         _ => Text::from(expected),
     }
+}
+
+/// Rust's names of number types (`u32`, `i64`, `f64`), which serde gives as the expected type.
+fn is_number_type(name: &str) -> bool {
+    let digits = name.strip_prefix(['u', 'i', 'f']).unwrap_or_default();
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) || name == "usize"
 }
 
 /// serde_yaml places errors raised while converting a value (an impossible date) at the start
@@ -347,6 +385,27 @@ mod tests {
         let yaml = "title: x\ndate: [oops\n";
         let at = within_last_line(yaml, yaml.len());
         assert_eq!(&yaml[at..], "date: [oops\n");
+    }
+
+    #[test]
+    fn a_wrong_type_names_its_field_in_plain_words() {
+        let (message, help) = explain("capacity: invalid type: string \"many\", expected u32");
+        assert_eq!(message.key_id(), Some("front_matter.invalid_type_of"));
+        assert_eq!(
+            message.render(crate::messages::Lang::En),
+            "`capacity` must be a number, not the text \"many\""
+        );
+        assert!(help.is_none());
+    }
+
+    #[test]
+    fn a_colon_in_a_value_is_answered_with_the_value_in_quotes() {
+        let help = quoted_value_help("title: 京都: 観光フェア").map(|h| h.to_string());
+        assert_eq!(
+            help.as_deref(),
+            Some("the value has `: `, so put it in quotes: `title: '京都: 観光フェア'`")
+        );
+        assert!(quoted_value_help("title: '京都: 観光フェア'").is_none());
     }
 
     #[test]

@@ -73,20 +73,20 @@ fn indentation_slip(yaml: &str, start: usize, line: &str, first_line: usize) -> 
     let location = Location::from_offset(yaml, start + at, c.len_utf8(), first_line);
     // A full-width space is as wide as two half-width ones, and so is the tab an editor meant.
     let spaces: String = line[..lead].chars().map(|c| if c == ' ' { " " } else { "  " }).collect();
-    let fixed = format!("{spaces}{}", &line[lead..]);
+    let fixed = format!("{spaces}{}", &line[lead..]).trim_end().to_owned();
     let slip = if c == '\t' {
         Slip {
             location,
             message: msg!("slip.tab_indent"),
             label: msg!("slip.tab_label"),
-            help: msg!("slip.tab_help"),
+            help: msg!("slip.tab_help", line = fixed),
         }
     } else {
         Slip {
             location,
             message: msg!("slip.full_width_indent"),
             label: msg!("slip.full_width_space_label"),
-            help: msg!("slip.full_width_indent_help", line = fixed.trim_end().to_owned()),
+            help: msg!("slip.full_width_indent_help", line = fixed),
         }
     };
     Some(slip)
@@ -232,6 +232,14 @@ mod tests {
     fn the_help_gives_the_line_to_type() {
         let help = find("venue：荒川区\n", 2).map(|s| s.help.render(crate::messages::Lang::En));
         assert!(help.is_some_and(|h| h.contains("`venue: 荒川区`")));
+    }
+
+    #[test]
+    fn an_indentation_slip_gives_the_line_with_two_spaces() {
+        for yaml in ["wards:\n\t- arakawa\n", "wards:\n\u{3000}- arakawa\n"] {
+            let help = find(yaml, 2).map(|s| s.help.render(crate::messages::Lang::En));
+            assert!(help.as_ref().is_some_and(|h| h.contains("`  - arakawa`")), "{help:?}");
+        }
     }
 
     #[test]
