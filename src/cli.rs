@@ -134,7 +134,7 @@ pub(crate) struct NewArgs {
 
 /// Parses the command line with its texts in the user's language and runs the command.
 pub(crate) fn main() -> ExitCode {
-    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let args = help_as_flag(std::env::args_os().collect());
     let lang = language_of(&args, None);
     let matches = match localized(lang).try_get_matches_from(&args) {
         Ok(matches) => matches,
@@ -147,6 +147,25 @@ pub(crate) fn main() -> ExitCode {
         }
         Err(error) => usage_error(&error, lang),
     }
+}
+
+/// `renkei help [command]` as `renkei [command] --help`: clap's own `help` command is off, since
+/// its texts would be English.
+fn help_as_flag(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut i = 1;
+    while let Some(arg) = args.get(i).and_then(|a| a.to_str()) {
+        if arg == "help" {
+            args.remove(i);
+            args.push("--help".into());
+            break;
+        }
+        if !arg.starts_with('-') {
+            break;
+        }
+        // The value of `--lang ja` is no command.
+        i += if arg == "--lang" { 2 } else { 1 };
+    }
+    args
 }
 
 /// The language to speak: `--lang`, else `[ui] language` of the site's `site.toml` (of `--root`
@@ -473,6 +492,20 @@ mod tests {
         Cli::command().debug_assert();
         localized(Lang::Ja).debug_assert();
         localized(Lang::En).debug_assert();
+    }
+
+    #[test]
+    fn the_help_command_is_the_help_flag() {
+        let rewrite = |args: &[&str]| -> Vec<String> {
+            let args = args.iter().map(std::ffi::OsString::from).collect();
+            help_as_flag(args).into_iter().map(|a| a.to_string_lossy().into_owned()).collect()
+        };
+        assert_eq!(rewrite(&["renkei", "help"]), ["renkei", "--help"]);
+        assert_eq!(
+            rewrite(&["renkei", "--lang", "en", "help", "new"]),
+            ["renkei", "--lang", "en", "new", "--help"]
+        );
+        assert_eq!(rewrite(&["renkei", "new", "page", "help"]), ["renkei", "new", "page", "help"]);
     }
 
     /// Every command and argument has its help text in both catalogues.

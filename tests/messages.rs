@@ -183,6 +183,8 @@ fn help_and_summaries_in_both_languages() {
     {
         assert!(build.contains(text), "build --help in Japanese has `{text}`:\n{build}");
     }
+    // `renkei help new` is `renkei new --help`.
+    assert_eq!(help("ja", &["help", "new"]), help("ja", &["new", "--help"]));
     // A mistake on the command line, in Japanese.
     let output = renkei_in("ja").args(["buld"]).output().unwrap_or_else(|e| panic!("{e}"));
     let stderr = String::from_utf8_lossy(&output.stderr);
