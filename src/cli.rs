@@ -8,11 +8,13 @@ use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, 
 
 use renkei::build::Error;
 use renkei::messages::{Lang, text};
+use renkei::scaffold::Form;
 use renkei::{Diagnostics, Options};
 
 /// Exit codes, as documented in the README.
 pub(crate) const EXIT_CONTENT: u8 = 1;
 pub(crate) const EXIT_SETUP: u8 = 2;
+pub(crate) const EXIT_OUTPUT: u8 = 3;
 
 /// The texts of `--help` are the catalogue's (`cli.*`, `localized`); the doc comments below are
 /// the English ones, kept for readers of the code.
@@ -63,6 +65,8 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Create a content file with the front matter its collection needs (never overwrites)
     New(NewArgs),
+    /// Write the JSON Schemas of the front matter to schemas/ (completion and underlines in VS Code)
+    Schema(RootArg),
     /// Build the site, serve it, rebuild after every change and reload open pages
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
@@ -98,6 +102,9 @@ pub(crate) struct RootArg {
 pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub(crate) root: RootArg,
+    /// Also check entries marked `draft: true`
+    #[arg(long)]
+    pub(crate) drafts: bool,
     /// Also ask other sites for the pages the content links to (needs the network; answers
     /// that worked are cached in .renkei-cache/links.json, see [check] in site.toml)
     #[arg(long)]
@@ -130,6 +137,9 @@ pub(crate) struct NewArgs {
     pub(crate) collection: String,
     /// The new entry's id (its file name): a slug, or a 6-digit code for municipalities
     pub(crate) id: String,
+    /// Make a folder `<id>/index.md` instead of `<id>.md`, for an entry with photos or files
+    #[arg(long)]
+    pub(crate) folder: bool,
 }
 
 /// Parses the command line with its texts in the user's language and runs the command.
@@ -320,6 +330,7 @@ impl Cli {
             Command::Build(args) => build(args, lang),
             Command::Check(args) => check(args, lang),
             Command::New(args) => new(args, lang),
+            Command::Schema(args) => schema(&args.root, lang),
             #[cfg(feature = "serve")]
             Command::Serve(args) => crate::serve_cli::run(args, lang),
         }
@@ -335,7 +346,7 @@ fn build(args: BuildArgs, lang: Lang) -> ExitCode {
         Ok(report) => {
             warn_all(&report.warnings, lang);
             let seconds = format!("{:.2}", started.elapsed().as_secs_f64());
-            say(&text(
+            say(&(text(
                 lang,
                 "cli.built",
                 &[
@@ -344,7 +355,7 @@ fn build(args: BuildArgs, lang: Lang) -> ExitCode {
                     ("seconds", &seconds),
                     ("output", &output.display().to_string()),
                 ],
-            ));
+            ) + &drafts_left_out(report.drafts, lang)));
             // RENKEI_TRACE=1, as for `serve`: the time of each stage.
             if std::env::var_os("RENKEI_TRACE").is_some() {
                 say(&format!("Stages: {}", report.timings));
@@ -375,7 +386,7 @@ fn warn_all(warnings: &[renkei::Diagnostic], lang: Lang) {
 }
 
 fn check(args: CheckArgs, lang: Lang) -> ExitCode {
-    let options = Options { today: today(), lang, ..Options::default() };
+    let options = Options { today: today(), lang, drafts: args.drafts, ..Options::default() };
     match renkei::build::check_with(&args.root.root, &options, args.external) {
         Ok((report, links)) => {
             warn_all(&report.warnings, lang);
@@ -392,6 +403,7 @@ fn check(args: CheckArgs, lang: Lang) -> ExitCode {
                 ),
                 None => text(lang, "cli.checked_pages", &[("pages", &pages)]),
             };
+            let checked = format!("{checked}{}", drafts_left_out(report.drafts, lang));
             if let Some(links) = links.filter(|links| !links.errors.is_empty()) {
                 say(&text(lang, "cli.checked", &[("checked", &checked)]));
                 return fail(&renkei::build::Error::Content(links.errors), None, lang);
@@ -412,9 +424,26 @@ fn check(args: CheckArgs, lang: Lang) -> ExitCode {
 
 fn new(args: NewArgs, lang: Lang) -> ExitCode {
     let day = today().unwrap_or_else(renkei::config::today_in_japan);
-    match renkei::scaffold::new_entry(&args.root.root, &args.collection, &args.id, day, lang) {
+    let form = if args.folder { Form::Folder } else { Form::File };
+    match renkei::scaffold::new_entry(&args.root.root, &args.collection, &args.id, day, form, lang)
+    {
         Ok(path) => {
             say(&text(lang, "cli.created", &[("path", &renkei::diag::shown_path(&path))]));
+            ExitCode::SUCCESS
+        }
+        Err(diagnostic) => {
+            report(&diagnostic.into(), lang);
+            ExitCode::from(EXIT_SETUP)
+        }
+    }
+}
+
+fn schema(root: &Path, lang: Lang) -> ExitCode {
+    match renkei::schema::write(root) {
+        Ok(files) => {
+            for file in files {
+                say(&text(lang, "cli.wrote", &[("path", &renkei::diag::shown_path(&file))]));
+            }
             ExitCode::SUCCESS
         }
         Err(diagnostic) => {
@@ -446,8 +475,10 @@ fn fail(error: &Error, output: Option<&Path>, lang: Lang) -> ExitCode {
         );
     }
     ExitCode::from(match error {
-        Error::Setup(_) => EXIT_SETUP,
+        // Nothing cancels the builds of the command line; a cancelled one did not finish setting up.
+        Error::Setup(_) | Error::Cancelled => EXIT_SETUP,
         Error::Content(_) => EXIT_CONTENT,
+        Error::Output(_) => EXIT_OUTPUT,
     })
 }
 
@@ -466,6 +497,16 @@ pub(crate) fn report(diagnostics: &Diagnostics, lang: Lang) {
         {
             eprintln!("{}\n", text(lang, "cli.more_problems", &[("rest", &rest.to_string())]));
         }
+    }
+}
+
+/// `; 2 drafts left out, --drafts includes them`, or nothing when no draft was left out: the
+/// end of the summary line of build, check and serve.
+pub(crate) fn drafts_left_out(drafts: usize, lang: Lang) -> String {
+    match drafts {
+        0 => String::new(),
+        1 => text(lang, "cli.draft_left_out", &[]),
+        n => text(lang, "cli.drafts_left_out", &[("count", &n.to_string())]),
     }
 }
 

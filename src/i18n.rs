@@ -14,12 +14,12 @@ use std::path::Path;
 use crate::diag::{Diagnostic, Location};
 
 /// `key → text` of one language.
-pub type Table = BTreeMap<String, String>;
+pub type LanguageStrings = BTreeMap<String, String>;
 
 /// The strings of every language of the site, complete (fallbacks already applied).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Strings {
-    tables: BTreeMap<String, Table>,
+    tables: BTreeMap<String, LanguageStrings>,
 }
 
 /// The default theme's own files, the fallback of every theme.
@@ -35,7 +35,7 @@ impl Strings {
     /// The strings of `languages` (the default first) from `theme_dir/i18n/`, over the built-in
     /// ones. A language that has neither a file nor built-in strings is an error.
     pub fn load(theme_dir: &Path, languages: &[&str]) -> Result<Strings, Diagnostic> {
-        let mut own: BTreeMap<String, Table> = BTreeMap::new();
+        let mut own: BTreeMap<String, LanguageStrings> = BTreeMap::new();
         for (lang, text) in BUILT_IN {
             own.insert(lang.to_owned(), parse(Path::new("<built-in>"), text)?);
         }
@@ -59,7 +59,7 @@ impl Strings {
                         lang = lang
                     )));
             }
-            let mut table = Table::new();
+            let mut table = LanguageStrings::new();
             for fallback in [default, FALLBACK, lang] {
                 if let Some(strings) = own.get(fallback) {
                     table.extend(strings.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -76,7 +76,7 @@ impl Strings {
     }
 
     /// All strings of `lang`.
-    pub fn table(&self, lang: &str) -> Option<&Table> {
+    pub fn table(&self, lang: &str) -> Option<&LanguageStrings> {
         self.tables.get(lang)
     }
 
@@ -95,7 +95,7 @@ fn theme_relative(path: &Path) -> std::path::PathBuf {
 }
 
 /// A flat table of strings; anything else (a number, a nested table) is located and reported.
-fn parse(path: &Path, text: &str) -> Result<Table, Diagnostic> {
+fn parse(path: &Path, text: &str) -> Result<LanguageStrings, Diagnostic> {
     let table: toml::Table = toml::from_str(text).map_err(|error| {
         let diagnostic = Diagnostic::new(
             path,
@@ -108,7 +108,7 @@ fn parse(path: &Path, text: &str) -> Result<Table, Diagnostic> {
             None => diagnostic,
         }
     })?;
-    let mut strings = Table::new();
+    let mut strings = LanguageStrings::new();
     for (key, value) in table {
         match value {
             toml::Value::String(s) => {
@@ -136,7 +136,7 @@ mod tests {
     fn built_in_strings_cover_both_languages_alike() {
         let strings = Strings::built_in(&["ja", "en"]);
         let (ja, en) = (strings.table("ja"), strings.table("en"));
-        let keys = |t: Option<&Table>| t.map(|t| t.keys().cloned().collect::<Vec<_>>());
+        let keys = |t: Option<&LanguageStrings>| t.map(|t| t.keys().cloned().collect::<Vec<_>>());
         assert_eq!(keys(ja), keys(en));
         assert_eq!(strings.text("ja", "home"), "ホーム");
         assert_eq!(strings.text("en", "home"), "Home");

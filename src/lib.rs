@@ -1,9 +1,12 @@
 //! Renkei: a static site generator for the 特別区全国連携プロジェクト.
 //!
-//! The build is a pipeline of stages, one module each, data flowing only downstream:
-//! [`config`] → [`load`] → [`model`] → [`markdown`] → [`render`] → [`output`].
-//! [`build`] runs them all; the binary only parses arguments and prints diagnostics.
-//! `serve` (cargo feature `serve`) sits on top: it calls the same build again after each change.
+//! The build is a pipeline of stages, one module each:
+//! [`config`] → [`load`] → [`model`] → [`markdown`] → [`render`] → [`output`]. A stage may use
+//! the earlier ones and the helpers beside the pipeline ([`images`], [`assets`], [`search`],
+//! [`japanese`], [`diag`]), never a later stage (tests/site.rs checks the `use` lines).
+//! [`build`] runs the stages as named steps (`build/pipeline.rs`); the binary only parses
+//! arguments and prints diagnostics. `serve` (cargo feature `serve`) sits on top: it calls the
+//! same build again after each change. docs/architecture.md draws the whole.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 mod anchors;
@@ -12,6 +15,8 @@ pub mod build;
 pub mod config;
 pub mod diag;
 pub mod external;
+pub mod hash;
+pub mod html;
 pub mod i18n;
 pub mod images;
 pub mod japanese;
@@ -22,6 +27,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod schema;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;

@@ -1,5 +1,6 @@
 //! `renkei`: parses the command line and hands over to the library; prints diagnostics and maps
-//! them to exit codes (0 ok, 1 content problems, 2 usage or configuration errors).
+//! them to exit codes (0 ok, 1 content problems, 2 usage or configuration errors, 3 the output
+//! could not be written).
 
 mod cli;
 #[cfg(feature = "serve")]

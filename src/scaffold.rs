@@ -5,8 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, suggest};
+use crate::load::meta::PLACEHOLDER;
 use crate::load::{Collection, check_municipality_code};
 use crate::messages::{Lang, text};
+use crate::model::{CATEGORIES, REGIONS};
 use crate::msg;
 
 /// Collections `renkei new` accepts, by their folder name, plus `page`.
@@ -22,12 +24,22 @@ pub const COLLECTIONS: [&str; 9] = [
     "page",
 ];
 
-/// Creates `content/<collection>/<id>.md`, never overwriting. Returns the path created.
+/// What `renkei new` makes: a file `<id>.md`, or a folder `<id>/index.md` (for an entry with
+/// photos or files beside it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    File,
+    Folder,
+}
+
+/// Creates `content/<collection>/<id>.md` (or `<id>/index.md`), never overwriting, and refusing
+/// an id that exists in either form. Returns the path created.
 pub fn new_entry(
     root: &Path,
     collection: &str,
     id: &str,
     today: chrono::NaiveDate,
+    form: Form,
     lang: Lang,
 ) -> Result<PathBuf, Diagnostic> {
     let collection_kind = match collection {
@@ -38,9 +50,14 @@ pub fn new_entry(
         })?,
     };
     check_id(collection_kind, id)?;
-    let relative = match collection_kind {
-        Collection::Pages => PathBuf::from("content").join(format!("{id}.md")),
-        c => PathBuf::from("content").join(c.folder()).join(format!("{id}.md")),
+    let folder = match collection_kind {
+        Collection::Pages => PathBuf::from("content"),
+        c => PathBuf::from("content").join(c.folder()),
+    };
+    refuse_existing(root, &folder, id)?;
+    let relative = match form {
+        Form::File => folder.join(format!("{id}.md")),
+        Form::Folder => folder.join(id).join("index.md"),
     };
     let path = root.join(&relative);
     if let Some(parent) = path.parent() {
@@ -52,20 +69,48 @@ pub fn new_entry(
     let mut file =
         OpenOptions::new().write(true).create_new(true).open(&path).map_err(|error| {
             if error.kind() == std::io::ErrorKind::AlreadyExists {
-                Diagnostic::new(
-                    &relative,
-                    msg!("new.exists", path = crate::diag::shown_path(&relative)),
-                )
-                .with_help(msg!("new.exists_help"))
+                exists(&relative, id)
             } else {
                 Diagnostic::new(&relative, msg!("new.cannot_create", error = error.to_string()))
             }
         })?;
-    file.write_all(
-        template(collection_kind, &today.format("%Y-%m-%d").to_string(), lang).as_bytes(),
-    )
-    .map_err(|e| Diagnostic::new(&relative, msg!("new.cannot_write", error = e.to_string())))?;
+    let text = template(collection_kind, &today.format("%Y-%m-%d").to_string(), form, lang);
+    file.write_all(text.as_bytes())
+        .map_err(|e| Diagnostic::new(&relative, msg!("new.cannot_write", error = e.to_string())))?;
     Ok(relative)
+}
+
+/// An entry is one id, written as `<id>.md` or as `<id>/index.md` (or a translation of either):
+/// a second file for it would make the next build fail ("written twice").
+fn refuse_existing(root: &Path, folder: &Path, id: &str) -> Result<(), Diagnostic> {
+    let file = folder.join(format!("{id}.md"));
+    let index = folder.join(id).join("index.md");
+    for existing in [&file, &index] {
+        if root.join(existing).exists() {
+            return Err(exists(existing, id));
+        }
+    }
+    // A translation alone (`<id>.en.md`, `<id>/index.en.md`) names the entry too.
+    let translation = |dir: &Path, prefix: &str| -> Option<PathBuf> {
+        let entries = std::fs::read_dir(root.join(dir)).ok()?;
+        entries.filter_map(Result::ok).map(|e| e.file_name()).find_map(|name| {
+            let name = name.to_str()?;
+            let lang = name.strip_prefix(prefix)?.strip_suffix(".md")?;
+            (!lang.is_empty() && !lang.contains('.')).then(|| dir.join(name))
+        })
+    };
+    let found =
+        translation(folder, &format!("{id}.")).or_else(|| translation(&folder.join(id), "index."));
+    match found {
+        Some(existing) => Err(exists(&existing, id)),
+        None => Ok(()),
+    }
+}
+
+fn exists(existing: &Path, id: &str) -> Diagnostic {
+    let path = crate::diag::shown_path(existing);
+    Diagnostic::new(existing, msg!("new.exists", id = id, path = path))
+        .with_help(msg!("new.exists_help"))
 }
 
 fn check_id(collection: Collection, id: &str) -> Result<(), Diagnostic> {
@@ -79,20 +124,176 @@ fn check_id(collection: Collection, id: &str) -> Result<(), Diagnostic> {
         .map_err(|help| Diagnostic::new("content", msg!("load.not_an_id", id = id)).with_help(help))
 }
 
-/// The front matter of a new file: every required field present with a value of the right
-/// type, and `draft: true`, so that the site keeps building until the editor fills it in.
-fn template(collection: Collection, today: &str, lang: Lang) -> String {
-    let fields = match collection {
-        Collection::Wards => "name: \"\"\nkana: \"\"\ncode: \"\"\nwebsite: \"\"\n".to_owned(),
-        Collection::Prefectures => "name: \"\"\nkana: \"\"\ncode: \"\"\nregion: \"\"\n".to_owned(),
-        Collection::Municipalities => "name: \"\"\nkana: \"\"\nprefecture: \"\"\nkind: \"\"\nwebsite: \"\"\n# partners:\n#   - ward: chiyoda\n#     relation: 友好都市\n#     since: 2020-04\n#     source: https://…\npartners: []\n".to_owned(),
-        Collection::Events => format!("title: \"\"\ndate: {today}\nend: {today}\ncategory: 産業振興\nkind: 魅力発信イベント\nvenue: \"\"\nwards: []\nmunicipalities: []\nprefectures: []\n"),
-        Collection::Exhibits => format!("title: \"\"\ndate: {today}\nend: {today}\nlocation: 東京区政会館 1階\nwards: []\nmunicipalities: []\n"),
-        Collection::News => format!("title: \"\"\ndate: {today}\ncategory: お知らせ\nwards: []\nmunicipalities: []\nprefectures: []\n"),
-        Collection::Facilities => "name: \"\"\nward: \"\"\naddress: \"\"\nuses: []\n".to_owned(),
-        Collection::Agreements => format!("title: \"\"\ndate: {today}\nparties: []\nprefectures: []\n"),
-        Collection::Pages => "title: \"\"\n".to_owned(),
+/// The front matter of a new file: every field of the collection, the required ones with a
+/// value to replace (`要記入: …`, which the build refuses until it is replaced) or a valid
+/// default (today's date, empty lists), the optional ones commented out; and `draft: true`, so
+/// that the site keeps building until the editor is done.
+fn template(collection: Collection, today: &str, form: Form, lang: Lang) -> String {
+    let fields = fields(collection, today).join("\n");
+    let image = if form == Form::Folder {
+        format!("# {}\n", text(lang, "new.folder_comment", &[]))
+    } else {
+        String::new()
     };
+    let replace = text(lang, "new.replace_comment", &[("placeholder", PLACEHOLDER)]);
+    let optional = text(lang, "new.optional_comment", &[]);
     let publish = text(lang, "new.publish_comment", &[]);
-    format!("---\n{fields}# {publish}\ndraft: true\n---\n\n")
+    format!("---\n# {replace}\n# {optional}\n{image}{fields}\n# {publish}\ndraft: true\n---\n\n")
+}
+
+/// `"要記入: <hint>"`: a placeholder the build recognises (`load::meta::PLACEHOLDER`).
+fn todo(hint: &str) -> String {
+    format!("\"{PLACEHOLDER}: {hint}\"")
+}
+
+/// The lines of the front matter of `collection`, one per field.
+fn fields(collection: Collection, today: &str) -> Vec<String> {
+    let categories: Vec<&str> = CATEGORIES.iter().map(|(name, _)| *name).collect();
+    let regions = REGIONS.join(" / ");
+    let links = [
+        "wards: []          # ward ids, e.g. [arakawa, chiyoda]".to_owned(),
+        "municipalities: [] # municipality codes, quoted, e.g. [\"012068\"]".to_owned(),
+        "prefectures: []    # prefecture ids, e.g. [hokkaido]".to_owned(),
+    ];
+    let photo = [
+        "# image: photo.jpg  # a photo beside index.md (renkei new --folder)".to_owned(),
+        "# image_alt: \"\"    # what the photo shows".to_owned(),
+    ];
+    let summary = "# summary: \"\"      # one line shown in lists".to_owned();
+    let updated = format!("# updated: {today}");
+    let mut lines: Vec<String> = match collection {
+        Collection::Wards => vec![
+            format!("name: {}", todo("the ward's name, e.g. 千代田区")),
+            format!("kana: {}", todo("its reading in hiragana, e.g. ちよだく")),
+            format!("code: {}", todo("its 6-digit code, e.g. \\\"131016\\\"")),
+            "# name_en: \"\"".to_owned(),
+            "# website: https://".to_owned(),
+        ],
+        Collection::Prefectures => vec![
+            format!("name: {}", todo("the prefecture's name, e.g. 北海道")),
+            format!("kana: {}", todo("its reading in hiragana")),
+            format!("code: {}", todo("its 2-digit JIS code, e.g. \\\"01\\\"")),
+            format!("region: {}", todo(&format!("one of {regions}"))),
+            "# name_en: \"\"".to_owned(),
+        ],
+        Collection::Municipalities => vec![
+            format!("name: {}", todo("the municipality's name, e.g. 釧路市")),
+            format!("kana: {}", todo("its reading in hiragana, e.g. くしろし")),
+            format!("prefecture: {}", todo("its prefecture's id, e.g. hokkaido")),
+            format!("kind: {}", todo("市 / 町 / 村 / 特別区")),
+            "# website: https://".to_owned(),
+            summary.clone(),
+            "# partners:          # relations with the 23 wards".to_owned(),
+            "#   - ward: chiyoda".to_owned(),
+            "#     relation: 友好都市".to_owned(),
+            "#     since: 2020-04".to_owned(),
+            "#     source: https://".to_owned(),
+            "# districts:         # only for a 政令指定都市: its wards".to_owned(),
+            "#   - code: \"011011\"".to_owned(),
+            "#     name: 中央区".to_owned(),
+            "#     kana: ちゅうおうく".to_owned(),
+            "# aliases: []        # former names, other spellings (for the search)".to_owned(),
+        ],
+        Collection::Events => [
+            vec![
+                format!("title: {}", todo("the event's name")),
+                format!("date: {today}   # the first day: YYYY-MM-DD (YYYY-MM when the day is not known)"),
+                format!("# end: {today}  # the last day"),
+                format!("category: {}", todo(&format!("one of {}", categories.join(" / ")))),
+                format!("kind: {}", todo("e.g. 魅力発信イベント / シンポジウム / 講演会 / セミナー / ワークショップ, or delete the line")),
+                format!("venue: {}", todo("the venue, or delete the line")),
+            ],
+            links.to_vec(),
+            photo.to_vec(),
+            vec![summary.clone()],
+        ]
+        .concat(),
+        Collection::Exhibits => [
+            vec![
+                format!("title: {}", todo("the exhibit's name")),
+                format!("date: {today}   # the first day"),
+                format!("end: {today}    # the last day"),
+                "# location: 東京区政会館 1階".to_owned(),
+            ],
+            links.to_vec(),
+            photo.to_vec(),
+            vec![summary.clone()],
+        ]
+        .concat(),
+        Collection::News => [
+            vec![
+                format!("title: {}", todo("the news item's title")),
+                format!("date: {today}"),
+                "category: お知らせ  # or 報告, 被災地支援".to_owned(),
+                "# disaster: \"\"     # the disaster a support item is about, e.g. 令和6年能登半島地震".to_owned(),
+            ],
+            links.to_vec(),
+            photo.to_vec(),
+            vec![summary.clone()],
+        ]
+        .concat(),
+        Collection::Facilities => vec![
+            format!("name: {}", todo("the facility's name")),
+            format!("ward: {}", todo("the id of its ward, e.g. chiyoda")),
+            "# address: \"\"".to_owned(),
+            "# capacity: 100".to_owned(),
+            "# uses: []          # e.g. [会議, 展示]".to_owned(),
+            "# website: https://".to_owned(),
+            summary.clone(),
+        ],
+        Collection::Agreements => vec![
+            format!("title: {}", todo("the agreement's name")),
+            format!("# date: {today}  # the signing day, only when a source states it"),
+            "# date_note: \"\"    # shown instead when the day is not known".to_owned(),
+            "parties: []        # e.g. [千代田区, 釧路市]".to_owned(),
+            "prefectures: []    # prefecture ids".to_owned(),
+            "municipalities: [] # municipality codes, quoted".to_owned(),
+            summary.clone(),
+        ],
+        Collection::Pages => [
+            vec![format!("title: {}", todo("the page's title"))],
+            photo.to_vec(),
+            vec![summary.clone()],
+        ]
+        .concat(),
+    };
+    lines.push(updated);
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each collection's template names every field of its schema (the types that parse it),
+    /// so a field added to a collection is added to its template too.
+    #[test]
+    fn every_template_lists_every_field_of_its_collection() {
+        for spec in crate::schema::COLLECTIONS {
+            let text = template(spec.collection, "2026-12-01", Form::File, Lang::En);
+            let schema = spec.schema();
+            let fields = schema["properties"].as_object().map(|o| o.keys().collect::<Vec<_>>());
+            for field in fields.unwrap_or_default() {
+                let listed = text.lines().any(|line| {
+                    let line = line.trim_start_matches("# ");
+                    line.starts_with(&format!("{field}:"))
+                });
+                assert!(listed, "{}: `{field}` is missing from\n{text}", spec.name);
+            }
+        }
+    }
+
+    /// A template is valid YAML whose required fields hold placeholders or valid values.
+    #[test]
+    fn templates_parse_and_mark_what_the_editor_must_replace() {
+        for spec in crate::schema::COLLECTIONS {
+            let text = template(spec.collection, "2026-12-01", Form::Folder, Lang::En);
+            let yaml = text.trim_start_matches("---\n").split("\n---\n").next().unwrap_or_default();
+            let value: serde_yaml::Value =
+                serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("{}: {e}\n{text}", spec.name));
+            assert_eq!(value["draft"], serde_yaml::Value::Bool(true), "{}", spec.name);
+        }
+        let events = template(Collection::Events, "2026-12-01", Form::File, Lang::En);
+        assert!(events.contains("category: \"要記入: one of 産業振興 / 観光振興"), "{events}");
+    }
 }

@@ -8,7 +8,7 @@ use renkei::diag::shown_path;
 use renkei::messages::{Lang, text};
 use renkei::serve::{Built, Event, Settings, Started};
 
-use crate::cli::{EXIT_SETUP, ServeArgs, report, say, today};
+use crate::cli::{EXIT_SETUP, ServeArgs, drafts_left_out, report, say, today};
 
 pub(crate) fn run(args: ServeArgs, lang: Lang) -> ExitCode {
     let settings = Settings {
@@ -39,7 +39,7 @@ pub(crate) fn run(args: ServeArgs, lang: Lang) -> ExitCode {
             say(&text(lang, "serve.changed", &[("files", &names.join(", "))]));
         }
         Event::Built(Built::Ok { report, took }) => {
-            say(&text(
+            say(&(text(
                 lang,
                 "serve.built",
                 &[
@@ -47,7 +47,7 @@ pub(crate) fn run(args: ServeArgs, lang: Lang) -> ExitCode {
                     ("rendered", &report.rendered.to_string()),
                     ("ms", &took.as_millis().to_string()),
                 ],
-            ));
+            ) + &drafts_left_out(report.drafts, lang)));
             if trace {
                 say(&format!("  stages: {}", report.timings));
             }
@@ -73,14 +73,38 @@ pub(crate) fn run(args: ServeArgs, lang: Lang) -> ExitCode {
     match renkei::serve::serve(&settings, &on_event) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            let address = format!("{}:{}", settings.bind, settings.port);
-            let error = error.to_string();
-            warn(
-                lang,
-                &text(lang, "serve.cannot_listen", &[("address", &address), ("error", &error)]),
-            );
+            cannot_listen(&settings, &error, lang);
             ExitCode::from(EXIT_SETUP)
         }
+    }
+}
+
+/// Why the server could not start; for a busy port, the `--port` that is free.
+fn cannot_listen(settings: &Settings, error: &std::io::Error, lang: Lang) {
+    let (bind, port) = (settings.bind.to_string(), settings.port.to_string());
+    let message = if error.kind() == std::io::ErrorKind::AddrInUse {
+        let help = match renkei::serve::free_port_after(settings.bind, settings.port) {
+            Some(free) => text(lang, "serve.port_free", &[("port", &free.to_string())]),
+            None => text(lang, "serve.choose_port", &[]),
+        };
+        format!(
+            "{}: {}\n{}: {help}",
+            text(lang, "diag.error", &[]),
+            text(lang, "serve.port_in_use", &[("port", &port), ("address", &bind)]),
+            text(lang, "diag.help", &[]),
+        )
+    } else {
+        let address = format!("{bind}:{port}");
+        let error = error.to_string();
+        format!(
+            "{}: {}",
+            text(lang, "diag.error", &[]),
+            text(lang, "serve.cannot_listen", &[("address", &address), ("error", &error)])
+        )
+    };
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("{message}");
     }
 }
 

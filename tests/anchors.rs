@@ -68,7 +68,7 @@ fn percent_encoded_japanese_ids_and_template_ids_are_found() {
         "[a](#連携の概要) [b](/about/#%E9%80%A3%E6%90%BA%E3%81%AE%E6%A6%82%E8%A6%81) \
          [c](#%E3%82%B3%E3%83%BC%E3%83%89%E3%81%AE%E4%BE%8B) [d](/wards/arakawa/#h-partners) \
          [e](../wards/chiyoda/#h-partners) [f](@/wards/minato.md#h-partners) [g](/wards/arakawa#top) \
-         [h](/data/wards.csv#x) [i](https://example.org/#nowhere)",
+         [h](/data/events.csv#x) [i](https://example.jp/#nowhere)",
     );
     builds(site.path());
 }

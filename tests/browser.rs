@@ -14,7 +14,9 @@
 //! Lighthouse scores the home page 100 for accessibility, best practices and SEO
 //! (tests/browser/lighthouse.mjs).
 //!
-//! A page open in a tab reloads by itself after an edit under `renkei serve` (tests/browser/reload.mjs),
+//! A page open in a tab reloads by itself after an edit under `renkei serve`, and shows the problems
+//! of a broken edit over it in an overlay that passes axe (WCAG 2 AA contrast) over the project
+//! theme's light `pre` (tests/browser/reload.mjs),
 //! and so do eight tabs at once, which share one waiting request (tests/browser/tabs.mjs).
 //!
 //! Needs Node.js and Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it); the
@@ -246,7 +248,22 @@ fn an_open_page_reloads_after_an_edit_and_shows_errors_over_it() {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
     assert!(Path::new(&chromium).exists(), "the browser tests need Chromium at {chromium}");
     let scripts = browser_tools();
-    let server = Server::start("basic");
+    // The project theme's rule for `pre` (a light background), under which the overlay's text
+    // was once white on light grey: the overlay must stay readable over any theme.
+    let site = crate::support::fixture_copy("basic");
+    let theme =
+        crate::support::read(&crate::support::repo_root().join("themes/default/static/style.css"));
+    let pre =
+        theme.lines().filter(|l| l.starts_with("pre{") || l.starts_with("p,")).collect::<Vec<_>>();
+    assert!(pre.iter().any(|l| l.contains("background:#f6f8fa")), "the theme's pre rule: {pre:?}");
+    let css = site.path().join("themes/plain/static/style.css");
+    let plain = crate::support::read(&css);
+    std::fs::write(
+        &css,
+        format!("{plain}\n:root{{--line:#ccc;--radius:4px}}\n{}\n", pre.join("\n")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let server = Server::start_in(site);
     let url = format!("http://{}/news/site-open/", server.address);
     let run = Command::new("node")
         .arg(scripts.join("reload.mjs"))

@@ -141,18 +141,153 @@ fn new_creates_a_draft_that_builds() {
     let build = build.unwrap_or_else(|e| panic!("{e}"));
     assert!(build.status.success(), "the site still builds:\n{}", stderr_of(&build));
     assert!(!public.join("events/my-event").exists(), "a draft is not published");
+    assert!(
+        stdout_of(&build).contains("; 2 drafts left out, --drafts includes them"),
+        "the summary names the draft left out:\n{}",
+        stdout_of(&build)
+    );
+    let check = run(&["check"], Some(root));
+    // The new one and the fixture's own (content/events/draft-event.md).
+    assert!(
+        stdout_of(&check).contains("2 drafts left out, --drafts includes them"),
+        "{}",
+        stdout_of(&check)
+    );
+
+    // Built, the draft names every field that still holds the template's value, at its line.
     let drafts = root.join("drafts");
-    let build = renkei()
-        .arg("build")
-        .arg("--root")
-        .arg(root)
-        .arg("--output")
-        .arg(&drafts)
-        .arg("--drafts")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(build.status.success(), "the draft builds with --drafts:\n{}", stderr_of(&build));
+    let build_drafts = || {
+        renkei()
+            .args(["build", "--drafts", "--root"])
+            .arg(root)
+            .arg("--output")
+            .arg(&drafts)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let refused = build_drafts();
+    assert_eq!(refused.status.code(), Some(CONTENT), "{}", stderr_of(&refused));
+    let stderr = stderr_of(&refused);
+    for field in ["title", "category", "kind", "venue"] {
+        let message = format!("`{field}` still holds the value `renkei new` wrote");
+        assert!(stderr.contains(&message), "{field}:\n{stderr}");
+    }
+    assert!(stderr.contains("--> content/events/my-event.md:"), "{stderr}");
+    assert!(!stderr.contains("unknown category"), "the placeholder is named once:\n{stderr}");
+    assert!(!stdout_of(&refused).contains("draft"), "{}", stdout_of(&refused));
+    // Filled in (an optional field deleted), it builds.
+    let text = read(&root.join("content/events/my-event.md"));
+    let filled: Vec<String> = text
+        .lines()
+        .filter(|line| !line.starts_with("venue:"))
+        .map(|line| match line.split_once(':') {
+            Some(("title", _)) => "title: 釧路の味覚市".to_owned(),
+            Some(("category", _)) => "category: 産業振興".to_owned(),
+            Some(("kind", _)) => "kind: 物産展".to_owned(),
+            _ => line.to_owned(),
+        })
+        .collect();
+    write(root, "content/events/my-event.md", filled.join("\n") + "\n");
+    let build = build_drafts();
+    assert!(
+        build.status.success(),
+        "the filled-in draft builds with --drafts:\n{}",
+        stderr_of(&build)
+    );
     assert!(drafts.join("events/my-event/index.html").is_file());
+    assert!(!stdout_of(&build).contains("left out"), "{}", stdout_of(&build));
+}
+
+/// Publishing a new entry without filling it in (only `draft: true` removed) fails the build at
+/// each field that holds the template's value; the previous site stays as it was.
+#[test]
+fn a_new_entry_published_unfilled_fails_at_each_placeholder() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    assert!(run(&["new", "news", "unfilled"], Some(root)).status.success());
+    let file = "content/news/unfilled.md";
+    let text = read(&root.join(file));
+    for field in [
+        "title",
+        "date",
+        "category",
+        "disaster",
+        "wards",
+        "municipalities",
+        "prefectures",
+        "image",
+        "image_alt",
+        "summary",
+        "updated",
+    ] {
+        assert!(
+            text.lines().any(|l| l.trim_start_matches("# ").starts_with(&format!("{field}:"))),
+            "the news template lists `{field}`:\n{text}"
+        );
+    }
+    edit(root, file, "draft: true\n", "");
+    let output = run(&["check"], Some(root));
+    assert_eq!(output.status.code(), Some(CONTENT), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    let line = text.lines().position(|l| l.starts_with("title:")).unwrap_or_default() + 1;
+    assert!(stderr.contains(&format!("--> {file}:{line}:")), "at the title's line:\n{stderr}");
+    assert!(
+        stderr.contains("`title` still holds the value `renkei new` wrote: `要記入"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn new_refuses_an_id_that_exists_in_the_other_form() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    write(
+        root,
+        "content/events/photo-day/index.md",
+        "---\ntitle: 写真の日\ndate: 2026-01-01\ncategory: 産業振興\n---\n",
+    );
+    write(root, "content/news/only-english.en.md", "---\ntitle: English\ndate: 2026-01-01\n---\n");
+    let before = read_tree(root);
+    for (args, existing) in [
+        (&["new", "events", "photo-day"][..], "content/events/photo-day/index.md"),
+        (&["new", "events", "photo-day", "--folder"][..], "content/events/photo-day/index.md"),
+        (&["new", "news", "only-english"][..], "content/news/only-english.en.md"),
+    ] {
+        let output = run(args, Some(root));
+        assert_eq!(output.status.code(), Some(SETUP), "{args:?}: {}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains(&format!("in {existing}")),
+            "located at the existing file:\n{stderr}"
+        );
+        assert!(stderr.contains("already exists"), "{stderr}");
+        assert!(stderr.contains("nothing was written"), "{stderr}");
+    }
+    assert_same_tree(&before, &read_tree(root), "a refused `new` wrote something");
+    // And the other way round: a file `<id>.md` refuses a folder of the same id.
+    assert!(run(&["new", "events", "one-file"], Some(root)).status.success());
+    let output = run(&["new", "events", "one-file", "--folder"], Some(root));
+    assert_eq!(output.status.code(), Some(SETUP));
+    assert!(stderr_of(&output).contains("content/events/one-file.md"), "{}", stderr_of(&output));
+    assert!(!root.join("content/events/one-file").exists());
+}
+
+#[test]
+fn new_folder_makes_an_entry_for_photos() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    let output = run(&["new", "events", "photo-walk", "--folder"], Some(root));
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(
+        stdout_of(&output).contains("content/events/photo-walk/index.md"),
+        "{}",
+        stdout_of(&output)
+    );
+    let created = read(&root.join("content/events/photo-walk/index.md"));
+    assert!(created.contains("# image: photo.jpg"), "{created}");
+    assert!(created.contains("draft: true"), "{created}");
+    let check = run(&["check"], Some(root));
+    assert!(check.status.success(), "{}", stderr_of(&check));
 }
 
 #[test]

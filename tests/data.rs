@@ -446,3 +446,46 @@ fn the_importer_reads_the_data_of_the_wheel_pip_downloads() {
     assert_eq!(code, Some(1), "the wheel's data is read:\n{output}");
     assert!(output.contains("would be updated 012068.md"), "{output}");
 }
+
+/// Runs a tool of tools/ with python3; returns its exit code and output.
+fn run_tool(tool: &str, args: &[&str]) -> (Option<i32>, String) {
+    let run = Command::new("python3").arg(repo_root().join(tool)).args(args).output();
+    let run = run.unwrap_or_else(|e| panic!("{tool} needs python3 (3.11+): {e}"));
+    let output =
+        format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    (run.status.code(), output)
+}
+
+/// The former names of the municipalities merged since 1999 (e-Stat's 廃置分合等情報, in
+/// data/aliases/estat-haichi.csv) are all in data/aliases/mergers.csv, each with its source, and
+/// in the `aliases` of the municipality they are now part of, also where its code changed after
+/// the merger (浜北市 went into 浜松市 (22202), a 政令市 since 2007 (22130)).
+#[test]
+fn the_former_names_of_every_merger_since_1999_are_aliases() {
+    let (code, output) = run_tool("tools/import-mergers", &["--check"]);
+    assert_eq!(code, Some(0), "mergers.csv lacks rows of e-Stat:\n{output}");
+    let (code, output) = run_tool("tools/apply-aliases", &["--check"]);
+    assert_eq!(code, Some(0), "the content lacks aliases of mergers.csv:\n{output}");
+
+    let files = municipality_files(&repo_root().join("content/municipalities"));
+    let text = read(&repo_root().join("data/aliases/mergers.csv"));
+    let rows: Vec<Vec<String>> = text.lines().skip(1).map(csv_fields).collect();
+    let mut merged: BTreeSet<&str> = BTreeSet::new();
+    for row in &rows {
+        assert_eq!(row.len(), 5, "{row:?}");
+        assert!(files.contains_key(&row[0]), "no municipality {}: {row:?}", row[0]);
+        assert!(row[4].starts_with("http"), "no source: {row:?}");
+        merged.insert(row[0].as_str());
+    }
+    // The 平成の大合併 made about 590 municipalities; e-Stat's rows give almost all of them.
+    assert!(merged.len() >= 560, "{} municipalities with former names", merged.len());
+    for (code, former) in [("012068", "阿寒町"), ("221309", "浜北市"), ("082252", "御前山村")]
+    {
+        assert!(
+            rows.iter().any(|r| r[0] == code && r[2] == former),
+            "{former} is not a former name of {code}"
+        );
+        let file = read(&files[code]);
+        assert!(file.contains(&format!("\n  - {former}\n")), "{code} lacks the alias {former}");
+    }
+}

@@ -599,7 +599,7 @@ mod properties {
     use proptest::prelude::*;
     use proptest::test_runner::FileFailurePersistence;
     use renkei::render::ical::{escape, fold};
-    use renkei::render::opendata::{Cell, Column, Dataset, Kind, to_csv};
+    use renkei::render::opendata::{Cell, Column, Kind, to_csv};
 
     /// RFC 5545 3.3.11 unescaping in one pass. (The icalendar crate's parser unescapes one
     /// sequence after the other, so it reads `\\\,` as `,` instead of `\,`.)
@@ -675,17 +675,16 @@ mod properties {
         /// Any values survive the CSV round trip through the csv crate.
         #[test]
         fn csv_round_trips(rows in proptest::collection::vec(proptest::collection::vec(tricky(), 3), 0..6)) {
-            let columns = vec![
-                Column { header: "名称", field: "name", kind: Kind::Text },
-                Column { header: "説明, 詳細", field: "description", kind: Kind::Text },
-                Column { header: "備考", field: "note", kind: Kind::Text },
+            let columns = [
+                Column { header: "名称", field: "name", kind: Kind::Text, english: "Name" },
+                Column { header: "説明, 詳細", field: "description", kind: Kind::Text, english: "" },
+                Column { header: "備考", field: "note", kind: Kind::Text, english: "Notes" },
             ];
             let cells: Vec<Vec<Cell>> = rows
                 .iter()
                 .map(|row| row.iter().map(|v| if v.is_empty() { Cell::Empty } else { Cell::Text(v.clone()) }).collect())
                 .collect();
-            let dataset = Dataset { id: "t", title: "t", description: "t", columns, rows: cells };
-            let bytes = to_csv(&dataset);
+            let bytes = to_csv(&columns, &cells);
             let mut reader = csv::ReaderBuilder::new().from_reader(&bytes[3..]);
             let header: Vec<String> = reader.headers().map(|h| h.iter().map(str::to_owned).collect()).unwrap_or_default();
             prop_assert_eq!(header, vec!["名称", "説明, 詳細", "備考"]);

@@ -148,3 +148,38 @@ fn clean_writes_every_file_again_and_removes_the_rest() {
         .collect();
     assert!(kept.is_empty(), "--clean left files as they were: {kept:?}");
 }
+
+/// A sink that refuses the files `refused` picks, as a full disk would.
+struct Refusing(fn(&str) -> bool);
+
+impl renkei::output::Output for Refusing {
+    fn write(&self, path: &str, _: &[u8]) -> std::io::Result<()> {
+        if (self.0)(path) { Err(std::io::Error::other("no space left on device")) } else { Ok(()) }
+    }
+}
+
+#[test]
+fn a_file_that_cannot_be_written_is_an_output_error_not_a_content_error() {
+    let site = fixture_copy("basic");
+    let config = renkei::Config::load(site.path(), &renkei::Options::default()).expect("config");
+    // A page, a generated file (a feed), and a file written last (robots.txt), one at a time.
+    type Refusal = (&'static str, fn(&str) -> bool);
+    let refusals: [Refusal; 3] = [
+        ("a page", |path| path.ends_with("index.html")),
+        ("a feed", |path| path.ends_with(".xml") && path != "sitemap.xml"),
+        ("robots.txt", |path| path == "robots.txt"),
+    ];
+    for (what, refused) in refusals {
+        match renkei::build::build_into(&config, &Refusing(refused)) {
+            Err(renkei::build::Error::Output(diagnostics)) => {
+                let all: Vec<String> = diagnostics.iter().map(|d| d.render()).collect();
+                assert!(
+                    all.iter().any(|d| d.contains("no space left on device")),
+                    "{what}: the error names the cause:\n{}",
+                    all.join("\n")
+                );
+            }
+            other => panic!("{what}: expected an output error, got {other:?}"),
+        }
+    }
+}

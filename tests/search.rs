@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 
 use renkei::search::query::{Filter, search, search_traced};
-use renkei::search::{Index, KINDS};
+use renkei::search::{Index, KINDS, TEXT_GROUP, shard_of};
 
 use crate::support::{project_site, repo_root};
 
@@ -236,6 +236,39 @@ fn the_index_and_what_a_query_downloads_stay_small() {
                 "{label} query {query} downloads {raw} bytes ({gzip} gzipped)"
             );
         }
+        worst_query(&index, &root);
+    }
+}
+
+/// The largest download of a query of one term of the index (each of its bigrams): printed, not
+/// yet asserted. A bigram that most pages use (す。) downloads its shard and the groups of all
+/// its pages, most of the index: the limit of 100 KB holds for names, not for such words (issue
+/// 19 stays open for them). The download of every bigram is estimated from the file sizes; the
+/// five largest are then measured with the query's own trace.
+fn worst_query(index: &Index, root: &Path) {
+    let size = |path: &str| std::fs::metadata(root.join(path)).map_or(0, |m| m.len() as usize);
+    let mut estimated: Vec<(usize, &String)> = index
+        .postings
+        .iter()
+        .map(|(bigram, ids)| {
+            let groups: BTreeSet<u32> = ids.iter().map(|id| id / TEXT_GROUP as u32).collect();
+            let shard = size(&format!("b/{}.json", shard_of(bigram, index.shards)));
+            let texts: usize = groups.iter().map(|g| size(&format!("t/{g}.json"))).sum();
+            (size("meta.json") + shard + texts, bigram)
+        })
+        .collect();
+    estimated.sort_unstable_by(|a, b| b.cmp(a));
+    let measured = estimated.iter().take(5).map(|(_, bigram)| {
+        let (hits, paths) = search_traced(index, bigram, Filter::default());
+        assert!(!hits.is_empty(), "{bigram} is in the index but finds nothing");
+        (paths.iter().map(|p| size(p)).sum::<usize>(), paths.len(), bigram)
+    });
+    if let Some((raw, files, bigram)) = measured.max() {
+        let pages = index.postings.get(bigram.as_str()).map_or(0, Vec::len);
+        report(&format!(
+            "  worst query of {} terms: {bigram}, on {pages} pages: {files} files, {raw} bytes",
+            index.postings.len()
+        ));
     }
 }
 

@@ -944,3 +944,35 @@ fn body_edits_keep_the_linked_site_and_other_edits_link_it_again() {
     edit(root, "content/events/draft-event.md", "まだ公開しない", "まだまだ公開しない");
     step(&mut preview, "a draft's body edit");
 }
+
+/// A busy port is said before anything is built, with a free port to pass to `--port`.
+#[test]
+fn a_busy_port_is_said_at_once_with_a_free_one() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let port = taken.local_addr().map(|a| a.port()).unwrap_or_else(|e| panic!("{e}"));
+    let site = fixture_copy("basic");
+    let output = Command::new(assert_cmd::cargo::cargo_bin("renkei"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (stdout, stderr) =
+        (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(stderr.contains(&format!("port {port} is already in use")), "{stderr}");
+    assert!(!stdout.contains("Built"), "nothing is built before the port is known:\n{stdout}");
+    let suggested = stderr.split("renkei serve --port ").nth(1).and_then(|rest| {
+        rest.split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse::<u16>().ok())
+    });
+    let suggested = suggested.unwrap_or_else(|| panic!("no --port suggested:\n{stderr}"));
+    assert_ne!(suggested, port);
+    drop(taken);
+}
+
+/// The summary line of each build names the drafts left out.
+#[test]
+fn the_summary_names_the_drafts_left_out() {
+    // The fixture's one draft: content/events/draft-event.md.
+    let server = Server::start("basic");
+    server.wait_for_stdout("; 1 draft left out, --drafts includes it");
+}

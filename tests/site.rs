@@ -150,40 +150,89 @@ fn the_projects_theme_toc_from_three_headings_aliases_unseen_description_and_lic
     assert_eq!(first, Some("/municipalities/012068/"), "{alias} finds 釧路市");
 }
 
+const STAGES: [&str; 6] = ["config", "load", "model", "markdown", "render", "output"];
+
+/// The Rust files of module `name` (`src/<name>.rs` or the files under `src/<name>/`), as
+/// (path, text).
+fn module_texts(name: &str) -> Vec<(String, String)> {
+    let file = repo_root().join(format!("src/{name}.rs"));
+    let folder = repo_root().join(format!("src/{name}"));
+    if file.is_file() {
+        return vec![(format!("src/{name}.rs"), read(&file))];
+    }
+    assert!(folder.is_dir(), "src/{name}.rs or src/{name}/ is the module");
+    read_tree(&folder)
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".rs"))
+        .map(|(path, bytes)| {
+            (format!("src/{name}/{path}"), String::from_utf8_lossy(&bytes).into_owned())
+        })
+        .collect()
+}
+
+/// Whether `text` names module `other` (`crate::<other>::`, alone or in a `crate::{…}` group).
+fn names_module(text: &str, other: &str) -> bool {
+    let grouped = text.split("crate::{").skip(1).any(|group| {
+        let group = group.split('}').next().unwrap_or_default();
+        group.split(',').any(|item| item.trim().split("::").next() == Some(other))
+    });
+    text.contains(&format!("crate::{other}::")) || grouped
+}
+
 /// The README's "one module per pipeline stage" (config → load → model → markdown → render →
 /// output): each stage is its own module, and none names a later one (`crate::<stage>`, alone or
 /// in a `crate::{…}` group) in its code.
 #[test]
 fn no_pipeline_stage_imports_a_later_one() {
-    let stages = ["config", "load", "model", "markdown", "render", "output"];
     let mut wrong = Vec::new();
-    for (at, stage) in stages.iter().enumerate() {
-        let file = repo_root().join(format!("src/{stage}.rs"));
-        let folder = repo_root().join(format!("src/{stage}"));
-        let texts: Vec<(String, String)> = if file.is_file() {
-            vec![(format!("src/{stage}.rs"), read(&file))]
-        } else {
-            assert!(folder.is_dir(), "src/{stage}.rs or src/{stage}/ is the stage's module");
-            read_tree(&folder)
-                .into_iter()
-                .filter(|(path, _)| path.ends_with(".rs"))
-                .map(|(path, bytes)| {
-                    (format!("src/{stage}/{path}"), String::from_utf8_lossy(&bytes).into_owned())
-                })
-                .collect()
-        };
-        for (path, text) in texts {
-            for later in &stages[at + 1..] {
-                let alone = format!("crate::{later}::");
-                let grouped = text.split("crate::{").skip(1).any(|group| {
-                    let group = group.split('}').next().unwrap_or_default();
-                    group.split(',').any(|item| item.trim().split("::").next() == Some(*later))
-                });
-                if text.contains(&alone) || grouped {
+    for (at, stage) in STAGES.iter().enumerate() {
+        for (path, text) in module_texts(stage) {
+            for later in &STAGES[at + 1..] {
+                if names_module(&text, later) {
                     wrong.push(format!("{path} uses crate::{later}"));
                 }
             }
         }
     }
     assert!(wrong.is_empty(), "a stage imports a later one:\n{}", wrong.join("\n"));
+}
+
+/// The README's module map names every module directly under src/ (`load/`, `anchors.rs`), so
+/// that a newcomer finds each one there.
+#[test]
+fn the_readme_module_map_names_every_module() {
+    let readme = read(&repo_root().join("README.md"));
+    let map = readme.split("## For developers").nth(1).unwrap_or_default();
+    let map = map.split("```").nth(1).unwrap_or_default();
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(repo_root().join("src")).expect("src/") {
+        let path = entry.expect("an entry of src/").path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let shown = if path.is_dir() { format!("{name}/") } else { name.clone() };
+        // The library's root, and insta's snapshots of unit tests, are not modules of their own.
+        if name == "lib.rs" || name == "snapshots" || !(path.is_dir() || name.ends_with(".rs")) {
+            continue;
+        }
+        if !map.contains(&shown) {
+            missing.push(shown);
+        }
+    }
+    assert!(missing.is_empty(), "the README's module map leaves out {missing:?}:\n{map}");
+}
+
+/// The helpers every stage shares (the HTML escape, the hash, kana and 和暦) sit beside the
+/// pipeline: they import no stage, so that any stage may import them.
+#[test]
+fn the_shared_helpers_import_no_stage() {
+    let mut wrong = Vec::new();
+    for helper in ["html", "hash", "japanese"] {
+        for (path, text) in module_texts(helper) {
+            for stage in STAGES {
+                if names_module(&text, stage) {
+                    wrong.push(format!("{path} uses crate::{stage}"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "a shared helper imports a stage:\n{}", wrong.join("\n"));
 }

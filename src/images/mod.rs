@@ -33,6 +33,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::hash;
 use crate::markdown::{AssetResolver, Picture};
 use crate::model::{NodeId, Site};
 
@@ -206,7 +207,7 @@ impl Images {
     /// a variant depend on it.
     pub fn hash(&self) -> u64 {
         let all: Vec<(&PathBuf, u64)> = self.sources.iter().map(|(p, s)| (p, s.hash)).collect();
-        hash_of(&all)
+        hash::of(&all)
     }
 
     /// What is beside the entry at `entry` (`content/events/x/index.md`), for its Markdown.
@@ -223,7 +224,7 @@ impl Images {
             .iter()
             .map(|name| self.sources.get(&folder.join(name)).map_or(1, |s| s.hash))
             .collect();
-        hash_of(&(names, dir, hashes, &self.base))
+        hash::of(&(names, dir, hashes, &self.base))
     }
 
     /// The source at `path` (relative to the site root).
@@ -323,7 +324,7 @@ fn measure(root: &Path, path: &Path, dir: &str) -> Result<Source, Diagnostic> {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(Source {
         path: path.to_path_buf(),
-        hash: hash_of(&bytes),
+        hash: hash::of(&bytes),
         width,
         height,
         format,
@@ -370,13 +371,6 @@ fn header(bytes: &[u8]) -> Result<(Format, u32, u32), String> {
         return Err("the image is empty".to_owned());
     }
     Ok(if turned { (format, height, width) } else { (format, width, height) })
-}
-
-pub(crate) fn hash_of(value: &impl std::hash::Hash) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = std::hash::DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// The variants a build needs: the standard ones of every image a body or a front matter uses,

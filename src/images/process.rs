@@ -10,8 +10,9 @@ use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageEncoder};
 use rayon::prelude::*;
 
-use super::{Format, Images, Op, Source, Variant, hash_of, read_image};
+use super::{Format, Images, Op, Source, Variant, read_image};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::hash;
 
 /// JPEG quality: 82 is where photos stop showing blocks at phone sizes.
 pub const JPEG_QUALITY: u8 = 82;
@@ -203,7 +204,7 @@ fn encode_webp(image: &DynamicImage, alpha: bool) -> Result<Vec<u8>, String> {
 }
 
 fn cache_path(dir: &Path, source: &Source, variant: &Variant) -> PathBuf {
-    let key = hash_of(&(
+    let key = hash::of(&(
         PIPELINE_VERSION,
         source.hash,
         variant.op,

@@ -10,14 +10,14 @@ use tera::{Kwargs, State, TeraResult, Value};
 use super::{Format, Images, Op, Variant};
 
 /// The table of the site's images, filled once the build has scanned them.
-pub type Table = Arc<OnceLock<Arc<Images>>>;
+pub type ScannedImages = Arc<OnceLock<Arc<Images>>>;
 
 /// `resize_image(path=page.image.path, width=1200, height=630, format="jpeg")` →
 /// `{url, permalink, width, height}`. Without `height`, the image is scaled to `width`; with
 /// it, scaled to cover and cropped around the centre. `format` is `jpeg`, `png` or `webp`
 /// (default: the source's own).
 pub fn resize_image(
-    table: Table,
+    table: ScannedImages,
     base_url: String,
 ) -> impl Fn(Kwargs, &State) -> TeraResult<Value> + Send + Sync + 'static {
     move |args: Kwargs, _: &State| {

@@ -10,11 +10,36 @@ use unicode_normalization::UnicodeNormalization;
 pub fn to_hiragana(text: &str) -> String {
     text.nfkc()
         .map(|c| match c {
-            'ァ'..='ヶ' | 'ヽ' | 'ヾ' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+            'ァ'..='ヶ' | 'ヽ' | 'ヾ' => hiragana_of(c),
             c => c.to_ascii_lowercase(),
         })
         .collect()
 }
+
+/// Hiragana → katakana (the `_カナ` columns of the standard open data sets); everything else is
+/// kept as it is.
+pub fn to_katakana(text: &str) -> String {
+    text.chars().map(katakana_of).collect()
+}
+
+/// The hiragana of a katakana (ァ–ヶ, ヽ, ヾ); any other character as it is.
+pub fn hiragana_of(c: char) -> char {
+    match c {
+        'ァ'..='ヶ' | 'ヽ' | 'ヾ' => char::from_u32(c as u32 - KANA_DISTANCE).unwrap_or(c),
+        c => c,
+    }
+}
+
+/// The katakana of a hiragana (ぁ–ゖ, ゝ, ゞ); any other character as it is.
+pub fn katakana_of(c: char) -> char {
+    match c {
+        'ぁ'..='ゖ' | 'ゝ' | 'ゞ' => char::from_u32(c as u32 + KANA_DISTANCE).unwrap_or(c),
+        c => c,
+    }
+}
+
+/// From a hiragana to its katakana in Unicode (あ U+3042, ア U+30A2).
+const KANA_DISTANCE: u32 = 0x60;
 
 const VOICED: char = '\u{3099}';
 const SEMI_VOICED: char = '\u{309A}';
@@ -281,6 +306,12 @@ fn syllable(c: char) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hiragana_becomes_katakana() {
+        assert_eq!(to_katakana("くしろし"), "クシロシ");
+        assert_eq!(to_katakana("ちよだく abc"), "チヨダク abc");
+    }
 
     fn sorted(words: &[&str]) -> Vec<String> {
         let mut words: Vec<&str> = words.to_vec();

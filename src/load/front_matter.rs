@@ -312,6 +312,33 @@ pub fn locate_key(split: &Split<'_>, key: &str) -> Option<Location> {
     Some(Location::from_offset(split.yaml, start, key.len(), split.yaml_line))
 }
 
+/// Where the value of a field is written, or its key when the value is empty (`title: ""`):
+/// the top-level `key` when `nested` is `None`, else its `nested`-th (0-based) occurrence inside
+/// a list or a mapping (the `name` of the second district is `Some(1)`).
+pub fn locate_field(split: &Split<'_>, key: &str, nested: Option<usize>) -> Option<Location> {
+    let mut offset = 0;
+    let mut seen = 0;
+    for line in split.yaml.split_inclusive('\n') {
+        let indented = line.starts_with([' ', '-', '\t']);
+        let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
+        let rest = trimmed.strip_prefix(key).map(str::trim_start).filter(|r| r.starts_with(':'));
+        if let Some(rest) = rest.filter(|_| indented == nested.is_some()) {
+            if nested.is_none_or(|n| n == seen) {
+                let key_at = offset + (line.len() - trimmed.len());
+                let value = rest[1..].split(" #").next().unwrap_or_default().trim();
+                let value_at = offset + line.len() - rest.len() + 1;
+                let value_at = value_at + rest[1..].len() - rest[1..].trim_start().len();
+                let (at, len) =
+                    if value.is_empty() { (key_at, key.len()) } else { (value_at, value.len()) };
+                return Some(Location::from_offset(split.yaml, at, len, split.yaml_line));
+            }
+            seen += 1;
+        }
+        offset += line.len();
+    }
+    None
+}
+
 fn find_key(yaml: &str, key: &str) -> Option<usize> {
     let mut offset = 0;
     for line in yaml.split_inclusive('\n') {

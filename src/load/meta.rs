@@ -5,6 +5,7 @@
 use std::fmt;
 
 use chrono::{Datelike, Months, NaiveDate, NaiveTime};
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::messages::Text;
@@ -242,6 +243,38 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+/// What `Date::parse` reads, for the JSON Schemas of the front matter (`renkei schema`): the
+/// shape only (a month 13 matches it, and `Date::parse` still refuses it).
+pub const DATE_PATTERN: &str =
+    r"^[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?)?)?$";
+
+/// `DATE_PATTERN` without a time: what `Since` reads.
+pub const DAY_PATTERN: &str = r"^[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?)?$";
+
+/// A text of `pattern`, or a year written as a number (YAML reads `date: 2016` as one).
+fn date_schema(pattern: &str, description: &str) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": description,
+        "anyOf": [
+            { "type": "string", "pattern": pattern },
+            { "type": "integer", "minimum": 1000, "maximum": 9999 }
+        ]
+    })
+}
+
+impl JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        date_schema(
+            DATE_PATTERN,
+            "YYYY-MM-DD (2016-12-03), YYYY-MM or YYYY when the source gives no day; a time: YYYY-MM-DDTHH:MM",
+        )
+    }
+}
+
 /// A relation's start as sources give it: `2015`, `2015-10` or `2015-10-01` (a `Date` without a
 /// time, kept as written).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -256,6 +289,16 @@ impl<'de> Deserialize<'de> for Since {
             Ok(_) => Err(serde::de::Error::custom(msg!("date.since_no_time", value = text))),
             Err(message) => Err(serde::de::Error::custom(message)),
         }
+    }
+}
+
+impl JsonSchema for Since {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Since".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        date_schema(DAY_PATTERN, "YYYY, YYYY-MM or YYYY-MM-DD, as the source gives it")
     }
 }
 
@@ -308,6 +351,16 @@ fn municipality_codes<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<
     Ok(Vec::<Code>::deserialize(deserializer)?.into_iter().map(|c| c.0).collect())
 }
 
+/// The mark of a value that `renkei new` wrote for the editor to replace (`title: "要記入: …"`):
+/// a built entry whose field still holds one is an error at that field (`model`), so that a
+/// template's value is never published as if an editor had chosen it.
+pub const PLACEHOLDER: &str = "要記入";
+
+/// Whether `value` is a template's placeholder (see `PLACEHOLDER`).
+pub fn is_placeholder(value: &str) -> bool {
+    value.trim_start().starts_with(PLACEHOLDER)
+}
+
 /// Fields every collection accepts.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Common {
@@ -316,7 +369,7 @@ pub struct Common {
     pub updated: Option<Date>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WardMeta {
     pub name: String,
@@ -330,7 +383,7 @@ pub struct WardMeta {
     pub updated: Option<Date>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrefectureMeta {
     pub name: String,
@@ -344,7 +397,7 @@ pub struct PrefectureMeta {
     pub updated: Option<Date>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MunicipalityMeta {
     pub name: String,
@@ -367,7 +420,7 @@ pub struct MunicipalityMeta {
 }
 
 /// A ward of a 政令指定都市 (`札幌市` → `中央区`, code `011011`).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DistrictMeta {
     #[serde(deserialize_with = "ward_code")]
@@ -376,7 +429,7 @@ pub struct DistrictMeta {
     pub kana: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerMeta {
     pub ward: String,
@@ -385,7 +438,7 @@ pub struct PartnerMeta {
     pub source: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventMeta {
     pub title: String,
@@ -410,7 +463,7 @@ pub struct EventMeta {
     pub updated: Option<Date>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExhibitMeta {
     pub title: String,
@@ -438,7 +491,7 @@ fn default_exhibit_location() -> String {
     "東京区政会館 1階".to_owned()
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewsMeta {
     pub title: String,
@@ -466,7 +519,7 @@ fn default_news_category() -> String {
     "お知らせ".to_owned()
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FacilityMeta {
     pub name: String,
@@ -482,7 +535,7 @@ pub struct FacilityMeta {
     pub updated: Option<Date>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgreementMeta {
     pub title: String,
@@ -504,7 +557,7 @@ pub struct AgreementMeta {
 }
 
 /// A plain page, or the text of a list page (`_index.md`).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
     pub title: String,
@@ -570,7 +623,8 @@ impl Meta {
     }
 
     /// The front matter's addresses of other sites, by key: `website`, and the `source` of each
-    /// partnership (which may also be a plain description).
+    /// partnership. Every field that holds an address belongs here: the model refuses any that
+    /// is not `https:`/`http:` (`model::url_problem`), and `check --external` fetches them.
     pub fn web_addresses(&self) -> Vec<(&'static str, &str)> {
         let website = match self {
             Meta::Ward(m) => m.website.as_deref(),
@@ -597,6 +651,22 @@ impl Meta {
             _ => return None,
         };
         image.as_deref().map(|image| (image, alt.as_deref()))
+    }
+
+    /// The top-level fields of the front matter as JSON (for checks that look at every field).
+    pub fn fields(&self) -> serde_json::Value {
+        let value = match self {
+            Meta::Ward(m) => serde_json::to_value(m),
+            Meta::Prefecture(m) => serde_json::to_value(m),
+            Meta::Municipality(m) => serde_json::to_value(m),
+            Meta::Event(m) => serde_json::to_value(m),
+            Meta::Exhibit(m) => serde_json::to_value(m),
+            Meta::News(m) => serde_json::to_value(m),
+            Meta::Facility(m) => serde_json::to_value(m),
+            Meta::Agreement(m) => serde_json::to_value(m),
+            Meta::Page(m) => serde_json::to_value(m),
+        };
+        value.unwrap_or_default()
     }
 
     /// The name or title shown for the entry.

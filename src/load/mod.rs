@@ -1,6 +1,8 @@
 //! Loading: finds the content files under `content/`, reads them (UTF-8 checked), splits and
 //! parses their front matter. Output: one `Entry` per file, or located diagnostics.
-//! The only stage besides `output` that touches the file system; it knows nothing of relations.
+//! It reads the content folder only (the Markdown files, and the names of the files beside
+//! folder entries); the configuration, templates, static files and photos are read by
+//! `config`, `render`, `assets` and `images`. It knows nothing of relations.
 
 pub mod front_matter;
 mod ids;
@@ -174,6 +176,22 @@ impl Entry {
         let location = front_matter::locate_value(&split, Some(key), value)
             .or_else(|| front_matter::locate_key(&split, key));
         match location {
+            Some(location) => diagnostic.at(location),
+            None => diagnostic,
+        }
+    }
+
+    /// A diagnostic at a field's value, or at its key when the value is empty (see
+    /// `front_matter::locate_field`), or at the file.
+    pub fn error_at_field(
+        &self,
+        key: &str,
+        nested: Option<usize>,
+        message: impl Into<Text>,
+    ) -> Diagnostic {
+        let diagnostic = Diagnostic::new(&self.path, message);
+        let Some(text) = self.text_for_diagnostics() else { return diagnostic };
+        match front_matter::locate_field(&self.split_of(&text), key, nested) {
             Some(location) => diagnostic.at(location),
             None => diagnostic,
         }
@@ -429,11 +447,7 @@ fn load_with_cache(
 }
 
 fn content_hash(bytes: &[u8], languages: &[&str]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    languages.hash(&mut hasher);
-    hasher.finish()
+    crate::hash::of(&(bytes, languages))
 }
 
 fn parse_file(

@@ -13,6 +13,7 @@ use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 use super::Spanned;
+use crate::html;
 
 /// Prefix of every highlighting class, so they cannot clash with the site's own classes.
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -126,24 +127,9 @@ fn highlighted_block(
     }
     Some(format!(
         "<pre class=\"highlight\" data-lang=\"{}\"><code>{}</code></pre>\n",
-        escape_attribute(language),
+        html::escape(language),
         generator.finalize()
     ))
-}
-
-fn escape_attribute(value: &str) -> String {
-    let mut escaped = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(c),
-        }
-    }
-    escaped
 }
 
 #[cfg(test)]
@@ -220,11 +206,6 @@ mod tests {
         assert!(!needs("    indented\n"));
         assert!(needs("```rust\nfn f() {}\n```\n"));
         assert!(needs("> ~~~no-such-language\n> x\n> ~~~\n"));
-    }
-
-    #[test]
-    fn language_attribute_is_escaped() {
-        assert_eq!(escape_attribute("a\"b<c>&'"), "a&quot;b&lt;c&gt;&amp;&#39;");
     }
 
     /// Tells [`probe_page_without_code_leaves_syntect_unloaded`] that it runs in its own process.

@@ -20,6 +20,7 @@ use std::path::PathBuf;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::Spanned;
+use crate::html::escape;
 use crate::messages::Text;
 use crate::msg;
 
@@ -356,20 +357,6 @@ fn co_located(dest: &str) -> Option<&str> {
 /// `report.pdf` is a file; `other-page/` or `anchor` are not.
 fn looks_like_file(name: &str) -> bool {
     !name.ends_with('/') && name.rsplit('/').next().is_some_and(|last| last.contains('.'))
-}
-
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            _ => escaped.push(c),
-        }
-    }
-    escaped
 }
 
 #[cfg(test)]

@@ -1,11 +1,14 @@
 //! Internal links: destinations written as "@/path/to/file.md#fragment" become the linked page's
-//! URL; ones that do not resolve are reported and point to "#", so the page still renders.
+//! URL; ones that do not resolve (or that lack the slash, "@wards/x.md") are reported and point to
+//! "#", so the page still renders. Every other link and image that may lead into the site (a
+//! path, or an `http(s):` URL, which may be the site's own or the preview's) is recorded for the
+//! check of link targets (`crate::anchors`), which runs once every file of the site is known.
 
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag};
 
-use super::{FragmentLink, LinkProblem, LinkResolver, Spanned};
+use super::{LinkProblem, LinkResolver, SiteLink, Spanned};
 
 /// How an internal link starts: a path from the content folder, as the author sees it.
 const INTERNAL_PREFIX: &str = "@/";
@@ -17,8 +20,8 @@ const BROKEN_HREF: &str = "#";
 pub(crate) struct Found<'s> {
     /// Internal links that do not resolve.
     pub(crate) problems: &'s mut Vec<LinkProblem>,
-    /// Links within the site that name a fragment.
-    pub(crate) fragments: &'s mut Vec<FragmentLink>,
+    /// Links that may lead into the site, for the check of their targets.
+    pub(crate) site_links: &'s mut Vec<SiteLink>,
 }
 
 /// Adapter: rewrites the destination of every internal link and image, recording those that do
@@ -46,10 +49,15 @@ impl<'a, 's, I: Iterator<Item = Spanned<'a>>> InternalLinks<'s, I> {
         match tag {
             Tag::Link { link_type, dest_url, title, id } => {
                 let written = dest_url.clone();
-                let dest_url =
-                    if is_internal(&dest_url) { self.resolve(&dest_url, link) } else { dest_url };
-                if has_fragment(&dest_url) && is_within_site(&dest_url) {
-                    self.found.fragments.push(FragmentLink {
+                let dest_url = if is_internal(&dest_url) {
+                    self.resolve(&dest_url, link)
+                } else if lacks_slash(&dest_url) {
+                    self.missing_slash(&dest_url, link)
+                } else {
+                    dest_url
+                };
+                if may_lead_into_site(&dest_url) {
+                    self.found.site_links.push(SiteLink {
                         span: destination_span(self.source, link, &written),
                         href: dest_url.to_string(),
                     });
@@ -80,6 +88,23 @@ impl<'a, 's, I: Iterator<Item = Spanned<'a>>> InternalLinks<'s, I> {
         CowStr::Borrowed(BROKEN_HREF)
     }
 
+    /// `@municipalities/012068.md`: reported with the link it was meant to be, since the
+    /// browser would take it for a file named so next to the page.
+    fn missing_slash(&mut self, target: &str, link: &Range<usize>) -> CowStr<'a> {
+        let (path, fragment) = split_fragment(&target[1..]);
+        let meant = match self.resolver.resolve(path) {
+            Some(_) => Some(path.to_owned()),
+            None => self.suggest(path),
+        };
+        self.found.problems.push(LinkProblem {
+            span: destination_span(self.source, link, target),
+            target: target.to_owned(),
+            suggestion: meant
+                .map(|meant| with_fragment(format!("{INTERNAL_PREFIX}{meant}"), fragment)),
+        });
+        CowStr::Borrowed(BROKEN_HREF)
+    }
+
     fn suggest(&mut self, path: &str) -> Option<String> {
         let candidates = self.candidates.get_or_insert_with(|| self.resolver.candidates());
         nearest(path, candidates).map(str::to_owned)
@@ -106,13 +131,18 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for InternalLinks<'_, I> {
 }
 
 impl<I> InternalLinks<'_, I> {
-    /// `<a href="#x">` written as raw HTML is a link too (raw HTML that is escaped never
-    /// reaches this adapter: it is text by then).
+    /// `<a href="…">` and `<img src="…">` written as raw HTML are links too (raw HTML that is
+    /// escaped never reaches this adapter: it is text by then), and so are the images that the
+    /// `images` pass turned into HTML. The name of a file beside the entry (`photo.jpg`) is
+    /// left out: that pass checks it, against the files of the entry's folder.
     fn record_raw_links(&mut self, html: &str, range: &Range<usize>) {
-        for (at, href) in attribute_values(html, "href") {
-            if has_fragment(&href) && is_within_site(&href) {
+        let hrefs = attribute_values(html, "href").into_iter();
+        let sources =
+            attribute_values(html, "src").into_iter().filter(|(_, src)| !names_a_file_beside(src));
+        for (at, href) in hrefs.chain(sources) {
+            if may_lead_into_site(&href) {
                 let span = destination_span(self.source, range, &html[at]);
-                self.found.fragments.push(FragmentLink { span, href });
+                self.found.site_links.push(SiteLink { span, href });
             }
         }
     }
@@ -190,8 +220,21 @@ fn is_internal(dest: &str) -> bool {
     dest.starts_with(INTERNAL_PREFIX)
 }
 
-fn has_fragment(dest: &str) -> bool {
-    dest.split_once('#').is_some_and(|(_, fragment)| !fragment.is_empty())
+/// `@wards/arakawa.md`: an internal link without the slash after `@`.
+fn lacks_slash(dest: &str) -> bool {
+    dest.starts_with('@') && !dest.starts_with(INTERNAL_PREFIX)
+}
+
+/// Whether the target check must look at `dest`: a path within the site, or a web URL (the
+/// site's own address and the preview's are recognised only there). A bare `#` leads nowhere.
+fn may_lead_into_site(dest: &str) -> bool {
+    !dest.is_empty() && dest != BROKEN_HREF && (is_within_site(dest) || is_web_url(dest))
+}
+
+/// A plain file name, as images name the photos beside their entry (`photo.jpg`, `./a/b.png`).
+fn names_a_file_beside(src: &str) -> bool {
+    let name = src.strip_prefix("./").unwrap_or(src);
+    !name.starts_with(['/', '.', '#', '?', '@']) && is_within_site(name)
 }
 
 /// A path on this site (`#x`, `/a/`, `../b/`), not a URL with a scheme (`https:`, `mailto:`)
@@ -271,16 +314,16 @@ mod tests {
         (html, problems)
     }
 
-    fn resolved_all(markdown: &str) -> (String, Vec<LinkProblem>, Vec<FragmentLink>) {
+    fn resolved_all(markdown: &str) -> (String, Vec<LinkProblem>, Vec<SiteLink>) {
         let mut problems = Vec::new();
-        let mut fragments = Vec::new();
+        let mut site_links = Vec::new();
         let html = to_html(InternalLinks::new(
             parse(markdown).into_iter(),
             markdown,
             &SITE,
-            Found { problems: &mut problems, fragments: &mut fragments },
+            Found { problems: &mut problems, site_links: &mut site_links },
         ));
-        (html, problems, fragments)
+        (html, problems, site_links)
     }
 
     #[test]
@@ -307,28 +350,52 @@ mod tests {
     }
 
     #[test]
-    fn links_with_fragments_within_the_site_are_recorded() {
+    fn links_that_may_lead_into_the_site_are_recorded() {
         let md = "[a](#概要) [b](@/wards/arakawa.md#partners) [c](../chiyoda/#h-partners) \
                   [d](/wards/?x=1#top) [e](https://example.jp/#x) [f](//example.jp/#x) \
-                  [g](mailto:a@example.jp#x) [h](@/wards/arakawa.md) [i](#) [j](@/nowhere.md#x)";
-        let (_, _, fragments) = resolved_all(md);
-        let hrefs: Vec<&str> = fragments.iter().map(|link| link.href.as_str()).collect();
-        let raw = "<a href=\"https://example.jp/#x\">a</a> <a class=\"x\" href='../b/?a=1&amp;c#概要'>b</a>\n\n\
-                   <div><a href=\"#top\">c</a></div>\n";
-        let (_, _, in_raw_html) = resolved_all(raw);
-        let raw_hrefs: Vec<&str> = in_raw_html.iter().map(|link| link.href.as_str()).collect();
-        assert_eq!(raw_hrefs, ["../b/?a=1&c#概要", "#top"]);
-        let spans: Vec<&str> = in_raw_html.iter().map(|link| &raw[link.span.clone()]).collect();
-        assert_eq!(spans, ["../b/?a=1&amp;c#概要", "#top"]);
+                  [g](mailto:a@example.jp#x) [h](@/wards/arakawa.md) [i](#) [j](@/nowhere.md#x) \
+                  [k](/wards/nosuch/) [l](http://127.0.0.1:1111/wards/) [m](javascript:x)";
+        let (_, _, links) = resolved_all(md);
+        let hrefs: Vec<&str> = links.iter().map(|link| link.href.as_str()).collect();
         assert_eq!(
             hrefs,
-            ["#概要", "/wards/arakawa/#partners", "../chiyoda/#h-partners", "/wards/?x=1#top"]
+            [
+                "#概要",
+                "/wards/arakawa/#partners",
+                "../chiyoda/#h-partners",
+                "/wards/?x=1#top",
+                "https://example.jp/#x",
+                "/wards/arakawa/",
+                "/wards/nosuch/",
+                "http://127.0.0.1:1111/wards/"
+            ]
         );
-        let spans: Vec<&str> = fragments.iter().map(|link| &md[link.span.clone()]).collect();
+        let spans: Vec<&str> = links.iter().map(|link| &md[link.span.clone()]).collect();
         assert_eq!(
-            spans,
+            spans[..4],
             ["#概要", "@/wards/arakawa.md#partners", "../chiyoda/#h-partners", "/wards/?x=1#top"]
         );
+        let raw = "<a href=\"https://example.jp/#x\">a</a> <a class=\"x\" href='../b/?a=1&amp;c#概要'>b</a>\n\n\
+                   <div><a href=\"#top\">c</a><img src=\"/logo.png\"><img src=\"photo.jpg\"></div>\n";
+        let (_, _, in_raw_html) = resolved_all(raw);
+        let raw_hrefs: Vec<&str> = in_raw_html.iter().map(|link| link.href.as_str()).collect();
+        assert_eq!(raw_hrefs, ["https://example.jp/#x", "../b/?a=1&c#概要", "#top", "/logo.png"]);
+        let spans: Vec<&str> = in_raw_html.iter().map(|link| &raw[link.span.clone()]).collect();
+        assert_eq!(spans[1..], ["../b/?a=1&amp;c#概要", "#top", "/logo.png"]);
+    }
+
+    #[test]
+    fn an_internal_link_without_its_slash_is_reported_with_the_slash() {
+        let md = "[釧路市](@municipalities/012068.md#概要) [x](@wards/arakwa.md)";
+        let (html, problems) = resolved(md);
+        assert_eq!(html, "<p><a href=\"#\">釧路市</a> <a href=\"#\">x</a></p>\n");
+        let suggestions: Vec<Option<&str>> =
+            problems.iter().map(|problem| problem.suggestion.as_deref()).collect();
+        assert_eq!(
+            suggestions,
+            [Some("@/municipalities/012068.md#概要"), Some("@/wards/arakawa.md")]
+        );
+        assert_eq!(&md[problems[0].span.clone()], "@municipalities/012068.md#概要");
     }
 
     #[test]
@@ -423,8 +490,8 @@ mod tests {
             }
         }
         let md = "[a](@/a.md)";
-        let (mut problems, mut fragments) = (Vec::new(), Vec::new());
-        let found = Found { problems: &mut problems, fragments: &mut fragments };
+        let (mut problems, mut site_links) = (Vec::new(), Vec::new());
+        let found = Found { problems: &mut problems, site_links: &mut site_links };
         let _ = to_html(InternalLinks::new(parse(md).into_iter(), md, &NoCandidates, found));
     }
 

@@ -17,7 +17,6 @@
 mod breaks;
 mod cjk;
 mod emphasis;
-pub(crate) mod escape;
 mod headings;
 mod highlight;
 mod images;
@@ -35,6 +34,11 @@ pub use images::{AssetProblem, AssetResolver, NoAssets, Picture, SIZES};
 pub use links::{attribute_values, external_links, is_web_url};
 pub use raw_html::{RawHtml, is_safe_url, risky_html};
 
+/// The Markdown stage's output: every rendered body, keyed by its source file; shared with
+/// `renkei serve`'s cache.
+pub type Bodies = std::collections::HashMap<std::path::PathBuf, std::sync::Arc<Rendered>>;
+
+/// One rendered body.
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub html: String,
@@ -49,9 +53,10 @@ pub struct Rendered {
     pub asset_problems: Vec<AssetProblem>,
     /// The processed images the body shows or links to (their source files).
     pub images: Vec<std::path::PathBuf>,
-    /// Links within the site that name a `#fragment`, in source order, for the anchor check
-    /// once the pages (and their ids) exist.
-    pub fragment_links: Vec<FragmentLink>,
+    /// Links and images that may lead into the site (paths, and web URLs, which may be the
+    /// site's own), in source order, for the check of their targets and fragments once every
+    /// file of the site (and the ids of its pages) exists.
+    pub site_links: Vec<SiteLink>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
@@ -72,10 +77,10 @@ pub struct LinkProblem {
     pub suggestion: Option<String>,
 }
 
-/// A link to a place in a page of the site: `#概要`, `../chiyoda/#h-partners`, or an `@/` link
-/// with a fragment (whose `href` is then the resolved URL).
+/// A link that may lead into the site: `#概要`, `/wards/arakawa/`, `../chiyoda/#h-partners`,
+/// `https://renkei.example.jp/wards/`, or a resolved `@/` link (whose `href` is then the URL).
 #[derive(Debug, Clone, PartialEq)]
-pub struct FragmentLink {
+pub struct SiteLink {
     /// Byte range of the destination (or of the whole link) in the Markdown.
     pub span: std::ops::Range<usize>,
     /// The destination as the HTML carries it, fragment included.
@@ -94,13 +99,6 @@ pub trait LinkResolver: Sync {
 pub(crate) type Spanned<'a> = (Event<'a>, Range<usize>);
 
 /// Renders one body with raw HTML sanitised (the default of `site.toml`).
-fn hash_of(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    text.hash(&mut hasher);
-    hasher.finish()
-}
-
 pub fn render(markdown: &str, links: &dyn LinkResolver) -> Rendered {
     render_full(markdown, links, RawHtml::default(), &NoAssets)
 }
@@ -129,7 +127,7 @@ pub fn render_full(
     let reserved_ids = headings::reserved_ids(&events);
 
     let mut problems = Vec::new();
-    let mut fragment_links = Vec::new();
+    let mut site_links = Vec::new();
     let mut headings = Vec::new();
     let mut text = String::new();
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
@@ -138,7 +136,7 @@ pub fn render_full(
         events.into_iter(),
         markdown,
         links,
-        links::Found { problems: &mut problems, fragments: &mut fragment_links },
+        links::Found { problems: &mut problems, site_links: &mut site_links },
     );
     let events = headings::HeadingIds::new(events, reserved_ids, &mut headings);
     let events = text::PlainText::new(events, &mut text);
@@ -152,14 +150,14 @@ pub fn render_full(
     html.shrink_to_fit();
 
     Rendered {
-        html_hash: hash_of(&html),
+        html_hash: crate::hash::of(&html),
         html,
         toc: toc::nest(headings),
         problems,
         text: text::finish(text),
         asset_problems: found.problems,
         images: found.images,
-        fragment_links,
+        site_links,
     }
 }
 
@@ -383,9 +381,9 @@ mod tests {
             for problem in &rendered.problems {
                 prop_assert!(md.get(problem.span.clone()).is_some());
             }
-            for link in &rendered.fragment_links {
+            for link in &rendered.site_links {
                 prop_assert!(md.get(link.span.clone()).is_some());
-                prop_assert!(link.href.contains('#'));
+                prop_assert!(!link.href.is_empty());
             }
         }
 

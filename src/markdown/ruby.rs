@@ -9,7 +9,7 @@
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::Spanned;
-use super::escape::escape_html;
+use crate::html;
 
 pub(crate) fn apply(events: Vec<Spanned<'_>>) -> Vec<Spanned<'_>> {
     let in_heading_attributes = |event: &Event<'_>| matches!(event, Event::Start(Tag::Heading { attrs, .. }) if attrs.iter().any(is_ruby_attribute));
@@ -84,7 +84,7 @@ fn expand<'a>(text: String, span: std::ops::Range<usize>) -> Vec<Spanned<'a>> {
         }
         out.push((Event::InlineHtml(CowStr::from("<ruby>")), span.clone()));
         out.push((Event::Text(CowStr::from(base.to_owned())), span.clone()));
-        let reading = format!("<rp>(</rp><rt>{}</rt><rp>)</rp></ruby>", escape_html(reading));
+        let reading = format!("<rp>(</rp><rt>{}</rt><rp>)</rp></ruby>", html::escape(reading));
         out.push((Event::InlineHtml(CowStr::from(reading)), span.clone()));
         rest = after;
     }

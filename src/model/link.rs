@@ -10,6 +10,7 @@ use super::{
 };
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, suggest};
+use crate::load::meta::is_placeholder;
 use crate::load::{Entry, Meta};
 use crate::messages::Text;
 use crate::msg;
@@ -42,6 +43,7 @@ pub(super) fn link(
         collections: BTreeMap::new(),
         sections,
         routes: Arc::default(),
+        drafts: drafts.len(),
         index: Arc::default(),
         event_lists: std::sync::OnceLock::new(),
     };
@@ -62,6 +64,8 @@ pub(super) fn link(
         site.nodes[id].links = links;
     }
     check_values(&site, &mut diagnostics);
+    super::fields::check(&site, &mut diagnostics);
+    super::placeholders::check(&site, &mut diagnostics);
     sort_collections(&mut site);
     fill_backlinks(&mut site);
     site.routes = Arc::new(routes::routes(&site, &mut diagnostics));
@@ -237,7 +241,8 @@ impl Resolver<'_> {
             return Some(id);
         }
         let wanted = (collection, target.to_owned());
-        if self.unavailable.contains(&wanted) {
+        // A placeholder of `renkei new` is reported as such (`placeholders`).
+        if self.unavailable.contains(&wanted) || is_placeholder(target) {
             return None;
         }
         let noun = noun(collection);
@@ -314,7 +319,7 @@ fn check_values(site: &Site, diagnostics: &mut Diagnostics) {
                 let problem = codes::prefecture_code_problem(&entry.id, &m.name, &m.code);
                 push_code_problem(entry, &m.code, problem, diagnostics);
                 unique_code(&mut codes, entry, Collection::Prefectures, &m.code, diagnostics);
-                if !REGIONS.contains(&m.region.as_str()) {
+                if !REGIONS.contains(&m.region.as_str()) && !is_placeholder(&m.region) {
                     diagnostics.push(
                         entry
                             .error_at_value(
@@ -327,7 +332,8 @@ fn check_values(site: &Site, diagnostics: &mut Diagnostics) {
                 }
             }
             Meta::Event(m) => {
-                if !categories.contains(&m.category.as_str()) {
+                // A placeholder is reported as such (`placeholders`).
+                if !categories.contains(&m.category.as_str()) && !is_placeholder(&m.category) {
                     diagnostics.push(
                         entry
                             .error_at_value(
@@ -366,7 +372,7 @@ fn push_code_problem(
     problem: Option<(Text, Text)>,
     diagnostics: &mut Diagnostics,
 ) {
-    if let Some((message, help)) = problem {
+    if let Some((message, help)) = problem.filter(|_| !is_placeholder(code)) {
         diagnostics.push(entry.error_at_value("code", code, message).with_help(help));
     }
 }

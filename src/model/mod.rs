@@ -5,7 +5,9 @@
 //! unknown id, duplicate and inconsistency. Plain data: no I/O, no Markdown, no templates.
 
 mod codes;
+mod fields;
 mod link;
+mod placeholders;
 mod routes;
 mod urls;
 
@@ -16,6 +18,8 @@ use crate::config::Config;
 use crate::diag::Diagnostics;
 pub use crate::load::Collection;
 use crate::load::{Date, Entry, Meta};
+pub(crate) use codes::{PREFECTURES, WARDS};
+pub use fields::{UrlKind, url_problem};
 pub use routes::{Route, RouteKind};
 pub use urls::{encode_path, percent_decode};
 
@@ -148,6 +152,9 @@ pub struct Site {
     /// Every page of the site, sorted by URL. Shared: `renkei serve` copies a site to put
     /// edited bodies in (`replace_bodies`), and the pages stay the same.
     pub routes: Arc<Vec<Route>>,
+    /// How many entries marked `draft: true` were left out (none with `--drafts`), for the
+    /// summary line: an editor should hear that a page is missing because it is a draft.
+    pub drafts: usize,
     index: Arc<HashMap<(Collection, String), NodeId>>,
     /// `event_list` of all events, then of each category, made once when first asked: every
     /// page of the event lists asks, and making them anew each time grew with the square of

@@ -9,7 +9,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
 use super::context::{card, municipality_row, reference};
-use super::deps::touch;
+use super::deps::PageReader;
 use crate::model::{NodeId, Site};
 
 /// A value in tera's form with the hash of what it was made from (for pages' fingerprints).
@@ -76,63 +76,63 @@ impl Shown {
 }
 
 /// One language's values, each made when a page first shows it.
-struct Table {
+struct LanguageSlots {
     references: Vec<OnceLock<Shown>>,
     cards: Vec<OnceLock<Shown>>,
 }
 
-impl Table {
-    fn new(site: &Site) -> Table {
+impl LanguageSlots {
+    fn new(site: &Site) -> LanguageSlots {
         let slots = |n: usize| (0..n).map(|_| OnceLock::new()).collect();
-        Table { references: slots(site.nodes.len()), cards: slots(site.nodes.len()) }
+        LanguageSlots { references: slots(site.nodes.len()), cards: slots(site.nodes.len()) }
     }
 }
 
 /// The values of one build, per language.
-pub(super) struct Cache {
-    tables: HashMap<String, Table>,
+pub(super) struct NodeValueCache {
+    tables: HashMap<String, LanguageSlots>,
 }
 
-impl Cache {
-    pub(super) fn new(site: &Site) -> Cache {
+impl NodeValueCache {
+    pub(super) fn new(site: &Site) -> NodeValueCache {
         let tables = site
             .config
             .language_codes()
             .into_iter()
-            .map(|lang| (lang.to_owned(), Table::new(site)))
+            .map(|lang| (lang.to_owned(), LanguageSlots::new(site)))
             .collect();
-        Cache { tables }
+        NodeValueCache { tables }
     }
 
-    /// Every access records the nodes the value shows, as building it would have: the page
-    /// that asks depends on them whether or not another page built the value first.
-    pub(super) fn reference(&self, site: &Site, id: NodeId, lang: &str) -> Shown {
-        touch(id);
+    /// Every access reads the node the value shows, as building it would have: the page that
+    /// asks depends on it whether or not another page built the value first.
+    pub(super) fn reference(&self, site: &PageReader, id: NodeId, lang: &str) -> Shown {
+        site.read(id);
         self.get(lang, |t| &t.references[id], || reference(site, id, lang))
     }
 
-    pub(super) fn references(&self, site: &Site, ids: &[NodeId], lang: &str) -> Shown {
+    pub(super) fn references(&self, site: &PageReader, ids: &[NodeId], lang: &str) -> Shown {
         Shown::array(ids.iter().map(|&id| self.reference(site, id, lang)))
     }
 
-    pub(super) fn card(&self, site: &Site, id: NodeId, lang: &str) -> Shown {
-        touch(id);
+    pub(super) fn card(&self, site: &PageReader, id: NodeId, lang: &str) -> Shown {
+        site.read(id);
         self.get(lang, |t| &t.cards[id], || card(site, id, lang))
     }
 
-    pub(super) fn cards(&self, site: &Site, ids: &[NodeId], lang: &str) -> Shown {
+    pub(super) fn cards(&self, site: &PageReader, ids: &[NodeId], lang: &str) -> Shown {
         Shown::array(ids.iter().map(|&id| self.card(site, id, lang)))
     }
 
     /// A partner relation: `{ward, municipality, prefecture: Ref, relation, since, source}`,
     /// the absent ones left out.
-    pub(super) fn partner(&self, site: &Site, index: usize, lang: &str) -> Shown {
-        let partner = &site.partners[index];
+    pub(super) fn partner(&self, site: &PageReader, index: usize, lang: &str) -> Shown {
+        let partner = &site.partners()[index];
         let mut fields = vec![
             ("ward", self.reference(site, partner.ward, lang)),
             ("municipality", self.reference(site, partner.municipality, lang)),
         ];
-        if let Some(prefecture) = site.nodes[partner.municipality].links.parent {
+        if let Some(prefecture) = site.read(partner.municipality).links.parent {
             fields.push(("prefecture", self.reference(site, prefecture, lang)));
         }
         let texts = [
@@ -148,21 +148,21 @@ impl Cache {
         Shown::map(fields)
     }
 
-    pub(super) fn partners(&self, site: &Site, indices: &[usize], lang: &str) -> Shown {
+    pub(super) fn partners(&self, site: &PageReader, indices: &[usize], lang: &str) -> Shown {
         Shown::array(indices.iter().map(|&index| self.partner(site, index, lang)))
     }
 
     /// A municipality with its code, kind, reading and partner rows (a prefecture's page).
-    pub(super) fn municipality_row(&self, site: &Site, id: NodeId, lang: &str) -> Shown {
+    pub(super) fn municipality_row(&self, site: &PageReader, id: NodeId, lang: &str) -> Shown {
         let row = Shown::of(&municipality_row(site, id, lang));
-        let partners = self.partners(site, &site.nodes[id].links.partners, lang);
+        let partners = self.partners(site, &site.read(id).links.partners, lang);
         Shown::extended(Some(&row), [("partners", partners)])
     }
 
     fn get(
         &self,
         lang: &str,
-        slot: impl Fn(&Table) -> &OnceLock<Shown>,
+        slot: impl Fn(&LanguageSlots) -> &OnceLock<Shown>,
         make: impl FnOnce() -> serde_json::Value,
     ) -> Shown {
         match self.tables.get(lang) {

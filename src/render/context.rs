@@ -5,13 +5,15 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
 
-use super::cached::{Cache, Shown};
-use super::{Bodies, deps, i18n};
+use super::cached::{NodeValueCache, Shown};
+use super::deps::PageReader;
+use super::i18n;
 use crate::load::{Entry, Meta};
+use crate::markdown::Bodies;
 use crate::model::{CATEGORIES, Collection, NodeId, REGIONS, Route, RouteKind, Site};
 
 /// What every page of a language shares, computed once per build rather than once per page.
-pub struct Shared {
+pub struct CommonContext {
     per_lang: HashMap<String, Map<String, Value>>,
     /// Per language, the whole navigation (`nav` of the fragments): pages get only its
     /// `sections` and `categories`, since copying all prefectures and wards into every page's
@@ -26,7 +28,7 @@ pub struct Shared {
     /// maps are reference-counted, so giving them to every page copies nothing.
     template_values: OnceLock<HashMap<String, Vec<(String, tera::Value)>>>,
     /// References and cards, made once for all the pages that show them.
-    pub(super) cache: Cache,
+    pub(super) cache: NodeValueCache,
 }
 
 /// A page's own context: values made for it (JSON), and values it shares with other pages.
@@ -57,18 +59,21 @@ impl Own {
     }
 }
 
-impl Shared {
-    pub fn new(site: &Site) -> Shared {
+impl CommonContext {
+    pub fn new(whole: &Site) -> CommonContext {
+        // What every page shares has its own hash in each page's fingerprint: what it reads is
+        // not a page's dependency.
+        let site = &PageReader::new(whole);
         let categories: Vec<Value> = (0..CATEGORIES.len()).map(|i| category(site, i)).collect();
         let mut per_lang = HashMap::new();
         let mut fragment_nav = HashMap::new();
-        let og_image = super::extras::og_image(site);
-        for lang in site.config.language_codes() {
+        let og_image = super::extras::og_image(whole);
+        for lang in site.config().language_codes() {
             let nav = nav(site, lang, &categories);
             let mut values = Map::new();
             values.insert("site".into(), site_value(site, lang));
             values.insert("lang".into(), json!(lang));
-            values.insert("t".into(), i18n::strings(site, lang));
+            values.insert("t".into(), i18n::strings(&whole.config, lang));
             if let Some(image) = &og_image {
                 values.insert("og_image".into(), json!(image));
             }
@@ -83,19 +88,19 @@ impl Shared {
             .iter()
             .map(|(lang, values)| (lang.clone(), super::fingerprint::of_json(values)))
             .collect();
-        Shared {
+        CommonContext {
             per_lang,
             fragment_nav,
             categories,
             datasets: json!({"datasets": [], "others": []}),
             hashes,
             template_values: OnceLock::new(),
-            cache: Cache::new(site),
+            cache: NodeValueCache::new(whole),
         }
     }
 
     /// The open data files, for the data page.
-    pub fn with_datasets(mut self, datasets: Value) -> Shared {
+    pub fn with_datasets(mut self, datasets: Value) -> CommonContext {
         self.datasets = datasets;
         self.template_values = OnceLock::new();
         self
@@ -156,13 +161,22 @@ impl Shared {
     }
 }
 
-/// The context of one page, without what every page shares (`Shared::complete` adds it).
-pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &Route) -> Own {
+/// The context of one page, without what every page shares (`CommonContext::complete` adds it), read
+/// through `site`, which records the nodes it shows.
+pub(super) fn for_route(
+    site: &PageReader,
+    shared: &CommonContext,
+    bodies: &Bodies,
+    route: &Route,
+) -> Own {
     let lang = route.lang.as_str();
     let mut own = match route.kind {
         RouteKind::Home => home(site, shared, bodies, lang),
         RouteKind::NotFound | RouteKind::Search => Own::new(Map::new()),
-        RouteKind::Data => Own::new(super::opendata::context(site, &shared.datasets, lang)),
+        // Always prepared again (`build::pages`): it lists the files of the whole site.
+        RouteKind::Data => {
+            Own::new(super::opendata::context(site.unrecorded(), &shared.datasets, lang))
+        }
         RouteKind::Entity(id) => entity(site, shared, bodies, id, lang),
         RouteKind::List { collection, page, category } => {
             list(site, shared, bodies, collection, page, category, lang)
@@ -182,16 +196,16 @@ pub(super) fn for_route(site: &Site, shared: &Shared, bodies: &Bodies, route: &R
     own
 }
 
-fn url(site: &Site, path: &str) -> String {
+fn url(site: &PageReader, path: &str) -> String {
     site.url(path)
 }
 
-fn permalink(site: &Site, path: &str) -> String {
+fn permalink(site: &PageReader, path: &str) -> String {
     site.permalink(path)
 }
 
-fn site_value(site: &Site, lang: &str) -> Value {
-    let config = &site.config;
+fn site_value(site: &PageReader, lang: &str) -> Value {
+    let config = site.config();
     let (title, description) = match config.languages.get(lang) {
         Some(language) => (language.title.as_str(), language.description.as_str()),
         None => (config.title.as_str(), config.description.as_str()),
@@ -211,7 +225,7 @@ fn site_value(site: &Site, lang: &str) -> Value {
 
 /// The pages the footer links to when the site has them (`content/<name>.md`), as Refs by name:
 /// accessibility, contact, privacy, site-map, opendata.
-fn footer_pages(site: &Site, lang: &str) -> Value {
+fn footer_pages(site: &PageReader, lang: &str) -> Value {
     let pages = ["accessibility", "contact", "privacy", "site-map", "opendata"]
         .into_iter()
         .filter_map(|name| {
@@ -223,18 +237,17 @@ fn footer_pages(site: &Site, lang: &str) -> Value {
 
 /// The about page (`content/about.md`) for the menu: a Ref in `lang` when translated, else the
 /// default language's (its `lang` says which); null when the site has none.
-fn about(site: &Site, lang: &str) -> Value {
+fn about(site: &PageReader, lang: &str) -> Value {
     site.node(Collection::Pages, "about").map_or(Value::Null, |id| reference(site, id, lang))
 }
 
 /// A link to a node, in `lang` when it has that translation.
-pub(super) fn reference(site: &Site, id: NodeId, lang: &str) -> Value {
-    deps::touch(id);
-    let node = &site.nodes[id];
+pub(super) fn reference(site: &PageReader, id: NodeId, lang: &str) -> Value {
+    let node = site.read(id);
     let shown = if node.translations.contains_key(lang) {
         lang
     } else {
-        site.config.default_language.as_str()
+        site.config().default_language.as_str()
     };
     json!({
         "id": node.id(),
@@ -245,10 +258,9 @@ pub(super) fn reference(site: &Site, id: NodeId, lang: &str) -> Value {
 }
 
 /// An entry in a list: a reference plus what a list shows of it.
-pub(super) fn card(site: &Site, id: NodeId, lang: &str) -> Value {
+pub(super) fn card(site: &PageReader, id: NodeId, lang: &str) -> Value {
     let mut card = reference(site, id, lang);
-    deps::touch(id);
-    let node = &site.nodes[id];
+    let node = site.read(id);
     let entry = node.entry_in(lang);
     let fields = match &entry.meta {
         Meta::Event(m) => {
@@ -289,7 +301,7 @@ fn merge(target: &mut Value, extra: Value) {
 }
 
 /// `page`: the front matter of the entry plus its rendered body and URLs.
-fn page_value(site: &Site, bodies: &Bodies, entry: &Entry, path: &str) -> Value {
+fn page_value(site: &PageReader, bodies: &Bodies, entry: &Entry, path: &str) -> Value {
     let mut page = match &entry.meta {
         Meta::Ward(m) => serde_json::to_value(m),
         Meta::Prefecture(m) => serde_json::to_value(m),
@@ -394,7 +406,7 @@ fn first_words(text: &str, limit: usize) -> String {
     out
 }
 
-fn home(site: &Site, shared: &Shared, bodies: &Bodies, lang: &str) -> Own {
+fn home(site: &PageReader, shared: &CommonContext, bodies: &Bodies, lang: &str) -> Own {
     let cache = &shared.cache;
     let mut own = Own::new(Map::new());
     let prefix = site.lang_prefix(lang);
@@ -414,7 +426,7 @@ fn home(site: &Site, shared: &Shared, bodies: &Bodies, lang: &str) -> Own {
             "wards": site.list(Collection::Wards).len(),
             "prefectures": site.list(Collection::Prefectures).len(),
             "municipalities": site.list(Collection::Municipalities).len(),
-            "partners": site.partners.len(),
+            "partners": site.partners().len(),
         }),
     );
     context.insert("regions".into(), regions(site, lang));
@@ -422,15 +434,14 @@ fn home(site: &Site, shared: &Shared, bodies: &Bodies, lang: &str) -> Own {
 }
 
 /// The prefectures by region, each with its number of partner relations.
-fn regions(site: &Site, lang: &str) -> Value {
+fn regions(site: &PageReader, lang: &str) -> Value {
     let regions = REGIONS.iter().map(|&region| {
         let prefectures: Vec<Value> = site
             .list(Collection::Prefectures)
             .iter()
-            .filter(|&&id| matches!(&site.nodes[id].entry.meta, Meta::Prefecture(m) if m.region == region))
+            .filter(|&&id| matches!(&site.read(id).entry.meta, Meta::Prefecture(m) if m.region == region))
             .map(|&id| {
-                deps::touch(id);
-                let node = &site.nodes[id];
+                let node = site.read(id);
                 let mut value = reference(site, id, lang);
                 let code = match &node.entry.meta {
                     Meta::Prefecture(m) => m.code.as_str(),
@@ -449,10 +460,15 @@ fn regions(site: &Site, lang: &str) -> Value {
     Value::Array(regions.collect())
 }
 
-fn entity(site: &Site, shared: &Shared, bodies: &Bodies, id: NodeId, lang: &str) -> Own {
-    deps::touch(id);
+fn entity(
+    site: &PageReader,
+    shared: &CommonContext,
+    bodies: &Bodies,
+    id: NodeId,
+    lang: &str,
+) -> Own {
     let cache = &shared.cache;
-    let node = &site.nodes[id];
+    let node = site.read(id);
     let entry = node.entry_in(lang);
     let mut own = Own::new(Map::new());
     let mut page = page_value(site, bodies, entry, &site.path_of(id, lang));
@@ -520,9 +536,8 @@ fn entity(site: &Site, shared: &Shared, bodies: &Bodies, id: NodeId, lang: &str)
 }
 
 /// A municipality in a list: its reference, code, kind, reading and number of partners.
-pub(super) fn municipality_row(site: &Site, id: NodeId, lang: &str) -> Value {
-    deps::touch(id);
-    let node = &site.nodes[id];
+pub(super) fn municipality_row(site: &PageReader, id: NodeId, lang: &str) -> Value {
+    let node = site.read(id);
     let mut value = reference(site, id, lang);
     let (kind, kana) = match &node.entry.meta {
         Meta::Municipality(m) => (m.kind.clone(), Some(m.kana.clone())),
@@ -543,9 +558,14 @@ pub(super) fn municipality_row(site: &Site, id: NodeId, lang: &str) -> Value {
 /// A ward's partners grouped by prefecture, in the order of the prefectures' codes (北海道
 /// first), each group in the order of the partners' municipality codes; partners whose
 /// municipality has no prefecture come last.
-fn partners_by_prefecture(site: &Site, cache: &Cache, indices: &[usize], lang: &str) -> Shown {
+fn partners_by_prefecture(
+    site: &PageReader,
+    cache: &NodeValueCache,
+    indices: &[usize],
+    lang: &str,
+) -> Shown {
     let groups = group_partners(site, indices, |index| {
-        let prefecture = site.nodes[site.partners[index].municipality].links.parent;
+        let prefecture = site.read(site.partners()[index].municipality).links.parent;
         let order = prefecture.map(|p| position(site, Collection::Prefectures, p));
         (order.is_none(), order, prefecture)
     });
@@ -561,9 +581,14 @@ fn partners_by_prefecture(site: &Site, cache: &Cache, indices: &[usize], lang: &
 
 /// A prefecture's relations grouped by ward, in the wards' order (千代田区 first), each group in
 /// the order of the municipalities' codes: `[{ward: Ref, partners: [Partner]}]`.
-fn partners_by_ward(site: &Site, cache: &Cache, indices: &[usize], lang: &str) -> Shown {
+fn partners_by_ward(
+    site: &PageReader,
+    cache: &NodeValueCache,
+    indices: &[usize],
+    lang: &str,
+) -> Shown {
     let groups = group_partners(site, indices, |index| {
-        let ward = site.partners[index].ward;
+        let ward = site.partners()[index].ward;
         (position(site, Collection::Wards, ward), ward)
     });
     let groups = groups.into_iter().map(|((_, ward), members)| {
@@ -577,7 +602,7 @@ fn partners_by_ward(site: &Site, cache: &Cache, indices: &[usize], lang: &str) -
 
 /// Partner indices grouped by `key`, groups in key order, members in municipality code order.
 fn group_partners<K: Ord>(
-    site: &Site,
+    site: &PageReader,
     indices: &[usize],
     key: impl Fn(usize) -> K,
 ) -> Vec<(K, Vec<usize>)> {
@@ -586,19 +611,24 @@ fn group_partners<K: Ord>(
         groups.entry(key(index)).or_default().push(index);
     }
     for members in groups.values_mut() {
-        members.sort_by_key(|&i| (site.nodes[site.partners[i].municipality].id(), i));
+        members.sort_by_key(|&i| (site.read(site.partners()[i].municipality).id(), i));
     }
     groups.into_iter().collect()
 }
 
-fn position(site: &Site, collection: Collection, id: NodeId) -> usize {
+fn position(site: &PageReader, collection: Collection, id: NodeId) -> usize {
     site.list(collection).iter().position(|&x| x == id).unwrap_or(usize::MAX)
 }
 
 /// A prefecture's municipalities grouped by kind, 市 then 町 then 村 (then any other kind, such
 /// as 特別区), each in code order: `[{kind, municipalities: [Ref + {code, kind, partners}]}]`.
-fn municipality_groups(site: &Site, cache: &Cache, ids: &[NodeId], lang: &str) -> Shown {
-    let kind_of = |id: NodeId| match &site.nodes[id].entry.meta {
+fn municipality_groups(
+    site: &PageReader,
+    cache: &NodeValueCache,
+    ids: &[NodeId],
+    lang: &str,
+) -> Shown {
+    let kind_of = |id: NodeId| match &site.read(id).entry.meta {
         Meta::Municipality(m) => m.kind.clone().unwrap_or_default(),
         _ => String::new(),
     };
@@ -618,20 +648,20 @@ fn municipality_groups(site: &Site, cache: &Cache, ids: &[NodeId], lang: &str) -
     }))
 }
 
-fn category(site: &Site, index: usize) -> Value {
+fn category(site: &PageReader, index: usize) -> Value {
     let (name, slug) = CATEGORIES[index];
     let (upcoming, past) = site.event_list(Some(index));
     json!({
         "name": name,
         "slug": slug,
-        "url": url(site, &site.list_path(&site.config.default_language, Collection::Events, 1, Some(index))),
+        "url": url(site, &site.list_path(&site.config().default_language, Collection::Events, 1, Some(index))),
         "count": upcoming.len() + past.len(),
     })
 }
 
 fn list(
-    site: &Site,
-    shared: &Shared,
+    site: &PageReader,
+    shared: &CommonContext,
     bodies: &Bodies,
     collection: Collection,
     page: usize,
@@ -644,12 +674,13 @@ fn list(
     let path = site.list_path(lang, collection, page, category_index);
     match site.section(collection.folder(), lang) {
         Some(entry) => context.insert("page".into(), page_value(site, bodies, entry, &path)),
-        None => context.insert("page".into(), json!({"title": i18n::collection_title(site, collection, lang), "url": url(site, &path), "content": ""})),
+        None => context.insert("page".into(), json!({"title": i18n::collection_title(site.config(), collection, lang), "url": url(site, &path), "content": ""})),
     };
     match collection {
         Collection::Events => {
             let (upcoming, past) = site.event_list(category_index);
-            let (upcoming, past) = paginate_two(upcoming, past, page, site.config.events_per_page);
+            let (upcoming, past) =
+                paginate_two(upcoming, past, page, site.config().events_per_page);
             own.show("upcoming", cache.cards(site, upcoming, lang));
             own.show("past", cache.cards(site, past, lang));
             let context = &mut own.json;
@@ -663,14 +694,15 @@ fn list(
         }
         Collection::Exhibits => {
             let (current, past) = site.exhibit_list();
-            let (current, past) = paginate_two(&current, &past, page, site.config.events_per_page);
+            let (current, past) =
+                paginate_two(&current, &past, page, site.config().events_per_page);
             own.show("current", cache.cards(site, current, lang));
             own.show("past", cache.cards(site, past, lang));
             let context = &mut own.json;
             context.insert("paginator".into(), paginator(site, collection, page, None, lang));
         }
         Collection::News => {
-            let per_page = site.config.news_per_page;
+            let per_page = site.config().news_per_page;
             let items: Vec<NodeId> = site
                 .list(collection)
                 .iter()
@@ -684,8 +716,8 @@ fn list(
         Collection::Wards => {
             let wards = site.list(collection).iter().map(|&id| {
                 let mut value = reference(site, id, lang);
-                if let Meta::Ward(m) = &site.nodes[id].entry.meta {
-                    merge(&mut value, json!({"code": m.code, "kana": m.kana, "partner_count": site.nodes[id].backlinks.partners.len()}));
+                if let Meta::Ward(m) = &site.read(id).entry.meta {
+                    merge(&mut value, json!({"code": m.code, "kana": m.kana, "partner_count": site.read(id).backlinks.partners.len()}));
                 }
                 value
             });
@@ -698,9 +730,10 @@ fn list(
             let groups = site
                 .list(Collection::Prefectures)
                 .iter()
-                .filter(|&&p| !site.nodes[p].backlinks.municipalities.is_empty())
+                .filter(|&&p| !site.read(p).backlinks.municipalities.is_empty())
                 .map(|&p| {
-                    let members: Vec<Value> = site.nodes[p]
+                    let members: Vec<Value> = site
+                        .read(p)
                         .backlinks
                         .municipalities
                         .iter()
@@ -735,7 +768,7 @@ fn paginate_two<'a>(
 }
 
 fn paginator(
-    site: &Site,
+    site: &PageReader,
     collection: Collection,
     current: usize,
     category: Option<usize>,
@@ -789,21 +822,21 @@ fn pager_window(current: usize, total: usize) -> Vec<Option<usize>> {
     window
 }
 
-fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> String {
+fn page_title(site: &PageReader, route: &Route, context: &Map<String, Value>) -> String {
     match route.kind {
         RouteKind::Home => site
-            .config
+            .config()
             .languages
             .get(&route.lang)
-            .map_or(site.config.title.clone(), |l| l.title.clone()),
-        RouteKind::NotFound => i18n::text(site, &route.lang, "not_found_title"),
-        RouteKind::Data => super::opendata::title(site, &route.lang),
-        RouteKind::Search => i18n::text(site, &route.lang, "search"),
+            .map_or(site.config().title.clone(), |l| l.title.clone()),
+        RouteKind::NotFound => i18n::text(site.config(), &route.lang, "not_found_title"),
+        RouteKind::Data => super::opendata::title(site.unrecorded(), &route.lang),
+        RouteKind::Search => i18n::text(site.config(), &route.lang, "search"),
         RouteKind::List { page, category, collection } => {
             let base = match category {
                 Some(index) => format!(
                     "{}（{}）",
-                    i18n::collection_title(site, collection, &route.lang),
+                    i18n::collection_title(site.config(), collection, &route.lang),
                     CATEGORIES[index].0
                 ),
                 None => context
@@ -817,20 +850,21 @@ fn page_title(site: &Site, route: &Route, context: &Map<String, Value>) -> Strin
                 // The string carries its own spacing: none before a full-width bracket.
                 format!(
                     "{base}{}",
-                    i18n::text(site, &route.lang, "page_n").replace("{n}", &page.to_string())
+                    i18n::text(site.config(), &route.lang, "page_n")
+                        .replace("{n}", &page.to_string())
                 )
             } else {
                 base
             }
         }
-        RouteKind::Entity(id) => site.nodes[id].entry_in(&route.lang).meta.title().to_owned(),
+        RouteKind::Entity(id) => site.read(id).entry_in(&route.lang).meta.title().to_owned(),
     }
 }
 
-fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
+fn breadcrumbs(site: &PageReader, route: &Route, title: &str) -> Value {
     let lang = route.lang.as_str();
     let mut crumbs = vec![
-        json!({"title": i18n::text(site, lang, "home"), "url": url(site, &site.lang_prefix(lang))}),
+        json!({"title": i18n::text(site.config(), lang, "home"), "url": url(site, &site.lang_prefix(lang))}),
     ];
     let mut push =
         |title: String, path: String| crumbs.push(json!({"title": title, "url": url(site, &path)}));
@@ -840,18 +874,17 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
         RouteKind::List { collection, category, page } => {
             if category.is_some() || page > 1 {
                 push(
-                    i18n::collection_title(site, collection, lang),
+                    i18n::collection_title(site.config(), collection, lang),
                     site.list_path(lang, collection, 1, None),
                 );
             }
         }
         RouteKind::Entity(id) => {
-            deps::touch(id);
-            let node = &site.nodes[id];
+            let node = site.read(id);
             let collection = node.collection();
             if collection != Collection::Pages {
                 push(
-                    i18n::collection_title(site, collection, lang),
+                    i18n::collection_title(site.config(), collection, lang),
                     site.list_path(lang, collection, 1, None),
                 );
             }
@@ -859,7 +892,7 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
             {
                 // The prefecture's page in this language if it has one, else the Japanese page.
                 let shown = reference(site, prefecture, lang);
-                let shown_lang = shown["lang"].as_str().unwrap_or(&site.config.default_language);
+                let shown_lang = shown["lang"].as_str().unwrap_or(&site.config().default_language);
                 push(
                     shown["title"].as_str().unwrap_or_default().to_owned(),
                     site.path_of(prefecture, shown_lang),
@@ -871,14 +904,11 @@ fn breadcrumbs(site: &Site, route: &Route, title: &str) -> Value {
     Value::Array(crumbs)
 }
 
-fn alternates(site: &Site, route: &Route) -> Value {
-    if let RouteKind::Entity(id) = route.kind {
-        deps::touch(id);
-    }
+fn alternates(site: &PageReader, route: &Route) -> Value {
     let alternates = site.alternate_paths(route).into_iter().map(|(lang, path)| {
         json!({
             "lang": lang,
-            "name": i18n::text(site, &lang, "language_name"),
+            "name": i18n::text(site.config(), &lang, "language_name"),
             "url": url(site, &path),
             "permalink": permalink(site, &path),
             "current": lang == route.lang,
@@ -890,13 +920,13 @@ fn alternates(site: &Site, route: &Route) -> Value {
 /// The header's language switch: for each other language, this page in it, else the list of
 /// its section in it, else that language's home page. `exact` says which. Every page has it, so
 /// the switch keeps its place from page to page.
-fn lang_links(site: &Site, route: &Route) -> Value {
+fn lang_links(site: &PageReader, route: &Route) -> Value {
     let alternates = site.alternate_paths(route);
     let links =
-        site.config.language_codes().into_iter().filter(|&lang| lang != route.lang).map(|lang| {
+        site.config().language_codes().into_iter().filter(|&lang| lang != route.lang).map(|lang| {
             let exact = alternates.iter().find(|(l, _)| l == lang).map(|(_, path)| path.clone());
             let list = match route.kind {
-                RouteKind::Entity(id) => Some(site.nodes[id].collection()),
+                RouteKind::Entity(id) => Some(site.read(id).collection()),
                 RouteKind::List { collection, .. } => Some(collection),
                 _ => None,
             }
@@ -907,7 +937,7 @@ fn lang_links(site: &Site, route: &Route) -> Value {
             let path = exact.clone().or(list).unwrap_or_else(|| site.lang_prefix(lang));
             json!({
                 "lang": lang,
-                "name": i18n::text(site, lang, "language_name"),
+                "name": i18n::text(site.config(), lang, "language_name"),
                 "url": url(site, &path),
                 "exact": exact.is_some(),
             })
@@ -915,11 +945,11 @@ fn lang_links(site: &Site, route: &Route) -> Value {
     Value::Array(links.collect())
 }
 
-fn nav(site: &Site, lang: &str, categories: &[Value]) -> Value {
+fn nav(site: &PageReader, lang: &str, categories: &[Value]) -> Value {
     json!({
         "regions": REGIONS.iter().map(|&region| {
             let prefectures: Vec<Value> = site.list(Collection::Prefectures).iter()
-                .filter(|&&id| matches!(&site.nodes[id].entry.meta, Meta::Prefecture(m) if m.region == region))
+                .filter(|&&id| matches!(&site.read(id).entry.meta, Meta::Prefecture(m) if m.region == region))
                 .map(|&id| reference(site, id, lang))
                 .collect();
             json!({"name": region, "prefectures": prefectures})
@@ -932,15 +962,18 @@ fn nav(site: &Site, lang: &str, categories: &[Value]) -> Value {
 
 /// The list pages of the main menu, in `lang` where they exist in it: `{key, title, url,
 /// hreflang}` (`hreflang`: the language of the linked page when it is not `lang`, else empty).
-fn sections(site: &Site, lang: &str) -> Vec<Value> {
+fn sections(site: &PageReader, lang: &str) -> Vec<Value> {
     Collection::FOLDERS
         .into_iter()
         .map(|collection| {
-            let shown =
-                if site.has_list(collection, lang) { lang } else { &site.config.default_language };
+            let shown = if site.has_list(collection, lang) {
+                lang
+            } else {
+                &site.config().default_language
+            };
             json!({
                 "key": collection.folder(),
-                "title": i18n::collection_title(site, collection, lang),
+                "title": i18n::collection_title(site.config(), collection, lang),
                 "url": url(site, &site.list_path(lang, collection, 1, None)),
                 "hreflang": if shown == lang { "" } else { shown },
             })
@@ -948,29 +981,29 @@ fn sections(site: &Site, lang: &str) -> Vec<Value> {
         .collect()
 }
 
-fn section_name(site: &Site, route: &Route) -> &'static str {
+fn section_name(site: &PageReader, route: &Route) -> &'static str {
     match route.kind {
         RouteKind::Home => "home",
         RouteKind::NotFound => "",
         RouteKind::Data => "data",
         RouteKind::Search => "search",
         RouteKind::List { collection, .. } => collection.folder(),
-        RouteKind::Entity(id) => match site.nodes[id].collection() {
+        RouteKind::Entity(id) => match site.read(id).collection() {
             Collection::Pages => "pages",
             collection => collection.folder(),
         },
     }
 }
 
-fn feeds(site: &Site, route: &Route) -> Value {
+fn feeds(site: &PageReader, route: &Route) -> Value {
     // The feed in this page's language where there is one, else the default language's.
     let feed = |collection: Collection| {
-        let lang = if super::feeds::has_feed(site, collection, &route.lang) {
+        let lang = if super::feeds::has_feed(site.unrecorded(), collection, &route.lang) {
             route.lang.as_str()
         } else {
-            site.config.default_language.as_str()
+            site.config().default_language.as_str()
         };
-        let feed = super::feeds::list_feed(site, collection, lang);
+        let feed = super::feeds::list_feed(site.unrecorded(), collection, lang);
         json!({"title": feed.title, "url": url(site, &feed.path), "lang": lang})
     };
     let collections: Vec<Collection> = match route.kind {

@@ -1,8 +1,10 @@
-//! Dependencies of pages, for incremental rebuilds: while a page's context is built, every node
-//! it shows is recorded (`touch`), and each node gets a fingerprint of all it can contribute to
-//! a page (its texts, rendered bodies, relations both ways). A page whose recorded nodes, list
-//! order, templates and shared data all kept their fingerprints has the same context as before,
-//! so its context need not even be built again.
+//! Dependencies of pages, for incremental rebuilds. A page's context is built through a
+//! [`PageReader`], the only way the page builders of this stage reach a node: it records every
+//! node it hands out, and returns them with the context (`Renderer::prepare`). The build keeps
+//! them with the page. Each node gets a fingerprint of all it can contribute to a page (its
+//! texts, rendered bodies, relations both ways). A page whose recorded nodes, list order,
+//! templates and shared data all kept their fingerprints has the same context as before, so its
+//! context need not even be built again.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -10,33 +12,120 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 
-use super::Bodies;
-use crate::model::{Collection, NodeId, Partner, Site};
+use crate::config::Config;
+use crate::load::Entry;
+use crate::markdown::Bodies;
+use crate::model::{Collection, Node, NodeId, Partner, Route, RouteKind, Site};
 
 /// A node by what stays the same across builds: its collection and id.
 pub type NodeKey = (Collection, String);
 
-thread_local! {
-    static TOUCHED: RefCell<Option<Vec<NodeId>>> = const { RefCell::new(None) };
+/// The site as one page's context reads it. A node is reached only through [`PageReader::read`],
+/// which records it as shown by the page; what is not a node's (configuration, URLs, list
+/// orders, which list pages depend on as a whole) is asked of it directly. One reader per page,
+/// on one thread.
+pub(super) struct PageReader<'a> {
+    site: &'a Site,
+    read: RefCell<Vec<NodeId>>,
 }
 
-/// Records that the page being prepared on this thread shows node `id`.
-pub(super) fn touch(id: NodeId) {
-    TOUCHED.with(|t| {
-        if let Some(touched) = t.borrow_mut().as_mut() {
-            touched.push(id);
+impl<'a> PageReader<'a> {
+    pub(super) fn new(site: &'a Site) -> PageReader<'a> {
+        PageReader { site, read: RefCell::new(Vec::new()) }
+    }
+
+    /// The node `id`, recorded as one the page shows.
+    pub(super) fn read(&self, id: NodeId) -> &'a Node {
+        self.read.borrow_mut().push(id);
+        &self.site.nodes[id]
+    }
+
+    /// The nodes read, sorted, without repeats.
+    pub(super) fn into_read(self) -> Vec<NodeId> {
+        let mut read = self.read.into_inner();
+        read.sort_unstable();
+        read.dedup();
+        read
+    }
+
+    /// The whole site, read without recording: only for values that the page's kind or the
+    /// nodes already read account for (the structured data and map of the page's own node,
+    /// the open data page, which is always prepared again). Prefer [`PageReader::read`].
+    pub(super) fn unrecorded(&self) -> &'a Site {
+        self.site
+    }
+
+    pub(super) fn config(&self) -> &'a Config {
+        &self.site.config
+    }
+
+    pub(super) fn partners(&self) -> &'a [Partner] {
+        &self.site.partners
+    }
+
+    pub(super) fn url(&self, path: &str) -> String {
+        self.site.url(path)
+    }
+
+    pub(super) fn permalink(&self, path: &str) -> String {
+        self.site.permalink(path)
+    }
+
+    /// The path of node `id` in `lang` (its translations decide): the node is read.
+    pub(super) fn path_of(&self, id: NodeId, lang: &str) -> String {
+        self.read(id);
+        self.site.path_of(id, lang)
+    }
+
+    pub(super) fn lang_prefix(&self, lang: &str) -> String {
+        self.site.lang_prefix(lang)
+    }
+
+    pub(super) fn node(&self, collection: Collection, id: &str) -> Option<NodeId> {
+        self.site.node(collection, id)
+    }
+
+    pub(super) fn list(&self, collection: Collection) -> &'a [NodeId] {
+        self.site.list(collection)
+    }
+
+    pub(super) fn list_path(
+        &self,
+        lang: &str,
+        collection: Collection,
+        page: usize,
+        category: Option<usize>,
+    ) -> String {
+        self.site.list_path(lang, collection, page, category)
+    }
+
+    pub(super) fn event_list(&self, category: Option<usize>) -> (&'a [NodeId], &'a [NodeId]) {
+        self.site.event_list(category)
+    }
+
+    pub(super) fn exhibit_list(&self) -> (Vec<NodeId>, Vec<NodeId>) {
+        self.site.exhibit_list()
+    }
+
+    pub(super) fn has_list(&self, collection: Collection, lang: &str) -> bool {
+        self.site.has_list(collection, lang)
+    }
+
+    pub(super) fn page_count(&self, collection: Collection, count: usize) -> usize {
+        self.site.page_count(collection, count)
+    }
+
+    pub(super) fn section(&self, folder: &str, lang: &str) -> Option<&'a Entry> {
+        self.site.section(folder, lang)
+    }
+
+    /// The route in every language it has: an entity's page reads its node's translations.
+    pub(super) fn alternate_paths(&self, route: &Route) -> Vec<(String, String)> {
+        if let RouteKind::Entity(id) = route.kind {
+            self.read(id);
         }
-    });
-}
-
-/// Runs `f`, returning what it returned and the nodes it touched (sorted, without repeats).
-pub(super) fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<NodeId>) {
-    TOUCHED.with(|t| *t.borrow_mut() = Some(Vec::new()));
-    let value = f();
-    let mut touched = TOUCHED.with(|t| t.borrow_mut().take()).unwrap_or_default();
-    touched.sort_unstable();
-    touched.dedup();
-    (value, touched)
+        self.site.alternate_paths(route)
+    }
 }
 
 /// The fingerprints of one build's nodes and lists.

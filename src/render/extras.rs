@@ -3,11 +3,14 @@
 
 use serde_json::{Map, Value, json};
 
+use super::deps::PageReader;
 use crate::model::{Collection, Route, RouteKind, Site};
 
-/// Adds the variables of this module to the context of `route`.
-pub(super) fn add(site: &Site, route: &Route, context: &mut Map<String, Value>) {
-    add_map(site, route, context);
+/// Adds the variables of this module to the context of `route`. They are drawn from the page's
+/// own node (read through `reader` by the page builders) and the map's prefectures.
+pub(super) fn add(reader: &PageReader, route: &Route, context: &mut Map<String, Value>) {
+    add_map(reader, route, context);
+    let site = reader.unrecorded();
     let json_ld = super::structured::json_ld(site, route, context);
     context.insert("json_ld".into(), json!(json_ld));
     let base = &site.config.base_path;
@@ -41,7 +44,8 @@ pub(super) fn add(site: &Site, route: &Route, context: &mut Map<String, Value>) 
 }
 
 /// `map_svg` and `map_counts` on the home page, the prefecture overview and every ward page.
-fn add_map(site: &Site, route: &Route, context: &mut Map<String, Value>) {
+fn add_map(reader: &PageReader, route: &Route, context: &mut Map<String, Value>) {
+    let site = reader.unrecorded();
     let ward = match route.kind {
         RouteKind::Home | RouteKind::List { collection: Collection::Prefectures, .. } => None,
         RouteKind::Entity(id) if site.nodes[id].collection() == Collection::Wards => Some(id),
@@ -49,13 +53,13 @@ fn add_map(site: &Site, route: &Route, context: &mut Map<String, Value>) {
     };
     let counts = super::map::counts(site, ward);
     let subject = ward.map(|id| site.nodes[id].entry_in(&route.lang).meta.title());
-    let (svg, rows) = super::map::render(site, &counts, subject, &route.lang);
+    let (svg, rows) = super::map::render(reader, &counts, subject, &route.lang);
     context.insert("map_svg".into(), json!(svg));
     context.insert("map_counts".into(), rows);
 }
 
 /// The absolute URL of the page's preview image: `og-image.png` of the site's or the theme's
-/// static files, when there is one. The same for every page, so part of `Shared`.
+/// static files, when there is one. The same for every page, so part of `CommonContext`.
 pub(super) fn og_image(site: &Site) -> Option<String> {
     let config = &site.config;
     let name = "og-image.png";

@@ -10,9 +10,9 @@ use std::fmt::Write;
 
 use chrono::{NaiveDate, NaiveTime};
 
-use super::Bodies;
 use super::context::entry_summary;
-use super::escape_html as escape;
+use crate::html::escape;
+use crate::markdown::Bodies;
 use crate::model::{Collection, RouteKind, Site};
 
 /// How many entries a feed carries.

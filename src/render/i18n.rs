@@ -3,11 +3,12 @@
 
 use serde_json::{Map, Value};
 
-use crate::model::{Collection, Site};
+use crate::config::Config;
+use crate::model::Collection;
 
 /// All strings of `lang`.
-pub(super) fn strings(site: &Site, lang: &str) -> Value {
-    let table = site.config.strings.table(lang);
+pub(super) fn strings(config: &Config, lang: &str) -> Value {
+    let table = config.strings.table(lang);
     let map: Map<String, Value> = table
         .into_iter()
         .flatten()
@@ -16,14 +17,14 @@ pub(super) fn strings(site: &Site, lang: &str) -> Value {
     Value::Object(map)
 }
 
-pub(super) fn text(site: &Site, lang: &str, key: &str) -> String {
-    site.config.strings.text(lang, key)
+pub(super) fn text(config: &Config, lang: &str, key: &str) -> String {
+    config.strings.text(lang, key)
 }
 
 /// The title of a collection's list page when no `_index.md` gives one.
-pub(super) fn collection_title(site: &Site, collection: Collection, lang: &str) -> String {
+pub(super) fn collection_title(config: &Config, collection: Collection, lang: &str) -> String {
     match collection {
-        Collection::Pages => text(site, lang, "home"),
-        other => text(site, lang, other.folder()),
+        Collection::Pages => text(config, lang, "home"),
+        other => text(config, lang, other.folder()),
     }
 }

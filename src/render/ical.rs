@@ -9,9 +9,9 @@
 
 use chrono::{Days, NaiveDate, NaiveTime};
 
-use super::Bodies;
 use super::context::entry_summary;
 use crate::load::{Date, Meta};
+use crate::markdown::Bodies;
 use crate::model::{Collection, NodeId, Site};
 
 const TIMEZONE: &str = "Asia/Tokyo";

@@ -13,7 +13,8 @@ use std::fmt::Write;
 
 use serde_json::{Value, json};
 
-use super::escape_html as escape;
+use super::deps::PageReader;
+use crate::html::escape;
 use crate::load::Meta;
 use crate::model::{Collection, NodeId, Site};
 
@@ -140,11 +141,12 @@ pub(super) fn counts(site: &Site, ward: Option<NodeId>) -> BTreeMap<NodeId, usiz
 /// `map_svg` (the figure: SVG, legend, table) and `map_counts` (`[{id, title, url, code, count}]`
 /// of every prefecture with a page, in code order) for a page in `lang`.
 pub(super) fn render(
-    site: &Site,
+    reader: &PageReader,
     counts: &BTreeMap<NodeId, usize>,
     subject: Option<&str>,
     lang: &str,
 ) -> (String, Value) {
+    let site = reader.unrecorded();
     let ja = lang == "ja";
     // Prefecture pages by JIS code.
     let by_code: BTreeMap<&str, NodeId> = site
@@ -239,7 +241,7 @@ pub(super) fn render(
         let Some(&id) = by_code.get(code) else { continue };
         let count = counts.get(&id).copied().unwrap_or(0);
         // The prefecture's page in this language when it has one, else the Japanese page.
-        let shown = super::context::reference(site, id, lang);
+        let shown = super::context::reference(reader, id, lang);
         let (title, url) = (
             shown["title"].as_str().unwrap_or_default(),
             shown["url"].as_str().unwrap_or_default(),

@@ -13,7 +13,6 @@ pub mod ical;
 mod ja_filters;
 mod map;
 pub mod opendata;
-mod opendata_en;
 mod phrases;
 mod structured;
 
@@ -24,14 +23,11 @@ use tera::Tera;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Location, nearest_within};
-use crate::markdown::Rendered;
+use crate::markdown::Bodies;
 use crate::model::{Collection, Route, RouteKind, Site};
 use crate::msg;
-pub use context::Shared;
+pub use context::CommonContext;
 pub use feeds::{atom_feeds, robots, sitemaps};
-
-/// Rendered Markdown bodies, keyed by the source file; shared with `renkei serve`'s cache.
-pub type Bodies = HashMap<PathBuf, std::sync::Arc<Rendered>>;
 
 /// The theme's templates, parsed once and shared by every rendering thread.
 pub struct Renderer {
@@ -42,7 +38,7 @@ pub struct Renderer {
     /// Per template, a hash of it and of every template it is built on.
     template_hashes: HashMap<String, u64>,
     /// The site's images, for `resize_image` (set once scanned).
-    images: crate::images::template::Table,
+    images: crate::images::template::ScannedImages,
 }
 
 /// A page ready to render: its template, its own context and the fingerprint of both.
@@ -51,6 +47,9 @@ pub struct Prepared {
     context: context::Own,
     /// Equal fingerprints render to equal bytes.
     pub fingerprint: u64,
+    /// The nodes the context read, sorted: the page shows them, and must be prepared again
+    /// when one of them changes.
+    pub read: Vec<crate::model::NodeId>,
 }
 
 impl Renderer {
@@ -71,7 +70,7 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html_to);
         filters::register(&mut tera, config);
-        let images = crate::images::template::Table::default();
+        let images = crate::images::template::ScannedImages::default();
         tera.register_function(
             "resize_image",
             crate::images::template::resize_image(images.clone(), config.base_url.clone()),
@@ -107,7 +106,8 @@ impl Renderer {
     }
 
     /// Makes `asset()` give the published names of the static files. They are not part of the
-    /// pages' fingerprints: a rebuild puts the new names into kept pages (`build::rename_assets`).
+    /// pages' fingerprints: a rebuild puts the new names into kept pages
+    /// (`build::reuse::rename_assets`).
     pub fn use_assets(&mut self, config: &Config, assets: &crate::assets::Assets) {
         filters::register_asset(&mut self.tera, &config.base_path, assets);
     }
@@ -134,7 +134,11 @@ impl Renderer {
     /// them to what every page of that language gets, as `fragments.<file stem>`. They see only
     /// the shared values (`site`, `lang`, `t`, `nav`): a footer that lists every prefecture is
     /// then rendered twice instead of once per page.
-    pub fn render_fragments(&self, site: &Site, shared: &mut Shared) -> Result<(), Diagnostics> {
+    pub fn render_fragments(
+        &self,
+        site: &Site,
+        shared: &mut CommonContext,
+    ) -> Result<(), Diagnostics> {
         let names: Vec<&str> =
             self.tera.get_template_names().filter(|name| name.starts_with(FRAGMENTS)).collect();
         let mut diagnostics = Diagnostics::default();
@@ -167,14 +171,15 @@ impl Renderer {
     pub fn render(
         &self,
         site: &Site,
-        shared: &Shared,
+        shared: &CommonContext,
         bodies: &Bodies,
         route: &Route,
     ) -> Result<Vec<u8>, Diagnostic> {
         // No fingerprint: only incremental rebuilds compare them.
         let template = template_of(site, route);
-        let context = context::for_route(site, shared, bodies, route);
-        self.render_prepared(site, shared, route, Prepared { template, context, fingerprint: 0 })
+        let context = context::for_route(&deps::PageReader::new(site), shared, bodies, route);
+        let prepared = Prepared { template, context, fingerprint: 0, read: Vec::new() };
+        self.render_prepared(site, shared, route, prepared)
     }
 
     /// A hash of a template and of every template it is built on.
@@ -182,42 +187,33 @@ impl Renderer {
         self.template_hashes.get(template).copied().unwrap_or_default()
     }
 
-    /// `prepare`, also returning the nodes the page shows (see `deps`).
-    pub fn prepare_recording(
-        &self,
-        site: &Site,
-        shared: &Shared,
-        bodies: &Bodies,
-        route: &Route,
-    ) -> (Prepared, Vec<crate::model::NodeId>) {
-        deps::recording(|| self.prepare(site, shared, bodies, route))
-    }
-
-    /// The context of a route and its fingerprint, without rendering it.
+    /// The context of a route and its fingerprint, without rendering it, and the nodes the
+    /// context read (see `deps`).
     pub fn prepare(
         &self,
         site: &Site,
-        shared: &Shared,
+        shared: &CommonContext,
         bodies: &Bodies,
         route: &Route,
     ) -> Prepared {
         use std::hash::{Hash, Hasher};
         let template = template_of(site, route);
-        let context = context::for_route(site, shared, bodies, route);
+        let reader = deps::PageReader::new(site);
+        let context = context::for_route(&reader, shared, bodies, route);
         let mut hasher = std::hash::DefaultHasher::new();
         route.path.hash(&mut hasher);
         route.lang.hash(&mut hasher);
         self.template_hashes.get(template).hash(&mut hasher);
         shared.hash(&route.lang).hash(&mut hasher);
         context.hash().hash(&mut hasher);
-        Prepared { template, context, fingerprint: hasher.finish() }
+        Prepared { template, context, fingerprint: hasher.finish(), read: reader.into_read() }
     }
 
     /// Renders a prepared route to HTML.
     pub fn render_prepared(
         &self,
         site: &Site,
-        shared: &Shared,
+        shared: &CommonContext,
         route: &Route,
         prepared: Prepared,
     ) -> Result<Vec<u8>, Diagnostic> {
@@ -353,10 +349,9 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-pub(crate) use crate::markdown::escape::escape_html;
-use crate::markdown::escape::escape_runs;
+use crate::html::escape_runs;
 
-/// `escape_html` for tera, written straight into the page being rendered.
+/// `html::escape` for tera, written straight into the page being rendered.
 fn escape_html_to(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut result = Ok(());
     escape_runs(text, |run| {
@@ -488,19 +483,4 @@ fn text_reports(text: &str) -> Vec<TextReport<'_>> {
         }
     }
     reports
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_html;
-
-    #[test]
-    fn escaping_replaces_markup_characters_and_drops_control_characters() {
-        assert_eq!(escape_html("釧路市の<味覚>市"), "釧路市の&lt;味覚&gt;市");
-        assert_eq!(escape_html("a&b \"c\" 'd'"), "a&amp;b &quot;c&quot; &#39;d&#39;");
-        assert_eq!(escape_html("行1\n行2\t\r\u{7}終"), "行1\n行2\t\r終");
-        assert_eq!(escape_html("https://example.jp/a/b"), "https://example.jp/a/b");
-        assert_eq!(escape_html("<"), "&lt;");
-        assert_eq!(escape_html(""), "");
-    }
 }

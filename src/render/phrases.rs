@@ -54,11 +54,11 @@ pub(super) fn divide_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut start = 0;
     for at in breaks(text) {
-        out.push_str(&super::escape_html(&text[start..at]));
+        out.push_str(&crate::html::escape(&text[start..at]));
         out.push_str("<wbr>");
         start = at;
     }
-    out.push_str(&super::escape_html(&text[start..]));
+    out.push_str(&crate::html::escape(&text[start..]));
     out
 }
 

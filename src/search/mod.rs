@@ -36,8 +36,8 @@ use postings::{Languages, PageTexts, Text};
 
 use crate::japanese::kana;
 use crate::load::Meta;
+use crate::markdown::Bodies;
 use crate::model::{Collection, NodeId, Site};
-use crate::render::Bodies;
 
 /// Documents per group (`search/t/<n>.json`): few, since a query downloads the whole group of
 /// each candidate.

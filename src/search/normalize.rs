@@ -17,6 +17,8 @@ use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+use crate::japanese::kana::hiragana_of;
+
 /// `variant standard` per line (see data/itaiji/README.md for its source and licence).
 const VARIANTS: &str = include_str!("../../data/itaiji/variants.txt");
 
@@ -77,7 +79,7 @@ fn fold(c: char, before: Option<char>) -> char {
         'ケ' if before.is_some_and(is_kanji) => 'が',
         'ヅ' | 'づ' => 'ず',
         'ヂ' | 'ぢ' => 'じ',
-        'ァ'..='ヶ' | 'ヽ' | 'ヾ' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+        'ァ'..='ヶ' | 'ヽ' | 'ヾ' => hiragana_of(c),
         _ if is_kanji(c) => variants().get(&c).copied().unwrap_or(c),
         _ => c,
     }

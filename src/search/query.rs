@@ -25,8 +25,8 @@
 use std::collections::BTreeSet;
 
 use super::{Index, TEXT_GROUP, bigrams, normalize, normalized, shard_of};
+use crate::html;
 use crate::japanese::kana::collapse_long_vowels;
-use crate::render::escape_html;
 
 /// Results shown for one query.
 pub const LIMIT: usize = 50;
@@ -477,7 +477,7 @@ fn boundary(text: &[char], start: usize, first: usize) -> usize {
 /// Escaped text with line breaks as spaces.
 fn piece(chars: &[char]) -> String {
     let text: String = chars.iter().map(|&c| if c == '\n' { ' ' } else { c }).collect();
-    escape_html(&text)
+    html::escape(&text)
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::Shared;
+use super::ServerState;
 use super::http::{Conditions, Reply, poll_reply, respond};
 
 /// The request line and headers together; browsers send 1–3 KiB.
@@ -62,8 +62,13 @@ pub(super) struct Running {
 }
 
 /// Binds and starts the thread that accepts connections.
-pub(super) fn start(address: SocketAddr, shared: Arc<Shared>) -> io::Result<Running> {
-    let listener = TcpListener::bind(address)?;
+pub(super) fn start(address: SocketAddr, shared: Arc<ServerState>) -> io::Result<Running> {
+    start_on(TcpListener::bind(address)?, shared)
+}
+
+/// Starts the thread that accepts the connections of `listener`, bound before (`serve` binds
+/// the port before the first build, so that a busy port is said at once).
+pub(super) fn start_on(listener: TcpListener, shared: Arc<ServerState>) -> io::Result<Running> {
     let address = listener.local_addr()?;
     std::thread::Builder::new()
         .name("serve-accept".to_owned())
@@ -71,7 +76,7 @@ pub(super) fn start(address: SocketAddr, shared: Arc<Shared>) -> io::Result<Runn
     Ok(Running { address })
 }
 
-fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
+fn accept(listener: &TcpListener, shared: &Arc<ServerState>) {
     let open = Arc::new(AtomicUsize::new(0));
     let lingering = start_lingering();
     loop {
@@ -194,7 +199,7 @@ fn still_sending(stream: &mut TcpStream, since: Instant, read: &mut usize) -> bo
 }
 
 /// Answers requests on one connection until the client closes it, breaks a limit or asks to close.
-fn serve_connection(mut stream: TcpStream, shared: &Arc<Shared>, slot: &Slot) {
+fn serve_connection(mut stream: TcpStream, shared: &Arc<ServerState>, slot: &Slot) {
     let _ = stream.set_nodelay(true);
     if stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_err() {
         return;
@@ -277,7 +282,7 @@ fn answer_and_close(mut stream: TcpStream, reply: Reply, head_only: bool) {
     }
 }
 
-fn answer(request: &Request, shared: &Shared) -> Reply {
+fn answer(request: &Request, shared: &ServerState) -> Reply {
     if let Some(query) = request.target.strip_prefix("/__renkei/poll") {
         // Each page open in the browser: the shared worker that polls for all of them names
         // every one.

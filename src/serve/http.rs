@@ -11,7 +11,6 @@
 use super::{Snapshot, Status};
 use crate::model::percent_decode;
 use std::borrow::Cow;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// The prefix of the server's own URLs, which no site path can take (ids have no `_`).
 const OWN: &str = "/__renkei/";
@@ -287,9 +286,7 @@ fn not_found(snapshot: &Snapshot) -> Reply {
 
 /// A strong validator of the file's bytes (the injected script is the same for every page).
 fn etag(bytes: &[u8]) -> String {
-    let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    format!("\"{:016x}\"", hasher.finish())
+    format!("\"{:016x}\"", crate::hash::of(bytes))
 }
 
 /// The page with the live-reload script before `</body>` (or at the end).

@@ -11,12 +11,18 @@
       box = document.createElement('div');
       box.id = OVERLAY;
       box.setAttribute('role', 'alert');
-      box.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;' +
-        'background:rgba(20,20,20,.94);color:#fff;padding:2rem;font:14px/1.5 ui-monospace,monospace';
+      // Every colour and box property is set here, on each element: the theme's own rules for
+      // `p` and `pre` (a light code background) must not show through. Opaque, so that the
+      // contrast (checked by axe in tests/browser/reload.mjs) does not depend on the page below:
+      // #fff on #1a1a1a is 17:1, #ffb4a9 on #1a1a1a 11:1 (WCAG AA asks 4.5:1).
+      const reset = 'background:#1a1a1a;border:0;box-shadow:none;text-shadow:none;opacity:1;' +
+        'font:inherit;letter-spacing:normal;';
+      box.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;' + reset +
+        'color:#fff;padding:2rem;margin:0;font:14px/1.5 ui-monospace,monospace';
       const title = document.createElement('p');
-      title.style.cssText = 'color:#ff8a80;font-weight:bold;margin:0 0 1rem';
+      title.style.cssText = reset + 'color:#ffb4a9;font-weight:bold;margin:0 0 1rem;padding:0';
       const pre = document.createElement('pre');
-      pre.style.cssText = 'white-space:pre-wrap;margin:0';
+      pre.style.cssText = reset + 'color:#fff;white-space:pre-wrap;overflow-wrap:anywhere;margin:0;padding:0';
       box.append(title, pre);
       document.body.append(box);
     }

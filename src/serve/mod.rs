@@ -112,7 +112,7 @@ const LONGEST_WAIT: Duration = Duration::from_secs(60);
 
 /// The state that the HTTP threads read and the rebuilds replace.
 #[derive(Debug, Default)]
-pub struct Shared {
+pub struct ServerState {
     snapshot: RwLock<Arc<Snapshot>>,
     /// The last complete site: what is served again when a rebuild fails after its first pages
     /// were shown.
@@ -123,7 +123,7 @@ pub struct Shared {
     open: Mutex<BTreeMap<String, Instant>>,
 }
 
-impl Shared {
+impl ServerState {
     /// The site being served.
     pub fn snapshot(&self) -> Arc<Snapshot> {
         Arc::clone(&self.snapshot.read().unwrap_or_else(|p| p.into_inner()))
@@ -264,7 +264,7 @@ pub struct Preview {
     root: PathBuf,
     options: Options,
     cache: Cache,
-    shared: Arc<Shared>,
+    shared: Arc<ServerState>,
     /// The background half of the last rebuild, while it runs.
     rest: Option<Rest>,
 }
@@ -312,12 +312,12 @@ impl Preview {
             root: root.to_path_buf(),
             options,
             cache: Cache::new(),
-            shared: Arc::new(Shared::default()),
+            shared: Arc::new(ServerState::default()),
             rest: None,
         }
     }
 
-    pub fn shared(&self) -> Arc<Shared> {
+    pub fn shared(&self) -> Arc<ServerState> {
         Arc::clone(&self.shared)
     }
 
@@ -444,9 +444,7 @@ impl Preview {
                 Changes::Files(paths) => self.cache.only_changed(&config.root, &paths),
                 Changes::Unknown => self.cache.forget_changes(),
             }
-            stage(&config, &mut self.cache).map_err(|error| match error {
-                Error::Setup(diagnostics) | Error::Content(diagnostics) => diagnostics,
-            })
+            stage(&config, &mut self.cache).map_err(|error| error.diagnostics().clone())
         });
         staged.inspect_err(|diagnostics| {
             self.shared.publish(
@@ -493,7 +491,7 @@ fn background_pool() -> Option<&'static rayon::ThreadPool> {
 /// problems). `None` when `cancelled` stopped it. `reload`: open pages must reload (they did
 /// not when the first pages were published).
 fn run_rest(
-    shared: &Shared,
+    shared: &ServerState,
     build: u64,
     staged: &Staged,
     cancelled: &(dyn Fn() -> bool + Sync),
@@ -503,15 +501,16 @@ fn run_rest(
 ) -> Option<(Built, Option<Kept>)> {
     let output = MemoryFiles::default();
     match finish(staged, &output, cancelled) {
-        Ok(Some((report, kept))) => {
+        Ok((report, kept)) => {
             let files = output.files.into_inner().unwrap_or_else(|p| p.into_inner());
             let base_path = staged.base_path().to_owned();
             let snapshot = Snapshot { files, base_path, pending: None };
             shared.publish(build, Some(snapshot), None, reload);
             Some((Built::Ok { report, took: started.elapsed() }, Some(kept)))
         }
-        Ok(None) => None,
-        Err(Error::Setup(diagnostics) | Error::Content(diagnostics)) => {
+        Err(Error::Cancelled) => None,
+        Err(error) => {
+            let diagnostics = error.diagnostics().clone();
             shared.publish(build, None, Some(overlay_text(&diagnostics, lang)), false);
             Some((Built::Failed(diagnostics), None))
         }
@@ -561,23 +560,31 @@ pub struct Settings {
     pub options: Options,
 }
 
+/// A free port after `port` on `bind` (up to 100 further), to suggest when `port` is busy.
+pub fn free_port_after(bind: std::net::IpAddr, port: u16) -> Option<u16> {
+    let mut candidates = (1..=100).filter_map(|step| port.checked_add(step));
+    candidates.find(|&p| std::net::TcpListener::bind(SocketAddr::new(bind, p)).is_ok())
+}
+
 /// Serves `shared` at `address` (port 0: any free one) and returns the address: for tests that
 /// drive a [`Preview`] themselves; `serve` does this too.
 #[doc(hidden)]
-pub fn listen(address: SocketAddr, shared: Arc<Shared>) -> io::Result<SocketAddr> {
+pub fn listen(address: SocketAddr, shared: Arc<ServerState>) -> io::Result<SocketAddr> {
     connection::start(address, shared).map(|running| running.address)
 }
 
-/// Builds, serves and watches until the process ends. Returns only when the server cannot start.
+/// Builds, serves and watches until the process ends. Returns only when the server cannot start:
+/// the port is taken before the first build, so a busy one is an error at once, not after it.
 pub fn serve(settings: &Settings, on_event: &(dyn Fn(Event) + Sync)) -> io::Result<()> {
+    let address = SocketAddr::new(settings.bind, settings.port);
+    let listener = std::net::TcpListener::bind(address)?;
     let watch = watch::Watch::start(&settings.root)
         .map_err(|error| on_event(Event::WatchFailed(error.to_string())))
         .ok();
     let mut preview = Preview::new(&settings.root, settings.options.clone());
     let first = preview.rebuild();
     on_event(Event::Built(first));
-    let address = SocketAddr::new(settings.bind, settings.port);
-    let server = connection::start(address, preview.shared())?;
+    let server = connection::start_on(listener, preview.shared())?;
     if !settings.bind.is_loopback() {
         on_event(Event::Exposed(server.address));
     }

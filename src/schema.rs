@@ -1,0 +1,197 @@
+//! `renkei schema`: the JSON Schemas of every collection's front matter, written to `schemas/`,
+//! so that an editor gets completion and red underlines while typing (README, "Editing in VS
+//! Code").
+//!
+//! Why generated, not written by hand: a schema kept beside the code drifts from it, and then
+//! underlines what the build accepts or misses what it refuses. The shape (field names, types,
+//! required fields, unknown fields refused) comes from the very types that parse the front
+//! matter (`load::meta`, through schemars, which follows their serde attributes); the closed
+//! sets (ward and prefecture ids and codes, event categories, regions) from the tables the
+//! model checks them against. A test compares the committed files with this module's output.
+//!
+//! One line of `COLLECTIONS` per collection: a new collection adds its line.
+
+use std::path::{Path, PathBuf};
+
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema};
+use serde_json::{Map, Value, json};
+
+use crate::diag::Diagnostic;
+use crate::load::Collection;
+use crate::load::meta::{
+    AgreementMeta, EventMeta, ExhibitMeta, FacilityMeta, MunicipalityMeta, NewsMeta, PageMeta,
+    PrefectureMeta, WardMeta,
+};
+use crate::model::{CATEGORIES, PREFECTURES, REGIONS, WARDS};
+
+/// The folder the schemas are written to, under the site's root.
+pub const FOLDER: &str = "schemas";
+
+/// One schema: its file name (without `.json`), the collection whose files it describes, and
+/// the generator of its shape.
+pub struct Spec {
+    pub name: &'static str,
+    pub collection: Collection,
+    shape: fn() -> Schema,
+}
+
+/// Every collection's schema; plain pages and the texts of list pages (`_index.md`) share
+/// `page`.
+pub const COLLECTIONS: &[Spec] = &[
+    spec::<WardMeta>("wards", Collection::Wards),
+    spec::<PrefectureMeta>("prefectures", Collection::Prefectures),
+    spec::<MunicipalityMeta>("municipalities", Collection::Municipalities),
+    spec::<EventMeta>("events", Collection::Events),
+    spec::<ExhibitMeta>("exhibits", Collection::Exhibits),
+    spec::<NewsMeta>("news", Collection::News),
+    spec::<FacilityMeta>("facilities", Collection::Facilities),
+    spec::<AgreementMeta>("agreements", Collection::Agreements),
+    spec::<PageMeta>("page", Collection::Pages),
+];
+
+const fn spec<T: JsonSchema>(name: &'static str, collection: Collection) -> Spec {
+    Spec { name, collection, shape: shape_of::<T> }
+}
+
+/// The shape of `T` as JSON Schema draft 7 (what VS Code's YAML extension and most validators
+/// read), with every part inlined (no `$ref`), so that the closed sets can be put in place.
+fn shape_of<T: JsonSchema>() -> Schema {
+    let mut settings = SchemaSettings::draft07();
+    settings.inline_subschemas = true;
+    settings.into_generator().into_root_schema_for::<T>()
+}
+
+impl Spec {
+    /// The schema as written to `schemas/<name>.json`.
+    pub fn schema(&self) -> Value {
+        let mut schema = (self.shape)().to_value();
+        if let Some(object) = schema.as_object_mut() {
+            object.insert("$id".into(), json!(format!("renkei:{}", self.name)));
+            let title = match self.collection {
+                Collection::Pages => "Front matter of a page or a list's text (_index.md)".into(),
+                c => format!("Front matter of content/{}/", c.folder()),
+            };
+            object.insert("title".into(), json!(title));
+            constrain(self.collection, object, true);
+        }
+        schema
+    }
+
+    /// The files (globs relative to the site root) the schema is for.
+    pub fn globs(&self) -> Vec<String> {
+        match self.collection {
+            Collection::Pages => vec!["*.md".into(), "*/index*.md".into(), "*/_index*.md".into()],
+            // `[!_]`: a list's own text (`_index.md`) is a page.
+            c => vec![format!("{}/[!_]*.md", c.folder()), format!("{}/*/index*.md", c.folder())],
+        }
+    }
+
+    /// The schema of a content file (relative to the site root): `_index.md` is a page's.
+    pub fn for_file(path: &Path) -> Option<&'static Spec> {
+        let parts: Vec<&str> = path.iter().filter_map(|p| p.to_str()).collect();
+        let collection = match parts.as_slice() {
+            ["content", _] => Collection::Pages,
+            ["content", _, file] if file.starts_with("_index.") => Collection::Pages,
+            ["content", folder, ..] => Collection::from_folder(folder).unwrap_or(Collection::Pages),
+            _ => return None,
+        };
+        COLLECTIONS.iter().find(|spec| spec.collection == collection)
+    }
+}
+
+/// Puts the closed sets of the model in place of plain texts, by field name, in `properties`
+/// and in those of the objects its lists hold (a municipality's `partners`).
+fn constrain(collection: Collection, schema: &mut Map<String, Value>, top: bool) {
+    let Some(Value::Object(properties)) = schema.get_mut("properties") else { return };
+    for (name, property) in properties.iter_mut() {
+        let Some(property) = property.as_object_mut() else { continue };
+        if let Some(values) = closed_set(collection, name, top) {
+            restrict(property, values);
+        }
+        if let Some(Value::Object(items)) = property.get_mut("items") {
+            constrain(collection, items, false);
+        }
+    }
+}
+
+/// The values a field may take, when the model checks it against a fixed list.
+fn closed_set(collection: Collection, field: &str, top: bool) -> Option<Restriction> {
+    let ward_ids = || WARDS.iter().map(|(_, _, id)| *id).collect();
+    let prefecture_ids = || PREFECTURES.iter().map(|(_, _, id)| *id).collect();
+    Some(match (collection, field, top) {
+        (_, "ward", _) => Restriction::OneOf(ward_ids()),
+        (_, "wards", _) => Restriction::EachOneOf(ward_ids()),
+        (_, "prefecture", _) => Restriction::OneOf(prefecture_ids()),
+        (_, "prefectures", _) => Restriction::EachOneOf(prefecture_ids()),
+        (_, "municipalities", _) => Restriction::EachCode,
+        (Collection::Events, "category", true) => {
+            Restriction::OneOf(CATEGORIES.iter().map(|(name, _)| *name).collect())
+        }
+        (Collection::Prefectures, "region", true) => Restriction::OneOf(REGIONS.to_vec()),
+        (Collection::Wards, "code", true) => {
+            Restriction::OneOf(WARDS.iter().map(|(code, _, _)| *code).collect())
+        }
+        (Collection::Prefectures, "code", true) => {
+            Restriction::OneOf(PREFECTURES.iter().map(|(code, _, _)| *code).collect())
+        }
+        (_, "code", _) => Restriction::Code,
+        _ => return None,
+    })
+}
+
+enum Restriction {
+    OneOf(Vec<&'static str>),
+    EachOneOf(Vec<&'static str>),
+    /// A 6-digit 全国地方公共団体コード, quoted (`"012068"`).
+    Code,
+    EachCode,
+}
+
+const CODE_PATTERN: &str = "^[0-9]{6}$";
+
+fn restrict(property: &mut Map<String, Value>, restriction: Restriction) {
+    match restriction {
+        Restriction::OneOf(values) => {
+            property.insert("enum".into(), json!(values));
+        }
+        Restriction::Code => {
+            property.insert("pattern".into(), json!(CODE_PATTERN));
+        }
+        Restriction::EachOneOf(values) => {
+            property.insert("items".into(), json!({ "type": "string", "enum": values }));
+        }
+        Restriction::EachCode => {
+            property.insert("items".into(), json!({ "type": "string", "pattern": CODE_PATTERN }));
+        }
+    }
+}
+
+/// Every schema as the text of its file, by file name: stable (sorted keys, two-space indent,
+/// a final newline), so that the committed files compare equal.
+pub fn files() -> Vec<(String, String)> {
+    COLLECTIONS
+        .iter()
+        .map(|spec| {
+            let text = serde_json::to_string_pretty(&spec.schema()).unwrap_or_default();
+            (format!("{}.json", spec.name), format!("{text}\n"))
+        })
+        .collect()
+}
+
+/// Writes every schema into `<root>/schemas/`; returns the files written (relative to `root`).
+pub fn write(root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let folder = PathBuf::from(FOLDER);
+    std::fs::create_dir_all(root.join(&folder)).map_err(|e| {
+        Diagnostic::new(&folder, crate::msg!("new.cannot_create_folder", error = e.to_string()))
+    })?;
+    let mut written = Vec::new();
+    for (name, text) in files() {
+        let path = folder.join(name);
+        std::fs::write(root.join(&path), text).map_err(|e| {
+            Diagnostic::new(&path, crate::msg!("new.cannot_write", error = e.to_string()))
+        })?;
+        written.push(path);
+    }
+    Ok(written)
+}
