@@ -129,7 +129,7 @@ fn check_id(collection: Collection, id: &str) -> Result<(), Diagnostic> {
 /// default (today's date, empty lists), the optional ones commented out; and `draft: true`, so
 /// that the site keeps building until the editor is done.
 fn template(collection: Collection, today: &str, form: Form, lang: Lang) -> String {
-    let fields = fields(collection, today).join("\n");
+    let fields = fields(collection, today, lang).join("\n");
     let image = if form == Form::Folder {
         format!("# {}\n", text(lang, "new.folder_comment", &[]))
     } else {
@@ -147,61 +147,65 @@ fn todo(hint: &str) -> String {
 }
 
 /// The lines of the front matter of `collection`, one per field.
-fn fields(collection: Collection, today: &str) -> Vec<String> {
+fn fields(collection: Collection, today: &str, lang: Lang) -> Vec<String> {
+    let h = |key: &'static str| text(lang, key, &[]);
     let categories: Vec<&str> = CATEGORIES.iter().map(|(name, _)| *name).collect();
     let regions = REGIONS.join(" / ");
     let links = [
-        "wards: []          # ward ids, e.g. [arakawa, chiyoda]".to_owned(),
-        "municipalities: [] # municipality codes, quoted, e.g. [\"012068\"]".to_owned(),
-        "prefectures: []    # prefecture ids, e.g. [hokkaido]".to_owned(),
+        format!("wards: []          # {}", h("new.hint.ward_ids")),
+        format!("municipalities: [] # {}", h("new.hint.municipality_codes")),
+        format!("prefectures: []    # {}", h("new.hint.prefecture_ids")),
     ];
     let photo = [
-        "# image: photo.jpg  # a photo beside index.md (renkei new --folder)".to_owned(),
-        "# image_alt: \"\"    # what the photo shows".to_owned(),
+        format!("# image: photo.jpg  # {}", h("new.hint.image")),
+        format!("# image_alt: \"\"    # {}", h("new.hint.image_alt")),
     ];
-    let summary = "# summary: \"\"      # one line shown in lists".to_owned();
+    let summary = format!("# summary: \"\"      # {}", h("new.hint.summary"));
     let updated = format!("# updated: {today}");
     let mut lines: Vec<String> = match collection {
         Collection::Wards => vec![
-            format!("name: {}", todo("the ward's name, e.g. 千代田区")),
-            format!("kana: {}", todo("its reading in hiragana, e.g. ちよだく")),
-            format!("code: {}", todo("its 6-digit code, e.g. \\\"131016\\\"")),
+            format!("name: {}", todo(&h("new.hint.ward_name"))),
+            format!("kana: {}", todo(&h("new.hint.ward_kana"))),
+            format!("code: {}", todo(&h("new.hint.ward_code"))),
             "# name_en: \"\"".to_owned(),
             "# website: https://".to_owned(),
         ],
         Collection::Prefectures => vec![
-            format!("name: {}", todo("the prefecture's name, e.g. 北海道")),
-            format!("kana: {}", todo("its reading in hiragana")),
-            format!("code: {}", todo("its 2-digit JIS code, e.g. \\\"01\\\"")),
-            format!("region: {}", todo(&format!("one of {regions}"))),
+            format!("name: {}", todo(&h("new.hint.prefecture_name"))),
+            format!("kana: {}", todo(&h("new.hint.kana"))),
+            format!("code: {}", todo(&h("new.hint.prefecture_code"))),
+            format!("region: {}", todo(&text(lang, "new.hint.one_of", &[("values", &regions)]))),
             "# name_en: \"\"".to_owned(),
         ],
         Collection::Municipalities => vec![
-            format!("name: {}", todo("the municipality's name, e.g. 釧路市")),
-            format!("kana: {}", todo("its reading in hiragana, e.g. くしろし")),
-            format!("prefecture: {}", todo("its prefecture's id, e.g. hokkaido")),
+            format!("name: {}", todo(&h("new.hint.municipality_name"))),
+            format!("kana: {}", todo(&h("new.hint.municipality_kana"))),
+            format!("prefecture: {}", todo(&h("new.hint.municipality_prefecture"))),
             format!("kind: {}", todo("市 / 町 / 村 / 特別区")),
             "# website: https://".to_owned(),
             summary.clone(),
-            "# partners:          # relations with the 23 wards".to_owned(),
+            format!("# partners:          # {}", h("new.hint.partners")),
             "#   - ward: chiyoda".to_owned(),
             "#     relation: 友好都市".to_owned(),
             "#     since: 2020-04".to_owned(),
             "#     source: https://".to_owned(),
-            "# districts:         # only for a 政令指定都市: its wards".to_owned(),
+            format!("# districts:         # {}", h("new.hint.districts")),
             "#   - code: \"011011\"".to_owned(),
             "#     name: 中央区".to_owned(),
             "#     kana: ちゅうおうく".to_owned(),
-            "# aliases: []        # former names, other spellings (for the search)".to_owned(),
+            format!("# aliases: []        # {}", h("new.hint.aliases")),
         ],
         Collection::Events => [
             vec![
-                format!("title: {}", todo("the event's name")),
-                format!("date: {today}   # the first day: YYYY-MM-DD (YYYY-MM when the day is not known)"),
-                format!("# end: {today}  # the last day"),
-                format!("category: {}", todo(&format!("one of {}", categories.join(" / ")))),
-                format!("kind: {}", todo("e.g. 魅力発信イベント / シンポジウム / 講演会 / セミナー / ワークショップ, or delete the line")),
-                format!("venue: {}", todo("the venue, or delete the line")),
+                format!("title: {}", todo(&h("new.hint.event_title"))),
+                format!("date: {today}   # {}", h("new.hint.first_day_month")),
+                format!("# end: {today}  # {}", h("new.hint.last_day")),
+                format!(
+                    "category: {}",
+                    todo(&text(lang, "new.hint.one_of", &[("values", &categories.join(" / "))]))
+                ),
+                format!("kind: {}", todo(&h("new.hint.event_kind"))),
+                format!("venue: {}", todo(&h("new.hint.venue"))),
             ],
             links.to_vec(),
             photo.to_vec(),
@@ -210,9 +214,9 @@ fn fields(collection: Collection, today: &str) -> Vec<String> {
         .concat(),
         Collection::Exhibits => [
             vec![
-                format!("title: {}", todo("the exhibit's name")),
-                format!("date: {today}   # the first day"),
-                format!("end: {today}    # the last day"),
+                format!("title: {}", todo(&h("new.hint.exhibit_title"))),
+                format!("date: {today}   # {}", h("new.hint.first_day")),
+                format!("end: {today}    # {}", h("new.hint.last_day")),
                 "# location: 東京区政会館 1階".to_owned(),
             ],
             links.to_vec(),
@@ -222,10 +226,10 @@ fn fields(collection: Collection, today: &str) -> Vec<String> {
         .concat(),
         Collection::News => [
             vec![
-                format!("title: {}", todo("the news item's title")),
+                format!("title: {}", todo(&h("new.hint.news_title"))),
                 format!("date: {today}"),
-                "category: お知らせ  # or 報告, 被災地支援".to_owned(),
-                "# disaster: \"\"     # the disaster a support item is about, e.g. 令和6年能登半島地震".to_owned(),
+                format!("category: お知らせ  # {}", h("new.hint.news_category")),
+                format!("# disaster: \"\"     # {}", h("new.hint.disaster")),
             ],
             links.to_vec(),
             photo.to_vec(),
@@ -233,25 +237,25 @@ fn fields(collection: Collection, today: &str) -> Vec<String> {
         ]
         .concat(),
         Collection::Facilities => vec![
-            format!("name: {}", todo("the facility's name")),
-            format!("ward: {}", todo("the id of its ward, e.g. chiyoda")),
+            format!("name: {}", todo(&h("new.hint.facility_name"))),
+            format!("ward: {}", todo(&h("new.hint.facility_ward"))),
             "# address: \"\"".to_owned(),
             "# capacity: 100".to_owned(),
-            "# uses: []          # e.g. [会議, 展示]".to_owned(),
+            format!("# uses: []          # {}", h("new.hint.uses")),
             "# website: https://".to_owned(),
             summary.clone(),
         ],
         Collection::Agreements => vec![
-            format!("title: {}", todo("the agreement's name")),
-            format!("# date: {today}  # the signing day, only when a source states it"),
-            "# date_note: \"\"    # shown instead when the day is not known".to_owned(),
-            "parties: []        # e.g. [千代田区, 釧路市]".to_owned(),
-            "prefectures: []    # prefecture ids".to_owned(),
-            "municipalities: [] # municipality codes, quoted".to_owned(),
+            format!("title: {}", todo(&h("new.hint.agreement_title"))),
+            format!("# date: {today}  # {}", h("new.hint.signing_day")),
+            format!("# date_note: \"\"    # {}", h("new.hint.date_note")),
+            format!("parties: []        # {}", h("new.hint.parties")),
+            format!("prefectures: []    # {}", h("new.hint.prefecture_ids_short")),
+            format!("municipalities: [] # {}", h("new.hint.municipality_codes_short")),
             summary.clone(),
         ],
         Collection::Pages => [
-            vec![format!("title: {}", todo("the page's title"))],
+            vec![format!("title: {}", todo(&h("new.hint.page_title")))],
             photo.to_vec(),
             vec![summary.clone()],
         ]
@@ -286,8 +290,10 @@ mod tests {
     /// A template is valid YAML whose required fields hold placeholders or valid values.
     #[test]
     fn templates_parse_and_mark_what_the_editor_must_replace() {
-        for spec in crate::schema::COLLECTIONS {
-            let text = template(spec.collection, "2026-12-01", Form::Folder, Lang::En);
+        for (spec, lang) in
+            crate::schema::COLLECTIONS.iter().flat_map(|spec| [(spec, Lang::Ja), (spec, Lang::En)])
+        {
+            let text = template(spec.collection, "2026-12-01", Form::Folder, lang);
             let yaml = text.trim_start_matches("---\n").split("\n---\n").next().unwrap_or_default();
             let value: serde_yaml::Value =
                 serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("{}: {e}\n{text}", spec.name));
@@ -295,5 +301,11 @@ mod tests {
         }
         let events = template(Collection::Events, "2026-12-01", Form::File, Lang::En);
         assert!(events.contains("category: \"要記入: one of 産業振興 / 観光振興"), "{events}");
+        let ward = template(Collection::Wards, "2026-12-01", Form::File, Lang::Ja);
+        assert!(ward.contains("code: \"要記入: 6桁のコード。例：\\\"131016\\\"\""), "{ward}");
+        assert!(
+            ward.contains("要記入: 区の名前。例：千代田区") && !ward.contains("e.g."),
+            "{ward}"
+        );
     }
 }

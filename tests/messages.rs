@@ -203,9 +203,10 @@ fn help_and_summaries_in_both_languages() {
 
 #[test]
 fn new_writes_its_comment_in_the_language() {
-    for (lang, comment) in
-        [("ja", "# 公開するときは"), ("en", "# Remove the next line to publish.")]
-    {
+    for (lang, comment, hint) in [
+        ("ja", "# 公開するときは", "title: \"要記入: お知らせの題名\""),
+        ("en", "# Remove the next line to publish.", "title: \"要記入: the news item's title\""),
+    ] {
         let site = fixture_copy("basic");
         let output = renkei_in(lang)
             .args(["new", "news", "slip-test", "--root"])
@@ -214,6 +215,34 @@ fn new_writes_its_comment_in_the_language() {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         let text = std::fs::read_to_string(site.path().join("content/news/slip-test.md"));
-        assert!(text.is_ok_and(|t| t.contains(comment)), "{lang}");
+        let text = text.unwrap_or_default();
+        assert!(text.contains(comment) && text.contains(hint), "{lang}:\n{text}");
     }
+}
+
+/// The diagnostics of the link and address checks, in Japanese, name the value as written.
+#[test]
+fn link_and_address_problems_in_japanese() {
+    let site = fixture_copy("basic");
+    let text = "---\nname: 荒川区民会館\nward: arakawa\naddress: 荒川区荒川1-1\ncapacity: 100\nwebsite: www.city.arakawa.tokyo.jp\n---\n\n\
+                [区の紹介](/wards/arakwa/)\n";
+    write(site.path(), "content/facilities/slip.md", text);
+    let (code, stderr) = check(renkei_in("ja"), site.path());
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "`website` の `www.city.arakawa.tokyo.jp` はウェブのアドレスになっていません"
+        ) && stderr.contains("`https://www.city.arakawa.tokyo.jp` と書いてください"),
+        "{stderr}"
+    );
+    // The links are checked once the rest builds.
+    write(site.path(), "content/facilities/slip.md", text.replace("www.", "https://www."));
+    let (code, stderr) = check(renkei_in("ja"), site.path());
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr
+            .contains("リンク先 `/wards/arakwa/` は、このサイトのページにもファイルにもありません")
+            && stderr.contains("`/wards/arakawa/` のことですか？"),
+        "{stderr}"
+    );
 }
