@@ -31,6 +31,7 @@ use crate::diag::{Diagnostic, Diagnostics, nearest};
 use crate::load::Entry;
 use crate::markdown::{Bodies, SiteLink, attribute_values, is_web_url};
 use crate::model::{Route, RouteKind, Site, percent_decode};
+use crate::msg;
 use crate::output::Output;
 
 /// The ids found in the output files that links point into, by file.
@@ -112,11 +113,13 @@ impl<'s> AnchorLinks<'s> {
         let (path, fragment, preview) = match Href::of(&link.href, page, home) {
             Href::Elsewhere => return,
             Href::OutsideBase(path) => {
-                let message = format!(
-                    "link to `{}`, outside this site, which is published under `{}`",
-                    link.href, home.base_path
+                let message = msg!(
+                    "link.outside_base",
+                    href = link.href.as_str(),
+                    base = home.base_path.as_str()
                 );
-                let help = format!("write `{}{}`", home.base_path, path.trim_start_matches('/'));
+                let written = format!("{}{}", home.base_path, path.trim_start_matches('/'));
+                let help = msg!("link.write_instead", path = written);
                 self.problems.push(entry.error_in_body(span, message).with_help(help));
                 return;
             }
@@ -153,11 +156,9 @@ impl<'s> AnchorLinks<'s> {
         path: &str,
         fragment: Option<String>,
     ) -> Diagnostic {
-        let message = format!(
-            "link to the preview address `{href}`, which works only on the computer running `renkei serve`"
-        );
+        let message = msg!("link.preview_address", href = href);
         let site_path = with_fragment(format!("{}{path}", self.site.config.base_path), fragment);
-        let help = format!("write the path of the page on this site: `{site_path}`");
+        let help = msg!("link.write_site_path", path = site_path);
         entry.error_in_body(span, message).with_help(help)
     }
 
@@ -402,18 +403,17 @@ fn split_last(path: &str) -> (&str, &str) {
 }
 
 fn missing_target(link: &FileLink<'_>, pages: &PagePaths, base_path: &str) -> Diagnostic {
-    let message = format!("link to `{}`, which is no page or file of this site", link.href);
+    let message = msg!("link.no_page", href = link.href.as_str());
     let fragment = link.fragment.clone();
     let help = match pages.nearest(&link.path) {
         Some(Nearest::Similar(page)) => {
-            format!("did you mean `{}`?", with_fragment(format!("{base_path}{page}"), fragment))
+            let page = with_fragment(format!("{base_path}{page}"), fragment);
+            msg!("diag.did_you_mean", value = page)
         }
         Some(Nearest::Above(page)) => {
-            format!("no page has this address; the nearest existing page is `{base_path}{page}`")
+            msg!("link.nearest_page", page = format!("{base_path}{page}"))
         }
-        None => "write the path of a page as the browser shows it (`/wards/arakawa/`), or link \
-                 its content file (`@/wards/arakawa.md`)"
-            .to_owned(),
+        None => msg!("link.how_to_write"),
     };
     link.entry.error_in_body(link.span.clone(), message).with_help(help)
 }
@@ -429,29 +429,24 @@ fn with_fragment(mut url: String, fragment: Option<String>) -> String {
 fn missing_anchor(link: &AnchorLink<'_>, ids: &[String]) -> Diagnostic {
     let page = page_of_file(&link.file);
     let message = if link.same_page {
-        format!("link to `#{}`, which is not an id on this page", link.fragment)
+        msg!("anchor.not_on_this_page", fragment = link.fragment.as_str())
     } else {
-        format!("link to `#{}`, which is not an id on the page /{page}", link.fragment)
+        msg!("anchor.not_on_page", fragment = link.fragment.as_str(), page = format!("/{page}"))
     };
     let mut candidates: Vec<&str> = ids.iter().map(String::as_str).collect();
     candidates.sort_unstable();
     candidates.dedup();
     if let Some(same_text) = same_text_in_another_form(&link.fragment, &candidates) {
-        let help = format!(
-            "the page has the id `{same_text}`, the same text in another Unicode form (one of \
-             them decomposed, as macOS writes file names): browsers tell them apart, so type the \
-             link or the heading again"
-        );
+        let help = msg!("anchor.other_form", id = same_text);
         return link.entry.error_in_body(link.span.clone(), message).with_help(help);
     }
     let help = match nearest(&link.fragment, candidates.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None if candidates.is_empty() => "the page has no ids: link to the page itself".to_owned(),
+        Some(best) => msg!("diag.did_you_mean", value = best),
+        None if candidates.is_empty() => msg!("anchor.no_ids"),
         None if candidates.len() <= 12 => {
-            let listed: Vec<String> = candidates.iter().map(|id| format!("`{id}`")).collect();
-            format!("the ids of that page are {}", listed.join(", "))
+            msg!("anchor.ids_are", ids = crate::diag::quoted_list(&candidates))
         }
-        None => "a heading's id is its text, as the page's table of contents links it".to_owned(),
+        None => msg!("anchor.heading_ids"),
     };
     link.entry.error_in_body(link.span.clone(), message).with_help(help)
 }

@@ -102,13 +102,9 @@ fn normalisation_clash(config: &Config, first: &Path, second: &Path, name: &str)
     let shown = |path: &Path| path.strip_prefix(&config.root).unwrap_or(path).display().to_string();
     Diagnostic::new(
         second.strip_prefix(&config.root).unwrap_or(second),
-        format!(
-            "`{}` and `{}` are the same name `{name}` in different Unicode forms (NFC and NFD)",
-            shown(first),
-            shown(second)
-        ),
+        crate::msg!("asset.clash", first = shown(first), second = shown(second), name = name),
     )
-    .with_help("keep one of the two files; macOS saves names in NFD, the output uses NFC")
+    .with_help(crate::msg!("asset.clash_help"))
 }
 
 fn kind_of(name: &str) -> Kind {
@@ -130,8 +126,9 @@ fn publish(
         return Ok(None);
     }
     let shown = path.strip_prefix(&config.root).unwrap_or(path);
-    let bytes = std::fs::read(path)
-        .map_err(|error| Diagnostic::new(shown, format!("cannot read the static file: {error}")))?;
+    let bytes = std::fs::read(path).map_err(|error| {
+        Diagnostic::new(shown, crate::msg!("asset.cannot_read", error = error.to_string()))
+    })?;
     let already_minified = name.ends_with(".min.css") || name.ends_with(".min.js");
     let bytes = match String::from_utf8(bytes) {
         Ok(text) if !already_minified => {
@@ -177,8 +174,8 @@ fn minify_error(path: &Path, text: &str, message: &str) -> Diagnostic {
         "Unclosed comment" => unclosed(text, "/*", "*/"),
         _ => None,
     };
-    let diagnostic = Diagnostic::new(path, format!("cannot minify this file: {message}"))
-        .with_help("the file must be valid CSS or JavaScript: check for a comment, string or bracket that is not closed");
+    let diagnostic = Diagnostic::new(path, crate::msg!("asset.minify", detail = message))
+        .with_help(crate::msg!("asset.minify_help"));
     match opener {
         Some(offset) => diagnostic.at(Location::from_offset(text, offset, 2, 1)),
         None => diagnostic,

@@ -8,6 +8,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Location};
+use crate::messages::{Lang, Text};
+use crate::msg;
 
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -45,6 +47,17 @@ struct RawConfig {
     /// `[registration]`: how a municipality or an organisation registers (issue 24).
     #[serde(default)]
     registration: RawRegistration,
+    /// `[ui]`: how Renkei itself speaks to the editors.
+    #[serde(default)]
+    ui: Ui,
+}
+
+/// `[ui]` of `site.toml`: the language of Renkei's own messages (`ja` or `en`), for everyone who
+/// builds this site; `--lang` overrides it, the locale (`LANG`) is the fallback.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Ui {
+    language: Option<String>,
 }
 
 /// `[registration]` of `site.toml`.
@@ -78,11 +91,9 @@ impl Registration {
             return Err(config_error(
                 text,
                 "contact_email",
-                format!("`{email}` is not an e-mail address"),
+                msg!("config.not_email", value = email.as_str()),
             )
-            .with_help(
-                "write the address alone, e.g. `contact_email = \"renkei@example.lg.jp\"`",
-            ));
+            .with_help(msg!("config.not_email_help")));
         }
         match (form_url, email) {
             (Some(url), _) if url.starts_with("https://") || url.starts_with("http://") => {
@@ -91,9 +102,12 @@ impl Registration {
             (Some(url), _) => Err(config_error(
                 text,
                 "form_url",
-                format!("`{url}` is not a web address: the form's address starts with https://"),
+                msg!("config.form_url_scheme", url = url.as_str()),
             )
-            .with_help(format!("did you mean `https://{}`?", url.trim_start_matches("//")))),
+            .with_help(msg!(
+                "diag.did_you_mean",
+                value = format!("https://{}", url.trim_start_matches("//"))
+            ))),
             (None, Some(email)) => Ok(Registration::Email(email)),
             (None, None) => Ok(Registration::None),
         }
@@ -169,6 +183,9 @@ pub struct Options {
     pub drafts: bool,
     /// The day the build considers "today" (upcoming versus past events). `None`: the clock.
     pub today: Option<NaiveDate>,
+    /// The language Renkei's messages are shown in (chosen by the binary: `--lang`, `[ui]
+    /// language`, the locale). Where the library renders them itself: the preview's overlay.
+    pub lang: Lang,
 }
 
 /// A language the site is published in besides the default one.
@@ -218,8 +235,8 @@ impl Config {
     pub fn load(root: &Path, options: &Options) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|error| {
-            Diagnostic::new(CONFIG_FILE, format!("cannot read the site configuration: {error}"))
-                .with_help(format!("`{}` must hold a `site.toml`", root.display()))
+            Diagnostic::new(CONFIG_FILE, msg!("config.cannot_read", error = error.to_string()))
+                .with_help(msg!("config.cannot_read_help", root = root.display().to_string()))
         })?;
         Config::parse(root, &text, options)
     }
@@ -230,10 +247,10 @@ impl Config {
         let base_url = normalize_base_url(options.base_url.as_deref().unwrap_or(&raw.base_url))
             .map_err(|message| config_error(text, "base_url", message))?;
         if raw.check.timeout == 0 {
-            return Err(config_error(text, "timeout", "a request needs at least one second"));
+            return Err(config_error(text, "timeout", msg!("config.timeout_zero")));
         }
         if raw.events_per_page == 0 || raw.news_per_page == 0 {
-            return Err(config_error(text, "per_page", "a page must hold at least one entry"));
+            return Err(config_error(text, "per_page", msg!("config.per_page_zero")));
         }
         for code in raw.languages.keys() {
             check_language_code(code, &raw.default_language)
@@ -259,6 +276,16 @@ impl Config {
             }
         })?;
         let strings = crate::i18n::Strings::load(&theme_dir, &codes)?;
+        if let Some(language) = &raw.ui.language
+            && Lang::from_code(language).is_none_or(|l| l.code() != language.as_str())
+        {
+            return Err(config_error(
+                text,
+                "language",
+                msg!("config.ui_language", value = language.as_str()),
+            )
+            .with_help(msg!("config.ui_language_help")));
+        }
         let plan = crate::plan::load(root)?.map(std::sync::Arc::new);
         let registration =
             Registration::from_raw(text, raw.registration.form_url, raw.contact_email.clone())?;
@@ -312,9 +339,22 @@ impl Config {
     }
 }
 
+/// `[ui] language` of the site at `root`, read leniently (a broken `site.toml` is reported by the
+/// build, in the language chosen without it): for the binary, before it says anything.
+pub fn ui_language(root: &Path) -> Option<Lang> {
+    #[derive(Deserialize)]
+    struct Lenient {
+        #[serde(default)]
+        ui: Option<toml::Table>,
+    }
+    let text = std::fs::read_to_string(root.join(CONFIG_FILE)).ok()?;
+    let lenient: Lenient = toml::from_str(&text).ok()?;
+    Lang::from_code(lenient.ui?.get("language")?.as_str()?)
+}
+
 /// A language code is the first folder of its pages' URLs (`/en/`) and their `lang`: a BCP 47
 /// tag in lower case (`en`, `zh-hans`, `ja-easy`), not the default language again.
-fn check_language_code(code: &str, default: &str) -> Result<(), String> {
+fn check_language_code(code: &str, default: &str) -> Result<(), Text> {
     let mut parts = code.split('-');
     let primary = parts.next().unwrap_or_default();
     let primary_ok =
@@ -324,30 +364,24 @@ fn check_language_code(code: &str, default: &str) -> Result<(), String> {
             && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     });
     if !primary_ok || !rest_ok {
-        return Err(format!(
-            "`{code}` is not a language code: use a lower-case BCP 47 tag such as `en`, `zh-hans` or `ko`"
-        ));
+        return Err(msg!("config.not_a_language_code", code = code));
     }
     if code == default {
-        return Err(format!(
-            "`{code}` is the default language already; [languages] lists the other languages"
-        ));
+        return Err(msg!("config.default_language_again", code = code));
     }
     Ok(())
 }
 
 fn toml_diagnostic(text: &str, error: &toml::de::Error) -> Diagnostic {
     let message = error.message().trim_end().to_owned();
-    let diagnostic = Diagnostic::new(CONFIG_FILE, format!("invalid site configuration: {message}"));
+    let diagnostic = Diagnostic::new(CONFIG_FILE, msg!("config.invalid", detail = message));
     let Some(span) = error.span() else { return diagnostic };
     let location = Location::from_offset(text, span.start, span.len().max(1), 1);
-    diagnostic.at(location).with_help(
-        "see the README's `site.toml` section for the settings and their types".to_owned(),
-    )
+    diagnostic.at(location).with_help(msg!("config.invalid_help"))
 }
 
 /// An error about the setting `key`, pointing at its line when it is written in the file.
-fn config_error(text: &str, key: &str, message: impl Into<String>) -> Diagnostic {
+fn config_error(text: &str, key: &str, message: impl Into<Text>) -> Diagnostic {
     let diagnostic = Diagnostic::new(CONFIG_FILE, message);
     let found = text.lines().scan(0, |offset, line| {
         let start = *offset;
@@ -375,7 +409,7 @@ pub fn date_in_japan(instant: chrono::DateTime<chrono::Utc>) -> NaiveDate {
 
 /// A theme is a folder under `themes/` with a `templates/` folder. A missing one is a
 /// configuration error (exit 2) found before any content is read, with the nearest theme named.
-fn check_theme(root: &Path, theme: &str) -> Result<(), (String, Option<String>)> {
+fn check_theme(root: &Path, theme: &str) -> Result<(), (Text, Option<Text>)> {
     let themes = root.join("themes");
     if themes.join(theme).join("templates").is_dir() {
         return Ok(());
@@ -391,26 +425,22 @@ fn check_theme(root: &Path, theme: &str) -> Result<(), (String, Option<String>)>
         .unwrap_or_default();
     names.sort();
     let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
-    let help = crate::diag::suggest(theme, &candidates).or_else(|| {
-        (candidates.is_empty()).then(|| "themes/ has no theme with a templates/ folder".to_owned())
-    });
-    Err((
-        format!("the theme `{theme}` does not exist: themes/{theme}/templates/ is not a folder"),
-        help,
-    ))
+    let help = crate::diag::suggest(theme, &candidates)
+        .or_else(|| (candidates.is_empty()).then(|| msg!("config.no_theme")));
+    Err((msg!("config.unknown_theme", theme = theme), help))
 }
 
-fn normalize_base_url(url: &str) -> Result<String, String> {
+fn normalize_base_url(url: &str) -> Result<String, Text> {
     let url = url.trim();
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("base_url `{url}` must start with https:// or http://"))?;
+        .ok_or_else(|| msg!("config.base_url_scheme", url = url))?;
     if rest.is_empty() || rest.starts_with('/') || url.contains(char::is_whitespace) {
-        return Err(format!("base_url `{url}` has no host"));
+        return Err(msg!("config.base_url_host", url = url));
     }
     if url.contains(['?', '#']) {
-        return Err(format!("base_url `{url}` must not have a query or fragment"));
+        return Err(msg!("config.base_url_query", url = url));
     }
     Ok(if url.ends_with('/') { url.to_owned() } else { format!("{url}/") })
 }

@@ -1,11 +1,14 @@
 //! Diagnostics: located problems with the input, collected from every stage and rendered
 //! rustc-style (`--> file:line:col`, the source line, a caret, a help line).
 //!
-//! Stages never print; they return `Diagnostic`s. Only the binary renders them.
+//! Stages never print; they return `Diagnostic`s. Only the binary renders them, in the language
+//! the user chose (`render_in`): a diagnostic's texts are catalogue messages (`crate::messages`).
 
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+
+use crate::messages::{Lang, Text};
 
 /// A problem with the input, pointing at the place in a file that causes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,9 +18,11 @@ pub struct Diagnostic {
     /// Where in the file, when known.
     pub location: Option<Location>,
     /// What is wrong, naming the bad value.
-    pub message: String,
+    pub message: Text,
+    /// A few words under the caret (what is at that place), when the message alone is long.
+    pub label: Option<Text>,
     /// What would be valid: the nearest id, the allowed values, how to fix it.
-    pub help: Option<String>,
+    pub help: Option<Text>,
 }
 
 /// A place in a file: 1-based line and column (in characters), the text of that line and the
@@ -81,8 +86,16 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 }
 
 impl Diagnostic {
-    pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { path: path.into(), location: None, message: message.into(), help: None }
+    /// A diagnostic about `path`. `message` is a catalogue message (`msg!`); a `String` is
+    /// accepted too (shown as is in every language) until it is moved to the catalogue.
+    pub fn new(path: impl Into<PathBuf>, message: impl Into<Text>) -> Diagnostic {
+        Diagnostic {
+            path: path.into(),
+            location: None,
+            message: message.into(),
+            label: None,
+            help: None,
+        }
     }
 
     pub fn at(mut self, location: Location) -> Diagnostic {
@@ -90,13 +103,19 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+    pub fn with_help(mut self, help: impl Into<Text>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }
 
-    pub fn with_optional_help(mut self, help: Option<String>) -> Diagnostic {
-        self.help = help;
+    pub fn with_optional_help<T: Into<Text>>(mut self, help: Option<T>) -> Diagnostic {
+        self.help = help.map(Into::into);
+        self
+    }
+
+    /// Words under the caret.
+    pub fn with_label(mut self, label: impl Into<Text>) -> Diagnostic {
+        self.label = Some(label.into());
         self
     }
 
@@ -105,32 +124,63 @@ impl Diagnostic {
         (&self.path, line, column)
     }
 
-    /// The diagnostic as text: `error: …`, `--> file:line:col`, the line with a caret, `= help: …`.
+    /// The diagnostic as text in English: `error: …`, `--> file:line:col`, the line with a
+    /// caret, `= help: …`.
     pub fn render(&self) -> String {
-        self.render_as(annotate_snippets::Level::ERROR)
+        self.render_in(Lang::En)
     }
 
     /// The same as a `warning: …`, for what is allowed but worth a look.
     pub fn render_warning(&self) -> String {
-        self.render_as(annotate_snippets::Level::WARNING)
+        self.render_warning_in(Lang::En)
     }
 
-    fn render_as(&self, level: annotate_snippets::Level<'_>) -> String {
+    /// The diagnostic in `lang`: `エラー: …` with the same `--> file:line:col` and caret.
+    pub fn render_in(&self, lang: Lang) -> String {
+        self.render_as(annotate_snippets::Level::ERROR, "diag.error", lang)
+    }
+
+    /// A warning in `lang`.
+    pub fn render_warning_in(&self, lang: Lang) -> String {
+        self.render_as(annotate_snippets::Level::WARNING, "diag.warning", lang)
+    }
+
+    fn render_as(
+        &self,
+        level: annotate_snippets::Level<'_>,
+        name: &'static str,
+        lang: Lang,
+    ) -> String {
+        use crate::messages::text;
         use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
-        let origin = self.origin();
         let path = shown_path(&self.path);
-        let title = level.primary_title(&self.message);
+        let message = self.message.render(lang);
+        let title = level.with_name(text(lang, name, &[])).primary_title(message);
         let mut group = match &self.location {
-            Some(location) => title.element(
-                Snippet::source(&location.source_line)
-                    .line_start(location.line)
-                    .path(&path)
-                    .annotation(AnnotationKind::Primary.span(location.span.clone())),
-            ),
-            None => title.element(Level::NOTE.message(format!("in {origin}"))),
+            Some(location) => {
+                let mut annotation = AnnotationKind::Primary.span(location.span.clone());
+                if let Some(label) = &self.label {
+                    annotation = annotation.label(label.render(lang));
+                }
+                title.element(
+                    Snippet::source(&location.source_line)
+                        .line_start(location.line)
+                        .path(&path)
+                        .annotation(annotation),
+                )
+            }
+            None => {
+                title.element(Level::NOTE.with_name(text(lang, "diag.note", &[])).message(text(
+                    lang,
+                    "diag.in_file",
+                    &[("file", &self.origin())],
+                )))
+            }
         };
         if let Some(help) = &self.help {
-            group = group.element(Level::HELP.message(help));
+            group = group.element(
+                Level::HELP.with_name(text(lang, "diag.help", &[])).message(help.render(lang)),
+            );
         }
         Renderer::plain().render(&[group]).to_string()
     }
@@ -186,7 +236,9 @@ impl Diagnostics {
     /// Sorted by file, line and column, without exact repeats, so that output is deterministic
     /// whatever order the parallel stages found them in.
     pub fn sorted(mut self) -> Diagnostics {
-        self.0.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.message.cmp(&b.message)));
+        self.0.sort_by(|a, b| {
+            a.sort_key().cmp(&b.sort_key()).then(a.message.as_str().cmp(b.message.as_str()))
+        });
         self.0.dedup();
         self
     }
@@ -241,18 +293,22 @@ pub fn nearest_within<'a>(
 }
 
 /// "did you mean `x`?" for the nearest candidate, or the list of valid values when there are few.
-pub fn suggest(wrong: &str, candidates: &[&str]) -> Option<String> {
+pub fn suggest(wrong: &str, candidates: &[&str]) -> Option<Text> {
     if let Some(best) = nearest(wrong, candidates.iter().copied()) {
-        return Some(format!("did you mean `{best}`?"));
+        return Some(crate::msg!("diag.did_you_mean", value = best));
     }
     if candidates.is_empty() {
         return None;
     }
     if candidates.len() <= 12 {
-        let list: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
-        return Some(format!("expected one of {}", list.join(", ")));
+        return Some(crate::msg!("diag.one_of", values = quoted_list(candidates)));
     }
     None
+}
+
+/// `` `a`, `b`, `c` ``.
+pub fn quoted_list(values: &[&str]) -> String {
+    values.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

@@ -52,13 +52,12 @@ impl Strings {
         for &lang in languages {
             if !own.contains_key(lang) {
                 let path = theme_relative(&dir.join(format!("{lang}.toml")));
-                return Err(Diagnostic::new(
-                    path,
-                    format!("the language `{lang}` of site.toml has no interface strings"),
-                )
-                .with_help(format!(
-                    "copy i18n/{FALLBACK}.toml of the theme to i18n/{lang}.toml and translate it (docs/languages.md)"
-                )));
+                return Err(Diagnostic::new(path, crate::msg!("strings.missing", lang = lang))
+                    .with_help(crate::msg!(
+                        "strings.missing_help",
+                        fallback = FALLBACK,
+                        lang = lang
+                    )));
             }
             let mut table = LanguageStrings::new();
             for fallback in [default, FALLBACK, lang] {
@@ -98,8 +97,10 @@ fn theme_relative(path: &Path) -> std::path::PathBuf {
 /// A flat table of strings; anything else (a number, a nested table) is located and reported.
 fn parse(path: &Path, text: &str) -> Result<LanguageStrings, Diagnostic> {
     let table: toml::Table = toml::from_str(text).map_err(|error| {
-        let diagnostic =
-            Diagnostic::new(path, format!("invalid strings file: {}", error.message().trim_end()));
+        let diagnostic = Diagnostic::new(
+            path,
+            crate::msg!("strings.invalid", detail = error.message().trim_end()),
+        );
         match error.span() {
             Some(span) => {
                 diagnostic.at(Location::from_offset(text, span.start, span.len().max(1), 1))
@@ -117,10 +118,10 @@ fn parse(path: &Path, text: &str) -> Result<LanguageStrings, Diagnostic> {
                 let offset = text.find(&format!("{key} ")).or_else(|| text.find(&key)).unwrap_or(0);
                 return Err(Diagnostic::new(
                     path,
-                    format!("`{key}` must be a text in quotes, not a {}", other.type_str()),
+                    crate::msg!("strings.not_text", key = key.as_str(), kind = other.type_str()),
                 )
                 .at(Location::from_offset(text, offset, key.len(), 1))
-                .with_help(format!("write `{key} = \"…\"`")));
+                .with_help(crate::msg!("strings.not_text_help", key = key.as_str())));
             }
         }
     }

@@ -22,6 +22,7 @@ pub mod images;
 pub mod japanese;
 pub mod load;
 pub mod markdown;
+pub mod messages;
 pub mod model;
 pub mod output;
 pub mod plan;

@@ -8,8 +8,6 @@ mod serve_cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// jemalloc rather than the system's allocator: a build allocates and frees millions of small
 /// strings and template values across threads, and glibc's malloc spent a fifth of the build's
 /// CPU time on it (docs/performance.md). The library leaves the choice to the program using it.
@@ -19,5 +17,5 @@ use clap::Parser;
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    cli::Cli::parse().run()
+    cli::main()
 }

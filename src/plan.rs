@@ -10,6 +10,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Location, suggest};
+use crate::messages::Text;
+use crate::msg;
 
 /// Where the plan is, from the site root.
 pub const PLAN_FILE: &str = "data/plan.toml";
@@ -67,47 +69,48 @@ pub fn load(root: &Path) -> Result<Option<Plan>, Diagnostic> {
     if !path.is_file() {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&path)
-        .map_err(|error| Diagnostic::new(PLAN_FILE, format!("cannot read the plan: {error}")))?;
+    let text = std::fs::read_to_string(&path).map_err(|error| {
+        Diagnostic::new(PLAN_FILE, msg!("plan.cannot_read", error = error.to_string()))
+    })?;
     parse(&text).map(Some)
 }
 
 /// Parses and checks the text of a `plan.toml`.
 pub fn parse(text: &str) -> Result<Plan, Diagnostic> {
     let plan: Plan = toml::from_str(text).map_err(|error| {
-        let diagnostic =
-            Diagnostic::new(PLAN_FILE, format!("invalid plan: {}", error.message().trim_end()));
+        let detail = error.message().trim_end().to_owned();
+        let diagnostic = Diagnostic::new(PLAN_FILE, msg!("plan.invalid", detail = detail));
         match error.span() {
             Some(span) => diagnostic
                 .at(Location::from_offset(text, span.start, span.len().max(1), 1))
-                .with_help("see docs/content-model.md, \"The plan\", for the fields"),
+                .with_help(msg!("plan.invalid_help")),
             None => diagnostic,
         }
     })?;
     if plan.last_year < plan.first_year {
-        let message =
-            format!("the plan ends ({}) before it begins ({})", plan.last_year, plan.first_year);
-        return Err(at_value(text, "last_year", &plan.last_year.to_string(), message)
-            .with_help(format!("did you mean `last_year = {}`?", plan.first_year)));
+        let (first, last) = (plan.first_year.to_string(), plan.last_year.to_string());
+        let message = msg!("plan.ends_before", last = last.as_str(), first = first.as_str());
+        return Err(at_value(text, "last_year", &last, message)
+            .with_help(msg!("plan.ends_before_help", first = first)));
     }
     for project in &plan.projects {
         if !COUNTS.contains(&project.counts.as_str()) {
             let help = suggest(&project.counts, &COUNTS)
-                .unwrap_or_else(|| format!("write one of {}", COUNTS.join(", ")));
-            let message = format!("`{}` is not something the plan can count", project.counts);
+                .unwrap_or_else(|| msg!("diag.one_of", values = COUNTS.join(", ")));
+            let message = msg!("plan.unknown_count", value = project.counts.as_str());
             return Err(at_value(text, "counts", &project.counts, message).with_help(help));
         }
         if project.counts == "events" && project.kinds.is_empty() {
-            let message = format!("project `{}` counts events but names no `kinds`", project.id);
+            let message = msg!("plan.no_kinds", id = project.id.as_str());
             return Err(at_value(text, "counts", &project.counts, message)
-                .with_help("add the event kinds that count, e.g. `kinds = [\"シンポジウム\"]`"));
+                .with_help(msg!("plan.no_kinds_help")));
         }
     }
     Ok(plan)
 }
 
 /// A diagnostic at the first `key = "value"` (or `key = value`) line of the file.
-fn at_value(text: &str, key: &str, value: &str, message: String) -> Diagnostic {
+fn at_value(text: &str, key: &str, value: &str, message: Text) -> Diagnostic {
     let diagnostic = Diagnostic::new(PLAN_FILE, message);
     let mut offset = 0;
     for line in text.split_inclusive('\n') {

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use crate::diag::{Diagnostic, suggest};
 use crate::load::meta::PLACEHOLDER;
 use crate::load::{Collection, check_municipality_code};
+use crate::messages::{Lang, text};
 use crate::model::{CATEGORIES, PARTNER_KINDS, REGIONS, SUPPORT_KINDS};
+use crate::msg;
 
 /// Collections `renkei new` accepts, by their folder name, plus `page`.
 pub const COLLECTIONS: [&str; 11] = [
@@ -40,11 +42,12 @@ pub fn new_entry(
     id: &str,
     today: chrono::NaiveDate,
     form: Form,
+    lang: Lang,
 ) -> Result<PathBuf, Diagnostic> {
     let collection_kind = match collection {
         "page" | "pages" => Collection::Pages,
         other => Collection::from_folder(other).ok_or_else(|| {
-            Diagnostic::new("content", format!("unknown collection `{other}`"))
+            Diagnostic::new("content", msg!("new.unknown_collection", collection = other))
                 .with_optional_help(suggest(other, &COLLECTIONS))
         })?,
     };
@@ -60,8 +63,9 @@ pub fn new_entry(
     };
     let path = root.join(&relative);
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Diagnostic::new(&relative, format!("cannot create the folder: {e}")))?;
+        std::fs::create_dir_all(parent).map_err(|e| {
+            Diagnostic::new(&relative, msg!("new.cannot_create_folder", error = e.to_string()))
+        })?;
     }
     // create_new: the check and the creation are one step, so a file appearing meanwhile is safe too.
     let mut file =
@@ -69,12 +73,12 @@ pub fn new_entry(
             if error.kind() == std::io::ErrorKind::AlreadyExists {
                 exists(&relative, id)
             } else {
-                Diagnostic::new(&relative, format!("cannot create the file: {error}"))
+                Diagnostic::new(&relative, msg!("new.cannot_create", error = error.to_string()))
             }
         })?;
-    let text = template(collection_kind, &today.format("%Y-%m-%d").to_string(), form);
+    let text = template(collection_kind, &today.format("%Y-%m-%d").to_string(), form, lang);
     file.write_all(text.as_bytes())
-        .map_err(|e| Diagnostic::new(&relative, format!("cannot write the file: {e}")))?;
+        .map_err(|e| Diagnostic::new(&relative, msg!("new.cannot_write", error = e.to_string())))?;
     Ok(relative)
 }
 
@@ -106,44 +110,37 @@ fn refuse_existing(root: &Path, folder: &Path, id: &str) -> Result<(), Diagnosti
 }
 
 fn exists(existing: &Path, id: &str) -> Diagnostic {
-    Diagnostic::new(
-        existing,
-        format!("the entry `{id}` already exists in `{}`; nothing was written", existing.display()),
-    )
-    .with_help("choose another id, or edit the existing file")
+    let path = crate::diag::shown_path(existing);
+    Diagnostic::new(existing, msg!("new.exists", id = id, path = path))
+        .with_help(msg!("new.exists_help"))
 }
 
 fn check_id(collection: Collection, id: &str) -> Result<(), Diagnostic> {
     if collection == Collection::Municipalities {
         return check_municipality_code(id).map_err(|help| {
-            Diagnostic::new("content/municipalities", format!("`{id}` is not a municipality code"))
+            Diagnostic::new("content/municipalities", msg!("load.not_a_code", id = id))
                 .with_help(help)
         });
     }
-    crate::load::check_slug(collection, id).map_err(|help| {
-        Diagnostic::new("content", format!("`{id}` is not a valid id")).with_help(help)
-    })
+    crate::load::check_slug(collection, id)
+        .map_err(|help| Diagnostic::new("content", msg!("load.not_an_id", id = id)).with_help(help))
 }
 
 /// The front matter of a new file: every field of the collection, the required ones with a
 /// value to replace (`要記入: …`, which the build refuses until it is replaced) or a valid
 /// default (today's date, empty lists), the optional ones commented out; and `draft: true`, so
 /// that the site keeps building until the editor is done.
-fn template(collection: Collection, today: &str, form: Form) -> String {
-    let fields = fields(collection, today).join("\n");
+fn template(collection: Collection, today: &str, form: Form, lang: Lang) -> String {
+    let fields = fields(collection, today, lang).join("\n");
     let image = if form == Form::Folder {
-        "# Photos and files go beside this index.md; link them as ![description](photo.jpg).\n"
+        format!("# {}\n", text(lang, "new.folder_comment", &[]))
     } else {
-        ""
+        String::new()
     };
-    format!(
-        "---\n\
-         # Replace every value that begins with {PLACEHOLDER} (the build refuses them until you do).\n\
-         # Optional fields begin with `# `: delete the `# ` to use one. All fields: docs/content-model.md\n\
-         {image}{fields}\n\
-         # Remove the next line to publish.\n\
-         draft: true\n---\n\n"
-    )
+    let replace = text(lang, "new.replace_comment", &[("placeholder", PLACEHOLDER)]);
+    let optional = text(lang, "new.optional_comment", &[]);
+    let publish = text(lang, "new.publish_comment", &[]);
+    format!("---\n# {replace}\n# {optional}\n{image}{fields}\n# {publish}\ndraft: true\n---\n\n")
 }
 
 /// `"要記入: <hint>"`: a placeholder the build recognises (`load::meta::PLACEHOLDER`).
@@ -152,73 +149,78 @@ fn todo(hint: &str) -> String {
 }
 
 /// The lines of the front matter of `collection`, one per field.
-fn fields(collection: Collection, today: &str) -> Vec<String> {
+fn fields(collection: Collection, today: &str, lang: Lang) -> Vec<String> {
+    let h = |key: &'static str| text(lang, key, &[]);
     let categories: Vec<&str> = CATEGORIES.iter().map(|(name, _)| *name).collect();
     let regions = REGIONS.join(" / ");
     let links = [
-        "wards: []          # ward ids, e.g. [arakawa, chiyoda]".to_owned(),
-        "municipalities: [] # municipality codes, quoted, e.g. [\"012068\"]".to_owned(),
-        "prefectures: []    # prefecture ids, e.g. [hokkaido]".to_owned(),
+        format!("wards: []          # {}", h("new.hint.ward_ids")),
+        format!("municipalities: [] # {}", h("new.hint.municipality_codes")),
+        format!("prefectures: []    # {}", h("new.hint.prefecture_ids")),
     ];
     let photo = [
-        "# image: photo.jpg  # a photo beside index.md (renkei new --folder)".to_owned(),
-        "# image_alt: \"\"    # what the photo shows".to_owned(),
+        format!("# image: photo.jpg  # {}", h("new.hint.image")),
+        format!("# image_alt: \"\"    # {}", h("new.hint.image_alt")),
     ];
-    let summary = "# summary: \"\"      # one line shown in lists".to_owned();
+    let summary = format!("# summary: \"\"      # {}", h("new.hint.summary"));
     let member = [
-        "# member:            # a member of the project website (会員登録)".to_owned(),
-        "#   registered: 2015-04  # as precisely as the source gives it".to_owned(),
+        format!("# member:            # {}", h("new.hint.member")),
+        format!("#   registered: 2015-04  # {}", h("new.hint.registered")),
         "#   source: https://".to_owned(),
     ];
-    let author =
-        "# author: \"\"       # the member that wrote it: a municipality's code or a partner's id"
-            .to_owned();
+    let author = format!("# author: \"\"       # {}", h("new.hint.author"));
     let updated = format!("# updated: {today}");
     let mut lines: Vec<String> = match collection {
         Collection::Wards => vec![
-            format!("name: {}", todo("the ward's name, e.g. 千代田区")),
-            format!("kana: {}", todo("its reading in hiragana, e.g. ちよだく")),
-            format!("code: {}", todo("its 6-digit code, e.g. \\\"131016\\\"")),
+            format!("name: {}", todo(&h("new.hint.ward_name"))),
+            format!("kana: {}", todo(&h("new.hint.ward_kana"))),
+            format!("code: {}", todo(&h("new.hint.ward_code"))),
             "# name_en: \"\"".to_owned(),
             "# website: https://".to_owned(),
         ],
         Collection::Prefectures => vec![
-            format!("name: {}", todo("the prefecture's name, e.g. 北海道")),
-            format!("kana: {}", todo("its reading in hiragana")),
-            format!("code: {}", todo("its 2-digit JIS code, e.g. \\\"01\\\"")),
-            format!("region: {}", todo(&format!("one of {regions}"))),
+            format!("name: {}", todo(&h("new.hint.prefecture_name"))),
+            format!("kana: {}", todo(&h("new.hint.kana"))),
+            format!("code: {}", todo(&h("new.hint.prefecture_code"))),
+            format!("region: {}", todo(&text(lang, "new.hint.one_of", &[("values", &regions)]))),
             "# name_en: \"\"".to_owned(),
         ],
         Collection::Municipalities => vec![
-            format!("name: {}", todo("the municipality's name, e.g. 釧路市")),
-            format!("kana: {}", todo("its reading in hiragana, e.g. くしろし")),
-            format!("prefecture: {}", todo("its prefecture's id, e.g. hokkaido")),
+            format!("name: {}", todo(&h("new.hint.municipality_name"))),
+            format!("kana: {}", todo(&h("new.hint.municipality_kana"))),
+            format!("prefecture: {}", todo(&h("new.hint.municipality_prefecture"))),
             format!("kind: {}", todo("市 / 町 / 村 / 特別区")),
             "# website: https://".to_owned(),
             summary.clone(),
-            "# partners:          # relations with the 23 wards".to_owned(),
+            format!("# partners:          # {}", h("new.hint.partners")),
             "#   - ward: chiyoda".to_owned(),
             "#     relation: 友好都市".to_owned(),
             "#     since: 2020-04".to_owned(),
             "#     source: https://".to_owned(),
-            "# districts:         # only for a 政令指定都市: its wards".to_owned(),
+            format!("# districts:         # {}", h("new.hint.districts")),
             "#   - code: \"011011\"".to_owned(),
             "#     name: 中央区".to_owned(),
             "#     kana: ちゅうおうく".to_owned(),
-            "# aliases: []        # former names, other spellings (for the search)".to_owned(),
+            format!("# aliases: []        # {}", h("new.hint.aliases")),
             member[0].clone(),
             member[1].clone(),
             member[2].clone(),
         ],
         Collection::Events => [
             vec![
-                format!("title: {}", todo("the event's name")),
-                format!("date: {today}   # the first day: YYYY-MM-DD (YYYY-MM when the day is not known)"),
-                format!("# end: {today}  # the last day"),
-                format!("category: {}", todo(&format!("one of {}", categories.join(" / ")))),
-                format!("kind: {}", todo("e.g. 魅力発信イベント / シンポジウム / 講演会 / セミナー / ワークショップ, or delete the line")),
-                format!("venue: {}", todo("the venue, or delete the line")),
-                format!("# support: []      # what the wards gave another's project: {}", SUPPORT_KINDS.join(" / ")),
+                format!("title: {}", todo(&h("new.hint.event_title"))),
+                format!("date: {today}   # {}", h("new.hint.first_day_month")),
+                format!("# end: {today}  # {}", h("new.hint.last_day")),
+                format!(
+                    "category: {}",
+                    todo(&text(lang, "new.hint.one_of", &[("values", &categories.join(" / "))]))
+                ),
+                format!("kind: {}", todo(&h("new.hint.event_kind"))),
+                format!("venue: {}", todo(&h("new.hint.venue"))),
+                format!(
+                    "# support: []      # {}",
+                    text(lang, "new.hint.support", &[("values", &SUPPORT_KINDS.join(" / "))])
+                ),
             ],
             links.to_vec(),
             photo.to_vec(),
@@ -227,9 +229,9 @@ fn fields(collection: Collection, today: &str) -> Vec<String> {
         .concat(),
         Collection::Exhibits => [
             vec![
-                format!("title: {}", todo("the exhibit's name")),
-                format!("date: {today}   # the first day"),
-                format!("end: {today}    # the last day"),
+                format!("title: {}", todo(&h("new.hint.exhibit_title"))),
+                format!("date: {today}   # {}", h("new.hint.first_day")),
+                format!("end: {today}    # {}", h("new.hint.last_day")),
                 "# location: 東京区政会館 1階".to_owned(),
             ],
             links.to_vec(),
@@ -239,10 +241,10 @@ fn fields(collection: Collection, today: &str) -> Vec<String> {
         .concat(),
         Collection::News => [
             vec![
-                format!("title: {}", todo("the news item's title")),
+                format!("title: {}", todo(&h("new.hint.news_title"))),
                 format!("date: {today}"),
-                "category: お知らせ  # or 報告, 被災地支援".to_owned(),
-                "# disaster: \"\"     # the disaster a support item is about, e.g. 令和6年能登半島地震".to_owned(),
+                format!("category: お知らせ  # {}", h("new.hint.news_category")),
+                format!("# disaster: \"\"     # {}", h("new.hint.disaster")),
             ],
             links.to_vec(),
             photo.to_vec(),
@@ -250,38 +252,38 @@ fn fields(collection: Collection, today: &str) -> Vec<String> {
         ]
         .concat(),
         Collection::Facilities => vec![
-            format!("name: {}", todo("the facility's name")),
-            format!("ward: {}", todo("the id of its ward, e.g. chiyoda")),
+            format!("name: {}", todo(&h("new.hint.facility_name"))),
+            format!("ward: {}", todo(&h("new.hint.facility_ward"))),
             "# address: \"\"".to_owned(),
             "# capacity: 100".to_owned(),
-            "# uses: []          # e.g. [会議, 展示]".to_owned(),
+            format!("# uses: []          # {}", h("new.hint.uses")),
             "# website: https://".to_owned(),
             summary.clone(),
         ],
         Collection::Agreements => vec![
-            format!("title: {}", todo("the agreement's name")),
-            format!("# date: {today}  # the signing day, only when a source states it"),
-            "# date_note: \"\"    # shown instead when the day is not known".to_owned(),
-            "parties: []        # e.g. [千代田区, 釧路市]".to_owned(),
-            "prefectures: []    # prefecture ids".to_owned(),
-            "municipalities: [] # municipality codes, quoted".to_owned(),
+            format!("title: {}", todo(&h("new.hint.agreement_title"))),
+            format!("# date: {today}  # {}", h("new.hint.signing_day")),
+            format!("# date_note: \"\"    # {}", h("new.hint.date_note")),
+            format!("parties: []        # {}", h("new.hint.parties")),
+            format!("prefectures: []    # {}", h("new.hint.prefecture_ids_short")),
+            format!("municipalities: [] # {}", h("new.hint.municipality_codes_short")),
             summary.clone(),
         ],
         Collection::Meetings => [
             vec![
-                format!("title: {}", todo("the meeting's name")),
-                format!("body: {}", todo("the body that met, e.g. 特別区全国連携プロジェクト連絡会")),
-                format!("date: {today}   # as precisely as the source gives it; with only the 年度, delete it and write nendo:"),
-                "# nendo: 平成28年度  # the 年度, when the source gives no date".to_owned(),
-                "# count: 3          # how many meetings this stands for (「3回開催」)".to_owned(),
+                format!("title: {}", todo(&h("new.hint.meeting_title"))),
+                format!("body: {}", todo(&h("new.hint.meeting_body"))),
+                format!("date: {today}   # {}", h("new.hint.meeting_date")),
+                format!("# nendo: 平成28年度  # {}", h("new.hint.nendo")),
+                format!("# count: 3          # {}", h("new.hint.count")),
                 "# frequency: 毎月1回".to_owned(),
                 "# place: \"\"".to_owned(),
-                "# agenda: []        # the items discussed".to_owned(),
-                "# minutes: minutes.pdf  # a PDF beside index.md (renkei new --folder)".to_owned(),
+                format!("# agenda: []        # {}", h("new.hint.agenda")),
+                format!("# minutes: minutes.pdf  # {}", h("new.hint.minutes")),
             ],
             links.to_vec(),
             vec![
-                "# agreements: []    # ids of the agreements it concerns".to_owned(),
+                format!("# agreements: []    # {}", h("new.hint.meeting_agreements")),
                 "# source: https://".to_owned(),
                 summary.clone(),
             ],
@@ -289,20 +291,23 @@ fn fields(collection: Collection, today: &str) -> Vec<String> {
         .concat(),
         Collection::Partners => [
             vec![
-                format!("name: {}", todo("the organisation's name")),
-                format!("kind: {}", todo(&format!("one of {}", PARTNER_KINDS.join(" / ")))),
-                "# kana: \"\"         # its reading in hiragana".to_owned(),
+                format!("name: {}", todo(&h("new.hint.partner_name"))),
+                format!(
+                    "kind: {}",
+                    todo(&text(lang, "new.hint.one_of", &[("values", &PARTNER_KINDS.join(" / "))]))
+                ),
+                format!("# kana: \"\"         # {}", h("new.hint.partner_kana")),
                 "# name_en: \"\"".to_owned(),
                 "# website: https://".to_owned(),
-                "# events: []        # ids of the events it takes part in".to_owned(),
-                "# exhibits: []      # ids of the exhibits it takes part in".to_owned(),
+                format!("# events: []        # {}", h("new.hint.partner_events")),
+                format!("# exhibits: []      # {}", h("new.hint.partner_exhibits")),
             ],
             member.to_vec(),
             vec![summary.clone()],
         ]
         .concat(),
         Collection::Pages => [
-            vec![format!("title: {}", todo("the page's title"))],
+            vec![format!("title: {}", todo(&h("new.hint.page_title")))],
             photo.to_vec(),
             vec![summary.clone()],
         ]
@@ -321,7 +326,7 @@ mod tests {
     #[test]
     fn every_template_lists_every_field_of_its_collection() {
         for spec in crate::schema::COLLECTIONS {
-            let text = template(spec.collection, "2026-12-01", Form::File);
+            let text = template(spec.collection, "2026-12-01", Form::File, Lang::En);
             let schema = spec.schema();
             let fields = schema["properties"].as_object().map(|o| o.keys().collect::<Vec<_>>());
             for field in fields.unwrap_or_default() {
@@ -337,14 +342,22 @@ mod tests {
     /// A template is valid YAML whose required fields hold placeholders or valid values.
     #[test]
     fn templates_parse_and_mark_what_the_editor_must_replace() {
-        for spec in crate::schema::COLLECTIONS {
-            let text = template(spec.collection, "2026-12-01", Form::Folder);
+        for (spec, lang) in
+            crate::schema::COLLECTIONS.iter().flat_map(|spec| [(spec, Lang::Ja), (spec, Lang::En)])
+        {
+            let text = template(spec.collection, "2026-12-01", Form::Folder, lang);
             let yaml = text.trim_start_matches("---\n").split("\n---\n").next().unwrap_or_default();
             let value: serde_yaml::Value =
                 serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("{}: {e}\n{text}", spec.name));
             assert_eq!(value["draft"], serde_yaml::Value::Bool(true), "{}", spec.name);
         }
-        let events = template(Collection::Events, "2026-12-01", Form::File);
+        let events = template(Collection::Events, "2026-12-01", Form::File, Lang::En);
         assert!(events.contains("category: \"要記入: one of 産業振興 / 観光振興"), "{events}");
+        let ward = template(Collection::Wards, "2026-12-01", Form::File, Lang::Ja);
+        assert!(ward.contains("code: \"要記入: 6桁のコード。例：\\\"131016\\\"\""), "{ward}");
+        assert!(
+            ward.contains("要記入: 区の名前。例：千代田区") && !ward.contains("e.g."),
+            "{ward}"
+        );
     }
 }

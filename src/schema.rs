@@ -186,13 +186,15 @@ pub fn files() -> Vec<(String, String)> {
 /// Writes every schema into `<root>/schemas/`; returns the files written (relative to `root`).
 pub fn write(root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let folder = PathBuf::from(FOLDER);
-    std::fs::create_dir_all(root.join(&folder))
-        .map_err(|e| Diagnostic::new(&folder, format!("cannot create the folder: {e}")))?;
+    std::fs::create_dir_all(root.join(&folder)).map_err(|e| {
+        Diagnostic::new(&folder, crate::msg!("new.cannot_create_folder", error = e.to_string()))
+    })?;
     let mut written = Vec::new();
     for (name, text) in files() {
         let path = folder.join(name);
-        std::fs::write(root.join(&path), text)
-            .map_err(|e| Diagnostic::new(&path, format!("cannot write the file: {e}")))?;
+        std::fs::write(root.join(&path), text).map_err(|e| {
+            Diagnostic::new(&path, crate::msg!("new.cannot_write", error = e.to_string()))
+        })?;
         written.push(path);
     }
     Ok(written)

@@ -5,16 +5,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use renkei::Options;
 use renkei::diag::shown_path;
+use renkei::messages::{Lang, text};
 use renkei::serve::{Built, Event, Settings, Started};
 
 use crate::cli::{EXIT_SETUP, ServeArgs, drafts_left_out, report, say, today};
 
-pub(crate) fn run(args: ServeArgs) -> ExitCode {
+pub(crate) fn run(args: ServeArgs, lang: Lang) -> ExitCode {
     let settings = Settings {
         root: args.root.root,
         bind: args.bind,
         port: args.port,
-        options: Options { base_url: None, drafts: args.drafts, today: today() },
+        options: Options { base_url: None, drafts: args.drafts, today: today(), lang },
     };
     let open = AtomicBool::new(args.open);
     // The watcher reports absolute paths (on Windows `\\?\C:\…`); the editor knows them by
@@ -24,76 +25,82 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
     let trace = std::env::var_os("RENKEI_TRACE").is_some();
     let on_event = |event: Event| match event {
         Event::Listening(url) => {
-            say(&format!("Serving the site at {url} (Ctrl+C to stop)"));
+            say(&text(lang, "serve.listening", &[("url", &url)]));
             if open.swap(false, Ordering::Relaxed) {
-                open_browser(&url);
+                open_browser(&url, lang);
             }
         }
-        Event::Exposed(address) => warn(&format!(
-            "listening on {address}: other computers on the network can see the preview (use --bind 127.0.0.1 to keep it private)"
-        )),
+        Event::Exposed(address) => {
+            warn(lang, &text(lang, "serve.exposed", &[("address", &address.to_string())]))
+        }
         Event::Changed(paths) => {
             let names: Vec<String> =
                 paths.iter().map(|p| shown_path(p.strip_prefix(&root).unwrap_or(p))).collect();
-            say(&format!("Changed: {}", names.join(", ")));
+            say(&text(lang, "serve.changed", &[("files", &names.join(", "))]));
         }
         Event::Built(Built::Ok { report, took }) => {
-            say(&format!(
-                "Built {} pages ({} rendered) in {} ms{}",
-                report.pages,
-                report.rendered,
-                took.as_millis(),
-                drafts_left_out(report.drafts)
-            ));
+            say(&(text(
+                lang,
+                "serve.built",
+                &[
+                    ("pages", &report.pages.to_string()),
+                    ("rendered", &report.rendered.to_string()),
+                    ("ms", &took.as_millis().to_string()),
+                ],
+            ) + &drafts_left_out(report.drafts, lang)));
             if trace {
                 say(&format!("  stages: {}", report.timings));
             }
         }
         Event::Started(Started::Rendering { first, took, timings }) => {
-            say(&format!(
-                "Loaded the change in {} ms ({first} open page(s) rendered); rendering the rest",
-                took.as_millis()
+            say(&text(
+                lang,
+                "serve.first_pages",
+                &[("ms", &took.as_millis().to_string()), ("first", &first.to_string())],
             ));
             if trace {
                 say(&format!("  stages: {timings}"));
             }
         }
         Event::Built(Built::Failed(diagnostics)) | Event::Started(Started::Failed(diagnostics)) => {
-            report(&diagnostics);
-            warn(&format!(
-                "{} problem(s): still serving the last good version; the browser shows them too",
-                diagnostics.len()
-            ));
+            report(&diagnostics, lang);
+            warn(lang, &text(lang, "serve.failed", &[("count", &diagnostics.len().to_string())]));
         }
         Event::WatchFailed(message) => {
-            warn(&format!("cannot watch the files ({message}); changes will not be rebuilt"))
+            warn(lang, &text(lang, "serve.cannot_watch", &[("error", &message)]))
         }
     };
     match renkei::serve::serve(&settings, &on_event) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            cannot_listen(&settings, &error);
+            cannot_listen(&settings, &error, lang);
             ExitCode::from(EXIT_SETUP)
         }
     }
 }
 
 /// Why the server could not start; for a busy port, the `--port` that is free.
-fn cannot_listen(settings: &Settings, error: &std::io::Error) {
-    let (bind, port) = (settings.bind, settings.port);
+fn cannot_listen(settings: &Settings, error: &std::io::Error, lang: Lang) {
+    let (bind, port) = (settings.bind.to_string(), settings.port.to_string());
     let message = if error.kind() == std::io::ErrorKind::AddrInUse {
-        let help = match renkei::serve::free_port_after(bind, port) {
-            Some(free) => format!("help: port {free} is free: renkei serve --port {free}"),
-            None => {
-                "help: choose another port with --port, e.g. renkei serve --port 0 (any free port)"
-                    .to_owned()
-            }
+        let help = match renkei::serve::free_port_after(settings.bind, settings.port) {
+            Some(free) => text(lang, "serve.port_free", &[("port", &free.to_string())]),
+            None => text(lang, "serve.choose_port", &[]),
         };
         format!(
-            "error: port {port} is already in use on {bind} (is another `renkei serve` running?); nothing was built\n{help}"
+            "{}: {}\n{}: {help}",
+            text(lang, "diag.error", &[]),
+            text(lang, "serve.port_in_use", &[("port", &port), ("address", &bind)]),
+            text(lang, "diag.help", &[]),
         )
     } else {
-        format!("error: cannot listen on {bind}:{port}: {error}")
+        let address = format!("{bind}:{port}");
+        let error = error.to_string();
+        format!(
+            "{}: {}",
+            text(lang, "diag.error", &[]),
+            text(lang, "serve.cannot_listen", &[("address", &address), ("error", &error)])
+        )
     };
     #[allow(clippy::print_stderr)]
     {
@@ -101,19 +108,19 @@ fn cannot_listen(settings: &Settings, error: &std::io::Error) {
     }
 }
 
-fn warn(message: &str) {
+fn warn(lang: Lang, message: &str) {
     #[allow(clippy::print_stderr)]
     {
-        eprintln!("warning: {message}");
+        eprintln!("{}: {message}", text(lang, "diag.warning", &[]));
     }
 }
 
 /// The platform's way to open a URL; failing to is not worth more than a warning.
-fn open_browser(url: &str) {
+fn open_browser(url: &str, lang: Lang) {
     let (program, args) = browser_command(std::env::consts::OS, url);
     let command = std::process::Command::new(program).args(args).spawn();
     if let Err(error) = command {
-        warn(&format!("cannot open a browser: {error}"));
+        warn(lang, &text(lang, "serve.cannot_open", &[("error", &error.to_string())]));
     }
 }
 

@@ -63,14 +63,10 @@ pub enum Problem {
 }
 
 impl Problem {
-    fn message(&self, url: &str) -> String {
+    fn message(&self, url: &str) -> crate::messages::Text {
         match self {
-            Problem::Rolling(part) => format!(
-                "the source `{url}` is a rolling address (`{part}`): its page will show something else once a newer issue or page replaces it; cite the issue's or the article's own page"
-            ),
-            Problem::Aggregator(host) => format!(
-                "the source `{url}` is on `{host}`, listed in site.toml's [check] aggregators: cite the ward's or the municipality's own page, its 広報 or its press release instead"
-            ),
+            Problem::Rolling(part) => crate::msg!("source.rolling", url = url, part = part),
+            Problem::Aggregator(host) => crate::msg!("source.aggregator", url = url, host = host),
         }
     }
 }

@@ -28,7 +28,11 @@ fn build(root: &Path) -> Build {
     // A plain process, not assert_cmd's, to watch it while it runs.
     let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("renkei"));
     command.env("SOURCE_DATE_EPOCH", "1767193200");
-    command.arg("build").arg("--root").arg(root).arg("--output").arg(root.join("public"));
+    command
+        .args(["--lang", "en", "build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(root.join("public"));
     command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
     let start = Instant::now();
     let child = command.spawn().unwrap_or_else(|e| panic!("cannot run renkei: {e}"));

@@ -156,7 +156,7 @@ fn wrong_type() {
         Expected {
             exit: CONTENT,
             at: &["content/facilities/kusei-kaikan.md:5:11"],
-            says: &["capacity", "\"many\"", "expected u32"],
+            says: &["`capacity` must be a number", "\"many\""],
         },
     );
 }

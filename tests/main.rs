@@ -19,6 +19,7 @@ mod killed;
 mod languages;
 mod links;
 mod members;
+mod messages;
 mod opendata;
 mod output;
 mod photos;

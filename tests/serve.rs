@@ -42,7 +42,7 @@ impl Server {
     ) -> Server {
         let binary = assert_cmd::cargo::cargo_bin("renkei");
         let mut child = Command::new(binary)
-            .args(["serve", "--port", "0", "--root"])
+            .args(["--lang", "en", "serve", "--port", "0", "--root"])
             .arg(site.path())
             .args(extra)
             .envs(env.iter().copied())

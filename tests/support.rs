@@ -7,12 +7,29 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 
 /// The `renkei` binary with a fixed "today" (2026-01-01 in Japan), so that upcoming and past
-/// events do not move with the calendar.
+/// events do not move with the calendar, speaking English (`--lang en`: the tests read its
+/// English texts; tests/messages.rs tries the Japanese ones and the choice of the language).
 pub(crate) fn renkei() -> Command {
+    renkei_in("en")
+}
+
+/// The `renkei` binary speaking `lang` (`--lang`), with a fixed "today".
+pub(crate) fn renkei_in(lang: &str) -> Command {
+    let mut command = renkei_unset();
+    command.args(["--lang", lang]);
+    command
+}
+
+/// The `renkei` binary without `--lang` and without a locale: the language comes from
+/// `site.toml` or is the default.
+pub(crate) fn renkei_unset() -> Command {
     let mut command =
         Command::cargo_bin("renkei").unwrap_or_else(|e| panic!("the binary is built: {e}"));
     command.env("SOURCE_DATE_EPOCH", "1767193200");
     command.env_remove("RUST_BACKTRACE");
+    for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        command.env_remove(name);
+    }
     command
 }
 

@@ -128,7 +128,7 @@ echo "   $(head -n 1 "$work/build.out") (wall clock under Wine: $(since "$starte
 step "check of the same site: no problems"
 run check check --root "$winsite"
 expect_rc check 0
-expect_text check out "No problems found"
+expect_text check out "問題はありません"
 
 step "every content file and site.toml saved as Notepad does (UTF-8 with BOM, CRLF): the same site"
 find "$site/content" -name '*.md' -print0 | xargs -0 sed -i -e 's/$/\r/' -e '1s/^/\xef\xbb\xbf/'
@@ -146,12 +146,12 @@ run broken check --root "$winsite"
 expect_rc broken 1
 expect_text broken err '--> content\events\wine-smoke-broken.md:5:'
 expect_text broken err 'chiyoda'
-expect_text broken err 'error: 1 problem found'
+expect_text broken err 'エラー: 問題が 1 件あります'
 
 step "build with the broken file: exit code 1, the previous site unchanged"
 run broken-build build --root "$winsite"
 expect_rc broken-build 1
-expect_text broken-build err 'the previous site in'
+expect_text broken-build err '前のサイトはそのままです'
 same_site "the site after a failed build" "$site/public"
 
 step "a file saved as Shift_JIS: the helpful error"
@@ -159,18 +159,18 @@ printf -- '---\ntitle: 交流会\ndate: 2024-10-05\ncategory: 住民交流\n---\
 run sjis check --root "$winsite"
 expect_rc sjis 1
 expect_text sjis err 'content\events\wine-smoke-broken.md:2:'
-expect_text sjis err 'not valid UTF-8'
+expect_text sjis err '文字コードが UTF-8 ではありません'
 expect_text sjis err '文字コード UTF-8'
 rm "$site/$broken"
 
 step "new: a file with the right front matter, never overwritten"
 run new new events wine-smoke --root "$winsite"
 expect_rc new 0
-expect_text new out 'Created content\events\wine-smoke.md'
+expect_text new out 'content\events\wine-smoke.md を作りました'
 grep -q '^draft: true' "$site/content/events/wine-smoke.md" || fail "new: the new file is not a draft"
 run new-again new events wine-smoke --root "$winsite"
 expect_rc new-again 2
-expect_text new-again err 'already exists'
+expect_text new-again err 'にあります。何も書いていません'
 run new-check check --root "$winsite"
 expect_rc new-check 0
 rm "$site/content/events/wine-smoke.md"
@@ -187,7 +187,7 @@ step "serve: answers, and picks up a change in a subfolder"
 serve_pid=$!
 url=
 for _ in $(seq 1 120); do
-  url=$(sed -n 's/^Serving the site at \(http[^ ]*\) .*/\1/p' "$work/serve.out")
+  url=$(sed -n 's/^\(http[^ ]*\) でサイトを見られます.*/\1/p' "$work/serve.out")
   [ -n "$url" ] && break
   kill -0 "$serve_pid" 2>/dev/null || break
   sleep 0.5
@@ -214,7 +214,7 @@ done
   show serve
   fail "serve did not pick up the change of content\\events\\$event within 20 s"
 }
-grep '^Changed: ' "$work/serve.out" | grep -qF "content\\events\\$event" || {
+grep '^変更：' "$work/serve.out" | grep -qF "content\\events\\$event" || {
   show serve
   fail "serve does not name the changed file as content\\events\\$event"
 }

@@ -167,8 +167,8 @@ fn body_key(links: &ContentLinks, images: &Images, entry: &Entry) -> u64 {
 fn body_problems(entry: &Entry, rendered: &markdown::Rendered) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     for problem in &rendered.problems {
-        let help = problem.suggestion.as_ref().map(|s| format!("did you mean `{s}`?"));
-        let message = format!("link to `{}`, which does not exist", problem.target);
+        let help = problem.suggestion.as_ref().map(|s| crate::msg!("diag.did_you_mean", value = s));
+        let message = crate::msg!("link.no_target", target = problem.target.as_str());
         let diagnostic = entry.error_in_body(problem.span.clone(), message);
         diagnostics.push(diagnostic.with_optional_help(help));
     }
@@ -201,18 +201,18 @@ pub(super) fn front_matter_images(site: &Site, images: &Images) -> Diagnostics {
         let Some((name, alt)) = entry.meta.image() else { continue };
         if images.front_matter_image(&entry.path, name).is_none() {
             let help = if entry.folder {
-                "put the photo (JPEG, PNG or WebP) beside index.md and write its file name"
+                crate::msg!("photo.put_beside")
             } else {
-                "a photo lives beside a folder entry: move `<id>.md` to `<id>/index.md` and put the photo beside it"
+                crate::msg!("photo.needs_folder")
             };
-            let message = format!("`{name}` is not a photo beside this entry");
+            let message = crate::msg!("photo.not_beside", name = name);
             diagnostics.push(entry.error_at_value("image", name, message).with_help(help));
         }
         if alt.is_none() {
             diagnostics.push(
                 entry
-                    .error_at_value("image", name, "the image has no alt text".to_owned())
-                    .with_help("add `image_alt:` describing the photo (`image_alt: \"\"` when it shows nothing the title does not)"),
+                    .error_at_value("image", name, crate::msg!("photo.no_alt"))
+                    .with_help(crate::msg!("photo.no_alt_help")),
             );
         }
     }

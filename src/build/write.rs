@@ -50,7 +50,7 @@ pub(super) fn write_files(
 }
 
 pub(super) fn write_error(path: &str, error: &std::io::Error) -> Diagnostic {
-    Diagnostic::new(path, format!("cannot write the output file: {error}"))
+    Diagnostic::new(path, crate::msg!("output.cannot_write_file", error = error.to_string()))
 }
 
 /// What `write_images` did.

@@ -75,7 +75,7 @@ pub fn check_external(config: &Config, entries: &[Entry]) -> ExternalReport {
     }
     let mut report = ExternalReport { urls: urls.len(), from_cache, ..ExternalReport::default() };
     if let Err(error) = cache.save() {
-        let message = format!("cannot write the cache of checked links: {error}");
+        let message = crate::msg!("external.cache", error = error.to_string());
         report.warnings.push(Diagnostic::new(CACHE_FILE, message));
     }
     for occurrence in &occurrences {
@@ -99,7 +99,7 @@ enum Place {
 }
 
 impl Occurrence<'_> {
-    fn diagnostic(&self, message: String) -> Diagnostic {
+    fn diagnostic(&self, message: crate::messages::Text) -> Diagnostic {
         match &self.place {
             Place::Body(span) => self.entry.error_in_body(span.clone(), message),
             Place::FrontMatter(key) => self.entry.error_at_value(key, &self.written, message),
@@ -136,24 +136,23 @@ fn unix_now() -> u64 {
 
 fn broken(occurrence: &Occurrence<'_>, answer: &Answer) -> Diagnostic {
     let url = &occurrence.written;
+    use crate::msg;
     let via = match &answer.final_url {
-        Some(final_url) => format!(" (redirected to `{final_url}`)"),
-        None => String::new(),
+        Some(final_url) => msg!("external.via", url = final_url.as_str()),
+        None => crate::messages::Text::default(),
     };
     let (message, help) = match (answer.status, &answer.error) {
         (_, Some(error)) => (
-            format!("link to `{url}` failed{via}: {error}"),
-            "check the address in a browser; if the site is down for a while, try again later",
+            msg!("external.failed", url = url, via = via, error = error.to_string()),
+            msg!("external.failed_help"),
         ),
         (Some(status), None) => (
-            format!("link to `{url}` answered {status} {}{via}", reason(status)),
-            if status < 500 {
-                "the page is gone or moved: link to its new address, or remove the link"
-            } else {
-                "the server failed: check the address in a browser, or try again later"
-            },
+            msg!("external.status", url = url, status = status, reason = reason(status), via = via),
+            if status < 500 { msg!("external.gone_help") } else { msg!("external.server_help") },
         ),
-        (None, None) => (format!("link to `{url}` got no answer{via}"), "try again later"),
+        (None, None) => {
+            (msg!("external.no_answer", url = url, via = via), msg!("external.later_help"))
+        }
     };
     occurrence.diagnostic(message).with_help(help)
 }
@@ -163,14 +162,13 @@ fn redirected(occurrence: &Occurrence<'_>, answer: &Answer) -> Option<Diagnostic
     let url = &occurrence.written;
     let (message, help) = if is_permanent(status) {
         (
-            format!("link to `{url}` has moved permanently ({status}) to `{final_url}`"),
-            format!("link to `{final_url}` instead"),
+            crate::msg!("external.moved", url = url, status = status, to = final_url.as_str()),
+            crate::msg!("external.moved_help", to = final_url.as_str()),
         )
     } else {
         (
-            format!("link to `{url}` redirects temporarily ({status}) to `{final_url}`"),
-            "a temporary redirect: keep the link unless the site says the new address lasts"
-                .to_owned(),
+            crate::msg!("external.redirect", url = url, status = status, to = final_url.as_str()),
+            crate::msg!("external.redirect_help"),
         )
     };
     Some(occurrence.diagnostic(message).with_help(help))

@@ -318,8 +318,8 @@ pub const MAX_IMAGE_SIZE: u64 = 128 * 1024 * 1024;
 fn measure(root: &Path, path: &Path, dir: &str) -> Result<Source, Diagnostic> {
     let bytes = read_image(&root.join(path)).map_err(|m| Diagnostic::new(path, m))?;
     let (format, width, height) = header(&bytes).map_err(|message| {
-        Diagnostic::new(path, format!("cannot read the image: {message}"))
-            .with_help("save it again as JPEG, PNG or WebP")
+        Diagnostic::new(path, crate::msg!("image.cannot_read", detail = message))
+            .with_help(crate::msg!("image.cannot_read_help"))
     })?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(Source {
@@ -333,15 +333,14 @@ fn measure(root: &Path, path: &Path, dir: &str) -> Result<Source, Diagnostic> {
     })
 }
 
-pub(crate) fn read_image(path: &Path) -> Result<Vec<u8>, String> {
+pub(crate) fn read_image(path: &Path) -> Result<Vec<u8>, crate::messages::Text> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let cannot = |e: std::io::Error| crate::msg!("load.cannot_read", error = e.to_string());
+    let file = std::fs::File::open(path).map_err(cannot)?;
     let mut bytes = Vec::new();
-    file.take(MAX_IMAGE_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the file: {e}"))?;
+    file.take(MAX_IMAGE_SIZE + 1).read_to_end(&mut bytes).map_err(cannot)?;
     if bytes.len() as u64 > MAX_IMAGE_SIZE {
-        return Err(format!("the image is larger than {} MiB", MAX_IMAGE_SIZE / 1024 / 1024));
+        return Err(crate::msg!("image.too_large", mib = MAX_IMAGE_SIZE / 1024 / 1024));
     }
     Ok(bytes)
 }

@@ -58,7 +58,7 @@ pub fn process(
         .par_iter()
         .map(|(path, wanted)| match images.source(path) {
             Some(source) => process_source(root, source, wanted, cache),
-            None => Err(Diagnostic::new(*path, "an image that the build did not scan")),
+            None => Err(Diagnostic::new(*path, crate::msg!("image.not_scanned"))),
         })
         .collect();
     let mut processed = Processed::default();
@@ -97,7 +97,7 @@ fn process_source(
         return Ok((files, 0, reused));
     }
     let image_error = |message: String| {
-        Diagnostic::new(&source.path, format!("cannot process the image: {message}"))
+        Diagnostic::new(&source.path, crate::msg!("image.cannot_process", detail = message))
     };
     let original = decode(&root.join(&source.path)).map_err(image_error)?;
     // Widest first, each scaled from the one before: far cheaper than from the original each time.
@@ -147,7 +147,7 @@ fn make(
 
 /// Decodes a source and turns it upright by its EXIF orientation. The metadata is not kept.
 fn decode(path: &Path) -> Result<DynamicImage, String> {
-    let bytes = read_image(path)?;
+    let bytes = read_image(path).map_err(|text| text.to_string())?;
     let reader = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| e.to_string())?;

@@ -5,8 +5,11 @@
 use serde::de::DeserializeOwned;
 
 use super::Collection;
-use super::meta::Meta;
-use crate::diag::Location;
+use super::meta::{Date, Meta};
+use super::slips;
+use crate::diag::{Location, nearest, quoted_list};
+use crate::messages::Text;
+use crate::msg;
 
 /// A file cut at its front matter fences.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,10 +60,12 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     Err(SplitError::Unterminated)
 }
 
-/// A YAML problem, located in the file.
+/// A YAML problem, located in the file, in words an editor understands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {
-    pub message: String,
+    pub message: Text,
+    pub label: Option<Text>,
+    pub help: Option<Text>,
     pub location: Option<Location>,
 }
 
@@ -91,15 +96,170 @@ fn typed<T: DeserializeOwned>(split: &Split<'_>) -> Result<T, YamlError> {
 }
 
 fn yaml_error(split: &Split<'_>, error: &serde_yaml::Error) -> YamlError {
-    let message = clean_message(&error.to_string());
-    let location = quoted_value_location(split, &message).or_else(|| {
+    if let Some(slip) = slips::find(split.yaml, split.yaml_line) {
+        return YamlError {
+            message: slip.message,
+            label: Some(slip.label),
+            help: Some(slip.help),
+            location: Some(slip.location),
+        };
+    }
+    let raw = clean_message(&error.to_string());
+    let location = quoted_value_location(split, &raw).or_else(|| {
         error.location().map(|at| {
-            let mut location = Location::from_offset(split.yaml, at.index(), 1, split.yaml_line);
+            let mut location = Location::from_offset(
+                split.yaml,
+                within_last_line(split.yaml, at.index()),
+                1,
+                split.yaml_line,
+            );
             widen_to_token(&mut location);
             location
         })
     });
-    YamlError { message, location }
+    let (message, mut help) = explain(&raw);
+    if raw.starts_with("mapping values are not allowed") {
+        help = location.as_ref().and_then(|l| quoted_value_help(&l.source_line)).or(help);
+    }
+    YamlError { message, label: None, help, location }
+}
+
+/// `title: 京都: 観光フェア`: a second `: ` in a value, which YAML reads as a new field. The
+/// help gives the line with the value in quotes.
+fn quoted_value_help(line: &str) -> Option<Text> {
+    let indent = &line[..line.len() - line.trim_start().len()];
+    let (key, value) = line.trim_start().split_once(": ")?;
+    let value = value.trim();
+    if key.is_empty() || !value.contains(": ") || value.starts_with(['"', '\'']) {
+        return None;
+    }
+    let quoted = format!("{indent}{key}: '{}'", value.replace('\'', "''"));
+    Some(msg!("front_matter.colon_in_value_help", line = quoted))
+}
+
+/// An offset at or past the end of the front matter (serde_yaml's place for a problem of the
+/// last field, or of a missing one) moved back to the last line with text, so that the caret
+/// never points at the closing `---` with nothing to show.
+fn within_last_line(yaml: &str, index: usize) -> usize {
+    let index = index.min(yaml.len());
+    let line_start = yaml[..index].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = yaml[index..].find('\n').map_or(yaml.len(), |i| index + i);
+    if !yaml[line_start..line_end].trim().is_empty() {
+        return index;
+    }
+    let text = yaml[..line_start].trim_end();
+    let last_start = text.rfind('\n').map_or(0, |i| i + 1);
+    let indent = text[last_start..].len() - text[last_start..].trim_start().len();
+    last_start + indent
+}
+
+/// The parser's English (`missing field `title``, `invalid type: …`, `` `x` is not a date``)
+/// as a catalogue message and a help line.
+fn explain(raw: &str) -> (Text, Option<Text>) {
+    if let Some(field) = raw.strip_prefix("missing field `").and_then(|f| f.strip_suffix('`')) {
+        return (
+            msg!("front_matter.missing_field", field = field),
+            Some(msg!("front_matter.missing_field_help", field = field)),
+        );
+    }
+    if let Some(rest) = raw.strip_prefix("unknown field `") {
+        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let help = match nearest(field, valid.iter().copied()) {
+            Some(best) => msg!("diag.did_you_mean", value = best),
+            None => msg!("front_matter.fields_are", fields = quoted_list(&valid)),
+        };
+        return (msg!("front_matter.unknown_field", field = field), Some(help));
+    }
+    // `` `x` is not a date``, or ``member: `x` is not a date`` for a date inside a mapping.
+    if raw.contains("` is not a date")
+        && let Some(value) = quoted_value(raw)
+    {
+        return date_problem(value);
+    }
+    if raw.contains("` is not a 年度")
+        && let Some(value) = quoted_value(raw)
+    {
+        return (msg!("nendo.invalid", value = value), None);
+    }
+    if let Some((field, rest)) = invalid_type(raw) {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let (found, expected) = (found_words(found), expected_words(expected));
+        let message = match field {
+            Some(field) => msg!(
+                "front_matter.invalid_type_of",
+                field = field,
+                found = found,
+                expected = expected
+            ),
+            None => msg!("front_matter.invalid_type", found = found, expected = expected),
+        };
+        return (message, None);
+    }
+    (msg!("front_matter.syntax", detail = raw), Some(msg!("front_matter.syntax_help")))
+}
+
+/// `invalid type: …`, or `capacity: invalid type: …` as serde_yaml writes it for a field: the
+/// field (when named) and what follows `invalid type: `.
+fn invalid_type(raw: &str) -> Option<(Option<&str>, &str)> {
+    if let Some(rest) = raw.strip_prefix("invalid type: ") {
+        return Some((None, rest));
+    }
+    let (field, rest) = raw.split_once(": invalid type: ")?;
+    let is_path = field.chars().all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c));
+    is_path.then_some((Some(field), rest))
+}
+
+/// A date that could not be read: why, and the ISO date it most likely means (`令和9年1月16日`,
+/// `2027/1/16` → `2027-01-16`).
+fn date_problem(value: &str) -> (Text, Option<Text>) {
+    let message = match Date::parse(value) {
+        Err(problem) => problem,
+        Ok(_) => msg!("date.not_a_date", value = value),
+    };
+    let help = Date::nearest(value).map(|iso| msg!("date.did_you_mean", value = iso));
+    (message, Some(help.unwrap_or_else(|| msg!("date.format_help"))))
+}
+
+/// serde's name of what was found (`a sequence`, `string "x"`) in plain words.
+fn found_words(found: &str) -> Text {
+    if let Some(text) = found.strip_prefix("string ") {
+        return msg!("front_matter.found_text", value = text.to_owned());
+    }
+    match found {
+        "sequence" => msg!("front_matter.a_list"),
+        "map" => msg!("front_matter.a_mapping"),
+        "unit value" => msg!("front_matter.nothing"),
+        _ => match found.split_once(' ') {
+            Some(("integer" | "floating", value)) => {
+                msg!("front_matter.found_number", value = value.to_owned())
+            }
+            Some(("boolean", value)) => msg!("front_matter.found_text", value = value.to_owned()),
+            _ => Text::from(found),
+        },
+    }
+}
+
+/// serde's name of what was expected (`a sequence`, `struct Event`) in plain words.
+fn expected_words(expected: &str) -> Text {
+    match expected {
+        "a sequence" => msg!("front_matter.a_list"),
+        "a string" | "a text or a number" => msg!("front_matter.a_text"),
+        "a boolean" => msg!("front_matter.a_boolean"),
+        _ if expected.starts_with("struct ") || expected == "a map" => {
+            msg!("front_matter.a_mapping")
+        }
+        _ if expected.contains("integer") || is_number_type(expected) => {
+            msg!("front_matter.a_number")
+        }
+        _ => Text::from(expected),
+    }
+}
+
+/// Rust's names of number types (`u32`, `i64`, `f64`), which serde gives as the expected type.
+fn is_number_type(name: &str) -> bool {
+    let digits = name.strip_prefix(['u', 'i', 'f']).unwrap_or_default();
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) || name == "usize"
 }
 
 /// serde_yaml places errors raised while converting a value (an impossible date) at the start
@@ -144,12 +304,26 @@ fn widen_to_token(location: &mut Location) {
 }
 
 /// Where `value` is written in the front matter, searched after the line of `key` when given.
+/// A code read with its leading zeros restored (`"01206"` read as `001206`) is searched as
+/// written too.
 pub fn locate_value(split: &Split<'_>, key: Option<&str>, value: &str) -> Option<Location> {
     let yaml = split.yaml;
     let from = key.and_then(|key| find_key(yaml, key)).unwrap_or(0);
-    let offset =
-        find_token(&yaml[from..], value).map(|i| from + i).or_else(|| find_token(yaml, value))?;
-    Some(Location::from_offset(yaml, offset, value.len(), split.yaml_line))
+    let mut written = value;
+    loop {
+        let found = find_token(&yaml[from..], written)
+            .map(|i| from + i)
+            .or_else(|| find_token(yaml, written));
+        if let Some(offset) = found {
+            return Some(Location::from_offset(yaml, offset, written.len(), split.yaml_line));
+        }
+        match written.strip_prefix('0') {
+            Some(shorter) if !shorter.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                written = shorter;
+            }
+            _ => return None,
+        }
+    }
 }
 
 /// Where `key` begins a mapping entry (at any indentation, or as a list item).
@@ -253,6 +427,51 @@ mod tests {
         let error = split.map(|s| parse(&s, Collection::News, false));
         let line = error.and_then(|e| e.err()).and_then(|e| e.location).map(|l| l.line);
         assert!(line.is_some_and(|l| l >= 3), "{line:?}");
+    }
+
+    #[test]
+    fn locates_a_padded_code_as_written() {
+        let text = "---\ntitle: x\nmunicipalities: [\"01206\"]\n---\n";
+        let split = split(text).ok();
+        let location = split.and_then(|s| locate_value(&s, Some("municipalities"), "001206"));
+        assert_eq!(location.map(|l| (l.line, l.column, l.span.len())), Some((3, 19, 5)));
+    }
+
+    #[test]
+    fn a_problem_at_the_end_is_shown_on_the_last_line() {
+        let yaml = "title: x\ndate: [oops\n";
+        let at = within_last_line(yaml, yaml.len());
+        assert_eq!(&yaml[at..], "date: [oops\n");
+    }
+
+    #[test]
+    fn a_wrong_type_names_its_field_in_plain_words() {
+        let (message, help) = explain("capacity: invalid type: string \"many\", expected u32");
+        assert_eq!(message.key_id(), Some("front_matter.invalid_type_of"));
+        assert_eq!(
+            message.render(crate::messages::Lang::En),
+            "`capacity` must be a number, not the text \"many\""
+        );
+        assert!(help.is_none());
+    }
+
+    #[test]
+    fn a_colon_in_a_value_is_answered_with_the_value_in_quotes() {
+        let help = quoted_value_help("title: 京都: 観光フェア").map(|h| h.to_string());
+        assert_eq!(
+            help.as_deref(),
+            Some("the value has `: `, so put it in quotes: `title: '京都: 観光フェア'`")
+        );
+        assert!(quoted_value_help("title: '京都: 観光フェア'").is_none());
+    }
+
+    #[test]
+    fn dates_are_answered_with_the_iso_date() {
+        for written in ["令和9年1月16日", "2027/1/16"] {
+            let (_, help) = date_problem(written);
+            let help = help.map(|h| h.render(crate::messages::Lang::Ja)).unwrap_or_default();
+            assert!(help.contains("`2027-01-16`"), "{written}: {help}");
+        }
     }
 
     #[test]

@@ -10,19 +10,21 @@
 use unicode_normalization::UnicodeNormalization;
 
 use super::Collection;
+use crate::messages::Text;
+use crate::msg;
 
 /// Whether `id` may name an entry of `collection`; the help text when not.
-pub fn check_slug(collection: Collection, id: &str) -> Result<(), String> {
+pub fn check_slug(collection: Collection, id: &str) -> Result<(), Text> {
     let ascii = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
     let ascii_only = matches!(collection, Collection::Wards | Collection::Prefectures);
     if !id.is_empty() && id.chars().all(ascii) {
         return Ok(());
     }
     if ascii_only {
-        return Err("the file name of a ward or prefecture is its romaji in lower-case ASCII letters, digits and `-`, e.g. `chiyoda.md`".to_owned());
+        return Err(msg!("id.romaji_only"));
     }
     if id.is_empty() {
-        return Err("the file name (the id) must not be empty".to_owned());
+        return Err(msg!("id.empty"));
     }
     match id.chars().find(|&c| !ascii(c) && !japanese_ok(c)) {
         None => Ok(()),
@@ -39,21 +41,18 @@ fn japanese_ok(c: char) -> bool {
         && c.to_string().nfkc().eq(std::iter::once(c))
 }
 
-fn bad_character(id: &str, c: char) -> String {
+fn bad_character(id: &str, c: char) -> Text {
     let suggestion: String = id
         .nfkc()
         .flat_map(char::to_lowercase)
         .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '-' })
         .collect();
     let suggestion = suggestion.trim_matches('-').to_owned();
-    let hint = if suggestion.is_empty() || suggestion == id {
-        String::new()
+    if suggestion.is_empty() || suggestion == id {
+        msg!("id.bad_character", character = c)
     } else {
-        format!(", e.g. `{suggestion}.md`")
-    };
-    format!(
-        "`{c}` cannot be part of a file name (the URL): use lower-case letters, digits and `-`, or Japanese (kanji, kana){hint}"
-    )
+        msg!("id.bad_character_example", character = c, example = suggestion)
+    }
 }
 
 #[cfg(test)]
@@ -73,11 +72,12 @@ mod tests {
 
     #[test]
     fn spaces_punctuation_capitals_and_width_variants_are_refused_with_a_suggestion() {
-        let help = check_slug(Collection::News, "お知らせ 2024").err().unwrap_or_default();
+        let help =
+            check_slug(Collection::News, "お知らせ 2024").err().unwrap_or_default().to_string();
         assert!(help.contains("`お知らせ-2024.md`"), "{help}");
-        let help = check_slug(Collection::News, "ｵｼﾗｾ").err().unwrap_or_default();
+        let help = check_slug(Collection::News, "ｵｼﾗｾ").err().unwrap_or_default().to_string();
         assert!(help.contains("`オシラセ.md`"), "{help}");
-        let help = check_slug(Collection::News, "Ｎｅｗｓ").err().unwrap_or_default();
+        let help = check_slug(Collection::News, "Ｎｅｗｓ").err().unwrap_or_default().to_string();
         assert!(help.contains("`news.md`"), "{help}");
         for id in ["News", "a?b", "a#b", "a%20b", "「東京」", "a.b", ""] {
             assert!(check_slug(Collection::Events, id).is_err(), "{id}");

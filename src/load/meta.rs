@@ -8,6 +8,9 @@ use chrono::{Datelike, Months, NaiveDate, NaiveTime};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::messages::Text;
+use crate::msg;
+
 /// A date as precise as its source: a year (`2016`), a month (`2016-12`), a day (`2016-12-03`)
 /// or a day and a time (`2016-12-03T10:00`, Japan time).
 ///
@@ -41,7 +44,7 @@ impl Date {
     }
 
     /// `2016`, `2016-12`, `2016-12-03`, `2016-12-03T10:00` (or `…T10:00:00`, `… 10:00`).
-    pub fn parse(text: &str) -> Result<Date, String> {
+    pub fn parse(text: &str) -> Result<Date, Text> {
         let text = text.trim();
         let (day_part, time_part) = match text.split_once(['T', ' ']) {
             Some((day, time)) => (day, Some(time)),
@@ -50,13 +53,11 @@ impl Date {
         let date = parse_day_part(text, day_part)?;
         let Some(time_part) = time_part else { return Ok(date) };
         if date.precision != Precision::Day {
-            return Err(format!(
-                "`{text}` is not a date: a time needs a day (YYYY-MM-DDTHH:MM); without the day, leave the time out"
-            ));
+            return Err(msg!("date.time_needs_day", value = text));
         }
         let time = NaiveTime::parse_from_str(time_part, "%H:%M")
             .or_else(|_| NaiveTime::parse_from_str(time_part, "%H:%M:%S"))
-            .map_err(|_| format!("`{text}` is not a date: the time is HH:MM, e.g. 10:00"))?;
+            .map_err(|_| msg!("date.bad_time", value = text))?;
         Ok(Date { time: Some(time), ..date })
     }
 
@@ -171,7 +172,7 @@ impl Date {
 }
 
 /// The date of `2016`, `2016-12` or `2016-12-03` (`text`: the whole value, for messages).
-fn parse_day_part(text: &str, day_part: &str) -> Result<Date, String> {
+fn parse_day_part(text: &str, day_part: &str) -> Result<Date, Text> {
     let parts: Vec<&str> = day_part.split('-').collect();
     // Months and days of one digit are read too (`2016-1-5`), as chrono read them before.
     let digits = |part: &str, lens: std::ops::RangeInclusive<usize>| {
@@ -184,15 +185,13 @@ fn parse_day_part(text: &str, day_part: &str) -> Result<Date, String> {
         _ => false,
     };
     if !shape_ok {
-        return Err(format!(
-            "`{text}` is not a date: write YYYY-MM-DD, or YYYY-MM when the source gives only the month, YYYY when only the year (a time: YYYY-MM-DDTHH:MM)"
-        ));
+        return Err(msg!("date.shape", value = text));
     }
     let number = |i: usize| parts.get(i).and_then(|p| p.parse::<u32>().ok());
     let year = parts[0].parse::<i32>().unwrap_or_default();
     let month = number(1).unwrap_or(1);
     if !(1..=12).contains(&month) {
-        return Err(format!("`{text}` is not a date: there is no month {month}"));
+        return Err(msg!("date.no_month", value = text, month = month));
     }
     let precision = match parts.len() {
         1 => Precision::Year,
@@ -200,7 +199,7 @@ fn parse_day_part(text: &str, day_part: &str) -> Result<Date, String> {
         _ => Precision::Day,
     };
     let first = NaiveDate::from_ymd_opt(year, month, number(2).unwrap_or(1))
-        .ok_or_else(|| format!("`{text}` is not a date that exists"))?;
+        .ok_or_else(|| msg!("date.no_such_day", value = text))?;
     Ok(Date { first, precision, time: None })
 }
 
@@ -287,9 +286,7 @@ impl<'de> Deserialize<'de> for Since {
         let text = scalar_string(deserializer)?;
         match Date::parse(&text) {
             Ok(date) if date.time().is_none() => Ok(Since(date.iso())),
-            Ok(_) => Err(serde::de::Error::custom(format!(
-                "`{text}` is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, without a time"
-            ))),
+            Ok(_) => Err(serde::de::Error::custom(msg!("date.since_no_time", value = text))),
             Err(message) => Err(serde::de::Error::custom(message)),
         }
     }
@@ -607,9 +604,8 @@ impl Nendo {
             {
                 Ok(Nendo(year))
             }
-            _ => Err(format!(
-                "`{text}` is not a 年度: write the year it begins (2016) or its name (平成28年度)"
-            )),
+            // The wording is the key `front_matter::explain` recognises to give `nendo.invalid`.
+            _ => Err(format!("`{text}` is not a 年度")),
         }
     }
 

@@ -7,6 +7,7 @@
 pub mod front_matter;
 mod ids;
 pub mod meta;
+pub mod slips;
 mod walk;
 
 use std::collections::{BTreeSet, HashMap};
@@ -19,6 +20,8 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
+use crate::messages::Text;
+use crate::msg;
 use front_matter::{Split, SplitError};
 pub use ids::check_slug;
 pub use meta::{Date, Meta, Nendo, Precision};
@@ -174,7 +177,7 @@ impl Entry {
     }
 
     /// A diagnostic at `value` as written in the front matter (after `key`), or at the file.
-    pub fn error_at_value(&self, key: &str, value: &str, message: String) -> Diagnostic {
+    pub fn error_at_value(&self, key: &str, value: &str, message: impl Into<Text>) -> Diagnostic {
         let diagnostic = Diagnostic::new(&self.path, message);
         let Some(text) = self.text_for_diagnostics() else { return diagnostic };
         let split = self.split_of(&text);
@@ -188,7 +191,12 @@ impl Entry {
 
     /// A diagnostic at a field's value, or at its key when the value is empty (see
     /// `front_matter::locate_field`), or at the file.
-    pub fn error_at_field(&self, key: &str, nested: Option<usize>, message: String) -> Diagnostic {
+    pub fn error_at_field(
+        &self,
+        key: &str,
+        nested: Option<usize>,
+        message: impl Into<Text>,
+    ) -> Diagnostic {
         let diagnostic = Diagnostic::new(&self.path, message);
         let Some(text) = self.text_for_diagnostics() else { return diagnostic };
         match front_matter::locate_field(&self.split_of(&text), key, nested) {
@@ -198,7 +206,7 @@ impl Entry {
     }
 
     /// A diagnostic at byte range `span` of the body.
-    pub fn error_in_body(&self, span: Range<usize>, message: String) -> Diagnostic {
+    pub fn error_in_body(&self, span: Range<usize>, message: impl Into<Text>) -> Diagnostic {
         let diagnostic = Diagnostic::new(&self.path, message);
         let Some(text) = self.text_for_diagnostics() else { return diagnostic };
         let body = text.get(self.body.clone()).unwrap_or_default();
@@ -403,14 +411,14 @@ fn reject_duplicates(loaded: &mut Loaded) {
                     .and_then(|name| name.to_str())
                     .is_some_and(|name| name.starts_with("index."));
                 let help = if entry.folder || first_is_folder {
-                    "keep one of the two: a file `<id>.md`, or a folder `<id>/index.md` with its photos beside it"
+                    msg!("load.twice_help_folder")
                 } else {
-                    "the two file names differ only in their Unicode form (NFD, as macOS writes it, and NFC): keep one"
+                    msg!("load.twice_help_unicode")
                 };
                 loaded.diagnostics.push(
                     Diagnostic::new(
                         &entry.path,
-                        format!("`{}` is written twice: here and in {}", entry.id, first.display()),
+                        msg!("load.twice", id = &entry.id, other = crate::diag::shown_path(first)),
                     )
                     .with_help(help),
                 );
@@ -461,9 +469,11 @@ fn parse_file(
     let split =
         front_matter::split(&text).map_err(|error| split_diagnostic(relative, &text, error))?;
     let meta = front_matter::parse(&split, place.collection, place.section).map_err(|error| {
-        let diagnostic =
-            Diagnostic::new(relative, format!("invalid front matter: {}", error.message))
-                .with_optional_help(field_help(&error.message));
+        let mut diagnostic =
+            Diagnostic::new(relative, error.message).with_optional_help(error.help);
+        if let Some(label) = error.label {
+            diagnostic = diagnostic.with_label(label);
+        }
         match error.location {
             Some(location) => diagnostic.at(location),
             None => diagnostic,
@@ -501,19 +511,14 @@ pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
 /// The bytes of a content file, refused when it is larger than `MAX_FILE_SIZE`. The size is read
 /// as the bytes come, not trusted from the metadata, so a file that grows meanwhile is bounded too.
-fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+fn read_bounded(path: &Path) -> Result<Vec<u8>, Text> {
     use std::io::Read;
-    let file =
-        std::fs::File::open(path).map_err(|error| format!("cannot read the file: {error}"))?;
+    let cannot_read = |error: std::io::Error| msg!("load.cannot_read", error = error.to_string());
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|error| format!("cannot read the file: {error}"))?;
+    file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes).map_err(cannot_read)?;
     if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(format!(
-            "the file is larger than {} MiB, the limit for a content file; split it into several pages",
-            MAX_FILE_SIZE / 1024 / 1024
-        ));
+        return Err(msg!("load.too_large", mib = MAX_FILE_SIZE / 1024 / 1024));
     }
     // The text is kept for the whole build; reading grew the buffer past the file's size.
     bytes.shrink_to_fit();
@@ -554,8 +559,8 @@ fn place_of(relative: &Path, languages: &[&str]) -> Result<Place, Diagnostic> {
         ["content", file] => (Collection::Pages, *file),
         ["content", folder, file] => (collection_of(relative, folder)?, *file),
         _ => {
-            return Err(Diagnostic::new(relative, "content files live at most one folder deep")
-                .with_help("move the file to `content/<collection>/<id>.md`, or `content/<collection>/<id>/index.md` with its photos"));
+            return Err(Diagnostic::new(relative, msg!("load.too_deep"))
+                .with_help(msg!("load.too_deep_help")));
         }
     };
     let stem = file.strip_suffix(".md").unwrap_or(file);
@@ -582,7 +587,7 @@ fn is_index(file: &str) -> bool {
 fn collection_of(relative: &Path, folder: &str) -> Result<Collection, Diagnostic> {
     Collection::from_folder(folder).ok_or_else(|| {
         let folders: Vec<&str> = Collection::FOLDERS.iter().map(|c| c.folder()).collect();
-        Diagnostic::new(relative, format!("unknown collection folder `{folder}`"))
+        Diagnostic::new(relative, msg!("load.unknown_folder", folder = folder))
             .with_optional_help(suggest(folder, &folders))
     })
 }
@@ -596,14 +601,11 @@ fn language_of<'a>(
     match stem.rsplit_once('.') {
         Some((id, lang)) => {
             if !languages.contains(&lang) {
-                return Err(Diagnostic::new(
-                    relative,
-                    format!("unknown language `{lang}` in the file name"),
-                )
-                .with_optional_help(
-                    suggest(lang, languages)
-                        .map(|h| format!("{h} (languages are set in site.toml under [languages])")),
-                ));
+                return Err(Diagnostic::new(relative, msg!("load.unknown_language", lang = lang))
+                    .with_optional_help(
+                        suggest(lang, languages)
+                            .map(|h| msg!("load.unknown_language_help", suggestion = h)),
+                    ));
             }
             Ok((id, Some(lang.to_owned())))
         }
@@ -614,25 +616,24 @@ fn language_of<'a>(
 fn check_id(relative: &Path, collection: Collection, id: &str) -> Result<(), Diagnostic> {
     if collection == Collection::Municipalities {
         return check_municipality_code(id).map_err(|help| {
-            Diagnostic::new(relative, format!("`{id}` is not a municipality code")).with_help(help)
+            Diagnostic::new(relative, msg!("load.not_a_code", id = id)).with_help(help)
         });
     }
-    ids::check_slug(collection, id).map_err(|help| {
-        Diagnostic::new(relative, format!("`{id}` is not a valid id")).with_help(help)
-    })
+    ids::check_slug(collection, id)
+        .map_err(|help| Diagnostic::new(relative, msg!("load.not_an_id", id = id)).with_help(help))
 }
 
 /// A 全国地方公共団体コード: five digits and the check digit of 総務省's definition.
-pub fn check_municipality_code(code: &str) -> Result<(), String> {
+pub fn check_municipality_code(code: &str) -> Result<(), Text> {
     let digits: Vec<u32> = code.chars().filter_map(|c| c.to_digit(10)).collect();
     if code.len() != 6 || digits.len() != 6 {
-        return Err("the file name of a municipality is its 6-digit 全国地方公共団体コード, e.g. `012068.md`".to_owned());
+        return Err(msg!("load.code_shape"));
     }
     let expected = check_digit(&digits[..5]);
     if digits[5] == expected {
         Ok(())
     } else {
-        Err(format!("the check digit is wrong: the code for {} ends in {expected}", &code[..5]))
+        Err(msg!("load.check_digit", five = &code[..5], digit = expected))
     }
 }
 
@@ -652,9 +653,9 @@ fn decode(relative: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
             let lossy = String::from_utf8_lossy(bytes);
             let prefix = String::from_utf8_lossy(&bytes[..valid_up_to]);
             let location = Location::from_offset(&lossy, prefix.len(), 1, 1);
-            Err(Diagnostic::new(relative, "the file is not valid UTF-8").at(location).with_help(
-                "save the file as UTF-8 (in Windows Notepad: 名前を付けて保存 → 文字コード UTF-8)",
-            ))
+            Err(Diagnostic::new(relative, msg!("load.not_utf8"))
+                .at(location)
+                .with_help(msg!("load.not_utf8_help")))
         }
     }
 }
@@ -662,33 +663,13 @@ fn decode(relative: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 fn split_diagnostic(relative: &Path, text: &str, error: SplitError) -> Diagnostic {
     let first_line = Location::from_offset(text, 0, text.find('\n').unwrap_or(text.len()), 1);
     match error {
-        SplitError::Missing => Diagnostic::new(relative, "the file has no front matter")
+        SplitError::Missing => Diagnostic::new(relative, msg!("load.no_front_matter"))
             .at(first_line)
-            .with_help("begin the file with a line `---`, the fields, and another line `---`"),
-        SplitError::Unterminated => Diagnostic::new(relative, "the front matter is never closed")
+            .with_help(msg!("load.no_front_matter_help")),
+        SplitError::Unterminated => Diagnostic::new(relative, msg!("load.never_closed"))
             .at(first_line)
-            .with_help("add a line `---` after the last field"),
+            .with_help(msg!("load.never_closed_help")),
     }
-}
-
-/// serde's "unknown field `x`, expected one of …" already names the valid fields; for a missing
-/// field, say what it is for.
-fn field_help(message: &str) -> Option<String> {
-    if message.contains("` is not a date") {
-        let value = front_matter::quoted_value(message)?;
-        let nearest = meta::Date::nearest(value)?;
-        return Some(format!(
-            "did you mean `{nearest}`? (YYYY-MM-DD; YYYY-MM or YYYY when the source gives no day)"
-        ));
-    }
-    if let Some(field) = message.strip_prefix("missing field `").and_then(|f| f.strip_suffix('`')) {
-        return Some(format!("add `{field}:` to the front matter (see docs/content-model.md)"));
-    }
-    let rest = message.strip_prefix("unknown field `")?;
-    let (field, expected) = rest.split_once('`')?;
-    let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let nearest = crate::diag::nearest(field, valid.iter().copied())?;
-    Some(format!("did you mean `{nearest}`?"))
 }
 
 #[cfg(test)]
@@ -761,6 +742,9 @@ mod tests {
     #[test]
     fn unknown_folder_suggests_the_nearest() {
         let error = place_of(Path::new("content/event/x.md"), &["ja"]).err();
-        assert_eq!(error.and_then(|d| d.help), Some("did you mean `events`?".to_owned()));
+        assert_eq!(
+            error.and_then(|d| d.help).map(|h| h.to_string()),
+            Some("did you mean `events`?".to_owned())
+        );
     }
 }

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::messages::Text;
+use crate::msg;
 
 /// The Markdown files under `content`, relative to `root`, sorted by path.
 pub(crate) fn content_files(root: &Path, content: &Path) -> (Vec<PathBuf>, Diagnostics) {
@@ -14,8 +16,8 @@ pub(crate) fn content_files(root: &Path, content: &Path) -> (Vec<PathBuf>, Diagn
     let mut diagnostics = Diagnostics::default();
     if !content.is_dir() {
         diagnostics.push(
-            Diagnostic::new("content", "the site has no `content` folder")
-                .with_help("create `content/` beside `site.toml`, or pass --root"),
+            Diagnostic::new("content", msg!("walk.no_content"))
+                .with_help(msg!("walk.no_content_help")),
         );
         return (files, diagnostics);
     }
@@ -39,7 +41,10 @@ pub(crate) fn content_files(root: &Path, content: &Path) -> (Vec<PathBuf>, Diagn
             Err(error) => {
                 let path = error.path().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
                 let path = path.unwrap_or_else(|| PathBuf::from("content"));
-                diagnostics.push(Diagnostic::new(path, format!("cannot read: {error}")));
+                diagnostics.push(Diagnostic::new(
+                    path,
+                    msg!("walk.cannot_read", error = error.to_string()),
+                ));
             }
         }
     }
@@ -48,20 +53,15 @@ pub(crate) fn content_files(root: &Path, content: &Path) -> (Vec<PathBuf>, Diagn
 
 /// A symbolic link is read only when it leads to a file inside the site: a link out of the site
 /// could publish any file of the machine, and a linked folder could loop.
-fn check_link(link: &Path, site: &Path) -> Result<(), String> {
-    let target = link.canonicalize().map_err(|error| {
-        format!("the symbolic link leads nowhere ({error}); remove it or point it at a file")
-    })?;
+fn check_link(link: &Path, site: &Path) -> Result<(), Text> {
+    let target = link
+        .canonicalize()
+        .map_err(|error| msg!("walk.link_nowhere", error = error.to_string()))?;
     if !target.starts_with(site) {
-        return Err(format!(
-            "the symbolic link points outside the site (to {}); it is not read",
-            target.display()
-        ));
+        return Err(msg!("walk.link_outside", target = target.display().to_string()));
     }
     if target.is_dir() {
-        return Err(
-            "linked folders are not followed; move the files into content/ instead".to_owned()
-        );
+        return Err(msg!("walk.linked_folder"));
     }
     Ok(())
 }

@@ -21,6 +21,8 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::Spanned;
 use crate::html::escape;
+use crate::messages::Text;
+use crate::msg;
 
 /// The titles that mark an image as decorative.
 const DECORATIVE: [&str; 2] = ["decorative", "装飾"];
@@ -84,8 +86,8 @@ impl AssetResolver for NoAssets {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssetProblem {
     pub span: Range<usize>,
-    pub message: String,
-    pub help: Option<String>,
+    pub message: Text,
+    pub help: Option<Text>,
 }
 
 /// What the pass found besides the new events.
@@ -226,11 +228,8 @@ fn check_alt(events: &[Spanned<'_>], dest: &str, range: &Range<usize>, found: &m
     if alt_text(&events[1..]).trim().is_empty() && !decorative {
         found.problems.push(AssetProblem {
             span: range.clone(),
-            message: format!("the image `{dest}` has no alt text"),
-            help: Some(format!(
-                "describe what it shows for those who cannot see it: `![浅草寺の雷門の前で]({dest})`; \
-                 for a purely decorative image write `![]({dest} \"decorative\")`"
-            )),
+            message: msg!("image.no_alt", dest = dest),
+            help: Some(msg!("image.no_alt_help", dest = dest)),
         });
     }
     decorative
@@ -330,14 +329,14 @@ fn missing(
         let names = assets.names();
         let name = co_located(dest).unwrap_or(dest);
         crate::diag::nearest(name, names.iter().map(String::as_str))
-            .map(|nearest| format!("did you mean `{nearest}`?"))
-            .or_else(|| Some("put the file beside this entry's index.md".to_owned()))
+            .map(|nearest| msg!("diag.did_you_mean", value = nearest))
+            .or_else(|| Some(msg!("image.put_beside")))
     } else {
-        Some("files are published only from a folder entry: move `<id>.md` to `<id>/index.md` and put the file beside it".to_owned())
+        Some(msg!("image.needs_folder"))
     };
     found.problems.push(AssetProblem {
         span,
-        message: format!("`{dest}` is not a file beside this entry"),
+        message: msg!("image.not_beside", dest = dest),
         help,
     });
 }

@@ -69,7 +69,7 @@ pub fn is_safe_url(url: &str) -> bool {
 
 /// Script in a body, by byte range and what it is: `<script>`, `on…=` event handlers and
 /// `javascript:` URLs in raw HTML, and links or images with a dangerous scheme.
-pub fn risky_html(markdown: &str) -> Vec<(std::ops::Range<usize>, String)> {
+pub fn risky_html(markdown: &str) -> Vec<(std::ops::Range<usize>, crate::messages::Text)> {
     let mut found = Vec::new();
     for (event, span) in super::parse(markdown) {
         match event {
@@ -83,10 +83,7 @@ pub fn risky_html(markdown: &str) -> Vec<(std::ops::Range<usize>, String)> {
                 if !is_safe_url(&dest_url) =>
             {
                 let scheme = dest_url.split(':').next().unwrap_or_default().trim().to_owned();
-                found.push((
-                    span,
-                    format!("a link with a `{scheme}:` URL, which runs or hides code"),
-                ));
+                found.push((span, crate::msg!("risky.link_scheme", scheme = scheme)));
             }
             _ => {}
         }
@@ -95,14 +92,14 @@ pub fn risky_html(markdown: &str) -> Vec<(std::ops::Range<usize>, String)> {
 }
 
 /// `(offset, length, message)` of each risky thing in a piece of raw HTML.
-fn risky_in_html(html: &str) -> Vec<(usize, usize, String)> {
+fn risky_in_html(html: &str) -> Vec<(usize, usize, crate::messages::Text)> {
     let lower = html.to_ascii_lowercase();
     let mut found = Vec::new();
     for (at, _) in lower.match_indices("<script") {
-        found.push((at, 7, "a `<script>` element in the content".to_owned()));
+        found.push((at, 7, crate::msg!("risky.script")));
     }
     for (at, _) in lower.match_indices("javascript:") {
-        found.push((at, 11, "a `javascript:` URL in the content".to_owned()));
+        found.push((at, 11, crate::msg!("risky.javascript")));
     }
     let bytes = lower.as_bytes();
     for (at, _) in lower.match_indices("on") {
@@ -112,10 +109,10 @@ fn risky_in_html(html: &str) -> Vec<(usize, usize, String)> {
         let rest = lower[at + name_len..].trim_start();
         if after_space && name_len > 2 && rest.starts_with('=') {
             let name = &html[at..at + name_len];
-            found.push((at, name_len, format!("an event handler `{name}` in the content")));
+            found.push((at, name_len, crate::msg!("risky.handler", name = name)));
         }
     }
-    found.sort();
+    found.sort_by_key(|(at, len, _)| (*at, *len));
     found
 }
 

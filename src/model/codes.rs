@@ -7,6 +7,8 @@
 //! and 23 special wards since 1947.
 
 use crate::load::check_municipality_code;
+use crate::messages::Text;
+use crate::msg;
 
 /// JIS X 0401: code, name, and the romaji id the site gives the prefecture.
 pub(crate) const PREFECTURES: [(&str, &str, &str); 47] = [
@@ -89,50 +91,49 @@ pub(crate) const WARDS: [(&str, &str, &str); 23] = [
 /// Why a prefecture's `code` is wrong, and the code it should be; `None` when it is right.
 /// The code must be one of JIS X 0401's and be the one of the prefecture's id or name (an English
 /// translation's name is not Japanese and is not compared).
-pub(crate) fn prefecture_code_problem(
-    id: &str,
-    name: &str,
-    code: &str,
-) -> Option<(String, String)> {
-    code_problem(&PREFECTURES, "prefecture", "JIS X 0401 prefecture code (01–47)", id, name, code)
-        .or_else(|| {
-            let valid = code.len() == 2 && PREFECTURES.iter().any(|(c, _, _)| *c == code);
-            (!valid).then(|| {
-                (
-                    format!("`{code}` is not a prefecture code"),
-                    "a prefecture's code is its JIS X 0401 code, from \"01\" (北海道) to \"47\" (沖縄県)"
-                        .to_owned(),
-                )
-            })
-        })
+pub(crate) fn prefecture_code_problem(id: &str, name: &str, code: &str) -> Option<(Text, Text)> {
+    code_problem(&PREFECTURES, false, id, name, code).or_else(|| {
+        let valid = code.len() == 2 && PREFECTURES.iter().any(|(c, _, _)| *c == code);
+        (!valid)
+            .then(|| (msg!("code.not_prefecture", code = code), msg!("code.not_prefecture_help")))
+    })
 }
 
 /// Why a special ward's `code` is wrong, and what it should be; `None` when it is right.
-pub(crate) fn ward_code_problem(id: &str, name: &str, code: &str) -> Option<(String, String)> {
+pub(crate) fn ward_code_problem(id: &str, name: &str, code: &str) -> Option<(Text, Text)> {
     if let Err(help) = check_municipality_code(code) {
-        let help = help.replace("the file name of a municipality is", "a ward's code is");
-        return Some((format!("`{code}` is not a 全国地方公共団体コード"), help));
+        let help = if help.key_id() == Some("load.code_shape") {
+            msg!("code.ward_code_shape")
+        } else {
+            help
+        };
+        return Some((msg!("code.not_a_code", code = code), help));
     }
-    code_problem(&WARDS, "ward", "全国地方公共団体コード", id, name, code)
+    code_problem(&WARDS, true, id, name, code)
 }
 
 /// The entity's own code from the table, found by its id or its name, when `code` differs.
 fn code_problem(
     table: &[(&str, &str, &str)],
-    noun: &str,
-    kind: &str,
+    ward: bool,
     id: &str,
     name: &str,
     code: &str,
-) -> Option<(String, String)> {
+) -> Option<(Text, Text)> {
     let own = table.iter().find(|(_, n, slug)| *slug == id || *n == name)?;
     (own.0 != code).then(|| {
         let owner = table.iter().find(|(c, _, _)| *c == code);
         let message = match owner {
-            Some((_, other, _)) => format!("`{code}` is the code of {other}, not of {}", own.1),
-            None => format!("`{code}` is not the {noun} code of {}", own.1),
+            Some((_, other, _)) => msg!("code.of_other", code = code, other = *other, own = own.1),
+            None if ward => msg!("code.not_ward_code_of", code = code, own = own.1),
+            None => msg!("code.not_prefecture_code_of", code = code, own = own.1),
         };
-        (message, format!("the {kind} of {} is `code: \"{}\"`", own.1, own.0))
+        let help = if ward {
+            msg!("code.ward_code_is", own = own.1, code = own.0)
+        } else {
+            msg!("code.prefecture_code_is", own = own.1, code = own.0)
+        };
+        (message, help)
     })
 }
 

@@ -13,6 +13,8 @@
 use super::Site;
 use crate::diag::Diagnostics;
 use crate::load::{Entry, Meta};
+use crate::messages::Text;
+use crate::msg;
 
 /// What an address field is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,13 +37,13 @@ fn check_entry(entry: &Entry, diagnostics: &mut Diagnostics) {
     for field in required_texts(&entry.meta) {
         if field.value.trim().is_empty() {
             let message = match field.item {
-                Some(_) if field.list => format!("`{}` has an empty item", field.key),
-                _ => format!("`{}` is empty", field.key),
+                Some(_) if field.list => msg!("field.empty_item", key = field.key),
+                _ => msg!("field.empty", key = field.key),
             };
             let help = if field.list {
-                "write the item or remove its line".to_owned()
+                msg!("field.empty_item_help")
             } else {
-                format!("`{}` is required: write it (a space alone does not count)", field.key)
+                msg!("field.required_help", key = field.key)
             };
             // A list item has no key of its own: the error points at the list.
             let nested = if field.list { None } else { field.item };
@@ -129,25 +131,23 @@ fn required_texts(meta: &Meta) -> Vec<Field<'_>> {
 
 /// What is wrong with the address `value` of the field `key`, as (message, help); `None` when it
 /// is a web address (`https:` or `http:` with a host), or for a contact also `mailto:` or `tel:`.
-pub fn url_problem(key: &str, value: &str, kind: UrlKind) -> Option<(String, String)> {
+pub fn url_problem(key: &str, value: &str, kind: UrlKind) -> Option<(Text, Text)> {
     let value = value.trim();
     let expected = match kind {
-        UrlKind::Web => "the page's address, starting with https:// (or http://)",
-        UrlKind::Contact => {
-            "a page's address (https://…), `mailto:` and an e-mail address, or `tel:` and a number"
-        }
+        UrlKind::Web => msg!("url.expected_web"),
+        UrlKind::Contact => msg!("url.expected_contact"),
     };
     if value.is_empty() {
         return Some((
-            format!("`{key}` is empty"),
-            format!("write {expected}, or remove the line"),
+            msg!("field.empty", key = key),
+            msg!("url.write_or_remove", expected = expected),
         ));
     }
     let Some((scheme, rest)) = scheme_of(value) else {
-        let message = format!("`{value}` in `{key}` is not a web address: it has no `https://`");
+        let message = msg!("url.no_scheme", value = value, key = key);
         let help = match completed(value) {
-            Some(url) => format!("write `{url}`"),
-            None => format!("write {expected}"),
+            Some(url) => msg!("url.write_this", url = url),
+            None => msg!("url.write", expected = expected),
         };
         return Some((message, help));
     };
@@ -156,28 +156,27 @@ pub fn url_problem(key: &str, value: &str, kind: UrlKind) -> Option<(String, Str
         "https" | "http" => web_problem(key, value, rest),
         "mailto" | "tel" if kind == UrlKind::Contact => rest.trim().is_empty().then(|| {
             (
-                format!("`{value}` in `{key}` has nothing after `{scheme}:`"),
-                format!("write {expected}"),
+                msg!("url.nothing_after", value = value, key = key, scheme = scheme.as_str()),
+                msg!("url.write", expected = expected.clone()),
             )
         }),
         _ => Some((
-            format!("`{scheme}:` addresses are not allowed in `{key}`: `{value}`"),
-            format!("write {expected}"),
+            msg!("url.scheme_not_allowed", scheme = scheme.as_str(), key = key, value = value),
+            msg!("url.write", expected = expected),
         )),
     }
 }
 
 /// The problem of an `http(s):` address: no host, or a space in it.
-fn web_problem(key: &str, value: &str, rest: &str) -> Option<(String, String)> {
+fn web_problem(key: &str, value: &str, rest: &str) -> Option<(Text, Text)> {
     let host = rest.strip_prefix("//").map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
     match host {
-        None | Some("") => Some((
-            format!("`{value}` in `{key}` has no host"),
-            "write it as `https://` followed by the site's host and path: `https://www.city.arakawa.tokyo.jp/`".to_owned(),
-        )),
+        None | Some("") => {
+            Some((msg!("url.no_host", value = value, key = key), msg!("url.no_host_help")))
+        }
         Some(_) if value.chars().any(char::is_whitespace) => Some((
-            format!("`{value}` in `{key}` contains a space"),
-            format!("write the address without spaces: `{}`", value.split_whitespace().collect::<String>()),
+            msg!("url.space", value = value, key = key),
+            msg!("url.without_spaces", url = value.split_whitespace().collect::<String>()),
         )),
         Some(_) => None,
     }
@@ -228,7 +227,7 @@ mod tests {
     use super::*;
 
     fn help(value: &str) -> Option<String> {
-        url_problem("website", value, UrlKind::Web).map(|(_, help)| help)
+        url_problem("website", value, UrlKind::Web).map(|(_, help)| help.to_string())
     }
 
     #[test]
@@ -246,6 +245,7 @@ mod tests {
     #[test]
     fn other_schemes_are_refused_with_what_to_write() {
         let (message, help) = url_problem("website", "javascript:alert(1)", UrlKind::Web)
+            .map(|(message, help)| (message.to_string(), help.to_string()))
             .unwrap_or_else(|| panic!("javascript: passed"));
         assert!(message.contains("`javascript:` addresses are not allowed"), "{message}");
         assert!(help.contains("https://"), "{help}");

@@ -12,6 +12,8 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, suggest};
 use crate::load::meta::is_placeholder;
 use crate::load::{Entry, Meta};
+use crate::messages::Text;
+use crate::msg;
 
 pub(super) fn link(
     config: &Config,
@@ -101,8 +103,15 @@ fn attach_translations(
                 if let Meta::Municipality(m) = &entry.meta
                     && !m.partners.is_empty()
                 {
-                    diagnostics.push(entry.error_at_value("partners", "partners", "a translation lists partners".to_owned())
-                        .with_help("relations are written once, in the Japanese file; remove `partners:` here"));
+                    diagnostics.push(
+                        entry
+                            .error_at_value(
+                                "partners",
+                                "partners",
+                                msg!("link.translation_partners"),
+                            )
+                            .with_help(msg!("link.translation_partners_help")),
+                    );
                 }
                 site.nodes[id].translations.insert(entry.lang.clone(), entry);
             }
@@ -110,13 +119,8 @@ fn attach_translations(
                 let original =
                     entry.path.to_string_lossy().replace(&format!(".{}.md", entry.lang), ".md");
                 diagnostics.push(
-                    Diagnostic::new(
-                        &entry.path,
-                        format!("translation of `{}`, which does not exist", entry.id),
-                    )
-                    .with_help(format!(
-                        "a translation needs the original file `{original}` beside it"
-                    )),
+                    Diagnostic::new(&entry.path, msg!("link.no_original", id = &entry.id))
+                        .with_help(msg!("link.no_original_help", original = original)),
                 );
             }
         }
@@ -144,9 +148,11 @@ impl Resolver<'_> {
                 if seen.insert(target.as_str()) {
                     resolved.extend(self.resolve(entry, key, collection, target, d));
                 } else if repeated.insert(target.as_str()) {
-                    let message = format!("`{target}` is listed more than once in `{key}`");
+                    let message = msg!("link.repeated", target = target, key = key);
                     d.push(
-                        entry.error_at_value(key, target, message).with_help("write each id once"),
+                        entry
+                            .error_at_value(key, target, message)
+                            .with_help(msg!("link.repeated_help")),
                     );
                 }
             }
@@ -166,15 +172,14 @@ impl Resolver<'_> {
                         let help = if district.code.len() == 6 {
                             check
                         } else {
-                            "write the 6-digit 全国地方公共団体コード, quoted: `code: \"011011\"`"
-                                .to_owned()
+                            msg!("link.district_code_help")
                         };
                         diagnostics.push(
                             entry
                                 .error_at_value(
                                     "code",
                                     &district.code,
-                                    format!("`{}` is not a district code", district.code),
+                                    msg!("link.not_a_district_code", code = &district.code),
                                 )
                                 .with_help(help),
                         );
@@ -188,8 +193,15 @@ impl Resolver<'_> {
                         continue;
                     };
                     if !seen.insert(ward) {
-                        diagnostics.push(entry.error_at_value("ward", &partner.ward, format!("ward `{}` is listed twice among the partners", partner.ward))
-                            .with_help("write one entry per ward; put several relations in one `relation` text"));
+                        diagnostics.push(
+                            entry
+                                .error_at_value(
+                                    "ward",
+                                    &partner.ward,
+                                    msg!("link.partner_twice", ward = &partner.ward),
+                                )
+                                .with_help(msg!("link.partner_twice_help")),
+                        );
                         continue;
                     }
                     partners.push(Partner {
@@ -266,11 +278,11 @@ impl Resolver<'_> {
         let noun = noun(collection);
         let diagnostic = if self.drafts.contains(&wanted) {
             entry
-                .error_at_value(key, target, format!("{noun} `{target}` is a draft"))
-                .with_help("publish it (remove `draft: true`) or build with --drafts")
+                .error_at_value(key, target, msg!("link.draft", noun = noun, target = target))
+                .with_help(msg!("link.draft_help"))
         } else {
             entry
-                .error_at_value(key, target, format!("unknown {noun} `{target}`"))
+                .error_at_value(key, target, msg!("link.unknown", noun = noun, target = target))
                 .with_optional_help(self.nearest(collection, target))
         };
         diagnostics.push(diagnostic);
@@ -278,28 +290,23 @@ impl Resolver<'_> {
     }
 
     /// The nearest id by spelling, or the id of an entity whose name was written instead.
-    fn nearest(&self, collection: Collection, target: &str) -> Option<String> {
+    fn nearest(&self, collection: Collection, target: &str) -> Option<Text> {
         let ids: Vec<&str> = self.site.list_unsorted(collection).map(|n| n.id()).collect();
         let by_name: Vec<&Node> =
             self.site.list_unsorted(collection).filter(|n| n.title() == target).collect();
         if let [node] = by_name.as_slice() {
-            return Some(format!(
-                "{} are referred to by {}: `{target}` is `{}`",
-                plural(collection),
-                if collection == Collection::Municipalities { "code" } else { "id" },
-                node.id()
-            ));
+            return Some(if collection == Collection::Municipalities {
+                msg!("link.by_code", target = target, id = node.id())
+            } else {
+                msg!("link.by_id", folder = collection.folder(), target = target, id = node.id())
+            });
         }
         if by_name.len() > 1 {
             let choices: Vec<String> = by_name.iter().map(|n| format!("`{}`", n.id())).collect();
-            return Some(format!(
-                "`{target}` is the name of several entries: {}",
-                choices.join(", ")
-            ));
+            return Some(msg!("link.several", target = target, choices = choices.join(", ")));
         }
         suggest(target, &ids).or_else(|| {
-            (!ids.is_empty())
-                .then(|| format!("see `content/{}/` for the valid ids", collection.folder()))
+            (!ids.is_empty()).then(|| msg!("link.see_folder", folder = collection.folder()))
         })
     }
 }
@@ -310,24 +317,21 @@ impl Site {
     }
 }
 
-fn noun(collection: Collection) -> &'static str {
+/// What an entry of `collection` is called: 区, 市町村…
+fn noun(collection: Collection) -> Text {
     match collection {
-        Collection::Wards => "ward",
-        Collection::Prefectures => "prefecture",
-        Collection::Municipalities => "municipality",
-        Collection::Events => "event",
-        Collection::Exhibits => "exhibit",
-        Collection::News => "news item",
-        Collection::Facilities => "facility",
-        Collection::Agreements => "agreement",
-        Collection::Meetings => "meeting",
-        Collection::Partners => "partner",
-        Collection::Pages => "page",
+        Collection::Wards => msg!("noun.ward"),
+        Collection::Prefectures => msg!("noun.prefecture"),
+        Collection::Municipalities => msg!("noun.municipality"),
+        Collection::Events => msg!("noun.event"),
+        Collection::Exhibits => msg!("noun.exhibit"),
+        Collection::News => msg!("noun.news"),
+        Collection::Facilities => msg!("noun.facility"),
+        Collection::Agreements => msg!("noun.agreement"),
+        Collection::Meetings => msg!("noun.meeting"),
+        Collection::Partners => msg!("noun.partner"),
+        Collection::Pages => msg!("noun.page"),
     }
-}
-
-fn plural(collection: Collection) -> &'static str {
-    collection.folder()
 }
 
 /// Values that must come from a fixed set, codes that must be unique, periods that must not end
@@ -353,7 +357,7 @@ fn check_values(site: &Site, diagnostics: &mut Diagnostics) {
                             .error_at_value(
                                 "region",
                                 &m.region,
-                                format!("unknown region `{}`", m.region),
+                                msg!("link.unknown_region", region = &m.region),
                             )
                             .with_optional_help(suggest(&m.region, &REGIONS)),
                     );
@@ -367,7 +371,7 @@ fn check_values(site: &Site, diagnostics: &mut Diagnostics) {
                             .error_at_value(
                                 "category",
                                 &m.category,
-                                format!("unknown category `{}`", m.category),
+                                msg!("link.unknown_category", category = &m.category),
                             )
                             .with_optional_help(suggest(&m.category, &categories)),
                     );
@@ -378,7 +382,7 @@ fn check_values(site: &Site, diagnostics: &mut Diagnostics) {
                     diagnostics.push(entry.error_at_value(
                         "end",
                         &end.iso(),
-                        format!("the event ends ({end}) before it begins ({})", m.date),
+                        msg!("link.event_ends_early", end = end.iso(), date = m.date.iso()),
                     ));
                 }
             }
@@ -386,7 +390,7 @@ fn check_values(site: &Site, diagnostics: &mut Diagnostics) {
                 diagnostics.push(entry.error_at_value(
                     "end",
                     &m.end.iso(),
-                    format!("the exhibit ends ({}) before it begins ({})", m.end, m.date),
+                    msg!("link.exhibit_ends_early", end = m.end.iso(), date = m.date.iso()),
                 ));
             }
             _ => {}
@@ -397,7 +401,7 @@ fn check_values(site: &Site, diagnostics: &mut Diagnostics) {
 fn push_code_problem(
     entry: &Entry,
     code: &str,
-    problem: Option<(String, String)>,
+    problem: Option<(Text, Text)>,
     diagnostics: &mut Diagnostics,
 ) {
     if let Some((message, help)) = problem.filter(|_| !is_placeholder(code)) {
@@ -418,9 +422,13 @@ fn unique_code<'a>(
                 .error_at_value(
                     "code",
                     code,
-                    format!("code `{code}` is already used by `{}`", first.path.display()),
+                    msg!(
+                        "link.code_used",
+                        code = code,
+                        other = crate::diag::shown_path(&first.path)
+                    ),
                 )
-                .with_help("each code belongs to one entity; check both files"),
+                .with_help(msg!("link.code_used_help")),
         );
     }
 }

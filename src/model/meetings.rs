@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use super::{Collection, NodeId, Site};
 use crate::diag::{Diagnostics, suggest};
 use crate::load::{Entry, Meta, Nendo, meta::MeetingMeta};
+use crate::messages::Text;
+use crate::msg;
 
 /// What the 23 wards may give to another's project (an event's `support`).
 pub const SUPPORT_KINDS: [&str; 6] = ["協賛", "後援", "共催", "支援", "協力", "助成"];
@@ -32,7 +34,7 @@ pub(super) fn check(site: &Site, diagnostics: &mut Diagnostics) {
                                 .error_at_value(
                                     "support",
                                     kind,
-                                    format!("unknown kind of support `{kind}`"),
+                                    msg!("meeting.unknown_support", kind = kind.as_str()),
                                 )
                                 .with_help(support_help(kind)),
                         );
@@ -44,20 +46,17 @@ pub(super) fn check(site: &Site, diagnostics: &mut Diagnostics) {
     }
 }
 
-fn support_help(kind: &str) -> String {
-    let all = SUPPORT_KINDS.join(", ");
-    match suggest(kind, &SUPPORT_KINDS) {
-        Some(nearest) => format!("{nearest} (one of {all})"),
-        None => format!("write one of {all}"),
-    }
+fn support_help(kind: &str) -> Text {
+    suggest(kind, &SUPPORT_KINDS)
+        .unwrap_or_else(|| msg!("diag.one_of", values = SUPPORT_KINDS.join(", ")))
 }
 
 fn check_meeting(entry: &Entry, m: &MeetingMeta, diagnostics: &mut Diagnostics) {
     match (&m.date, m.nendo) {
         (None, None) => diagnostics.push(
             entry
-                .error_at_value("title", &m.title, "a meeting needs `date` or `nendo`".to_owned())
-                .with_help("write `date:` as precisely as the source gives it (2016-05-20, 2016-05, 2016), or `nendo: 平成28年度` when it gives only the 年度"),
+                .error_at_value("title", &m.title, msg!("meeting.no_date"))
+                .with_help(msg!("meeting.no_date_help")),
         ),
         (Some(date), Some(nendo)) if Nendo::of(date).is_some_and(|of| of != nendo) => {
             let of = Nendo::of(date).map_or(0, |n| n.0);
@@ -66,9 +65,14 @@ fn check_meeting(entry: &Entry, m: &MeetingMeta, diagnostics: &mut Diagnostics) 
                     .error_at_value(
                         "nendo",
                         &nendo.0.to_string(),
-                        format!("`nendo` says {} but `date` {date} falls in {of}年度", nendo.0),
+                        msg!(
+                            "meeting.nendo_mismatch",
+                            nendo = nendo.0.to_string(),
+                            date = date.to_string(),
+                            of = of.to_string()
+                        ),
                     )
-                    .with_help(format!("did you mean `nendo: {of}`? (or leave `nendo` out)")),
+                    .with_help(msg!("meeting.nendo_mismatch_help", of = of.to_string())),
             );
         }
         _ => {}
@@ -76,8 +80,8 @@ fn check_meeting(entry: &Entry, m: &MeetingMeta, diagnostics: &mut Diagnostics) 
     if m.count == Some(0) {
         diagnostics.push(
             entry
-                .error_at_value("count", "0", "a meeting entry stands for at least one meeting".to_owned())
-                .with_help("leave `count` out for one meeting; write it only when the source counts several"),
+                .error_at_value("count", "0", msg!("meeting.count_zero"))
+                .with_help(msg!("meeting.count_zero_help")),
         );
     }
     if let Some(minutes) = &m.minutes {
@@ -91,8 +95,12 @@ fn check_minutes(entry: &Entry, minutes: &str, diagnostics: &mut Diagnostics) {
     if !name.to_ascii_lowercase().ends_with(".pdf") {
         diagnostics.push(
             entry
-                .error_at_value("minutes", minutes, format!("`{minutes}` is not a PDF"))
-                .with_help("the minutes are a PDF file beside index.md: `minutes: gijiroku.pdf`"),
+                .error_at_value(
+                    "minutes",
+                    minutes,
+                    msg!("meeting.minutes_not_pdf", minutes = minutes),
+                )
+                .with_help(msg!("meeting.minutes_not_pdf_help")),
         );
         return;
     }
@@ -106,22 +114,15 @@ fn check_minutes(entry: &Entry, minutes: &str, diagnostics: &mut Diagnostics) {
         return;
     }
     let help = if !entry.folder {
-        format!(
-            "write the meeting as a folder, `content/meetings/{}/index.md`, with the PDF beside it",
-            entry.id
-        )
+        msg!("meeting.minutes_folder_help", id = entry.id.as_str())
     } else {
         let pdfs: Vec<&str> =
             beside.iter().map(String::as_str).filter(|f| f.ends_with(".pdf")).collect();
-        suggest(name, &pdfs).unwrap_or_else(|| "put the PDF beside index.md".to_owned())
+        suggest(name, &pdfs).unwrap_or_else(|| msg!("meeting.minutes_beside_help"))
     };
     diagnostics.push(
         entry
-            .error_at_value(
-                "minutes",
-                minutes,
-                format!("the minutes `{minutes}` are not beside the entry"),
-            )
+            .error_at_value("minutes", minutes, msg!("meeting.minutes_missing", minutes = minutes))
             .with_help(help),
     );
 }

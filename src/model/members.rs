@@ -10,6 +10,8 @@ use std::collections::BTreeSet;
 use super::{Backlinks, Collection, Node, NodeId, PARTNER_KINDS, Site};
 use crate::diag::{Diagnostics, suggest};
 use crate::load::{Entry, Meta};
+use crate::messages::Text;
+use crate::msg;
 
 impl Site {
     /// Every member of the website: municipalities in code order, then partners in list order.
@@ -50,7 +52,7 @@ pub(super) fn resolve_author(
     let Some(node) = node else {
         diagnostics.push(
             entry
-                .error_at_value("author", written, format!("unknown member `{written}`"))
+                .error_at_value("author", written, msg!("member.unknown", value = written))
                 .with_optional_help(nearest_member(site, written)),
         );
         return None;
@@ -62,38 +64,32 @@ pub(super) fn resolve_author(
                 .error_at_value(
                     "author",
                     written,
-                    format!(
-                        "`{written}` ({}) is not a member of the website",
-                        target.title()
-                    ),
+                    msg!("member.not_member", value = written, name = target.title()),
                 )
-                .with_help(format!(
-                    "an author must be a member: add `member:` with `registered:` to `{}`, or remove `author:`{}",
-                    target.entry.path.display(),
-                    nearest_member(site, written).map(|n| format!(" ({n})")).unwrap_or_default()
-                )),
+                .with_help(not_member_help(site, written, target)),
         );
         return None;
     }
     Some(node)
 }
 
+/// How to make `target` a member, with the member nearest to what was written when there is one.
+fn not_member_help(site: &Site, written: &str, target: &Node) -> Text {
+    let path = crate::diag::shown_path(&target.entry.path);
+    match nearest_member(site, written) {
+        Some(nearest) => msg!("member.not_member_help_nearest", path = path, nearest = nearest),
+        None => msg!("member.not_member_help", path = path),
+    }
+}
+
 /// The member nearest to what was written: by name (`釧路市` for `012068`), else by spelling.
-fn nearest_member(site: &Site, written: &str) -> Option<String> {
+fn nearest_member(site: &Site, written: &str) -> Option<Text> {
     let members: Vec<&Node> = site.members_unsorted().collect();
     if let Some(node) = members.iter().find(|n| n.title() == written) {
-        return Some(format!(
-            "members are referred to by code or id: `{written}` is `{}`",
-            node.id()
-        ));
+        return Some(msg!("member.by_code", value = written, id = node.id()));
     }
     let ids: Vec<&str> = members.iter().map(|n| n.id()).collect();
-    suggest(written, &ids).or_else(|| {
-        ids.is_empty().then(|| {
-            "no municipality or partner has `member:` yet; add it to the member's file first"
-                .to_owned()
-        })
-    })
+    suggest(written, &ids).or_else(|| ids.is_empty().then(|| msg!("member.none_yet")))
 }
 
 impl Site {
@@ -109,7 +105,11 @@ pub(super) fn check_partner(entry: &Entry, diagnostics: &mut Diagnostics) {
     if !PARTNER_KINDS.contains(&m.kind.as_str()) {
         diagnostics.push(
             entry
-                .error_at_value("kind", &m.kind, format!("unknown partner kind `{}`", m.kind))
+                .error_at_value(
+                    "kind",
+                    &m.kind,
+                    msg!("member.unknown_kind", kind = m.kind.as_str()),
+                )
                 .with_help(kind_help(&m.kind)),
         );
     }
@@ -117,13 +117,13 @@ pub(super) fn check_partner(entry: &Entry, diagnostics: &mut Diagnostics) {
 
 /// The kind an editor most likely meant: one that begins with what was written (a kind written
 /// short, `金融` for `金融機関`, is as far from `企業` by edits), else the nearest, else the list.
-fn kind_help(written: &str) -> String {
+fn kind_help(written: &str) -> Text {
     let short_for =
         PARTNER_KINDS.iter().find(|kind| !written.is_empty() && kind.starts_with(written));
     match short_for {
-        Some(kind) => format!("did you mean `{kind}`?"),
+        Some(kind) => msg!("diag.did_you_mean", value = *kind),
         None => suggest(written, &PARTNER_KINDS)
-            .unwrap_or_else(|| format!("write one of {}", PARTNER_KINDS.join(" / "))),
+            .unwrap_or_else(|| msg!("diag.one_of", values = PARTNER_KINDS.join(" / "))),
     }
 }
 

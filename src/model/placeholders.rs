@@ -9,6 +9,7 @@
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::Entry;
 use crate::load::meta::is_placeholder;
+use crate::msg;
 
 use super::Site;
 
@@ -33,14 +34,8 @@ fn placeholders_of(entry: &Entry) -> Vec<Diagnostic> {
         for text in texts.into_iter().filter(|t| is_placeholder(t)) {
             found.push(
                 entry
-                    .error_at_value(
-                        key,
-                        text,
-                        format!("`{key}` still holds the value `renkei new` wrote: `{text}`"),
-                    )
-                    .with_help(format!(
-                        "replace it with the {key} of this entry, or delete the line if the field is optional (docs/content-model.md)"
-                    )),
+                    .error_at_value(key, text, msg!("placeholder.left", key = key, text = text))
+                    .with_help(msg!("placeholder.left_help", key = key)),
             );
         }
     }

@@ -295,9 +295,14 @@ fn check_collisions(site: &Site, routes: &[Route], diagnostics: &mut Diagnostics
         diagnostics.push(
             Diagnostic::new(
                 path,
-                format!("{mine} and {theirs} both claim the URL /{}", route.path),
+                crate::msg!(
+                    "route.collision",
+                    mine = mine,
+                    theirs = theirs,
+                    url = format!("/{}", route.path)
+                ),
             )
-            .with_help("rename one of the files (the file name is the URL)"),
+            .with_help(crate::msg!("route.collision_help")),
         );
     }
 }
@@ -309,17 +314,19 @@ fn source_of(site: &Site, route: &Route) -> Option<PathBuf> {
     }
 }
 
-fn describe(site: &Site, route: &Route) -> String {
+fn describe(site: &Site, route: &Route) -> crate::messages::Text {
+    use crate::msg;
     match route.kind {
-        RouteKind::Home => "the home page".to_owned(),
-        RouteKind::NotFound => "the 404 page".to_owned(),
-        RouteKind::Data => "the open data page".to_owned(),
-        RouteKind::Search => "the search page".to_owned(),
-        RouteKind::Plan => "the plan page".to_owned(),
-        RouteKind::Members => "the member list".to_owned(),
-        RouteKind::Entity(id) => {
-            format!("`{}`", site.nodes[id].entry_in(&route.lang).path.display())
-        }
-        RouteKind::List { collection, .. } => format!("the list of {}", collection.folder()),
+        RouteKind::Home => msg!("route.home"),
+        RouteKind::NotFound => msg!("route.not_found"),
+        RouteKind::Data => msg!("route.data"),
+        RouteKind::Search => msg!("route.search"),
+        RouteKind::Plan => msg!("route.plan"),
+        RouteKind::Members => msg!("route.members"),
+        RouteKind::Entity(id) => crate::messages::Text::from(format!(
+            "`{}`",
+            crate::diag::shown_path(&site.nodes[id].entry_in(&route.lang).path)
+        )),
+        RouteKind::List { collection, .. } => msg!("route.list", folder = collection.folder()),
     }
 }

@@ -100,7 +100,10 @@ impl DiskOutput {
         let written = self.written.into_inner().unwrap_or_else(|p| p.into_inner());
         let manifest_text = manifest::render(written.iter().map(|(p, w)| (p.as_str(), w.recorded)));
         let manifest_error = |e: io::Error| {
-            Diagnostic::new(target.join(MANIFEST), format!("cannot write the manifest: {e}"))
+            Diagnostic::new(
+                target.join(MANIFEST),
+                crate::msg!("output.manifest", error = e.to_string()),
+            )
         };
         if self.first.is_some() {
             return manifest::replace_file(&target, MANIFEST, &manifest_text)
@@ -124,7 +127,10 @@ impl DiskOutput {
         fs::write(target.join(format!("{MANIFEST}.new")), &manifest_text)
             .map_err(manifest_error)?;
         journal.record(&target).map_err(|e| {
-            Diagnostic::new(target.join(JOURNAL), format!("cannot write the journal: {e}"))
+            Diagnostic::new(
+                target.join(JOURNAL),
+                crate::msg!("output.journal", error = e.to_string()),
+            )
         })?;
         journal.apply(&target)
     }
@@ -276,6 +282,6 @@ fn list_files(target: &Path) -> io::Result<Vec<String>> {
 }
 
 fn cannot_use(target: &Path, error: &io::Error) -> Diagnostic {
-    Diagnostic::new(target, format!("cannot write into the output folder: {error}"))
-        .with_help("the output folder and the folder that holds it must be writable")
+    Diagnostic::new(target, crate::msg!("output.cannot_write", error = error.to_string()))
+        .with_help(crate::msg!("output.cannot_write_help"))
 }

@@ -26,23 +26,24 @@ pub(crate) fn check_replaceable(target: &Path) -> Result<Found, Diagnostic> {
         Err(error) => {
             return Err(Diagnostic::new(
                 target,
-                format!("cannot inspect the output folder: {error}"),
+                crate::msg!("output.cannot_inspect", error = error.to_string()),
             ));
         }
         Ok(metadata) => metadata,
     };
-    let refuse = |why: &str| {
-        Diagnostic::new(target, format!("refusing to replace `{}`: {why}", target.display()))
-            .with_help("choose another --output; renkei only replaces folders it created (they hold a `.renkei-output` file)")
+    let refuse = |why: crate::messages::Text| {
+        let folder = target.display().to_string();
+        Diagnostic::new(target, crate::msg!("output.refuse", folder = folder, why = why))
+            .with_help(crate::msg!("output.refuse_help"))
     };
     if !metadata.is_dir() {
-        return Err(refuse("it is not a folder"));
+        return Err(refuse(crate::msg!("output.not_a_folder")));
     }
     if target.join(MARKER).is_file() {
         return Ok(Found::Ours);
     }
     let empty = fs::read_dir(target).map(|mut entries| entries.next().is_none()).unwrap_or(false);
-    if empty { Ok(Found::Empty) } else { Err(refuse("it was not created by renkei")) }
+    if empty { Ok(Found::Empty) } else { Err(refuse(crate::msg!("output.not_ours"))) }
 }
 
 /// Earlier versions swapped a staging folder in: one killed between the two renames of that

@@ -62,13 +62,15 @@ impl Journal {
         let pause = pause();
         let needed = folders_needed(&self.renames);
         for path in &self.deletions {
-            delete(&dir.join(path)).map_err(|e| cannot("delete", &dir.join(path), &e))?;
+            delete(&dir.join(path))
+                .map_err(|e| cannot(crate::msg!("output.action_delete"), &dir.join(path), &e))?;
             pause();
         }
         remove_emptied_folders(dir, &self.deletions, &needed);
         for folder in &needed {
             let folder = dir.join(folder);
-            fs::create_dir_all(&folder).map_err(|e| cannot("create the folder", &folder, &e))?;
+            fs::create_dir_all(&folder)
+                .map_err(|e| cannot(crate::msg!("output.action_create_folder"), &folder, &e))?;
         }
         let pending = dir.join(PENDING);
         for (number, path) in &self.renames {
@@ -77,7 +79,8 @@ impl Journal {
                 continue; // moved before a kill
             }
             let to = dir.join(path);
-            rename_retrying(&from, &to).map_err(|e| cannot("replace", &to, &e))?;
+            rename_retrying(&from, &to)
+                .map_err(|e| cannot(crate::msg!("output.action_replace"), &to, &e))?;
             pause();
         }
         finish(dir)
@@ -117,11 +120,13 @@ fn finish(dir: &Path) -> Result<(), Diagnostic> {
     let new_manifest = dir.join(format!("{MANIFEST}.new"));
     if new_manifest.exists() {
         let manifest = dir.join(MANIFEST);
-        rename_retrying(&new_manifest, &manifest).map_err(|e| cannot("replace", &manifest, &e))?;
+        rename_retrying(&new_manifest, &manifest)
+            .map_err(|e| cannot(crate::msg!("output.action_replace"), &manifest, &e))?;
     }
     let journal = dir.join(JOURNAL);
-    delete(&journal).map_err(|e| cannot("delete", &journal, &e))?;
-    remove_pending(dir).map_err(|e| cannot("delete", &dir.join(PENDING), &e))
+    delete(&journal).map_err(|e| cannot(crate::msg!("output.action_delete"), &journal, &e))?;
+    remove_pending(dir)
+        .map_err(|e| cannot(crate::msg!("output.action_delete"), &dir.join(PENDING), &e))
 }
 
 /// Removes what a build killed before its commit left: pending files, a half-written manifest
@@ -203,16 +208,20 @@ pub(crate) fn retrying(
     step()
 }
 
-fn cannot(what: &str, file: &Path, error: &io::Error) -> Diagnostic {
+fn cannot(what: crate::messages::Text, file: &Path, error: &io::Error) -> Diagnostic {
     let diagnostic = Diagnostic::new(
         file,
-        format!("cannot {what} `{}` in the output folder: {error}", file.display()),
+        crate::msg!(
+            "output.cannot_do",
+            action = what,
+            file = file.display().to_string(),
+            error = error.to_string()
+        ),
     );
     let help = if error.kind() == io::ErrorKind::PermissionDenied {
-        "another program (a browser, a virus scanner, a file sync tool) may hold the file open: \
-         close it and build again; the next build finishes this update first"
+        crate::msg!("output.held_open_help")
     } else {
-        "build again once the cause is fixed: the next build finishes this update first"
+        crate::msg!("output.again_help")
     };
     diagnostic.with_help(help)
 }
@@ -302,7 +311,8 @@ mod tests {
         );
         assert_eq!(tries, 6);
         let error = result.err().unwrap_or_else(|| io::ErrorKind::Other.into());
-        let diagnostic = cannot("replace", Path::new("out/index.html"), &error);
+        let diagnostic =
+            cannot(crate::msg!("output.action_replace"), Path::new("out/index.html"), &error);
         assert!(diagnostic.message.contains("out/index.html"), "{}", diagnostic.message);
         assert!(diagnostic.help.is_some_and(|h| h.contains("virus scanner")));
         let mut tries = 0;

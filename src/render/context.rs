@@ -308,20 +308,7 @@ fn merge(target: &mut Value, extra: Value) {
 
 /// `page`: the front matter of the entry plus its rendered body and URLs.
 fn page_value(site: &PageReader, bodies: &Bodies, entry: &Entry, path: &str) -> Value {
-    let mut page = match &entry.meta {
-        Meta::Ward(m) => serde_json::to_value(m),
-        Meta::Prefecture(m) => serde_json::to_value(m),
-        Meta::Municipality(m) => serde_json::to_value(m),
-        Meta::Event(m) => serde_json::to_value(m),
-        Meta::Exhibit(m) => serde_json::to_value(m),
-        Meta::News(m) => serde_json::to_value(m),
-        Meta::Facility(m) => serde_json::to_value(m),
-        Meta::Agreement(m) => serde_json::to_value(m),
-        Meta::Meeting(m) => serde_json::to_value(m),
-        Meta::PartnerOrg(m) => serde_json::to_value(m),
-        Meta::Page(m) => serde_json::to_value(m),
-    }
-    .unwrap_or(Value::Null);
+    let mut page = entry.meta.fields();
     if let Value::Object(map) = &mut page {
         map.retain(|_, v| !v.is_null());
         map.remove("partners");

@@ -28,6 +28,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Location, nearest_within};
 use crate::markdown::Bodies;
 use crate::model::{Collection, Route, RouteKind, Site};
+use crate::msg;
 pub use context::CommonContext;
 pub use feeds::{atom_feeds, robots, sitemaps};
 
@@ -62,9 +63,9 @@ impl Renderer {
             let relative = relative(&config.root, &templates_dir);
             return Err(Diagnostic::new(
                 relative,
-                format!("the theme `{}` has no templates folder", config.theme),
+                msg!("template.no_folder", theme = config.theme.as_str()),
             )
-            .with_help("set `theme` in site.toml to a folder under themes/")
+            .with_help(msg!("template.no_folder_help"))
             .into());
         }
         let (sources, mut diagnostics) = read_templates(config, &templates_dir);
@@ -122,13 +123,11 @@ impl Renderer {
         let known: Vec<&str> = self.tera.get_template_names().collect();
         let missing = needed.into_iter().filter(|name| !known.contains(name)).map(|name| {
             let path = relative(&site.config.root, &self.templates_dir.join(name));
-            Diagnostic::new(path, format!("the theme has no template `{name}`")).with_optional_help(
+            Diagnostic::new(path, msg!("template.missing", name = name)).with_optional_help(
                 // Only a near-identical name is a likely misspelling: `base.html` is not one of `ward.html`.
                 nearest_within(name, known.iter().copied(), 1)
-                    .map(|n| format!("did you mean `{n}`?"))
-                    .or_else(|| {
-                        Some("create it; the theme contract is in docs/templates.md".to_owned())
-                    }),
+                    .map(|n| msg!("diag.did_you_mean", value = n))
+                    .or_else(|| Some(msg!("template.missing_help"))),
             )
         });
         missing.collect::<Diagnostics>().into_result(())
@@ -267,8 +266,9 @@ impl Renderer {
             None => (template.to_owned(), error_chain(error), None),
         };
         let path = relative(&site.config.root, &self.templates_dir.join(&name));
-        let diagnostic = Diagnostic::new(path, format!("cannot render {page}: {message}"))
-            .with_help("a variable the template uses may be missing for this page: guard it with `{% if … %}` (docs/templates.md lists what each template gets)");
+        let diagnostic =
+            Diagnostic::new(path, msg!("template.cannot_render", page = page, detail = message))
+                .with_help(msg!("template.cannot_render_help"));
         match location {
             Some(location) => diagnostic.at(location),
             None => diagnostic,
@@ -334,7 +334,7 @@ fn read_templates(config: &Config, templates_dir: &Path) -> (Vec<(String, String
             Ok(text) => sources.push((name, text)),
             Err(error) => diagnostics.push(Diagnostic::new(
                 relative(&config.root, &file),
-                format!("cannot read the template: {error}"),
+                msg!("template.cannot_read", error = error.to_string()),
             )),
         }
     }
@@ -424,14 +424,14 @@ impl TemplateErrors<'_> {
         if reports.is_empty() {
             let culprit = text.split(['\'', '`']).nth(1).unwrap_or_default();
             let path = relative(self.root, &self.dir.join(culprit));
-            return vec![Diagnostic::new(path, format!("template error: {text}"))];
+            return vec![Diagnostic::new(path, msg!("template.error", detail = text))];
         }
         reports
             .into_iter()
             .map(|report| {
                 let diagnostic = Diagnostic::new(
                     relative(self.root, &self.dir.join(report.file)),
-                    format!("template error: {}", report.message),
+                    msg!("template.error", detail = report.message),
                 );
                 match self.source(report.file) {
                     Some(text) => {
@@ -446,7 +446,7 @@ impl TemplateErrors<'_> {
     fn syntax_error(&self, report: &tera::ReportError) -> Diagnostic {
         let diagnostic = Diagnostic::new(
             relative(self.root, &self.dir.join(report.filename())),
-            format!("template syntax error: {}", report.message()),
+            msg!("template.syntax", detail = report.message()),
         );
         match self.locate(report.filename(), report.span()) {
             Some(location) => diagnostic.at(location),

@@ -20,14 +20,17 @@
       box.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;' + reset +
         'color:#fff;padding:2rem;margin:0;font:14px/1.5 ui-monospace,monospace';
       const title = document.createElement('p');
-      title.textContent = 'renkei: the last change broke the build; the previous version is shown underneath.';
       title.style.cssText = reset + 'color:#ffb4a9;font-weight:bold;margin:0 0 1rem;padding:0';
       const pre = document.createElement('pre');
       pre.style.cssText = reset + 'color:#fff;white-space:pre-wrap;overflow-wrap:anywhere;margin:0;padding:0';
       box.append(title, pre);
       document.body.append(box);
     }
-    box.querySelector('pre').textContent = text;
+    // The server's first line says what happened, in the editor's language; the rest are the
+    // problems.
+    const [heading, ...problems] = text.split('\n');
+    box.querySelector('p').textContent = heading;
+    box.querySelector('pre').textContent = problems.join('\n');
   }
 
   function hideError() {

@@ -332,8 +332,9 @@ impl Preview {
             Ok(staged) => staged,
             Err(diagnostics) => return Built::Failed(diagnostics),
         };
-        let (built, kept) = run_rest(&self.shared, build, &staged, &|| false, true, started)
-            .unwrap_or_else(|| (Built::Failed(Diagnostics::default()), None));
+        let (built, kept) =
+            run_rest(&self.shared, build, &staged, &|| false, true, started, self.options.lang)
+                .unwrap_or_else(|| (Built::Failed(Diagnostics::default()), None));
         if let Some(kept) = kept {
             self.cache.keep(kept);
         }
@@ -378,10 +379,11 @@ impl Preview {
         let cancel = Arc::new(AtomicBool::new(false));
         let shared = self.shared();
         let stop = Arc::clone(&cancel);
+        let lang = self.options.lang;
         let thread = std::thread::Builder::new().name("serve-rest".to_owned()).spawn(move || {
             before_rest();
             let cancelled = move || stop.load(Ordering::Relaxed);
-            let rest = || run_rest(&shared, build, &staged, &cancelled, false, started);
+            let rest = || run_rest(&shared, build, &staged, &cancelled, false, started, lang);
             match background_pool() {
                 Some(pool) => pool.install(rest),
                 None => rest(),
@@ -445,8 +447,12 @@ impl Preview {
             stage(&config, &mut self.cache).map_err(|error| error.diagnostics().clone())
         });
         staged.inspect_err(|diagnostics| {
-            let text: Vec<String> = diagnostics.iter().map(|d| d.render()).collect();
-            self.shared.publish(build, None, Some(text.join("\n")), false);
+            self.shared.publish(
+                build,
+                None,
+                Some(overlay_text(diagnostics, self.options.lang)),
+                false,
+            );
         })
     }
 
@@ -461,6 +467,14 @@ impl Preview {
             })
             .collect()
     }
+}
+
+/// What the browser shows over the page while a build fails: a line that says so, then the
+/// problems, in the language of the command line (`Options::lang`).
+fn overlay_text(diagnostics: &Diagnostics, lang: crate::messages::Lang) -> String {
+    let mut text = vec![crate::messages::text(lang, "serve.overlay_title", &[])];
+    text.extend(diagnostics.iter().map(|d| d.render_in(lang)));
+    text.join("\n")
 }
 
 /// The threads of the background halves of rebuilds. Not rayon's global pool, which the first
@@ -483,6 +497,7 @@ fn run_rest(
     cancelled: &(dyn Fn() -> bool + Sync),
     reload: bool,
     started: Instant,
+    lang: crate::messages::Lang,
 ) -> Option<(Built, Option<Kept>)> {
     let output = MemoryFiles::default();
     match finish(staged, &output, cancelled) {
@@ -496,8 +511,7 @@ fn run_rest(
         Err(Error::Cancelled) => None,
         Err(error) => {
             let diagnostics = error.diagnostics().clone();
-            let text: Vec<String> = diagnostics.iter().map(|d| d.render()).collect();
-            shared.publish(build, None, Some(text.join("\n")), false);
+            shared.publish(build, None, Some(overlay_text(&diagnostics, lang)), false);
             Some((Built::Failed(diagnostics), None))
         }
     }
