@@ -20,7 +20,7 @@
 //! each rebuild, so a heading or a page removed is reported in the pages that link to it even
 //! when those are not rendered again.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
@@ -28,7 +28,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, nearest};
-use crate::load::Entry;
+use crate::load::{Collection, Entry};
 use crate::markdown::{Bodies, SiteLink, attribute_values, is_web_url};
 use crate::model::{Route, RouteKind, Site, percent_decode};
 use crate::msg;
@@ -168,31 +168,39 @@ impl<'s> AnchorLinks<'s> {
     }
 
     /// A diagnostic for each link to nothing the build published (`published`), to a fragment
-    /// that is not an id of its page, or to the preview.
-    pub(crate) fn check(&self, ids: &PageIds, published: &Published<'_>) -> Diagnostics {
+    /// that is not an id of its page, or to the preview; except the links `unchecked` names.
+    pub(crate) fn check(
+        &self,
+        ids: &PageIds,
+        published: &Published<'_>,
+        unchecked: Unchecked<'_>,
+    ) -> Diagnostics {
         let mut diagnostics: Diagnostics = self.problems.iter().cloned().collect();
         let files = published.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let languages: Vec<&str> = self.site.config.languages.keys().map(String::as_str).collect();
         let broken = self
             .files
             .iter()
-            .filter(|link| !file_candidates(&link.path).iter().any(|file| files.contains(file)));
+            .filter(|link| !file_candidates(&link.path).iter().any(|file| files.contains(file)))
+            .filter(|link| !is_unavailable_page(&link.path, &languages, unchecked.entries));
         let mut pages = None;
         for link in broken {
             let pages = pages.get_or_insert_with(|| PagePaths::of(self.site));
             diagnostics.push(missing_target(link, pages, &self.site.config.base_path));
         }
-        diagnostics.extend(self.missing_anchors(ids));
+        diagnostics.extend(self.missing_anchors(ids, unchecked.pages));
         diagnostics
     }
 
     /// A diagnostic for each link whose fragment is not an id of its page.
-    fn missing_anchors(&self, ids: &PageIds) -> Vec<Diagnostic> {
+    fn missing_anchors(&self, ids: &PageIds, unrendered: &HashSet<String>) -> Vec<Diagnostic> {
         let sets: HashMap<&str, HashSet<&str>> = ids
             .iter()
             .map(|(file, ids)| (file.as_str(), ids.iter().map(String::as_str).collect()))
             .collect();
         self.links
             .iter()
+            .filter(|link| !unrendered.contains(&link.file))
             .filter(|link| {
                 let found = sets.get(link.file.as_str());
                 !found.is_some_and(|set| set.contains(link.fragment.as_str()))
@@ -200,6 +208,40 @@ impl<'s> AnchorLinks<'s> {
             .map(|link| missing_anchor(link, ids.get(&link.file).map_or(&[][..], Vec::as_slice)))
             .collect()
     }
+}
+
+/// The links a failing build does not check, since their own problem is reported already.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Unchecked<'a> {
+    /// The entries that failed to load, by collection and id: links to their pages.
+    pub(crate) entries: &'a BTreeSet<(Collection, String)>,
+    /// The output files of pages that could not be rendered: links to their fragments.
+    pub(crate) pages: &'a HashSet<String>,
+}
+
+/// Whether `path` (`events/x/`, `en/events/x/`, `about/`) is the page of an entry that failed
+/// to load.
+fn is_unavailable_page(
+    path: &str,
+    languages: &[&str],
+    unavailable: &BTreeSet<(Collection, String)>,
+) -> bool {
+    if unavailable.is_empty() {
+        return false;
+    }
+    let mut parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if parts.len() > 1 && languages.contains(&parts[0]) {
+        parts.remove(0);
+    }
+    if parts.last().is_some_and(|last| last.ends_with(".html")) {
+        parts.pop();
+    }
+    let place = match parts.as_slice() {
+        [folder, id] => Collection::from_folder(folder).map(|c| (c, (*id).to_owned())),
+        [id] => Some((Collection::Pages, (*id).to_owned())),
+        _ => None,
+    };
+    place.is_some_and(|place| unavailable.contains(&place))
 }
 
 /// Records the files of a build as they are written (and writes them on), so that links to

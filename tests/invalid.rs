@@ -559,6 +559,9 @@ fn several_front_matter_problems_are_all_reported() {
     );
 }
 
+/// One build lists the problems of every step: a file that does not load, a broken relation,
+/// a broken `@/` link, a broken URL and a broken `#fragment` (the last two are found only in the
+/// rendered pages). A link to the page of the file that failed to load is not reported too.
 #[test]
 fn problems_of_every_stage_are_reported_together() {
     case(
@@ -566,14 +569,24 @@ fn problems_of_every_stage_are_reported_together() {
         |root| {
             edit(root, FACILITY, "capacity: 100", "capacity: many");
             edit(root, KUSHIRO, "ward: arakawa", "ward: chiyodda");
+            edit(
+                root,
+                "content/news/site-open.md",
+                "サイトを公開しました。\n",
+                "サイトを公開しました。\n\n[会館](/facilities/kusei-kaikan/)、[荒川区](/wards/arakwa/)、\
+                 [荒川区の連携先](/wards/arakawa/#nosuch)、[釧路](@/municipalities/012069.md)\n",
+            );
         },
         Expected {
             exit: CONTENT,
             at: &[
                 "content/facilities/kusei-kaikan.md:5:11",
                 "content/municipalities/012068.md:12:11",
+                "content/news/site-open.md:8:39",
+                "content/news/site-open.md:8:65",
+                "content/news/site-open.md:8:94",
             ],
-            says: &["\"many\"", "did you mean `chiyoda`?"],
+            says: &["\"many\"", "did you mean `chiyoda`?", "arakwa", "#nosuch", "012069"],
         },
     );
 }

@@ -127,7 +127,8 @@ fn unknown_targets_are_errors_at_the_link_with_the_nearest_page() {
 
 #[test]
 fn an_internal_link_without_its_slash_gets_the_link_it_meant() {
-    // Reported with the other problems of the Markdown, before the pages are rendered.
+    // Reported with the other problems of the Markdown, and in the same run the link that only
+    // the rendered pages can check.
     let site = site_linking("[釧路市](@municipalities/012068.md) [x](/wards/arakwa/)");
     let (code, stderr) = run_failing("check", site.path(), &[]);
     assert_eq!(code, Some(1), "{stderr}");
@@ -138,7 +139,8 @@ fn an_internal_link_without_its_slash_gets_the_link_it_meant() {
         "@municipalities/012068.md",
         &["did you mean `@/municipalities/012068.md`?"],
     );
-    assert!(stderr.contains("1 problem found"), "{stderr}");
+    reports(&stderr, site.path(), ABOUT, "/wards/arakwa/", &["did you mean `/wards/arakawa/`?"]);
+    assert!(stderr.contains("2 problems found"), "{stderr}");
 }
 
 #[test]

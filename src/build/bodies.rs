@@ -35,12 +35,13 @@ pub(super) enum BodyJob<'a> {
     Edited { linked: &'a Bodies, edits: &'a BodyEdits, cache: &'a mut BodyCache },
 }
 
-/// Renders the bodies as `how` says; every broken link or photo is a diagnostic.
+/// Renders the bodies as `how` says; every broken link or photo is a diagnostic. The bodies
+/// come with their problems, so that a one-off build can go on to find the later steps' too.
 pub(super) fn render_bodies(
     how: BodyJob<'_>,
     links: &ContentLinks,
     images: &Images,
-) -> Result<Bodies, Diagnostics> {
+) -> (Bodies, Diagnostics) {
     let renderer = BodyRenderer { links, images };
     let empty = BodyCache::new();
     match how {
@@ -54,7 +55,7 @@ pub(super) fn render_bodies(
             let all: Vec<Forget> =
                 nodes.chain(site.sections.values_mut()).map(|entry| (entry, &root)).collect();
             let (bodies, _, problems) = renderer.render(all, &empty, Bodies::new());
-            problems.into_result(bodies)
+            (bodies, problems)
         }
         BodyJob::All { site, cache, keep } => {
             let old = std::mem::take(cache);
@@ -62,7 +63,7 @@ pub(super) fn render_bodies(
             if keep {
                 *cache = used;
             }
-            problems.into_result(bodies)
+            (bodies, problems)
         }
         BodyJob::Edited { linked, edits, cache } => {
             // A draft is in no page: it has no body to render.
@@ -76,7 +77,7 @@ pub(super) fn render_bodies(
             }
             let (bodies, used, problems) = renderer.render(edited, cache, Bodies::clone(linked));
             cache.extend(used);
-            problems.into_result(bodies)
+            (bodies, problems)
         }
     }
 }
@@ -184,13 +185,9 @@ fn body_problems(entry: &Entry, rendered: &markdown::Rendered) -> Diagnostics {
 pub(super) fn markdown_problems(site: &Site, unavailable_files: &[PathBuf]) -> Diagnostics {
     let (images, mut problems) = images::scan(site);
     problems.extend(front_matter_images(site, &images));
-    let mut links = ContentLinks::new(site);
-    for file in unavailable_files {
-        // Any URL will do: the build stops before a page is rendered.
-        links.urls.insert(ContentLinks::key_of(file), String::new());
-    }
+    let links = ContentLinks::new(site).with_unavailable(unavailable_files);
     let how = BodyJob::All { site, cache: &mut BodyCache::new(), keep: false };
-    problems.extend(render_bodies(how, &links, &images).err().into_iter().flatten());
+    problems.extend(render_bodies(how, &links, &images).1);
     problems
 }
 
@@ -245,6 +242,15 @@ impl ContentLinks {
             .collect::<HashMap<String, String>>();
         let hash = hash_of(&urls.iter().collect::<std::collections::BTreeMap<_, _>>());
         ContentLinks { urls, hash, raw_html: site.config.raw_html }
+    }
+
+    /// These links, and links to the files that failed to load, which are then not reported as
+    /// broken while their own problem is. Only for a build that fails: they lead nowhere.
+    pub(super) fn with_unavailable(mut self, files: &[PathBuf]) -> ContentLinks {
+        for file in files {
+            self.urls.insert(ContentLinks::key_of(file), String::new());
+        }
+        self
     }
 }
 

@@ -1,7 +1,7 @@
 //! The pages step: every route rendered through the templates (or its bytes of the last build
 //! taken over, see `reuse.rs`) and written, in parallel.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -63,6 +63,9 @@ pub(super) struct PagesDone {
     pub(super) kept: HashMap<String, WrittenPage>,
     /// The ids of the pages that links point into.
     pub(super) ids: PageIds,
+    /// The output files of the pages that could not be rendered in a build that fails anyway
+    /// (see `render`): their ids are unknown.
+    pub(super) unrendered: HashSet<String>,
 }
 
 impl PagesDone {
@@ -71,6 +74,7 @@ impl PagesDone {
         self.asked.extend(other.asked);
         self.kept.extend(other.kept);
         self.ids.extend(other.ids);
+        self.unrendered.extend(other.unrendered);
     }
 }
 
@@ -84,7 +88,8 @@ struct PageDone {
 
 /// Why one page failed.
 enum PageFailed {
-    Render(Diagnostic),
+    /// The page's output file and why.
+    Render(String, Diagnostic),
     Write(Diagnostic),
     Cancelled,
 }
@@ -133,7 +138,14 @@ impl PagesJob<'_> {
                     done.ids.extend(page.ids);
                 }
                 Err(PageFailed::Cancelled) => return Err(Error::Cancelled),
-                Err(PageFailed::Render(diagnostic)) => problems.push(diagnostic),
+                // A build that already has problems in its content renders its pages only to
+                // check their links: a page that fails to render most likely shows an entity
+                // with one of those problems (an unknown category), so its error is left out;
+                // the next build, with the content fixed, reports any that remains.
+                Err(PageFailed::Render(file, _)) if !self.staged.pending.is_empty() => {
+                    done.unrendered.insert(file);
+                }
+                Err(PageFailed::Render(_, diagnostic)) => problems.push(diagnostic),
                 Err(PageFailed::Write(diagnostic)) => unwritten.push(diagnostic),
             }
         }
@@ -159,13 +171,13 @@ impl PagesJob<'_> {
             // A one-off build renders every page and keeps nothing for a next build.
             images::take_asked();
             let bytes = staged.renderer.render(&staged.site, shared, &staged.bodies, route);
-            let bytes = bytes.map_err(PageFailed::Render)?;
+            let bytes = bytes.map_err(|d| PageFailed::Render(file.clone(), d))?;
             output.write(&file, &bytes).map_err(written)?;
             let asked = images::take_asked();
             return Ok(PageDone { fresh: true, asked, kept: None, ids: ids_of(&bytes) });
         }
         let PageOutcome { fresh, page } =
-            staged.render_route(route, shared).map_err(PageFailed::Render)?;
+            staged.render_route(route, shared).map_err(|d| PageFailed::Render(file.clone(), d))?;
         output.write_shared(&file, page.bytes.clone()).map_err(written)?;
         let (asked, ids) = (page.asked.to_vec(), ids_of(&page.bytes));
         Ok(PageDone { fresh, asked, kept: Some((file.clone(), page)), ids })

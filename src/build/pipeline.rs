@@ -4,7 +4,7 @@
 //! then runs `finish` in the background. What a step may take over from the last build it asks
 //! the build's [`Reuse`] (`reuse.rs`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::bodies::{self, BodyJob, ContentLinks};
@@ -13,15 +13,15 @@ use super::pages::{PagesJob, WrittenPage};
 use super::reuse::{self, Cache, Kept, KeptRenderer, Linked, Reuse, Templates};
 use super::write::{write_extras, write_images};
 use super::{BuildReport, Error, Timings};
-use crate::anchors::{AnchorLinks, Published};
+use crate::anchors::{AnchorLinks, Published, Unchecked};
 use crate::assets::Assets;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::images::{self, Images};
-use crate::load::{self, Entry};
+use crate::load::{self, Collection, Entry};
 use crate::markdown::Bodies;
 use crate::model::{NodeId, Route, RouteKind, Site};
-use crate::output::Output;
+use crate::output::{NullOutput, Output};
 use crate::render::deps::Fingerprints;
 use crate::render::{CommonContext, Renderer};
 
@@ -56,6 +56,11 @@ pub struct Staged {
     timings: Timings,
     /// About the sources the content cites (`crate::sources`).
     warnings: Vec<Diagnostic>,
+    /// The problems found so far, which a one-off build carries to its end to report them with
+    /// those of the pages and links (it then writes nothing); always empty for `serve`.
+    pub(super) pending: Diagnostics,
+    /// The entries that failed to load: links to their pages are not reported as well.
+    unavailable: BTreeSet<(Collection, String)>,
 }
 
 impl Staged {
@@ -84,25 +89,37 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
     clock.lap("load, templates, assets");
     reuse.compare(&loaded);
     let entries = if reuse.keeps_texts() { loaded.entries.clone() } else { Vec::new() };
-    let unavailable = loaded.unavailable_files.clone();
+    let unavailable_files = loaded.unavailable_files.clone();
+    let unavailable = loaded.unavailable.clone();
     let (site, edited, problems) = link(config, loaded, &reuse);
     // The trace tells which way the rebuild went.
     clock.lap(if reuse.links_again() { "link" } else { "link (kept)" });
+    let goes_on = reuse.goes_on_past_problems();
     let (templates, assets) =
-        all_or_every_problem(&site, &unavailable, problems, templates, assets)?;
+        all_or_every_problem(&site, &unavailable_files, &problems, templates, assets, goes_on)?;
+    let mut pending = problems;
     let renames = reuse.renames(&assets);
     // Before the Markdown: a one-off build drops each text once its body is rendered.
     let warnings = crate::sources::warnings(config, site.entries()).into_iter().collect();
     clock.lap("sources");
     let (images, problems) = scan_images(&site, &mut reuse);
-    let renderer = ready_renderer(config, &mut reuse, templates, &assets, &images)?;
+    pending.extend(problems);
+    let renderer = ready_renderer(config, &mut reuse, templates, &assets, &images)
+        .map_err(|error| with_pending(error, &pending))?;
     clock.lap("images");
-    let links = reuse.links().unwrap_or_else(|| Arc::new(ContentLinks::new(&site)));
-    let (site, bodies) = markdown(site, &mut reuse, &links, &images);
+    let links = reuse
+        .links()
+        .unwrap_or_else(|| Arc::new(ContentLinks::new(&site).with_unavailable(&unavailable_files)));
+    let (site, bodies, problems) = markdown(site, &mut reuse, &links, &images);
     clock.lap("markdown");
-    let bodies = without_problems(bodies, problems)?;
-    renderer.check_templates(&site).map_err(Error::Content)?;
-    let shared = fragments(&renderer, &site, CommonContext::new(&site))?;
+    pending.extend(problems);
+    if !goes_on && !pending.is_empty() {
+        return Err(Error::Content(pending.sorted()));
+    }
+    let bodies = Arc::new(bodies);
+    renderer.check_templates(&site).map_err(|d| with_pending(Error::Content(d), &pending))?;
+    let shared = fragments(&renderer, &site, CommonContext::new(&site))
+        .map_err(|error| with_pending(error, &pending))?;
     clock.lap("fragments");
     let fingerprints = Arc::new(reuse.fingerprints(&site, &bodies, &edited));
     let lists = reuse::lists_hash(&fingerprints);
@@ -139,6 +156,8 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
         files,
         timings: clock.timings,
         warnings,
+        pending,
+        unavailable,
     })
 }
 
@@ -154,6 +173,9 @@ pub fn finish(
     let mut clock = Clock::start();
     let (site, bodies) = (&staged.site, &staged.bodies);
     let anchors = AnchorLinks::collect(site, bodies);
+    // A build that already has problems fails: it renders only to find the problems of its
+    // pages and links, and writes nothing.
+    let output: &dyn Output = if staged.pending.is_empty() { output } else { &NullOutput };
     // Every file written is recorded, so that links to photos, PDFs and data files are checked
     // against what the build really published.
     let published = Published::new(output);
@@ -167,16 +189,22 @@ pub fn finish(
         || pages.render(&staged.shared, |route| !is_data_page(route)),
         || generated_files(staged, output, cancelled),
     );
-    let (generated, generated_timings) = generated?;
-    let mut done = most_pages?;
+    let pending = |error| with_pending(error, &staged.pending);
+    let (generated, generated_timings) = generated.map_err(pending)?;
+    let mut done = most_pages.map_err(pending)?;
     // The data page also lists the files just made; the other pages do not see them.
     let shared = CommonContext::new(site).with_datasets(generated.datasets.clone());
-    let shared = fragments(&staged.renderer, site, shared)?;
-    done.add(pages.render(&shared, is_data_page)?);
+    let shared = fragments(&staged.renderer, site, shared).map_err(pending)?;
+    done.add(pages.render(&shared, is_data_page).map_err(pending)?);
     clock.lap("pages and generated files");
-    let photos = write_images(site, &staged.images, bodies, done.asked, output)?;
-    let extras = write_extras(site, &staged.assets, output)?;
-    anchors.check(&done.ids, &published).into_result(()).map_err(Error::Content)?;
+    let photos = write_images(site, &staged.images, bodies, done.asked, output).map_err(pending)?;
+    let extras = write_extras(site, &staged.assets, output).map_err(pending)?;
+    let mut problems = staged.pending.clone();
+    let unchecked = Unchecked { entries: &staged.unavailable, pages: &done.unrendered };
+    problems.extend(anchors.check(&done.ids, &published, unchecked));
+    if !problems.is_empty() {
+        return Err(Error::Content(problems.sorted()));
+    }
     clock.lap("extras");
     let count = site.routes.len();
     let mut timings = staged.timings.clone();
@@ -234,20 +262,22 @@ fn link(
     (Arc::new(site), Vec::new(), all)
 }
 
-/// The templates and static files when nothing went wrong so far; else every problem found so
-/// far, with those of the Markdown of the entries that loaded (their links, their photos), so
-/// that one run shows everything.
+/// The templates and static files when they have no problem, and the content has none or the
+/// build goes on past them (`goes_on`); else every problem found so far, with those of the
+/// Markdown of the entries that loaded (their links, their photos), so that one run shows
+/// everything.
 fn all_or_every_problem(
     site: &Site,
     unavailable_files: &[std::path::PathBuf],
-    problems: Diagnostics,
+    problems: &Diagnostics,
     templates: Result<Templates, Diagnostics>,
     assets: Result<Assets, Diagnostics>,
+    goes_on: bool,
 ) -> Result<(Templates, Assets), Error> {
     match (templates, assets) {
-        (Ok(templates), Ok(assets)) if problems.is_empty() => Ok((templates, assets)),
+        (Ok(templates), Ok(assets)) if problems.is_empty() || goes_on => Ok((templates, assets)),
         (templates, assets) => {
-            let mut all = problems;
+            let mut all = problems.clone();
             all.extend(templates.err().into_iter().flatten());
             all.extend(assets.err().into_iter().flatten());
             all.extend(bodies::markdown_problems(site, unavailable_files));
@@ -280,17 +310,19 @@ fn ready_renderer(
     Ok(renderer)
 }
 
-/// Step "markdown": every body rendered (only the edited ones after body edits). A one-off
-/// build holds the only reference to its site: it drops each text once its body is rendered.
+/// Step "markdown": every body rendered (only the edited ones after body edits), and the
+/// problems of their links and photos. A one-off build holds the only reference to its site:
+/// it drops each text once its body is rendered.
 fn markdown(
     mut site: Arc<Site>,
     reuse: &mut Reuse<'_>,
     links: &ContentLinks,
     images: &Images,
-) -> (Arc<Site>, Result<Bodies, Diagnostics>) {
+) -> (Arc<Site>, Bodies, Diagnostics) {
     if let Some((linked, edits)) = reuse.kept_bodies() {
         let job = BodyJob::Edited { linked: &linked, edits: &edits, cache: reuse.bodies() };
-        return (site, bodies::render_bodies(job, links, images));
+        let (bodies, problems) = bodies::render_bodies(job, links, images);
+        return (site, bodies, problems);
     }
     let keeps_texts = reuse.keeps_texts();
     let bodies = match Arc::get_mut(&mut site).filter(|_| !keeps_texts) {
@@ -303,20 +335,18 @@ fn markdown(
             bodies::render_bodies(job, links, images)
         }
     };
-    (site, bodies)
+    (site, bodies.0, bodies.1)
 }
 
-/// The bodies, when neither they nor the photos had a problem; else every problem of both.
-fn without_problems(
-    bodies: Result<Bodies, Diagnostics>,
-    mut problems: Diagnostics,
-) -> Result<Arc<Bodies>, Error> {
-    match (bodies, problems.is_empty()) {
-        (Ok(bodies), true) => Ok(Arc::new(bodies)),
-        (bodies, _) => {
-            problems.extend(bodies.err().into_iter().flatten());
-            Err(Error::Content(problems.sorted()))
+/// A step's error with the problems found before it, so that the build reports all of them.
+fn with_pending(error: Error, pending: &Diagnostics) -> Error {
+    match error {
+        Error::Content(problems) => {
+            let mut all = pending.clone();
+            all.extend(problems);
+            Error::Content(all.sorted())
         }
+        other => other,
     }
 }
 

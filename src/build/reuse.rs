@@ -145,6 +145,14 @@ impl Reuse<'_> {
         self.cache.keep_pages
     }
 
+    /// Whether the build goes on past the problems of a step to find those of the later steps
+    /// too, rendering into nothing: a one-off build (`build`, `check`) lists every problem at
+    /// once; `serve`, which keeps its pages, stops at the first step with problems, to show them
+    /// in the browser without waiting for the pages.
+    pub(super) fn goes_on_past_problems(&self) -> bool {
+        !self.keeps()
+    }
+
     /// Whether the content files' texts outlive the Markdown step (`Cache::for_check`, serve).
     pub(super) fn keeps_texts(&self) -> bool {
         self.cache.keep_texts
