@@ -228,6 +228,26 @@ fn meetings_are_listed_per_body_and_nendo_and_linked_from_what_they_concern() {
     // A supported event shows the support given, on its page and its card.
     let event = read(&output.join("events/plan-supported-2025/index.html"));
     assert!(event.contains("<dt>特別区長会の支援</dt><dd>協賛</dd>"), "{event}");
+
+    // Both in the open data: the meetings oldest first with their 年度, count and minutes; the
+    // support in the 備考 of events.csv.
+    let csv = read(&output.join("data/meetings.csv"));
+    let ids: Vec<&str> = csv.lines().skip(1).filter_map(|line| line.split(',').next()).collect();
+    let (iinkai, renrakukai) = (
+        ids.iter().position(|id| *id == "plan-iinkai-2024"),
+        ids.iter().position(|id| *id == "plan-renrakukai-2025"),
+    );
+    assert!(iinkai.is_some() && iinkai < renrakukai, "oldest first:\n{csv}");
+    assert!(csv.contains(",2024,令和6年度,,3,"), "a 年度 without a date, 3 meetings:\n{csv}");
+    assert!(
+        csv.contains("https://example.org/meetings/plan-renrakukai-2025/gijiroku.pdf"),
+        "the minutes' address:\n{csv}"
+    );
+    let json = read(&output.join("data/meetings.json"));
+    assert!(json.contains("\"plan-renrakukai-2025\""), "{json}");
+    assert!(output.join("data/schema/meetings.json").is_file());
+    let events = read(&output.join("data/events.csv"));
+    assert!(events.contains("／支援：協賛"), "{events}");
 }
 
 #[test]

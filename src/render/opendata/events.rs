@@ -45,7 +45,7 @@ record! {
         application_end_time: Text = "参加申込終了時間", "Last time to apply";
         application_method: Text = "参加申込方法", "How to apply";
         url: Text = "URL", "Page on this site";
-        note: Text = "備考", "Notes (field, kind, municipalities involved…)";
+        note: Text = "備考", "Notes (field, kind, support given, municipalities involved…)";
     }
 }
 
@@ -107,11 +107,15 @@ impl DataSet for Event {
     }
 }
 
-/// 備考: the field, the kind and the municipalities involved.
+/// 備考: the field, the kind, the support the wards gave (another's project) and the
+/// municipalities involved.
 fn note(site: &Site, node: &Node, m: &EventMeta) -> String {
     let mut note = vec![format!("分野：{}", m.category)];
     if let Some(kind) = &m.kind {
         note.push(format!("種別：{kind}"));
+    }
+    if !m.support.is_empty() {
+        note.push(format!("支援：{}", m.support.join("、")));
     }
     let partners = [&node.links.municipalities[..], &node.links.prefectures[..]].concat();
     if !partners.is_empty() {

@@ -18,6 +18,7 @@ mod english;
 mod events;
 mod exhibits;
 mod facilities;
+mod meetings;
 mod members;
 mod municipalities;
 mod partners;
@@ -44,6 +45,7 @@ const DATASETS: &[Entry] = &[
     entry::<exhibits::Exhibit>(),
     entry::<facilities::Facility>(),
     entry::<agreements::Agreement>(),
+    entry::<meetings::Meeting>(),
     entry::<members::Member>(),
     entry::<partners::Partner>(),
     entry::<plan::PlanRow>(),
