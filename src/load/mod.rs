@@ -23,8 +23,8 @@ use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use crate::messages::Text;
 use crate::msg;
 use front_matter::{Split, SplitError};
-pub use ids::check_slug;
-pub use meta::{Date, Meta, Precision};
+pub use ids::{IdError, check_slug};
+pub use meta::{Date, DateError, Meta, Precision};
 #[cfg(feature = "serve")]
 pub(crate) use walk::is_ignored;
 
@@ -607,27 +607,57 @@ fn language_of<'a>(
 
 fn check_id(relative: &Path, collection: Collection, id: &str) -> Result<(), Diagnostic> {
     if collection == Collection::Municipalities {
-        return check_municipality_code(id).map_err(|help| {
-            Diagnostic::new(relative, msg!("load.not_a_code", id = id)).with_help(help)
+        return check_municipality_code(id).map_err(|error| {
+            Diagnostic::new(relative, msg!("load.not_a_code", id = id)).with_help(error.text())
         });
     }
-    ids::check_slug(collection, id)
-        .map_err(|help| Diagnostic::new(relative, msg!("load.not_an_id", id = id)).with_help(help))
+    ids::check_slug(collection, id).map_err(|error| {
+        Diagnostic::new(relative, msg!("load.not_an_id", id = id)).with_help(error.text())
+    })
 }
 
 /// A 全国地方公共団体コード: five digits and the check digit of 総務省's definition.
-pub fn check_municipality_code(code: &str) -> Result<(), Text> {
+pub fn check_municipality_code(code: &str) -> Result<(), CodeError> {
     let digits: Vec<u32> = code.chars().filter_map(|c| c.to_digit(10)).collect();
     if code.len() != 6 || digits.len() != 6 {
-        return Err(msg!("load.code_shape"));
+        return Err(CodeError::Shape);
     }
     let expected = check_digit(&digits[..5]);
     if digits[5] == expected {
         Ok(())
     } else {
-        Err(msg!("load.check_digit", five = &code[..5], digit = expected))
+        Err(CodeError::CheckDigit { five: code[..5].to_owned(), digit: expected })
     }
 }
+
+/// Why a text is not a 全国地方公共団体コード.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeError {
+    /// Not six ASCII digits.
+    Shape,
+    /// The sixth digit is not the check digit of the first five (which it gives).
+    CheckDigit { five: String, digit: u32 },
+}
+
+impl CodeError {
+    /// What is wrong, from the message catalogue (the help line of a diagnostic).
+    pub fn text(&self) -> Text {
+        match self {
+            CodeError::Shape => msg!("load.code_shape"),
+            CodeError::CheckDigit { five, digit } => {
+                msg!("load.check_digit", five = five, digit = *digit)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for CodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.text().fmt(f)
+    }
+}
+
+impl std::error::Error for CodeError {}
 
 fn check_digit(five: &[u32]) -> u32 {
     let sum: u32 = five.iter().zip([6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum();
@@ -672,8 +702,11 @@ mod tests {
     fn check_digits_of_known_codes() {
         assert!(check_municipality_code("131016").is_ok()); // 千代田区
         assert!(check_municipality_code("012068").is_ok()); // 釧路市
-        assert!(check_municipality_code("012069").is_err());
-        assert!(check_municipality_code("12068").is_err());
+        assert_eq!(
+            check_municipality_code("012069"),
+            Err(CodeError::CheckDigit { five: "01206".to_owned(), digit: 8 })
+        );
+        assert_eq!(check_municipality_code("12068"), Err(CodeError::Shape));
     }
 
     #[test]
