@@ -3,6 +3,9 @@
 //!
 //! Stages never print; they return `Diagnostic`s. Only the binary renders them, in the language
 //! the user chose (`render_in`): a diagnostic's texts are catalogue messages (`crate::messages`).
+//! A part that cannot know the file or the line (a date's parser, an image decoder) has its own
+//! error enum instead, which its caller makes into a `Diagnostic` at the place it knows
+//! (docs/architecture.md, "Errors").
 
 use std::fmt;
 use std::ops::Range;
