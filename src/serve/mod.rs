@@ -396,7 +396,11 @@ impl Preview {
             Ok(thread) => self.rest = Some(Rest { cancel, thread }),
             // No thread: the pages cannot be finished; the last complete site is served again.
             Err(error) => {
-                let error = format!("renkei: cannot start a thread to render the pages: {error}");
+                let error = crate::messages::text(
+                    lang,
+                    "serve.no_thread",
+                    &[("error", &error.to_string())],
+                );
                 self.shared.publish(build, None, Some(error), false);
             }
         }
