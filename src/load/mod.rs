@@ -23,10 +23,14 @@ use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use crate::messages::Text;
 use crate::msg;
 use front_matter::{Split, SplitError};
-pub use ids::{IdError, check_slug};
-pub use meta::{Date, DateError, Meta, Precision};
+pub use ids::check_slug;
+pub use meta::{Date, Meta, Precision};
 #[cfg(feature = "serve")]
 pub(crate) use walk::is_ignored;
+
+// Why a date, an id or a code is wrong: the errors of the checks other stages use too.
+pub use ids::IdError;
+pub use meta::DateError;
 
 /// The collections of the content model, one folder each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -630,6 +634,12 @@ pub fn check_municipality_code(code: &str) -> Result<(), CodeError> {
     }
 }
 
+fn check_digit(five: &[u32]) -> u32 {
+    let sum: u32 = five.iter().zip([6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum();
+    let c = if sum < 11 { 11 - sum } else { 11 - sum % 11 };
+    c % 10
+}
+
 /// Why a text is not a 全国地方公共団体コード.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodeError {
@@ -658,12 +668,6 @@ impl std::fmt::Display for CodeError {
 }
 
 impl std::error::Error for CodeError {}
-
-fn check_digit(five: &[u32]) -> u32 {
-    let sum: u32 = five.iter().zip([6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum();
-    let c = if sum < 11 { 11 - sum } else { 11 - sum % 11 };
-    c % 10
-}
 
 /// The text of a file: UTF-8, without a byte-order mark.
 fn decode(relative: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
