@@ -669,6 +669,7 @@ mod fast_path_tests {
     }
 }
 
+/// The errors of reading an index back (the integration tests read real indexes back whole).
 #[cfg(test)]
 mod read_tests {
     use super::*;
@@ -685,18 +686,6 @@ mod read_tests {
         "pairs": []}"#;
     const TEXTS: &str =
         r#"{"docs": [["/wards/chiyoda/", "千代田区", 0, [0]]], "texts": ["千代田区\nちよだく"]}"#;
-
-    #[test]
-    fn an_index_reads_back_from_its_files() {
-        let read = reader(&[
-            ("search/meta.json", META),
-            ("search/t/0.json", TEXTS),
-            ("search/b/0.json", r#"{"千代": [0], "代田": [0]}"#),
-        ]);
-        let index = Index::from_files(read).map_err(|e| e.to_string());
-        let index = index.as_ref().map(|i| (i.docs.len(), i.postings.len(), i.labels.clone()));
-        assert_eq!(index, Ok((1, 2, vec!["特別区".to_owned()])));
-    }
 
     #[test]
     fn a_broken_index_says_which_file_and_why() {
