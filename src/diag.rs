@@ -337,6 +337,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn problems_display_one_a_line_and_are_errors() {
+        let problems = Diagnostics(vec![
+            Diagnostic::new("content/events/a.md", Text::from("one")),
+            Diagnostic::new("content/events/b.md", Text::from("two")),
+        ]);
+        let error: &dyn std::error::Error = &problems;
+        let shown = |path: &str| shown_path(Path::new(path));
+        let expected =
+            format!("{}: one\n{}: two", shown("content/events/a.md"), shown("content/events/b.md"));
+        assert_eq!(error.to_string(), expected);
+    }
+
+    #[test]
     fn paths_are_shown_with_the_systems_separator() {
         assert_eq!(with_separator("content/events\\x.md", '\\'), "content\\events\\x.md");
         assert_eq!(with_separator("content/events/x.md", '/'), "content/events/x.md");
