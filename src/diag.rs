@@ -3,6 +3,9 @@
 //!
 //! Stages never print; they return `Diagnostic`s. Only the binary renders them, in the language
 //! the user chose (`render_in`): a diagnostic's texts are catalogue messages (`crate::messages`).
+//! A part that cannot know the file or the line (a date's parser, an image decoder) has its own
+//! error enum instead, which its caller makes into a `Diagnostic` at the place it knows
+//! (docs/architecture.md, "Errors").
 
 use std::fmt;
 use std::ops::Range;
@@ -253,6 +256,24 @@ impl Diagnostics {
     }
 }
 
+impl std::error::Error for Diagnostic {}
+
+/// One line per problem (`file:line:col: message`); the command line renders them in full
+/// (`Diagnostic::render`).
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (n, diagnostic) in self.0.iter().enumerate() {
+            if n > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
 impl From<Diagnostic> for Diagnostics {
     fn from(diagnostic: Diagnostic) -> Diagnostics {
         Diagnostics(vec![diagnostic])
@@ -314,6 +335,19 @@ pub fn quoted_list(values: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn problems_display_one_a_line_and_are_errors() {
+        let problems = Diagnostics(vec![
+            Diagnostic::new("content/events/a.md", Text::from("one")),
+            Diagnostic::new("content/events/b.md", Text::from("two")),
+        ]);
+        let error: &dyn std::error::Error = &problems;
+        let shown = |path: &str| shown_path(Path::new(path));
+        let expected =
+            format!("{}: one\n{}: two", shown("content/events/a.md"), shown("content/events/b.md"));
+        assert_eq!(error.to_string(), expected);
+    }
 
     #[test]
     fn paths_are_shown_with_the_systems_separator() {

@@ -117,13 +117,14 @@ fn exists(existing: &Path, id: &str) -> Diagnostic {
 
 fn check_id(collection: Collection, id: &str) -> Result<(), Diagnostic> {
     if collection == Collection::Municipalities {
-        return check_municipality_code(id).map_err(|help| {
+        return check_municipality_code(id).map_err(|error| {
             Diagnostic::new("content/municipalities", msg!("load.not_a_code", id = id))
-                .with_help(help)
+                .with_help(error.text())
         });
     }
-    crate::load::check_slug(collection, id)
-        .map_err(|help| Diagnostic::new("content", msg!("load.not_an_id", id = id)).with_help(help))
+    crate::load::check_slug(collection, id).map_err(|error| {
+        Diagnostic::new("content", msg!("load.not_an_id", id = id)).with_help(error.text())
+    })
 }
 
 /// The front matter of a new file: every field of the collection, the required ones with a

@@ -66,6 +66,8 @@ pub(crate) fn run(args: ServeArgs, lang: Lang) -> ExitCode {
             report(&diagnostics, lang);
             warn(lang, &text(lang, "serve.failed", &[("count", &diagnostics.len().to_string())]));
         }
+        // Only a newer change cancels a rebuild, and that one reports.
+        Event::Built(Built::Cancelled) => {}
         Event::WatchFailed(message) => {
             warn(lang, &text(lang, "serve.cannot_watch", &[("error", &message)]))
         }

@@ -166,7 +166,7 @@ fn search_expectations(public: &Path) -> String {
     for lang in ["ja", "en"] {
         let root = if lang == "ja" { public.to_path_buf() } else { public.join(lang) };
         let index = Index::from_files(|path| std::fs::read_to_string(root.join(path)).ok())
-            .unwrap_or_else(|| panic!("no search index in {}", root.display()));
+            .unwrap_or_else(|e| panic!("no search index in {}: {e}", root.display()));
         let of_lang: serde_json::Map<String, serde_json::Value> = queries
             .iter()
             .filter(|(l, _)| l == lang)
@@ -186,7 +186,7 @@ fn search_expectations(public: &Path) -> String {
     // Every text of the Japanese index and every query, with what the Rust normalisation makes
     // of them, for search.js to normalise alike.
     let index = Index::from_files(|path| std::fs::read_to_string(public.join(path)).ok())
-        .unwrap_or_else(|| panic!("no search index in {}", public.display()));
+        .unwrap_or_else(|e| panic!("no search index in {}: {e}", public.display()));
     let texts =
         index.docs.iter().map(|d| d.text.clone()).chain(queries.into_iter().map(|(_, q)| q));
     let normalized: Vec<serde_json::Value> = texts

@@ -173,7 +173,7 @@ fn the_english_site_has_its_own_search_index_data_page_and_feeds() {
     assert!(page.contains("<html lang=\"en\">"), "the English search page exists");
     assert!(page.contains("data-index=\"/en/search/\""), "and reads /en/search/");
     let index = Index::from_files(|path| read(&format!("en/{path}")))
-        .unwrap_or_else(|| panic!("no English search index under en/search/"));
+        .unwrap_or_else(|e| panic!("no English search index under en/search/: {e}"));
     assert_eq!(index.labels[2], "Municipality", "kinds have English labels");
     assert!(index.prefectures.iter().any(|(id, name)| id == "hokkaido" && name == "Hokkaido"));
     let found = |query: &str| -> Vec<(String, Option<String>)> {
@@ -199,7 +199,7 @@ fn the_english_site_has_its_own_search_index_data_page_and_feeds() {
     );
     assert!(found("存在しない言葉").is_empty());
     // The Japanese index is unchanged: Japanese labels, Japanese pages.
-    let japanese = Index::from_files(|path| read(path)).unwrap_or_else(|| panic!("no index"));
+    let japanese = Index::from_files(|path| read(path)).unwrap_or_else(|e| panic!("no index: {e}"));
     assert_eq!(japanese.labels[2], "自治体");
     assert!(japanese.docs.iter().all(|d| d.lang.is_none() && !d.url.starts_with("/en/")));
     // Both indexes are made together, most pages' bigrams shared: each must hold exactly the

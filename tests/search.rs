@@ -16,7 +16,7 @@ use crate::support::{project_site, repo_root};
 fn built_index(public: &Path, lang: &str) -> Index {
     let root = public.join(lang);
     Index::from_files(|path| std::fs::read_to_string(root.join(path)).ok())
-        .unwrap_or_else(|| panic!("no readable search index under {}", root.display()))
+        .unwrap_or_else(|e| panic!("no readable search index under {}: {e}", root.display()))
 }
 
 fn titles(index: &Index, query: &str, filter: Filter) -> Vec<String> {

@@ -143,7 +143,7 @@ fn the_projects_theme_toc_from_three_headings_aliases_unseen_description_and_lic
     assert!(!read(&output.join("municipalities/012068/index.html")).contains(alias));
     let index =
         renkei::search::Index::from_files(|path| std::fs::read_to_string(output.join(path)).ok())
-            .unwrap_or_else(|| panic!("the search index is readable"));
+            .unwrap_or_else(|e| panic!("the search index is readable: {e}"));
     let hits =
         renkei::search::query::search(&index, alias, renkei::search::query::Filter::default());
     let first = hits.first().map(|hit| index.docs[hit.doc].url.as_str());

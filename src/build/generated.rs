@@ -128,9 +128,7 @@ fn make_generated(
         },
     );
     unwritten.into_result(()).map_err(Error::Output)?;
-    if written.is_none() {
-        return Err(Error::Cancelled);
-    }
+    written?;
     stop()?;
     clock.lap("search");
     Ok(generated)

@@ -55,6 +55,24 @@ impl Error {
     }
 }
 
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Cancelled => f.write_str(&crate::msg!("build.cancelled")),
+            _ => self.diagnostics().fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The search index stops when `renkei serve` cancels it, like the other steps.
+impl From<crate::search::Cancelled> for Error {
+    fn from(_: crate::search::Cancelled) -> Error {
+        Error::Cancelled
+    }
+}
+
 /// What a successful build did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildReport {

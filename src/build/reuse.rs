@@ -348,8 +348,9 @@ pub(super) fn templates_and_assets(
     kept: Option<KeptRenderer>,
 ) -> (Result<Templates, Diagnostics>, Result<Assets, Diagnostics>) {
     let assets = Assets::collect(config);
+    // A template that cannot be read is parsed again, which reports it.
     let still_right = |kept: &KeptRenderer| {
-        let (Ok(assets), Some(templates)) = (&assets, Renderer::templates_on_disk(config)) else {
+        let (Ok(assets), Ok(templates)) = (&assets, Renderer::templates_on_disk(config)) else {
             return false;
         };
         kept.made_from == renderer_key(config_hash, templates, assets)

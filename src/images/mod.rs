@@ -316,9 +316,10 @@ fn image_format(name: &str) -> Option<Format> {
 pub const MAX_IMAGE_SIZE: u64 = 128 * 1024 * 1024;
 
 fn measure(root: &Path, path: &Path, dir: &str) -> Result<Source, Diagnostic> {
-    let bytes = read_image(&root.join(path)).map_err(|m| Diagnostic::new(path, m))?;
-    let (format, width, height) = header(&bytes).map_err(|message| {
-        Diagnostic::new(path, crate::msg!("image.cannot_read", detail = message))
+    let bytes =
+        read_image(&root.join(path)).map_err(|error| Diagnostic::new(path, error.text()))?;
+    let (format, width, height) = header(&bytes).map_err(|error| {
+        Diagnostic::new(path, crate::msg!("image.cannot_read", detail = error.text()))
             .with_help(crate::msg!("image.cannot_read_help"))
     })?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -333,32 +334,87 @@ fn measure(root: &Path, path: &Path, dir: &str) -> Result<Source, Diagnostic> {
     })
 }
 
-pub(crate) fn read_image(path: &Path) -> Result<Vec<u8>, crate::messages::Text> {
+/// Why an image could not be read, decoded or encoded. The module's edges (`scan`, `process`)
+/// turn it into a `Diagnostic` at the image's path.
+#[derive(Debug)]
+pub enum Error {
+    /// The file could not be read.
+    Read(std::io::Error),
+    /// The file is larger than [`MAX_IMAGE_SIZE`].
+    TooLarge,
+    /// The bytes are no image format Renkei knows.
+    UnknownFormat,
+    /// An image format other than JPEG, PNG and WebP (its name).
+    Unsupported(String),
+    /// The image is 0 pixels wide or high.
+    Empty,
+    /// The `image` crate could not decode or encode it.
+    Codec(image::ImageError),
+    /// libwebp refused to encode it (its reason).
+    WebP(String),
+}
+
+impl Error {
+    /// What went wrong, from the message catalogue.
+    pub fn text(&self) -> crate::messages::Text {
+        match self {
+            Error::Read(error) => crate::msg!("load.cannot_read", error = error.to_string()),
+            Error::TooLarge => crate::msg!("image.too_large", mib = MAX_IMAGE_SIZE / 1024 / 1024),
+            Error::UnknownFormat => crate::msg!("image.unknown_format"),
+            Error::Unsupported(format) => crate::msg!("image.unsupported", format = format),
+            Error::Empty => crate::msg!("image.empty"),
+            Error::Codec(error) => error.to_string().into(),
+            Error::WebP(reason) => crate::msg!("image.webp_failed", reason = reason),
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.text().fmt(f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Read(error) => Some(error),
+            Error::Codec(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<image::ImageError> for Error {
+    fn from(error: image::ImageError) -> Error {
+        Error::Codec(error)
+    }
+}
+
+pub(crate) fn read_image(path: &Path) -> Result<Vec<u8>, Error> {
     use std::io::Read;
-    let cannot = |e: std::io::Error| crate::msg!("load.cannot_read", error = e.to_string());
-    let file = std::fs::File::open(path).map_err(cannot)?;
+    let file = std::fs::File::open(path).map_err(Error::Read)?;
     let mut bytes = Vec::new();
-    file.take(MAX_IMAGE_SIZE + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    file.take(MAX_IMAGE_SIZE + 1).read_to_end(&mut bytes).map_err(Error::Read)?;
     if bytes.len() as u64 > MAX_IMAGE_SIZE {
-        return Err(crate::msg!("image.too_large", mib = MAX_IMAGE_SIZE / 1024 / 1024));
+        return Err(Error::TooLarge);
     }
     Ok(bytes)
 }
 
 /// The format and the size as shown (width and height swapped for a photo taken upright,
 /// which cameras store lying down with an EXIF orientation).
-fn header(bytes: &[u8]) -> Result<(Format, u32, u32), String> {
-    let reader = image::ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?;
+fn header(bytes: &[u8]) -> Result<(Format, u32, u32), Error> {
+    let reader =
+        image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(Error::Read)?;
     let format = match reader.format() {
         Some(ImageFormat::Jpeg) => Format::Jpeg,
         Some(ImageFormat::Png) => Format::Png,
         Some(ImageFormat::WebP) => Format::WebP,
-        Some(other) => return Err(format!("{other:?} is not supported")),
-        None => return Err("not an image format Renkei knows".to_owned()),
+        Some(other) => return Err(Error::Unsupported(format!("{other:?}"))),
+        None => return Err(Error::UnknownFormat),
     };
-    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let mut decoder = reader.into_decoder()?;
     let (width, height) = decoder.dimensions();
     let turned = matches!(
         decoder.orientation().unwrap_or(Orientation::NoTransforms),
@@ -368,7 +424,7 @@ fn header(bytes: &[u8]) -> Result<(Format, u32, u32), String> {
             | Orientation::Rotate270FlipH
     );
     if width == 0 || height == 0 {
-        return Err("the image is empty".to_owned());
+        return Err(Error::Empty);
     }
     Ok(if turned { (format, height, width) } else { (format, width, height) })
 }
@@ -456,5 +512,37 @@ mod tests {
         assert_eq!((picture.width, picture.height), (1600, 1200));
         assert_eq!(picture.src, "/events/x/photo-960w.jpg");
         assert_eq!(source(1000, 500, Format::WebP).picture("/").webp_srcset, None);
+    }
+
+    #[test]
+    fn image_errors_are_typed_and_speak_both_languages() {
+        use crate::messages::Lang;
+        let gif = header(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;").err();
+        assert!(matches!(&gif, Some(Error::Unsupported(name)) if name == "Gif"), "{gif:?}");
+        let unknown = header(b"not an image at all").err();
+        assert!(matches!(unknown, Some(Error::UnknownFormat)), "{unknown:?}");
+        let cut = header(b"\x89PNG\r\n\x1a\n").err();
+        assert!(matches!(cut, Some(Error::Codec(_))), "{cut:?}");
+        let missing = read_image(Path::new("/nonexistent/renkei/photo.jpg")).err();
+        assert!(matches!(missing, Some(Error::Read(_))), "{missing:?}");
+        // At the module's edge the error becomes a diagnostic's message, in the reader's language.
+        let gif = gif.map(|e| crate::msg!("image.cannot_read", detail = e.text()));
+        let shown = gif.map(|text| (text.render(Lang::Ja), text.render(Lang::En)));
+        assert_eq!(
+            shown,
+            Some((
+                "画像を読めません：Gif 形式の画像は使えません".to_owned(),
+                "cannot read the image: Gif is not supported".to_owned()
+            ))
+        );
+    }
+
+    #[test]
+    fn encoded_pixels_read_back_with_their_size() {
+        let pixels = image::DynamicImage::new_rgb8(3, 2);
+        for format in [Format::Jpeg, Format::Png, Format::WebP] {
+            let bytes = process::encode(&pixels, format).unwrap_or_default();
+            assert_eq!(header(&bytes).ok(), Some((format, 3, 2)), "{format:?}");
+        }
     }
 }

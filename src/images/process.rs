@@ -10,7 +10,7 @@ use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageEncoder};
 use rayon::prelude::*;
 
-use super::{Format, Images, Op, Source, Variant, read_image};
+use super::{Error, Format, Images, Op, Source, Variant, read_image};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::hash;
 
@@ -96,8 +96,8 @@ fn process_source(
     if missing.is_empty() {
         return Ok((files, 0, reused));
     }
-    let image_error = |message: String| {
-        Diagnostic::new(&source.path, crate::msg!("image.cannot_process", detail = message))
+    let image_error = |error: Error| {
+        Diagnostic::new(&source.path, crate::msg!("image.cannot_process", detail = error.text()))
     };
     let original = decode(&root.join(&source.path)).map_err(image_error)?;
     // Widest first, each scaled from the one before: far cheaper than from the original each time.
@@ -146,28 +146,26 @@ fn make(
 }
 
 /// Decodes a source and turns it upright by its EXIF orientation. The metadata is not kept.
-fn decode(path: &Path) -> Result<DynamicImage, String> {
-    let bytes = read_image(path).map_err(|text| text.to_string())?;
-    let reader = image::ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?;
-    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
-    let orientation = decoder.orientation().map_err(|e| e.to_string())?;
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+fn decode(path: &Path) -> Result<DynamicImage, Error> {
+    let bytes = read_image(path)?;
+    let reader =
+        image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(Error::Read)?;
+    let mut decoder = reader.into_decoder()?;
+    let orientation = decoder.orientation()?;
+    let mut image = DynamicImage::from_decoder(decoder)?;
     image.apply_orientation(orientation);
     Ok(image)
 }
 
 /// Encodes pixels only: no EXIF, no colour profile, no comment.
-pub fn encode(image: &DynamicImage, format: Format) -> Result<Vec<u8>, String> {
+pub fn encode(image: &DynamicImage, format: Format) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
     let alpha = image.color().has_alpha();
     match format {
         Format::Jpeg => {
             let rgb = image.to_rgb8();
             image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
-                .write_image(&rgb, rgb.width(), rgb.height(), image::ExtendedColorType::Rgb8)
-                .map_err(|e| e.to_string())?;
+                .write_image(&rgb, rgb.width(), rgb.height(), image::ExtendedColorType::Rgb8)?;
         }
         Format::Png => {
             let (pixels, color) = if alpha {
@@ -175,9 +173,12 @@ pub fn encode(image: &DynamicImage, format: Format) -> Result<Vec<u8>, String> {
             } else {
                 (image.to_rgb8().into_raw(), image::ExtendedColorType::Rgb8)
             };
-            image::codecs::png::PngEncoder::new(&mut bytes)
-                .write_image(&pixels, image.width(), image.height(), color)
-                .map_err(|e| e.to_string())?;
+            image::codecs::png::PngEncoder::new(&mut bytes).write_image(
+                &pixels,
+                image.width(),
+                image.height(),
+                color,
+            )?;
         }
         Format::WebP => bytes = encode_webp(image, alpha)?,
     }
@@ -186,9 +187,9 @@ pub fn encode(image: &DynamicImage, format: Format) -> Result<Vec<u8>, String> {
 
 /// Lossy WebP through libwebp: the `image` crate writes only lossless WebP, which for a photo
 /// is larger than the JPEG.
-fn encode_webp(image: &DynamicImage, alpha: bool) -> Result<Vec<u8>, String> {
+fn encode_webp(image: &DynamicImage, alpha: bool) -> Result<Vec<u8>, Error> {
     let mut config =
-        webp::WebPConfig::new().map_err(|()| "libwebp refused its default settings".to_owned())?;
+        webp::WebPConfig::new().map_err(|()| Error::WebP("WebPConfig::new".to_owned()))?;
     config.quality = WEBP_QUALITY;
     config.alpha_compression = 1;
     // 4 of 0..6: the default; 6 is 40 % slower for 2 % smaller files.
@@ -200,7 +201,7 @@ fn encode_webp(image: &DynamicImage, alpha: bool) -> Result<Vec<u8>, String> {
         let rgb = image.to_rgb8();
         webp::Encoder::from_rgb(&rgb, rgb.width(), rgb.height()).encode_advanced(&config)
     };
-    memory.map(|m| m.to_vec()).map_err(|e| format!("WebP encoding failed: {e:?}"))
+    memory.map(|m| m.to_vec()).map_err(|e| Error::WebP(format!("{e:?}")))
 }
 
 fn cache_path(dir: &Path, source: &Source, variant: &Variant) -> PathBuf {

@@ -214,7 +214,7 @@ fn invalid_type(raw: &str) -> Option<(Option<&str>, &str)> {
 /// `2027/1/16` → `2027-01-16`).
 fn date_problem(value: &str) -> (Text, Option<Text>) {
     let message = match Date::parse(value) {
-        Err(problem) => problem,
+        Err(problem) => problem.text(),
         Ok(_) => msg!("date.not_a_date", value = value),
     };
     let help = Date::nearest(value).map(|iso| msg!("date.did_you_mean", value = iso));

@@ -13,18 +13,18 @@ use super::Collection;
 use crate::messages::Text;
 use crate::msg;
 
-/// Whether `id` may name an entry of `collection`; the help text when not.
-pub fn check_slug(collection: Collection, id: &str) -> Result<(), Text> {
+/// Whether `id` may name an entry of `collection`; why not when not.
+pub fn check_slug(collection: Collection, id: &str) -> Result<(), IdError> {
     let ascii = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
     let ascii_only = matches!(collection, Collection::Wards | Collection::Prefectures);
     if !id.is_empty() && id.chars().all(ascii) {
         return Ok(());
     }
     if ascii_only {
-        return Err(msg!("id.romaji_only"));
+        return Err(IdError::RomajiOnly);
     }
     if id.is_empty() {
-        return Err(msg!("id.empty"));
+        return Err(IdError::Empty);
     }
     match id.chars().find(|&c| !ascii(c) && !japanese_ok(c)) {
         None => Ok(()),
@@ -41,19 +41,54 @@ fn japanese_ok(c: char) -> bool {
         && c.to_string().nfkc().eq(std::iter::once(c))
 }
 
-fn bad_character(id: &str, c: char) -> Text {
+/// The bad character, with the id it most likely means (in NFKC, lower-case, `-` between).
+fn bad_character(id: &str, c: char) -> IdError {
     let suggestion: String = id
         .nfkc()
         .flat_map(char::to_lowercase)
         .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '-' })
         .collect();
     let suggestion = suggestion.trim_matches('-').to_owned();
-    if suggestion.is_empty() || suggestion == id {
-        msg!("id.bad_character", character = c)
-    } else {
-        msg!("id.bad_character_example", character = c, example = suggestion)
+    let example = (!suggestion.is_empty() && suggestion != id).then_some(suggestion);
+    IdError::BadCharacter { character: c, example }
+}
+
+/// Why a file name is not an id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdError {
+    /// A ward's or a prefecture's id with other than lower-case ASCII, digits and `-`.
+    RomajiOnly,
+    Empty,
+    /// A character no id may hold, with the id it most likely means.
+    BadCharacter {
+        character: char,
+        example: Option<String>,
+    },
+}
+
+impl IdError {
+    /// What is wrong, from the message catalogue (the help line of a diagnostic).
+    pub fn text(&self) -> Text {
+        match self {
+            IdError::RomajiOnly => msg!("id.romaji_only"),
+            IdError::Empty => msg!("id.empty"),
+            IdError::BadCharacter { character, example: None } => {
+                msg!("id.bad_character", character = *character)
+            }
+            IdError::BadCharacter { character, example: Some(example) } => {
+                msg!("id.bad_character_example", character = *character, example = example)
+            }
+        }
     }
 }
+
+impl std::fmt::Display for IdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.text().fmt(f)
+    }
+}
+
+impl std::error::Error for IdError {}
 
 #[cfg(test)]
 mod tests {
@@ -66,18 +101,32 @@ mod tests {
             assert_eq!(check_slug(Collection::News, id), Ok(()), "{id}");
             assert_eq!(check_slug(Collection::Pages, id), Ok(()), "{id}");
         }
-        assert!(check_slug(Collection::Wards, "千代田").is_err());
+        assert_eq!(check_slug(Collection::Wards, "千代田"), Err(IdError::RomajiOnly));
+        assert_eq!(check_slug(Collection::News, ""), Err(IdError::Empty));
+        assert_eq!(
+            check_slug(Collection::News, "お知らせ 2024"),
+            Err(IdError::BadCharacter {
+                character: ' ',
+                example: Some("お知らせ-2024".to_owned())
+            })
+        );
         assert!(check_slug(Collection::Prefectures, "北海道").is_err());
     }
 
     #[test]
     fn spaces_punctuation_capitals_and_width_variants_are_refused_with_a_suggestion() {
-        let help =
-            check_slug(Collection::News, "お知らせ 2024").err().unwrap_or_default().to_string();
+        let help = check_slug(Collection::News, "お知らせ 2024")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(help.contains("`お知らせ-2024.md`"), "{help}");
-        let help = check_slug(Collection::News, "ｵｼﾗｾ").err().unwrap_or_default().to_string();
+        let help =
+            check_slug(Collection::News, "ｵｼﾗｾ").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(help.contains("`オシラセ.md`"), "{help}");
-        let help = check_slug(Collection::News, "Ｎｅｗｓ").err().unwrap_or_default().to_string();
+        let help = check_slug(Collection::News, "Ｎｅｗｓ")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(help.contains("`news.md`"), "{help}");
         for id in ["News", "a?b", "a#b", "a%20b", "「東京」", "a.b", ""] {
             assert!(check_slug(Collection::Events, id).is_err(), "{id}");

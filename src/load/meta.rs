@@ -44,7 +44,7 @@ impl Date {
     }
 
     /// `2016`, `2016-12`, `2016-12-03`, `2016-12-03T10:00` (or `…T10:00:00`, `… 10:00`).
-    pub fn parse(text: &str) -> Result<Date, Text> {
+    pub fn parse(text: &str) -> Result<Date, DateError> {
         let text = text.trim();
         let (day_part, time_part) = match text.split_once(['T', ' ']) {
             Some((day, time)) => (day, Some(time)),
@@ -53,11 +53,11 @@ impl Date {
         let date = parse_day_part(text, day_part)?;
         let Some(time_part) = time_part else { return Ok(date) };
         if date.precision != Precision::Day {
-            return Err(msg!("date.time_needs_day", value = text));
+            return Err(DateError::TimeNeedsDay { value: text.to_owned() });
         }
         let time = NaiveTime::parse_from_str(time_part, "%H:%M")
             .or_else(|_| NaiveTime::parse_from_str(time_part, "%H:%M:%S"))
-            .map_err(|_| msg!("date.bad_time", value = text))?;
+            .map_err(|_| DateError::BadTime { value: text.to_owned() })?;
         Ok(Date { time: Some(time), ..date })
     }
 
@@ -172,7 +172,7 @@ impl Date {
 }
 
 /// The date of `2016`, `2016-12` or `2016-12-03` (`text`: the whole value, for messages).
-fn parse_day_part(text: &str, day_part: &str) -> Result<Date, Text> {
+fn parse_day_part(text: &str, day_part: &str) -> Result<Date, DateError> {
     let parts: Vec<&str> = day_part.split('-').collect();
     // Months and days of one digit are read too (`2016-1-5`), as chrono read them before.
     let digits = |part: &str, lens: std::ops::RangeInclusive<usize>| {
@@ -185,13 +185,13 @@ fn parse_day_part(text: &str, day_part: &str) -> Result<Date, Text> {
         _ => false,
     };
     if !shape_ok {
-        return Err(msg!("date.shape", value = text));
+        return Err(DateError::Shape { value: text.to_owned() });
     }
     let number = |i: usize| parts.get(i).and_then(|p| p.parse::<u32>().ok());
     let year = parts[0].parse::<i32>().unwrap_or_default();
     let month = number(1).unwrap_or(1);
     if !(1..=12).contains(&month) {
-        return Err(msg!("date.no_month", value = text, month = month));
+        return Err(DateError::NoMonth { value: text.to_owned(), month });
     }
     let precision = match parts.len() {
         1 => Precision::Year,
@@ -199,9 +199,47 @@ fn parse_day_part(text: &str, day_part: &str) -> Result<Date, Text> {
         _ => Precision::Day,
     };
     let first = NaiveDate::from_ymd_opt(year, month, number(2).unwrap_or(1))
-        .ok_or_else(|| msg!("date.no_such_day", value = text))?;
+        .ok_or_else(|| DateError::NoSuchDay { value: text.to_owned() })?;
     Ok(Date { first, precision, time: None })
 }
+
+/// Why a text is not a [`Date`] (each with the whole value, for the message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    /// Not YYYY, YYYY-MM or YYYY-MM-DD.
+    Shape { value: String },
+    /// A month outside 1–12.
+    NoMonth { value: String, month: u32 },
+    /// A day the month does not have (`2024-02-30`).
+    NoSuchDay { value: String },
+    /// A time after a year or a month.
+    TimeNeedsDay { value: String },
+    /// A time that is not HH:MM.
+    BadTime { value: String },
+}
+
+impl DateError {
+    /// What is wrong, from the message catalogue.
+    pub fn text(&self) -> Text {
+        match self {
+            DateError::Shape { value } => msg!("date.shape", value = value),
+            DateError::NoMonth { value, month } => {
+                msg!("date.no_month", value = value, month = *month)
+            }
+            DateError::NoSuchDay { value } => msg!("date.no_such_day", value = value),
+            DateError::TimeNeedsDay { value } => msg!("date.time_needs_day", value = value),
+            DateError::BadTime { value } => msg!("date.bad_time", value = value),
+        }
+    }
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.text().fmt(f)
+    }
+}
+
+impl std::error::Error for DateError {}
 
 /// The years to add to an era year (`平成28年` → 28 + 1988), and the text after the era name.
 fn era_prefix(text: &str) -> (Option<i32>, &str) {
@@ -879,7 +917,10 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_rejected_not_rolled_over() {
-        assert!(Date::parse("2024-02-30").is_err_and(|e| e.contains("is not a date that exists")));
+        assert!(
+            Date::parse("2024-02-30")
+                .is_err_and(|e| e.to_string().contains("is not a date that exists"))
+        );
         assert_eq!(Date::parse("2024-02-29").map(|d| d.iso()), Ok("2024-02-29".to_owned()));
         assert_eq!(
             Date::parse("2016-12-03T10:00").map(|d| d.iso()),
@@ -916,13 +957,14 @@ mod tests {
     #[test]
     fn bad_dates_name_the_problem() {
         assert_eq!(
-            Date::parse("2016-13").err().as_deref(),
+            Date::parse("2016-13").err().map(|e| e.to_string()).as_deref(),
             Some("`2016-13` is not a date: there is no month 13")
         );
         assert!(Date::parse("2016-00").is_err());
-        assert!(Date::parse("2016-12T10:00").is_err_and(|e| e.contains("a time needs a day")));
-        assert!(Date::parse("16-12").is_err_and(|e| e.contains("YYYY-MM when the source")));
-        assert!(Date::parse("2016-12-03T25:00").is_err_and(|e| e.contains("HH:MM")));
+        let error = |text: &str| Date::parse(text).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error("2016-12T10:00").contains("a time needs a day"));
+        assert!(error("16-12").contains("YYYY-MM when the source"));
+        assert!(error("2016-12-03T25:00").contains("HH:MM"));
     }
 
     #[test]

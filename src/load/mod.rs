@@ -28,6 +28,10 @@ pub use meta::{Date, Meta, Nendo, Precision};
 #[cfg(feature = "serve")]
 pub(crate) use walk::is_ignored;
 
+// Why a date, an id or a code is wrong: the errors of the checks other stages use too.
+pub use ids::IdError;
+pub use meta::DateError;
+
 /// The collections of the content model, one folder each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -615,25 +619,26 @@ fn language_of<'a>(
 
 fn check_id(relative: &Path, collection: Collection, id: &str) -> Result<(), Diagnostic> {
     if collection == Collection::Municipalities {
-        return check_municipality_code(id).map_err(|help| {
-            Diagnostic::new(relative, msg!("load.not_a_code", id = id)).with_help(help)
+        return check_municipality_code(id).map_err(|error| {
+            Diagnostic::new(relative, msg!("load.not_a_code", id = id)).with_help(error.text())
         });
     }
-    ids::check_slug(collection, id)
-        .map_err(|help| Diagnostic::new(relative, msg!("load.not_an_id", id = id)).with_help(help))
+    ids::check_slug(collection, id).map_err(|error| {
+        Diagnostic::new(relative, msg!("load.not_an_id", id = id)).with_help(error.text())
+    })
 }
 
 /// A 全国地方公共団体コード: five digits and the check digit of 総務省's definition.
-pub fn check_municipality_code(code: &str) -> Result<(), Text> {
+pub fn check_municipality_code(code: &str) -> Result<(), CodeError> {
     let digits: Vec<u32> = code.chars().filter_map(|c| c.to_digit(10)).collect();
     if code.len() != 6 || digits.len() != 6 {
-        return Err(msg!("load.code_shape"));
+        return Err(CodeError::Shape);
     }
     let expected = check_digit(&digits[..5]);
     if digits[5] == expected {
         Ok(())
     } else {
-        Err(msg!("load.check_digit", five = &code[..5], digit = expected))
+        Err(CodeError::CheckDigit { five: code[..5].to_owned(), digit: expected })
     }
 }
 
@@ -642,6 +647,35 @@ fn check_digit(five: &[u32]) -> u32 {
     let c = if sum < 11 { 11 - sum } else { 11 - sum % 11 };
     c % 10
 }
+
+/// Why a text is not a 全国地方公共団体コード.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeError {
+    /// Not six ASCII digits.
+    Shape,
+    /// The sixth digit is not the check digit of the first five (which it gives).
+    CheckDigit { five: String, digit: u32 },
+}
+
+impl CodeError {
+    /// What is wrong, from the message catalogue (the help line of a diagnostic).
+    pub fn text(&self) -> Text {
+        match self {
+            CodeError::Shape => msg!("load.code_shape"),
+            CodeError::CheckDigit { five, digit } => {
+                msg!("load.check_digit", five = five, digit = *digit)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for CodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.text().fmt(f)
+    }
+}
+
+impl std::error::Error for CodeError {}
 
 /// The text of a file: UTF-8, without a byte-order mark.
 fn decode(relative: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
@@ -680,8 +714,11 @@ mod tests {
     fn check_digits_of_known_codes() {
         assert!(check_municipality_code("131016").is_ok()); // 千代田区
         assert!(check_municipality_code("012068").is_ok()); // 釧路市
-        assert!(check_municipality_code("012069").is_err());
-        assert!(check_municipality_code("12068").is_err());
+        assert_eq!(
+            check_municipality_code("012069"),
+            Err(CodeError::CheckDigit { five: "01206".to_owned(), digit: 8 })
+        );
+        assert_eq!(check_municipality_code("12068"), Err(CodeError::Shape));
     }
 
     #[test]

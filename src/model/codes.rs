@@ -6,7 +6,7 @@
 //! sixth digit is a check digit. Both lists are closed: Japan has had 47 prefectures since 1972
 //! and 23 special wards since 1947.
 
-use crate::load::check_municipality_code;
+use crate::load::{CodeError, check_municipality_code};
 use crate::messages::Text;
 use crate::msg;
 
@@ -101,11 +101,10 @@ pub(crate) fn prefecture_code_problem(id: &str, name: &str, code: &str) -> Optio
 
 /// Why a special ward's `code` is wrong, and what it should be; `None` when it is right.
 pub(crate) fn ward_code_problem(id: &str, name: &str, code: &str) -> Option<(Text, Text)> {
-    if let Err(help) = check_municipality_code(code) {
-        let help = if help.key_id() == Some("load.code_shape") {
-            msg!("code.ward_code_shape")
-        } else {
-            help
+    if let Err(error) = check_municipality_code(code) {
+        let help = match error {
+            CodeError::Shape => msg!("code.ward_code_shape"),
+            CodeError::CheckDigit { .. } => error.text(),
         };
         return Some((msg!("code.not_a_code", code = code), help));
     }

@@ -170,7 +170,7 @@ impl Resolver<'_> {
                 for district in &m.districts {
                     if let Err(check) = crate::load::check_municipality_code(&district.code) {
                         let help = if district.code.len() == 6 {
-                            check
+                            check.text()
                         } else {
                             msg!("link.district_code_help")
                         };

@@ -29,9 +29,7 @@ impl Shown {
 
     /// A string, hashed as it is (partner rows show three per row, on every page that lists them).
     pub(super) fn text(text: &str) -> Shown {
-        let mut hasher = std::hash::DefaultHasher::new();
-        text.hash(&mut hasher);
-        Shown { value: tera::Value::from(text), hash: hasher.finish() }
+        Shown { value: tera::Value::from(text), hash: crate::hash::of(text) }
     }
 
     /// An array of shown values, hashed from its members' hashes.

@@ -71,7 +71,7 @@ pub(super) fn date_filter(
         let text = value
             .as_str()
             .ok_or_else(|| tera::Error::message(format!("expected a date, got `{value}`")))?;
-        let date = Date::parse(text).map_err(tera::Error::message)?;
+        let date = Date::parse(text).map_err(|e| tera::Error::message(e.to_string()))?;
         Ok(format(&date))
     }
 }

@@ -30,9 +30,7 @@ impl io::Write for HashWriter {
 
 /// A hash of every template's name and text.
 pub(crate) fn of_sources(sources: &[(String, String)]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    sources.hash(&mut hasher);
-    hasher.finish()
+    crate::hash::of(sources)
 }
 
 /// For every template, a hash of its text and of the texts of every template it extends or

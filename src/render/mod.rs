@@ -91,11 +91,11 @@ impl Renderer {
     }
 
     /// A hash of the theme's templates as they are on disk now, equal to `sources_hash` of a
-    /// renderer parsed from them; `None` when one cannot be read (parsing reports why).
-    pub fn templates_on_disk(config: &Config) -> Option<u64> {
+    /// renderer parsed from them; the problems when one cannot be read.
+    pub fn templates_on_disk(config: &Config) -> Result<u64, Diagnostics> {
         let templates_dir = config.theme_dir().join("templates");
         let (sources, diagnostics) = read_templates(config, &templates_dir);
-        diagnostics.is_empty().then(|| fingerprint::of_sources(&sources))
+        diagnostics.into_result(()).map(|()| fingerprint::of_sources(&sources))
     }
 
     /// A hash of the names and texts of the templates this renderer was parsed from.

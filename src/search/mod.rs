@@ -123,15 +123,15 @@ impl Index {
     /// JSON)` while they are made: each group of texts as soon as its bigrams are counted. Holding the text of every page until
     /// the end was the largest part of a large site's peak memory (150 MB at 50,000 pages).
     /// Made together, since most pages show the same text in every language (see `postings`).
-    /// `None` as soon as `cancelled` says yes: `renkei serve` makes the indexes in the
-    /// background, and the next change should not wait for outdated ones.
+    /// `Err(Cancelled)` as soon as `cancelled` says yes: `renkei serve` makes the indexes in
+    /// the background, and the next change should not wait for outdated ones.
     pub fn write_all_unless(
         site: &Site,
         bodies: &Bodies,
         langs: &[&str],
         cancelled: &(dyn Fn() -> bool + Sync),
         write: &mut dyn FnMut(usize, String, String),
-    ) -> Option<()> {
+    ) -> Result<(), Cancelled> {
         let mut first_group = 0;
         let (outlines, languages) =
             make(site, bodies, langs, cancelled, &mut |outlines, pages| {
@@ -147,12 +147,12 @@ impl Index {
             write(language, "search/meta.json".to_owned(), index.meta().to_string());
             for (n, json) in postings::shard_files(&lists, shards) {
                 if cancelled() {
-                    return None;
+                    return Err(Cancelled);
                 }
                 write(language, format!("search/b/{n}.json"), json);
             }
         }
-        Some(())
+        Ok(())
     }
 
     fn meta(&self) -> Value {
@@ -169,75 +169,155 @@ impl Index {
         })
     }
 
-    /// Reads the index back from its files (`read` gives the text of a path under the root).
-    pub fn from_files(read: impl Fn(&str) -> Option<String>) -> Option<Index> {
-        let meta: Value = serde_json::from_str(&read("search/meta.json")?).ok()?;
-        let shards = meta["shards"].as_u64()? as usize;
-        let group = meta["text_group"].as_u64()? as usize;
-        let documents = meta["documents"].as_u64()? as usize;
+    /// Reads the index back from its files (`read` gives the text of a path under the root,
+    /// `None` when there is no such file): what the tests and `query` search in.
+    pub fn from_files(read: impl Fn(&str) -> Option<String>) -> Result<Index, ReadError> {
+        let meta = Json::read(&read, "search/meta.json")?;
+        let shards = meta.number("shards")?;
+        let group = meta.number("text_group")?;
+        let documents = meta.number("documents")?;
         let mut docs: Vec<Doc> = Vec::with_capacity(documents);
         for n in 0..documents.div_ceil(group.max(1)) {
-            let shard: Value = serde_json::from_str(&read(&format!("search/t/{n}.json"))?).ok()?;
-            let texts = shard["texts"].as_array()?;
-            for (d, text) in shard["docs"].as_array()?.iter().zip(texts) {
-                docs.push(Doc {
-                    url: d[0].as_str().unwrap_or_default().to_owned(),
-                    title: d[1].as_str().unwrap_or_default().to_owned(),
-                    kind: d[2].as_u64().unwrap_or_default() as usize,
-                    prefectures: d[3]
-                        .as_array()
-                        .map(|a| a.iter().filter_map(Value::as_u64).map(|p| p as usize).collect())
-                        .unwrap_or_default(),
-                    text: text.as_str().unwrap_or_default().to_owned(),
-                    lang: d[4].as_str().map(str::to_owned),
-                });
-            }
+            let shard = Json::read(&read, &format!("search/t/{n}.json"))?;
+            docs.extend(shard.docs()?);
         }
         if docs.len() != documents {
-            return None;
+            return Err(ReadError::Count { expected: documents, found: docs.len() });
         }
         let mut postings = BTreeMap::new();
         for n in 0..shards {
-            let shard: BTreeMap<String, Vec<u32>> =
-                serde_json::from_str(&read(&format!("search/b/{n}.json"))?).ok()?;
-            for (bigram, deltas) in shard {
-                let ids = deltas
-                    .iter()
-                    .scan(0u32, |last, d| {
-                        *last = last.saturating_add(*d);
-                        Some(*last)
-                    })
-                    .collect();
-                postings.insert(bigram, ids);
+            postings.extend(read_postings(&read, &format!("search/b/{n}.json"))?);
+        }
+        let pairs = meta.array("pairs")?;
+        let pairs =
+            pairs.iter().filter_map(|p| Some((p[0].as_u64()? as usize, p[1].as_u64()? as usize)));
+        Ok(Index {
+            docs,
+            prefectures: meta
+                .array("prefectures")?
+                .iter()
+                .map(|p| (string_of(&p[0]), string_of(&p[1])))
+                .collect(),
+            place_names: meta.array("places")?.iter().map(string_of).collect(),
+            postings,
+            shards,
+            labels: meta.array("kinds")?.iter().map(|k| string_of(&k[1])).collect(),
+            pairs: pairs.collect(),
+        })
+    }
+}
+
+/// Why `Index::from_files` could not read an index back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// A file the index needs is not there.
+    Missing { path: String },
+    /// A file is not JSON.
+    NotJson { path: String },
+    /// A file lacks a value the index needs, or has it in another shape.
+    Malformed { path: String, field: &'static str },
+    /// The text files hold another number of documents than meta.json says.
+    Count { expected: usize, found: usize },
+}
+
+impl ReadError {
+    /// What went wrong, from the message catalogue.
+    pub fn text(&self) -> crate::messages::Text {
+        match self {
+            ReadError::Missing { path } => crate::msg!("search.index_missing", path = path),
+            ReadError::NotJson { path } => crate::msg!("search.index_not_json", path = path),
+            ReadError::Malformed { path, field } => {
+                crate::msg!("search.index_malformed", path = path, field = *field)
+            }
+            ReadError::Count { expected, found } => {
+                crate::msg!("search.index_count", expected = *expected, found = *found)
             }
         }
-        let prefectures = meta["prefectures"]
-            .as_array()?
-            .iter()
-            .map(|p| {
-                (
-                    p[0].as_str().unwrap_or_default().to_owned(),
-                    p[1].as_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect();
-        let labels = meta["kinds"]
-            .as_array()?
-            .iter()
-            .map(|k| k[1].as_str().unwrap_or_default().to_owned())
-            .collect();
-        let place_names = meta["places"]
-            .as_array()?
-            .iter()
-            .map(|p| p.as_str().unwrap_or_default().to_owned())
-            .collect();
-        let pairs = meta["pairs"]
-            .as_array()?
-            .iter()
-            .filter_map(|p| Some((p[0].as_u64()? as usize, p[1].as_u64()? as usize)))
-            .collect();
-        Some(Index { docs, prefectures, place_names, postings, shards, labels, pairs })
     }
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.text().fmt(f)
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// `renkei serve` stopped the making of an index: a newer change came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cancelled;
+
+/// One file of the index, parsed, with its path for the errors.
+struct Json {
+    path: String,
+    value: Value,
+}
+
+impl Json {
+    fn read(read: &impl Fn(&str) -> Option<String>, path: &str) -> Result<Json, ReadError> {
+        let value = serde_json::from_str(&read_text(read, path)?)
+            .map_err(|_| ReadError::NotJson { path: path.to_owned() })?;
+        Ok(Json { path: path.to_owned(), value })
+    }
+
+    fn malformed(&self, field: &'static str) -> ReadError {
+        ReadError::Malformed { path: self.path.clone(), field }
+    }
+
+    fn number(&self, field: &'static str) -> Result<usize, ReadError> {
+        let number = self.value[field].as_u64().ok_or_else(|| self.malformed(field))?;
+        usize::try_from(number).map_err(|_| self.malformed(field))
+    }
+
+    fn array(&self, field: &'static str) -> Result<&Vec<Value>, ReadError> {
+        self.value[field].as_array().ok_or_else(|| self.malformed(field))
+    }
+
+    /// The documents of a text group (`search/t/<n>.json`) with their texts.
+    fn docs(&self) -> Result<Vec<Doc>, ReadError> {
+        let texts = self.array("texts")?;
+        let docs = self.array("docs")?.iter().zip(texts).map(|(d, text)| Doc {
+            url: string_of(&d[0]),
+            title: string_of(&d[1]),
+            kind: d[2].as_u64().unwrap_or_default() as usize,
+            prefectures: d[3]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_u64).map(|p| p as usize).collect())
+                .unwrap_or_default(),
+            text: string_of(text),
+            lang: d[4].as_str().map(str::to_owned),
+        });
+        Ok(docs.collect())
+    }
+}
+
+fn read_text(read: &impl Fn(&str) -> Option<String>, path: &str) -> Result<String, ReadError> {
+    read(path).ok_or_else(|| ReadError::Missing { path: path.to_owned() })
+}
+
+/// The postings of a bigram shard (`search/b/<n>.json`), their delta coding undone.
+fn read_postings(
+    read: &impl Fn(&str) -> Option<String>,
+    path: &str,
+) -> Result<BTreeMap<String, Vec<u32>>, ReadError> {
+    let shard: BTreeMap<String, Vec<u32>> = serde_json::from_str(&read_text(read, path)?)
+        .map_err(|_| ReadError::Malformed { path: path.to_owned(), field: "postings" })?;
+    let undelta = |deltas: Vec<u32>| {
+        deltas
+            .iter()
+            .scan(0u32, |last, d| {
+                *last = last.saturating_add(*d);
+                Some(*last)
+            })
+            .collect()
+    };
+    Ok(shard.into_iter().map(|(bigram, deltas)| (bigram, undelta(deltas))).collect())
+}
+
+/// A JSON string's text; empty when the value is not a string.
+fn string_of(value: &Value) -> String {
+    value.as_str().unwrap_or_default().to_owned()
 }
 
 /// A prefecture's name for the filter: its translation's title, else its `name_en` in a language
@@ -253,7 +333,11 @@ struct Outline {
 impl Outline {
     /// Every page in `lang`, or in the default language where it is not translated (so that an
     /// English reader still finds every municipality, by its romaji).
-    fn new(site: &Site, lang: &str, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Outline> {
+    fn new(
+        site: &Site,
+        lang: &str,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Outline, Cancelled> {
         let mut prefecture_ids: BTreeSet<NodeId> = BTreeSet::new();
         let mut raw: Vec<(Doc, Vec<NodeId>)> = Vec::new();
         let mut nodes = Vec::new();
@@ -269,7 +353,7 @@ impl Outline {
         ids.sort_by_key(|&id| (kind_of(site.nodes[id].collection()), in_list[id]));
         for id in ids {
             if cancelled() {
-                return None;
+                return Err(Cancelled);
             }
             let node = &site.nodes[id];
             let Some(kind) = kind_of(node.collection()) else { continue };
@@ -306,7 +390,7 @@ impl Outline {
                 doc
             })
             .collect();
-        Some(Outline { docs, nodes, prefectures })
+        Ok(Outline { docs, nodes, prefectures })
     }
 
     /// The index's documents and filters: what `search/meta.json` holds.
@@ -335,33 +419,41 @@ impl Outline {
 }
 
 /// The outlines and postings of the indexes of `langs`, made in batches of pages: each
-/// batch's texts in every language go to `on_batch` once their bigrams are counted. `None`
-/// once `cancelled`.
+/// batch's texts in every language go to `on_batch` once their bigrams are counted.
 fn make(
     site: &Site,
     bodies: &Bodies,
     langs: &[&str],
     cancelled: &(dyn Fn() -> bool + Sync),
     on_batch: &mut dyn FnMut(&[Outline], &[PageTexts]),
-) -> Option<(Vec<Outline>, Languages)> {
+) -> Result<(Vec<Outline>, Languages), Cancelled> {
     use rayon::prelude::*;
-    let outlines: Vec<Outline> =
-        langs.iter().map(|lang| Outline::new(site, lang, cancelled)).collect::<Option<_>>()?;
+    let outlines: Vec<Outline> = langs
+        .iter()
+        .map(|lang| Outline::new(site, lang, cancelled))
+        .collect::<Result<_, Cancelled>>()?;
     let mut languages = Languages::new(langs.len());
     // Every language's index lists the same pages in the same order; only their texts differ.
     let nodes = outlines.first().map_or(&[][..], |o| o.nodes.as_slice());
     for batch in nodes.chunks(BATCH) {
-        let pages: Vec<PageTexts> = batch
-            .par_iter()
-            .map(|&id| if cancelled() { None } else { Some(page_texts(site, bodies, langs, id)) })
-            .collect::<Option<_>>()?;
+        let pages: Vec<PageTexts> =
+            batch
+                .par_iter()
+                .map(|&id| {
+                    if cancelled() {
+                        Err(Cancelled)
+                    } else {
+                        Ok(page_texts(site, bodies, langs, id))
+                    }
+                })
+                .collect::<Result<_, Cancelled>>()?;
         if cancelled() {
-            return None;
+            return Err(Cancelled);
         }
         languages.add(&pages);
         on_batch(&outlines, &pages);
     }
-    Some((outlines, languages))
+    Ok((outlines, languages))
 }
 
 /// What a page is found by in each of `langs` (see `doc_text`): the text of its own entry,
@@ -579,5 +671,45 @@ mod fast_path_tests {
             let packed: Vec<String> = pairs_of(text).into_iter().map(unpack).collect();
             assert_eq!(packed, pairs_by_windows(text), "{text:?}");
         }
+    }
+}
+
+/// The errors of reading an index back (the integration tests read real indexes back whole).
+#[cfg(test)]
+mod read_tests {
+    use super::*;
+
+    /// A reader of the files in `files`.
+    fn reader(files: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let files: BTreeMap<String, String> =
+            files.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect();
+        move |path| files.get(path).cloned()
+    }
+
+    const META: &str = r#"{"version": 2, "documents": 1, "shards": 1, "text_group": 4,
+        "kinds": [["ward", "特別区"]], "prefectures": [["tokyo", "東京都"]], "places": ["東京都"],
+        "pairs": []}"#;
+    const TEXTS: &str =
+        r#"{"docs": [["/wards/chiyoda/", "千代田区", 0, [0]]], "texts": ["千代田区\nちよだく"]}"#;
+
+    #[test]
+    fn a_broken_index_says_which_file_and_why() {
+        let missing = Index::from_files(reader(&[("search/meta.json", META)])).err();
+        assert_eq!(missing, Some(ReadError::Missing { path: "search/t/0.json".to_owned() }));
+        let meta = META.replace("\"shards\": 1,", "");
+        let no_shards = Index::from_files(reader(&[("search/meta.json", &meta)])).err();
+        let malformed =
+            ReadError::Malformed { path: "search/meta.json".to_owned(), field: "shards" };
+        assert_eq!(no_shards, Some(malformed));
+        let two = META.replace("\"documents\": 1", "\"documents\": 2");
+        let short =
+            Index::from_files(reader(&[("search/meta.json", &two), ("search/t/0.json", TEXTS)]));
+        assert_eq!(short.err(), Some(ReadError::Count { expected: 2, found: 1 }));
+        let not_json = Index::from_files(reader(&[("search/meta.json", "{")])).err();
+        let text = not_json.map(|e| e.text().render(crate::messages::Lang::Ja));
+        assert_eq!(
+            text.as_deref(),
+            Some("検索インデックスのファイル search/meta.json を JSON として読めません")
+        );
     }
 }

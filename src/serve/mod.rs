@@ -270,18 +270,22 @@ pub struct Preview {
 }
 
 /// The background half of a rebuild: renders the remaining pages and makes the generated
-/// files, then publishes the complete site. Its outcome, with what the cache keeps of it
-/// (`None`: cancelled).
+/// files, then publishes the complete site. Its outcome, with what the cache keeps of it.
 struct Rest {
     cancel: Arc<AtomicBool>,
-    thread: std::thread::JoinHandle<Option<(Built, Option<Kept>)>>,
+    thread: std::thread::JoinHandle<(Built, Option<Kept>)>,
 }
 
 /// The outcome of one rebuild.
 #[derive(Debug)]
 pub enum Built {
-    Ok { report: BuildReport, took: Duration },
+    Ok {
+        report: BuildReport,
+        took: Duration,
+    },
     Failed(Diagnostics),
+    /// A newer change stopped it; it published nothing.
+    Cancelled,
 }
 
 /// The outcome of the first half of a rebuild (`Preview::start_rebuild`).
@@ -333,8 +337,7 @@ impl Preview {
             Err(diagnostics) => return Built::Failed(diagnostics),
         };
         let (built, kept) =
-            run_rest(&self.shared, build, &staged, &|| false, true, started, self.options.lang)
-                .unwrap_or_else(|| (Built::Failed(Diagnostics::default()), None));
+            run_rest(&self.shared, build, &staged, &|| false, true, started, self.options.lang);
         if let Some(kept) = kept {
             self.cache.keep(kept);
         }
@@ -393,15 +396,19 @@ impl Preview {
             Ok(thread) => self.rest = Some(Rest { cancel, thread }),
             // No thread: the pages cannot be finished; the last complete site is served again.
             Err(error) => {
-                let error = format!("renkei: cannot start a thread to render the pages: {error}");
+                let error = crate::messages::text(
+                    lang,
+                    "serve.no_thread",
+                    &[("error", &error.to_string())],
+                );
                 self.shared.publish(build, None, Some(error), false);
             }
         }
         Started::Rendering { first: count, took, timings }
     }
 
-    /// The outcome of the background half, once it ended (`None` while it runs, when it was
-    /// cancelled, or when none ran).
+    /// The outcome of the background half, once it ended (`None` while it runs, or when none
+    /// ran).
     pub fn finished(&mut self) -> Option<Built> {
         if self.rest.as_ref().is_some_and(|rest| rest.thread.is_finished()) {
             return self.join_rest();
@@ -417,7 +424,7 @@ impl Preview {
     fn join_rest(&mut self) -> Option<Built> {
         let rest = self.rest.take()?;
         // An `Err` is a panic of the thread, which never should happen: nothing to keep.
-        let (built, kept) = rest.thread.join().ok().flatten()?;
+        let (built, kept) = rest.thread.join().ok()?;
         if let Some(kept) = kept {
             self.cache.keep(kept);
         }
@@ -488,8 +495,8 @@ fn background_pool() -> Option<&'static rayon::ThreadPool> {
 
 /// The second half of rebuild `build`: the other pages and the generated files, then the
 /// complete site is published (or, when it fails, the last complete one again with the
-/// problems). `None` when `cancelled` stopped it. `reload`: open pages must reload (they did
-/// not when the first pages were published).
+/// problems). `Built::Cancelled` when `cancelled` stopped it. `reload`: open pages must reload
+/// (they did not when the first pages were published).
 fn run_rest(
     shared: &ServerState,
     build: u64,
@@ -498,7 +505,7 @@ fn run_rest(
     reload: bool,
     started: Instant,
     lang: crate::messages::Lang,
-) -> Option<(Built, Option<Kept>)> {
+) -> (Built, Option<Kept>) {
     let output = MemoryFiles::default();
     match finish(staged, &output, cancelled) {
         Ok((report, kept)) => {
@@ -506,13 +513,13 @@ fn run_rest(
             let base_path = staged.base_path().to_owned();
             let snapshot = Snapshot { files, base_path, pending: None };
             shared.publish(build, Some(snapshot), None, reload);
-            Some((Built::Ok { report, took: started.elapsed() }, Some(kept)))
+            (Built::Ok { report, took: started.elapsed() }, Some(kept))
         }
-        Err(Error::Cancelled) => None,
+        Err(Error::Cancelled) => (Built::Cancelled, None),
         Err(error) => {
             let diagnostics = error.diagnostics().clone();
             shared.publish(build, None, Some(overlay_text(&diagnostics, lang)), false);
-            Some((Built::Failed(diagnostics), None))
+            (Built::Failed(diagnostics), None)
         }
     }
 }
