@@ -11,20 +11,25 @@
 //!
 //! Files (all JSON):
 //! - `search/meta.json`: the number of documents, the kinds and prefectures for the filters, the
-//!   prefectures' Japanese names (to split 長野県伊那市), the pairs of pages of a special ward,
-//!   the 異体字 table, the number of bigram shards and of documents per group;
-//! - `search/b/<n>.json`: bigram → ids of the documents that contain it (delta-coded), for the
-//!   bigrams whose hash falls in shard n;
+//!   first document of each kind (documents are in the order of the kinds), the prefectures'
+//!   Japanese names (to split 長野県伊那市), the pairs of pages of a special ward, the 異体字
+//!   table, the number of bigram shards and of documents per group;
+//! - `search/b/<n>.json`: bigram → the documents that contain it with a rank hint each (see
+//!   `rank`: delta × 16 + hint, in base-64 VLQ), for the bigrams whose hash falls in shard n;
+//! - `search/p.json`: the prefectures of each document (base-64 VLQ), for the prefecture filter
+//!   and a prefecture named in front of a place, without the documents' groups;
 //! - `search/t/<n>.json`: documents `n*G .. n*G+G`: their entries `[url, title, kind,
 //!   [prefecture…]]` and their texts, to confirm a match (the bigrams of a query may all occur
 //!   apart), to rank it and to cut a snippet.
 //!
 //! A query downloads meta.json once, the bigram shards of the query's bigrams (it stops at the
-//! first bigram that no candidate has), and the groups of the candidate documents.
+//! first bigram that no candidate has), p.json if it needs prefectures, and the groups of its
+//! best candidates by their hints, until its first results are settled (see `query`).
 
 mod normalize;
 mod postings;
 pub mod query;
+pub mod rank;
 
 pub use normalize::{normalize, normalized};
 
@@ -86,8 +91,8 @@ pub struct Index {
     /// `(ward, municipality)`: the two pages of one special ward (wards/chiyoda and
     /// municipalities/131016), shown as one result.
     pub pairs: Vec<(usize, usize)>,
-    /// bigram → sorted document ids.
-    pub postings: BTreeMap<String, Vec<u32>>,
+    /// bigram → sorted document ids, each with its rank hint (see `rank`).
+    pub postings: BTreeMap<String, Vec<(u32, u8)>>,
     pub shards: usize,
     /// The label of each of `KINDS` in the index's language (the theme's `kind_<key>` strings).
     pub labels: Vec<String>,
@@ -144,6 +149,7 @@ impl Index {
             let shards = postings::shard_count(&lists);
             let index = outline.into_index(site, lang, shards);
             write(language, "search/meta.json".to_owned(), index.meta().to_string());
+            write(language, "search/p.json".to_owned(), index.prefectures_json());
             for (n, json) in postings::shard_files(&lists, shards) {
                 if cancelled() {
                     return None;
@@ -156,8 +162,9 @@ impl Index {
 
     fn meta(&self) -> Value {
         json!({
-            "version": 2,
+            "version": 3,
             "documents": self.docs.len(),
+            "kind_starts": self.kind_starts(),
             "shards": self.shards,
             "text_group": TEXT_GROUP,
             "kinds": KINDS.iter().zip(&self.labels).map(|((key, _), label)| json!([key, label])).collect::<Vec<_>>(),
@@ -166,6 +173,26 @@ impl Index {
             "pairs": self.pairs.iter().map(|&(w, m)| json!([w, m])).collect::<Vec<_>>(),
             "variants": normalize::variants_string(),
         })
+    }
+
+    /// The first document of each of `KINDS`, and the number of documents last: the documents
+    /// of kind k are `kind_starts[k] .. kind_starts[k + 1]` (documents are in the kinds' order).
+    pub fn kind_starts(&self) -> Vec<usize> {
+        (0..=KINDS.len()).map(|k| self.docs.partition_point(|d| d.kind < k)).collect()
+    }
+
+    /// `search/p.json`: the prefectures of each document, as base-64 VLQ (one character each).
+    fn prefectures_json(&self) -> String {
+        let lists: Vec<String> = self
+            .docs
+            .iter()
+            .map(|d| {
+                let mut text = String::new();
+                d.prefectures.iter().for_each(|&p| rank::push_vlq(&mut text, p as u64));
+                text
+            })
+            .collect();
+        serde_json::to_string(&lists).unwrap_or_default()
     }
 
     /// Reads the index back from its files (`read` gives the text of a path under the root).
@@ -195,19 +222,25 @@ impl Index {
         if docs.len() != documents {
             return None;
         }
+        // What search.js reads instead of the groups: the kinds' ranges and p.json.
+        let starts: Vec<usize> = serde_json::from_value(meta["kind_starts"].clone()).ok()?;
+        let prefectures: Vec<String> = serde_json::from_str(&read("search/p.json")?).ok()?;
+        let agree = docs.iter().zip(&prefectures).enumerate().all(|(id, (doc, p))| {
+            starts.get(doc.kind).is_some_and(|&s| s <= id)
+                && starts.get(doc.kind + 1).is_some_and(|&e| id < e)
+                && rank::read_vlq(p).is_some_and(|p| {
+                    p.iter().map(|&p| p as usize).eq(doc.prefectures.iter().copied())
+                })
+        });
+        if !agree || prefectures.len() != documents {
+            return None;
+        }
         let mut postings = BTreeMap::new();
         for n in 0..shards {
-            let shard: BTreeMap<String, Vec<u32>> =
+            let shard: BTreeMap<String, String> =
                 serde_json::from_str(&read(&format!("search/b/{n}.json"))?).ok()?;
-            for (bigram, deltas) in shard {
-                let ids = deltas
-                    .iter()
-                    .scan(0u32, |last, d| {
-                        *last = last.saturating_add(*d);
-                        Some(*last)
-                    })
-                    .collect();
-                postings.insert(bigram, ids);
+            for (bigram, list) in shard {
+                postings.insert(bigram, rank::decode(&list)?);
             }
         }
         let prefectures = meta["prefectures"]
@@ -367,6 +400,7 @@ fn make(
 /// and that of its translation where a language has one.
 fn page_texts(site: &Site, bodies: &Bodies, langs: &[&str], id: NodeId) -> PageTexts {
     let node = &site.nodes[id];
+    let kind = kind_of(node.collection()).unwrap_or(KINDS.len());
     let text_of = |entry: &crate::load::Entry| {
         let body = bodies.get(&entry.path).map_or("", |b| b.text.as_str());
         let mut text = doc_text(site, id, &entry.meta, body);
@@ -375,7 +409,7 @@ fn page_texts(site: &Site, bodies: &Bodies, langs: &[&str], id: NodeId) -> PageT
             text.push('\n');
             text.push_str(node.title());
         }
-        Text::new(text)
+        Text::new(text, kind)
     };
     let own = langs
         .iter()
@@ -549,7 +583,7 @@ fn reading_line(kana: &str, names: &[&str]) -> String {
 
 #[cfg(test)]
 mod fast_path_tests {
-    use super::postings::{pairs_of, unpack};
+    use super::postings::{hinted_pairs, unpack};
     use super::*;
 
     /// The bigrams as first defined: windows of the normalised text, neither side whitespace.
@@ -571,7 +605,8 @@ mod fast_path_tests {
             "ab ab ba",
             "ｾﾀｶﾞﾔ 駒ヶ根 髙",
         ] {
-            let packed: Vec<String> = pairs_of(text).into_iter().map(unpack).collect();
+            let packed: Vec<String> =
+                hinted_pairs(text, 3).into_iter().map(|(pair, _)| unpack(pair)).collect();
             assert_eq!(packed, pairs_by_windows(text), "{text:?}");
         }
     }
