@@ -334,10 +334,11 @@ fn candidates(
     files: &mut BTreeSet<String>,
 ) -> Vec<(usize, usize)> {
     let mut bounds: Option<Vec<(usize, usize)>> = None;
+    let most = per_variant(query);
     for variants in &query.terms {
         let mut term: std::collections::BTreeMap<usize, usize> = Default::default();
         for variant in variants {
-            for (id, bound) in with_all_bigrams(index, variant, files) {
+            for (id, bound) in with_all_bigrams(index, variant, most, files) {
                 let best = term.entry(id).or_default();
                 *best = (*best).max(bound);
             }
@@ -474,21 +475,31 @@ pub fn name(doc: &super::Doc) -> &str {
 
 /// Bigrams of a term looked up at most: each costs a bigram shard (about 5 KB).
 const LOOKED_UP: usize = 8;
+/// Bigrams of a query looked up at most, shared among the variants of its terms (one each at
+/// least): a pasted English sentence of 14 words looked up 29 and downloaded 157 KB.
+const LOOKED_UP_PER_QUERY: usize = 12;
 
-/// The bigrams of a term that are looked up: every second one and the last, which cover every
-/// character of the term; of a long term `LOOKED_UP` of them spread evenly, the first and the
-/// last among them. A page that has them has the term's characters in the right pairs, and
-/// its text confirms the term; a sentence of 18 characters looked up every bigram downloaded
-/// 120 KB.
-pub fn looked_up(term: &[char]) -> Vec<String> {
+/// How many bigrams each variant of the query's terms looks up.
+fn per_variant(query: &Query) -> usize {
+    let variants: usize = query.terms.iter().map(Vec::len).sum();
+    (LOOKED_UP_PER_QUERY / variants.max(1)).clamp(1, LOOKED_UP)
+}
+
+/// The bigrams of a term that are looked up (`most`, at most `LOOKED_UP`): every second one
+/// and the last, which cover every character of the term; if that is more than `most`, `most`
+/// of them spread evenly, the first among them (and the last, if `most` is two or more). A page
+/// that has them has the term's characters in the right pairs, and its text confirms the term;
+/// a sentence of 18 characters looked up every bigram downloaded 120 KB.
+pub fn looked_up(term: &[char], most: usize) -> Vec<String> {
     let all: Vec<String> = bigrams(term).collect();
     let last = all.len().saturating_sub(1);
     let mut positions: Vec<usize> = (0..all.len()).step_by(2).collect();
     if positions.last().is_some_and(|&p| p != last) {
         positions.push(last);
     }
-    if positions.len() > LOOKED_UP {
-        positions = (0..LOOKED_UP).map(|i| i * last / (LOOKED_UP - 1)).collect();
+    let most = most.clamp(1, LOOKED_UP);
+    if positions.len() > most {
+        positions = (0..most).map(|i| i * last / (most - 1).max(1)).collect();
     }
     positions.into_iter().map(|p| all[p].clone()).collect()
 }
@@ -498,10 +509,11 @@ pub fn looked_up(term: &[char]) -> Vec<String> {
 fn with_all_bigrams(
     index: &Index,
     term: &[char],
+    most: usize,
     files: &mut BTreeSet<String>,
 ) -> Vec<(usize, usize)> {
     let mut result: Option<Vec<(u32, Vec<u8>)>> = None;
-    for bigram in looked_up(term) {
+    for bigram in looked_up(term, most) {
         files.insert(format!("b/{}.json", shard_of(&bigram, index.shards)));
         let list = index.postings.get(&bigram).map_or(&[][..], Vec::as_slice);
         result = Some(match result {
@@ -852,12 +864,19 @@ mod tests {
     #[test]
     fn a_long_term_looks_up_a_cover_of_its_bigrams() {
         let chars = |s: &str| s.chars().collect::<Vec<char>>();
-        assert_eq!(looked_up(&chars("釧路")), ["釧路"]);
-        assert_eq!(looked_up(&chars("釧路市")), ["釧路", "路市"]);
-        assert_eq!(looked_up(&chars("区政会館")), ["区政", "会館"]);
-        assert_eq!(looked_up(&chars("shibuya")), ["sh", "ib", "uy", "ya"]);
-        let sentence = looked_up(&chars("特別区全国連携プロジェクトのイベント"));
+        assert_eq!(looked_up(&chars("釧路"), 8), ["釧路"]);
+        assert_eq!(looked_up(&chars("釧路市"), 8), ["釧路", "路市"]);
+        assert_eq!(looked_up(&chars("区政会館"), 8), ["区政", "会館"]);
+        assert_eq!(looked_up(&chars("shibuya"), 8), ["sh", "ib", "uy", "ya"]);
+        assert_eq!(looked_up(&chars("shibuya"), 2), ["sh", "ya"]);
+        assert_eq!(looked_up(&chars("shibuya"), 1), ["sh"]);
+        let sentence = looked_up(&chars("特別区全国連携プロジェクトのイベント"), 12);
         assert_eq!(sentence.len(), LOOKED_UP);
         assert_eq!((sentence[0].as_str(), sentence[7].as_str()), ("特別", "ント"));
+        // Many words share the query's bigrams, one each at least.
+        let index = index(&[]);
+        assert_eq!(per_variant(&parse(&index, "釧路市")), LOOKED_UP);
+        assert_eq!(per_variant(&parse(&index, "東京 連携")), 6);
+        assert_eq!(per_variant(&parse(&index, &"word ".repeat(14))), 1);
     }
 }

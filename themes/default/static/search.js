@@ -7,7 +7,7 @@
   'use strict';
   const script = document.currentScript;
   const base = script.dataset.index;
-  const PAGE = 10, BEFORE = 30, LENGTH = 100, LOOKED_UP = 8, IN_PREFECTURE = 1000;
+  const PAGE = 10, BEFORE = 30, LENGTH = 100, LOOKED_UP = 8, LOOKED_UP_PER_QUERY = 12, IN_PREFECTURE = 1000;
   const form = document.getElementById('search-form');
   const input = document.getElementById('search-q');
   const kindSelect = document.getElementById('search-kind');
@@ -259,20 +259,23 @@
     let last = 0;
     return readVlq(shard[bigram] || '').map((v) => { last += Math.floor(v / 16); return [last, v % 16]; });
   };
-  // The bigrams of a term looked up (query.rs, looked_up): every second one and the last, at most 8 spread evenly.
-  const lookedUp = (term) => {
+  // How many bigrams each variant looks up (query.rs, per_variant): 12 a query, one a variant at least.
+  const perVariant = (q) => Math.min(Math.max(Math.floor(LOOKED_UP_PER_QUERY / Math.max(q.terms.flat().length, 1)), 1), LOOKED_UP);
+  // The bigrams of a term looked up (query.rs, looked_up): every second one and the last, at most `most` spread evenly.
+  const lookedUp = (term, most) => {
     const all = bigrams(term);
     const last = Math.max(all.length - 1, 0);
     let positions = [];
     for (let p = 0; p < all.length; p += 2) positions.push(p);
     if (positions.length && positions[positions.length - 1] !== last) positions.push(last);
-    if (positions.length > LOOKED_UP) positions = Array.from({ length: LOOKED_UP }, (_, i) => Math.floor((i * last) / (LOOKED_UP - 1)));
+    most = Math.min(Math.max(most, 1), LOOKED_UP);
+    if (positions.length > most) positions = Array.from({ length: most }, (_, i) => Math.floor((i * last) / Math.max(most - 1, 1)));
     return positions.map((p) => all[p]);
   };
   // The documents that have the looked-up bigrams of a term: [id, bound].
-  const withAllBigrams = async (meta, term) => {
+  const withAllBigrams = async (meta, term, most) => {
     let result = null;
-    for (const bigram of lookedUp(term)) {
+    for (const bigram of lookedUp(term, most)) {
       const list = await postings(meta, bigram);
       if (result === null) result = list.map(([id, hint]) => [id, [hint]]);
       else {
@@ -299,9 +302,10 @@
   // The candidates that the filters keep, [bound, id], best bound first (query.rs, candidates).
   const candidates = async (meta, q, kind, pref) => {
     let bounds = null;
+    const most = perVariant(q);
     for (const variantsOfTerm of q.terms) {
       const term = new Map();
-      for (const v of variantsOfTerm) for (const [id, b] of await withAllBigrams(meta, v)) term.set(id, Math.max(term.get(id) ?? 0, b));
+      for (const v of variantsOfTerm) for (const [id, b] of await withAllBigrams(meta, v, most)) term.set(id, Math.max(term.get(id) ?? 0, b));
       if (bounds === null) bounds = term;
       else {
         const next = new Map();
