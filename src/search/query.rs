@@ -473,7 +473,7 @@ pub fn name(doc: &super::Doc) -> &str {
     rank::name_of(&doc.text, doc.kind)
 }
 
-/// Bigrams of a term looked up at most: each costs a bigram shard (about 5 KB).
+/// Bigrams of a term looked up at most: each costs a bigram shard (2–3 KB).
 const LOOKED_UP: usize = 8;
 /// Bigrams of a query looked up at most, shared among the variants of its terms (one each at
 /// least): a pasted English sentence of 14 words looked up 29 and downloaded 157 KB.
