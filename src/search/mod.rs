@@ -183,7 +183,8 @@ impl Index {
         (0..=KINDS.len()).map(|k| self.docs.partition_point(|d| d.kind < k)).collect()
     }
 
-    /// `search/p.json`: the prefectures of each document, as base-64 VLQ (one character each).
+    /// `search/p.json`: the prefectures of each document, as base-64 VLQ (one or two characters
+    /// each).
     fn prefectures_json(&self) -> String {
         let lists: Vec<String> = self
             .docs
