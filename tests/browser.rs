@@ -171,6 +171,8 @@ fn search_expectations(public: &Path) -> String {
         "shi",
         "長野県伊那市",
         "特別区全国連携プロジェクトのイベント",
+        "しています。",
+        "ですます",
     ]
     .iter()
     .map(|q| ("ja".to_owned(), (*q).to_owned()))

@@ -261,16 +261,13 @@
   };
   // How many bigrams each variant looks up (query.rs, per_variant): 12 a query, one a variant at least.
   const perVariant = (q) => Math.min(Math.max(Math.floor(LOOKED_UP_PER_QUERY / Math.max(q.terms.flat().length, 1)), 1), LOOKED_UP);
-  // The bigrams of a term looked up (query.rs, looked_up): every second one and the last, at most `most` spread evenly.
+  // The bigrams of a term looked up (query.rs, looked_up): all, or `most` of them spread evenly.
   const lookedUp = (term, most) => {
     const all = bigrams(term);
-    const last = Math.max(all.length - 1, 0);
-    let positions = [];
-    for (let p = 0; p < all.length; p += 2) positions.push(p);
-    if (positions.length && positions[positions.length - 1] !== last) positions.push(last);
     most = Math.min(Math.max(most, 1), LOOKED_UP);
-    if (positions.length > most) positions = Array.from({ length: most }, (_, i) => Math.floor((i * last) / Math.max(most - 1, 1)));
-    return positions.map((p) => all[p]);
+    if (all.length <= most) return all;
+    const last = all.length - 1;
+    return Array.from({ length: most }, (_, i) => all[Math.floor((i * last) / Math.max(most - 1, 1))]);
   };
   // The documents that have the looked-up bigrams of a term: [id, bound].
   const withAllBigrams = async (meta, term, most) => {
