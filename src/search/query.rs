@@ -12,10 +12,10 @@
 //!    - a city in front of a ward (札幌市中央区): two terms, 札幌市 and 中央区.
 //!
 //!    A variant of one character is dropped: the index has no single characters.
-//! 2. Candidates: the documents that have every bigram of some variant of each term, each with
-//!    an upper bound of its score from the rank hints of its postings (`rank::bound`), less
-//!    those that the filters exclude (the kind by the kinds' ranges of meta.json, the
-//!    prefecture by p.json).
+//! 2. Candidates: the documents that have the looked-up bigrams (`looked_up`: all, at most 8 a
+//!    variant and 12 a query) of some variant of each term, each with an upper bound of its
+//!    score from the rank hints of its postings (`rank::bound`), less those that the filters
+//!    exclude (the kind by the kinds' ranges of meta.json, the prefecture by p.json).
 //! 3. Each candidate's text must contain a variant of every term (bigrams found apart do not
 //!    count).
 //! 4. Order: pages of the prefecture named in front first; then, summed over the terms, a name
