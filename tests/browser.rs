@@ -137,11 +137,21 @@ fn show(line: &str) {
 }
 
 /// What the Rust query algorithm answers on the built indexes, for check.mjs to compare with what
-/// search.js answers in the browser: `{lang: {query: [[document id, snippet, also], …]}}`, with
-/// `cases`: the rows of tests/data/search-queries.tsv, whose pages search.js must rank as told.
+/// search.js answers in the browser: `{lang: {query: {hits: [[document id, snippet, also], …],
+/// more, files}}}` (the first ten results, whether more follow, the files downloaded for them),
+/// with `cases`: the rows of tests/data/search-queries.tsv, whose pages search.js must rank as
+/// told, and `filtered`: queries with a filter or for more results, answered alike.
 fn search_expectations(public: &Path) -> String {
-    use renkei::search::Index;
-    use renkei::search::query::{Filter, search};
+    use renkei::search::query::{Filter, PAGE, Results, first};
+    use renkei::search::{Index, KINDS};
+    let answer = |results: Results| {
+        let hits: Vec<serde_json::Value> = results
+            .hits
+            .into_iter()
+            .map(|hit| serde_json::json!([hit.doc, hit.snippet, hit.also]))
+            .collect();
+        serde_json::json!({ "hits": hits, "more": results.more, "files": results.files })
+    };
     let mut queries: Vec<(String, String)> = [
         "釧路",
         "区政会館",
@@ -156,12 +166,24 @@ fn search_expectations(public: &Path) -> String {
         "存在しない言葉",
         "市",
         "",
+        "す。",
+        "には",
+        "shi",
+        "長野県伊那市",
+        "特別区全国連携プロジェクトのイベント",
+        "しています。",
+        "ですます",
     ]
     .iter()
     .map(|q| ("ja".to_owned(), (*q).to_owned()))
     .collect();
     let cases = crate::search::cases();
     queries.extend(cases.iter().map(|c| (c.lang.clone(), c.query.clone())));
+    // A sentence pasted whole: 14 words share the query's 12 bigrams (query::per_variant).
+    queries.push((
+        "en".to_owned(),
+        "friendly exchange agreement since October 1991, and mutual aid in disasters since November 1995".to_owned(),
+    ));
     let mut answers: serde_json::Map<String, serde_json::Value> = serde_json::Map::new();
     for lang in ["ja", "en"] {
         let root = if lang == "ja" { public.to_path_buf() } else { public.join(lang) };
@@ -171,12 +193,7 @@ fn search_expectations(public: &Path) -> String {
             .iter()
             .filter(|(l, _)| l == lang)
             .map(|(_, query)| {
-                let hits = search(&index, query, Filter::default());
-                let hits: Vec<serde_json::Value> = hits
-                    .into_iter()
-                    .map(|hit| serde_json::json!([hit.doc, hit.snippet, hit.also]))
-                    .collect();
-                (query.clone(), serde_json::Value::Array(hits))
+                (query.clone(), answer(first(&index, query, Filter::default(), PAGE)))
             })
             .collect();
         answers.insert(lang.to_owned(), serde_json::Value::Object(of_lang));
@@ -187,13 +204,32 @@ fn search_expectations(public: &Path) -> String {
     // of them, for search.js to normalise alike.
     let index = Index::from_files(|path| std::fs::read_to_string(public.join(path)).ok())
         .unwrap_or_else(|e| panic!("no search index in {}: {e}", public.display()));
+    // With a filter (kind: by the kinds' ranges of meta.json; prefecture: by p.json), and more
+    // results than the first ten, as the button asks for them.
+    let event = KINDS.iter().position(|(key, _)| *key == "event");
+    let tokyo = index.prefectures.iter().position(|(id, _)| id == "tokyo");
+    let filtered: Vec<serde_json::Value> = [
+        ("東京", event, None, PAGE),
+        ("東京", None, tokyo, PAGE),
+        ("釧路", event, None, PAGE),
+        ("す。", None, None, 3 * PAGE),
+        ("shi", None, None, 2 * PAGE),
+        ("連携", event, tokyo, 2 * PAGE),
+    ]
+    .into_iter()
+    .map(|(query, kind, prefecture, count)| {
+        let results = first(&index, query, Filter { kind, prefecture }, count);
+        serde_json::json!([query, kind, prefecture, count, answer(results)])
+    })
+    .collect();
     let texts =
         index.docs.iter().map(|d| d.text.clone()).chain(queries.into_iter().map(|(_, q)| q));
     let normalized: Vec<serde_json::Value> = texts
         .chain(NORMALISED.iter().map(|t| (*t).to_owned()))
         .map(|text| serde_json::json!([text, renkei::search::normalized(&text)]))
         .collect();
-    serde_json::json!({ "answers": answers, "cases": cases, "normalized": normalized }).to_string()
+    serde_json::json!({ "answers": answers, "cases": cases, "normalized": normalized, "filtered": filtered })
+        .to_string()
 }
 
 /// Texts whose normalisation is easy to get wrong: clusters of marks, compatibility characters,

@@ -11,20 +11,25 @@
 //!
 //! Files (all JSON):
 //! - `search/meta.json`: the number of documents, the kinds and prefectures for the filters, the
-//!   prefectures' Japanese names (to split 長野県伊那市), the pairs of pages of a special ward,
-//!   the 異体字 table, the number of bigram shards and of documents per group;
-//! - `search/b/<n>.json`: bigram → ids of the documents that contain it (delta-coded), for the
-//!   bigrams whose hash falls in shard n;
+//!   first document of each kind (documents are in the order of the kinds), the prefectures'
+//!   Japanese names (to split 長野県伊那市), the pairs of pages of a special ward, the 異体字
+//!   table, the number of bigram shards and of documents per group;
+//! - `search/b/<n>.json`: bigram → the documents that contain it with a rank hint each (see
+//!   `rank`: delta × 16 + hint, in base-64 VLQ), for the bigrams whose hash falls in shard n;
+//! - `search/p.json`: the prefectures of each document (base-64 VLQ), for the prefecture filter
+//!   and a prefecture named in front of a place, without the documents' groups;
 //! - `search/t/<n>.json`: documents `n*G .. n*G+G`: their entries `[url, title, kind,
 //!   [prefecture…]]` and their texts, to confirm a match (the bigrams of a query may all occur
 //!   apart), to rank it and to cut a snippet.
 //!
 //! A query downloads meta.json once, the bigram shards of the query's bigrams (it stops at the
-//! first bigram that no candidate has), and the groups of the candidate documents.
+//! first bigram that no candidate has), p.json if it needs prefectures, and the groups of its
+//! best candidates by their hints, until its first results are settled (see `query`).
 
 mod normalize;
 mod postings;
 pub mod query;
+pub mod rank;
 
 pub use normalize::{normalize, normalized};
 
@@ -40,10 +45,15 @@ use crate::markdown::Bodies;
 use crate::model::{Collection, NodeId, Site};
 
 /// Documents per group (`search/t/<n>.json`): few, since a query downloads the whole group of
-/// each candidate.
-pub const TEXT_GROUP: usize = 4;
-/// Roughly how many distinct bigrams go in one bigram shard.
-const BIGRAMS_PER_SHARD: usize = 250;
+/// each candidate it looks at. Groups of 4 made a phrase found on many pages (しています。)
+/// download 100 KB for its first ten results, groups of 2 71 KB (and the worst query of one
+/// bigram 71 KB → 46 KB), at the cost of twice the files (1,063 per language on the project's
+/// site rather than 597).
+pub const TEXT_GROUP: usize = 2;
+/// Roughly how many distinct bigrams go in one bigram shard: a query downloads a shard (2–3 KB
+/// on the project's site) for each bigram it looks up, so small ones; 250 a shard made a
+/// pasted sentence download 68 KB rather than 39 KB.
+const BIGRAMS_PER_SHARD: usize = 125;
 
 /// The kinds of page, in the order of the filter, with their labels. The first three are places,
 /// whose text's second line is their reading (see `query::name`). Their order is also the order
@@ -87,8 +97,8 @@ pub struct Index {
     /// `(ward, municipality)`: the two pages of one special ward (wards/chiyoda and
     /// municipalities/131016), shown as one result.
     pub pairs: Vec<(usize, usize)>,
-    /// bigram → sorted document ids.
-    pub postings: BTreeMap<String, Vec<u32>>,
+    /// bigram → sorted document ids, each with its rank hint (see `rank`).
+    pub postings: BTreeMap<String, Vec<(u32, u8)>>,
     pub shards: usize,
     /// The label of each of `KINDS` in the index's language (the theme's `kind_<key>` strings).
     pub labels: Vec<String>,
@@ -145,6 +155,7 @@ impl Index {
             let shards = postings::shard_count(&lists);
             let index = outline.into_index(site, lang, shards);
             write(language, "search/meta.json".to_owned(), index.meta().to_string());
+            write(language, "search/p.json".to_owned(), index.prefectures_json());
             for (n, json) in postings::shard_files(&lists, shards) {
                 if cancelled() {
                     return Err(Cancelled);
@@ -157,8 +168,9 @@ impl Index {
 
     fn meta(&self) -> Value {
         json!({
-            "version": 2,
+            "version": 3,
             "documents": self.docs.len(),
+            "kind_starts": self.kind_starts(),
             "shards": self.shards,
             "text_group": TEXT_GROUP,
             "kinds": KINDS.iter().zip(&self.labels).map(|((key, _), label)| json!([key, label])).collect::<Vec<_>>(),
@@ -167,6 +179,27 @@ impl Index {
             "pairs": self.pairs.iter().map(|&(w, m)| json!([w, m])).collect::<Vec<_>>(),
             "variants": normalize::variants_string(),
         })
+    }
+
+    /// The first document of each of `KINDS`, and the number of documents last: the documents
+    /// of kind k are `kind_starts[k] .. kind_starts[k + 1]` (documents are in the kinds' order).
+    pub fn kind_starts(&self) -> Vec<usize> {
+        (0..=KINDS.len()).map(|k| self.docs.partition_point(|d| d.kind < k)).collect()
+    }
+
+    /// `search/p.json`: the prefectures of each document, as base-64 VLQ (one or two characters
+    /// each).
+    fn prefectures_json(&self) -> String {
+        let lists: Vec<String> = self
+            .docs
+            .iter()
+            .map(|d| {
+                let mut text = String::new();
+                d.prefectures.iter().for_each(|&p| rank::push_vlq(&mut text, p as u64));
+                text
+            })
+            .collect();
+        serde_json::to_string(&lists).unwrap_or_default()
     }
 
     /// Reads the index back from its files (`read` gives the text of a path under the root,
@@ -183,6 +216,22 @@ impl Index {
         }
         if docs.len() != documents {
             return Err(ReadError::Count { expected: documents, found: docs.len() });
+        }
+        // What search.js reads instead of the groups: the kinds' ranges and p.json.
+        let starts: Vec<usize> = serde_json::from_value(meta.value["kind_starts"].clone())
+            .map_err(|_| meta.malformed("kind_starts"))?;
+        let p_json = "search/p.json";
+        let prefectures: Vec<String> = serde_json::from_str(&read_text(&read, p_json)?)
+            .map_err(|_| ReadError::NotJson { path: p_json.to_owned() })?;
+        let agree = docs.iter().zip(&prefectures).enumerate().all(|(id, (doc, p))| {
+            starts.get(doc.kind).is_some_and(|&s| s <= id)
+                && starts.get(doc.kind + 1).is_some_and(|&e| id < e)
+                && rank::read_vlq(p).is_some_and(|p| {
+                    p.iter().map(|&p| p as usize).eq(doc.prefectures.iter().copied())
+                })
+        });
+        if !agree || prefectures.len() != documents {
+            return Err(ReadError::Malformed { path: p_json.to_owned(), field: "prefectures" });
         }
         let mut postings = BTreeMap::new();
         for n in 0..shards {
@@ -300,19 +349,14 @@ fn read_text(read: &impl Fn(&str) -> Option<String>, path: &str) -> Result<Strin
 fn read_postings(
     read: &impl Fn(&str) -> Option<String>,
     path: &str,
-) -> Result<BTreeMap<String, Vec<u32>>, ReadError> {
-    let shard: BTreeMap<String, Vec<u32>> = serde_json::from_str(&read_text(read, path)?)
-        .map_err(|_| ReadError::Malformed { path: path.to_owned(), field: "postings" })?;
-    let undelta = |deltas: Vec<u32>| {
-        deltas
-            .iter()
-            .scan(0u32, |last, d| {
-                *last = last.saturating_add(*d);
-                Some(*last)
-            })
-            .collect()
-    };
-    Ok(shard.into_iter().map(|(bigram, deltas)| (bigram, undelta(deltas))).collect())
+) -> Result<BTreeMap<String, Vec<(u32, u8)>>, ReadError> {
+    let malformed = || ReadError::Malformed { path: path.to_owned(), field: "postings" };
+    let shard: BTreeMap<String, String> =
+        serde_json::from_str(&read_text(read, path)?).map_err(|_| malformed())?;
+    shard
+        .into_iter()
+        .map(|(bigram, list)| Ok((bigram, rank::decode(&list).ok_or_else(malformed)?)))
+        .collect()
 }
 
 /// A JSON string's text; empty when the value is not a string.
@@ -460,6 +504,7 @@ fn make(
 /// and that of its translation where a language has one.
 fn page_texts(site: &Site, bodies: &Bodies, langs: &[&str], id: NodeId) -> PageTexts {
     let node = &site.nodes[id];
+    let kind = kind_of(node.collection()).unwrap_or(KINDS.len());
     let text_of = |entry: &crate::load::Entry| {
         let body = bodies.get(&entry.path).map_or("", |b| b.text.as_str());
         let mut text = doc_text(site, id, &entry.meta, body);
@@ -468,7 +513,7 @@ fn page_texts(site: &Site, bodies: &Bodies, langs: &[&str], id: NodeId) -> PageT
             text.push('\n');
             text.push_str(node.title());
         }
-        Text::new(text)
+        Text::new(text, kind)
     };
     let own = langs
         .iter()
@@ -646,7 +691,7 @@ fn reading_line(kana: &str, names: &[&str]) -> String {
 
 #[cfg(test)]
 mod fast_path_tests {
-    use super::postings::{pairs_of, unpack};
+    use super::postings::{hinted_pairs, unpack};
     use super::*;
 
     /// The bigrams as first defined: windows of the normalised text, neither side whitespace.
@@ -668,7 +713,8 @@ mod fast_path_tests {
             "ab ab ba",
             "ｾﾀｶﾞﾔ 駒ヶ根 髙",
         ] {
-            let packed: Vec<String> = pairs_of(text).into_iter().map(unpack).collect();
+            let packed: Vec<String> =
+                hinted_pairs(text, 3).into_iter().map(|(pair, _)| unpack(pair)).collect();
             assert_eq!(packed, pairs_by_windows(text), "{text:?}");
         }
     }

@@ -9,10 +9,10 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::{BIGRAMS_PER_SHARD, normalize, shard_of};
+use super::{BIGRAMS_PER_SHARD, normalize, rank, shard_of};
 
-/// bigram (a packed pair of characters) → the ids of the documents that contain it, in
-/// increasing order, since documents are inserted in order.
+/// bigram (a packed pair of characters) → the ids of the documents that contain it with their
+/// rank hints (see `rank`), in increasing order, since documents are inserted in order.
 #[derive(Default)]
 pub(super) struct Postings {
     // Keyed by the packed pair and hashed with ahash: there are millions of insertions, and
@@ -21,10 +21,11 @@ pub(super) struct Postings {
 }
 
 impl Postings {
-    /// Adds document `id`, after every document inserted so far, with its distinct pairs.
-    fn insert(&mut self, id: u32, pairs: &[u64]) {
-        for &pair in pairs {
-            self.lists.entry(pair).or_default().push(id);
+    /// Adds document `id`, after every document inserted so far, with its distinct pairs and
+    /// their hints.
+    fn insert(&mut self, id: u32, pairs: &[(u64, u8)]) {
+        for &(pair, hint) in pairs {
+            self.lists.entry(pair).or_default().push(id, hint);
         }
     }
 
@@ -33,10 +34,10 @@ impl Postings {
     }
 }
 
-/// Increasing document ids, kept as the differences between neighbours (the first from 0) in
-/// LEB128: the lists of frequent bigrams, which hold most ids, have close neighbours, so most
-/// ids take one byte instead of four. The postings were the largest part of a large site's
-/// peak memory. The index's files hold the same differences.
+/// Increasing document ids with their hints, kept as the postings of the files (the difference
+/// from the id before × 16 + hint, see `rank`) in LEB128: the lists of frequent bigrams, which
+/// hold most ids, have close neighbours, so most postings take one byte instead of five. The
+/// postings were the largest part of a large site's peak memory.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(super) struct Ids {
     bytes: Vec<u8>,
@@ -44,25 +45,26 @@ pub(super) struct Ids {
 }
 
 impl Ids {
-    /// Appends `id`, which must be greater than every id so far.
-    fn push(&mut self, id: u32) {
-        let mut delta = id.saturating_sub(self.last);
+    /// Appends `id`, which must be greater than every id so far, with its hint (below 16).
+    fn push(&mut self, id: u32, hint: u8) {
+        let delta = id.saturating_sub(self.last);
         self.last = id;
-        while delta >= 0x80 {
-            self.bytes.push((delta as u8 & 0x7F) | 0x80);
-            delta >>= 7;
+        let mut value = u64::from(delta) * rank::HINT_SCALE + u64::from(hint) % rank::HINT_SCALE;
+        while value >= 0x80 {
+            self.bytes.push((value as u8 & 0x7F) | 0x80);
+            value >>= 7;
         }
-        self.bytes.push(delta as u8);
+        self.bytes.push(value as u8);
     }
 
-    /// The differences between neighbours, the first from 0.
-    fn deltas(&self) -> impl Iterator<Item = u32> + '_ {
+    /// The postings as written: delta × 16 + hint.
+    fn values(&self) -> impl Iterator<Item = u64> + '_ {
         let mut bytes = self.bytes.iter();
         std::iter::from_fn(move || {
-            let (mut value, mut shift) = (0u32, 0);
+            let (mut value, mut shift) = (0u64, 0);
             loop {
                 let byte = *bytes.next()?;
-                value |= u32::from(byte & 0x7F).checked_shl(shift).unwrap_or(0);
+                value |= u64::from(byte & 0x7F).checked_shl(shift).unwrap_or(0);
                 if byte & 0x80 == 0 {
                     return Some(value);
                 }
@@ -71,11 +73,12 @@ impl Ids {
         })
     }
 
-    /// The ids, in increasing order.
-    pub(super) fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        self.deltas().scan(0u32, |last, delta| {
+    /// The ids, in increasing order, with their hints.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (u32, u8)> + '_ {
+        self.values().scan(0u32, |last, value| {
+            let delta = u32::try_from(value / rank::HINT_SCALE).unwrap_or(u32::MAX);
             *last = last.saturating_add(delta);
-            Some(*last)
+            Some((*last, (value % rank::HINT_SCALE) as u8))
         })
     }
 
@@ -84,19 +87,21 @@ impl Ids {
     }
 }
 
-impl FromIterator<u32> for Ids {
-    fn from_iter<I: IntoIterator<Item = u32>>(ids: I) -> Ids {
+impl FromIterator<(u32, u8)> for Ids {
+    fn from_iter<I: IntoIterator<Item = (u32, u8)>>(postings: I) -> Ids {
         let mut list = Ids::default();
-        ids.into_iter().for_each(|id| list.push(id));
+        postings.into_iter().for_each(|(id, hint)| list.push(id, hint));
         list
     }
 }
 
-/// Serialised as the differences between neighbours (`[3, 5, 9]` → `[3, 2, 4]`), which keeps
-/// the numbers of a long list short.
+/// Serialised as a string of base-64 VLQ (`rank::encode`): the same values, in fewer
+/// characters than JSON numbers.
 impl serde::Serialize for Ids {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.deltas())
+        let mut text = String::with_capacity(self.bytes.len() * 2);
+        self.values().for_each(|value| rank::push_vlq(&mut text, value));
+        serializer.serialize_str(&text)
     }
 }
 
@@ -110,15 +115,16 @@ struct Differences {
     removed: Postings,
 }
 
-/// A page's text in an index and its distinct bigrams.
+/// A page's text in an index and its distinct bigrams with their hints.
 pub(super) struct Text {
     pub(super) text: String,
-    pairs: Vec<u64>,
+    pairs: Vec<(u64, u8)>,
 }
 
 impl Text {
-    pub(super) fn new(text: String) -> Text {
-        let pairs = pairs_of(&text);
+    /// The text of a page of the `kind`-th of `KINDS` (which says which lines are its names).
+    pub(super) fn new(text: String, kind: usize) -> Text {
+        let pairs = hinted_pairs(&text, kind);
         Text { text, pairs }
     }
 }
@@ -205,17 +211,19 @@ pub(super) fn shard_count(lists: &BTreeMap<String, Cow<'_, Ids>>) -> usize {
     lists.len().div_ceil(BIGRAMS_PER_SHARD).next_power_of_two().clamp(1, 256)
 }
 
-/// `shared` without `removed`, with `added`: three sorted lists of ids into one.
+/// `shared` without `removed`, with `added`: three sorted lists of ids into one (a document is
+/// in `added` only if it is in `removed`: its hints are those of its translation).
 fn merge(shared: Option<&Ids>, removed: Option<&Ids>, added: Option<&Ids>) -> Ids {
-    let removed: Vec<u32> = removed.map(|ids| ids.iter().collect()).unwrap_or_default();
-    let mut kept: Vec<u32> = shared
+    let removed: Vec<u32> =
+        removed.map(|ids| ids.iter().map(|(id, _)| id).collect()).unwrap_or_default();
+    let mut kept: Vec<(u32, u8)> = shared
         .into_iter()
         .flat_map(Ids::iter)
-        .filter(|id| removed.binary_search(id).is_err())
+        .filter(|(id, _)| removed.binary_search(id).is_err())
         .chain(added.into_iter().flat_map(Ids::iter))
         .collect();
     kept.sort_unstable();
-    kept.dedup();
+    kept.dedup_by_key(|(id, _)| *id);
     kept.into_iter().collect()
 }
 
@@ -237,23 +245,38 @@ pub(super) fn shard_files<'a>(
         .map(|(n, shard)| (n, serde_json::to_string(&shard).unwrap_or_default()))
 }
 
-/// The distinct bigrams of a document's text, as pairs of normalised characters packed into
-/// a u64 each (`pack`): sorting them is the main cost of indexing, and integers sort faster
-/// than pairs.
-pub(super) fn pairs_of(text: &str) -> Vec<u64> {
+/// The distinct bigrams of a document's text with their hints (see `rank`): the pairs of
+/// normalised characters packed into a u64 each (`pack`; sorting them is the main cost of
+/// indexing, and integers sort faster than pairs), each counted, and the hints of the names
+/// over the counts.
+pub(super) fn hinted_pairs(text: &str, kind: usize) -> Vec<(u64, u8)> {
     let mut pairs = Vec::with_capacity(text.len() / 3);
     let mut previous: Option<char> = None;
-    let mut step = |c: char| {
+    normalize::each(text, |c, _| {
         let kept = (!c.is_whitespace()).then_some(c);
         if let (Some(a), Some(b)) = (previous, kept) {
             pairs.push(pack(a, b));
         }
         previous = kept;
-    };
-    normalize::each(text, |c, _| step(c));
+    });
     pairs.sort_unstable();
-    pairs.dedup();
-    pairs
+    let mut names: Vec<(u64, u8)> = Vec::new();
+    rank::name_hints(text, kind, |a, b, hint| names.push((pack(a, b), hint)));
+    names.sort_unstable();
+    let mut hinted: Vec<(u64, u8)> = pairs
+        .chunk_by(|a, b| a == b)
+        .map(|run| (run[0], run.len().min(rank::MAX_COUNT) as u8))
+        .collect();
+    for (pair, hint) in hinted.iter_mut() {
+        // The highest hint of the names, the last of the pair's run in sorted order.
+        let end = names.partition_point(|(p, _)| p <= pair);
+        if let Some(&(p, name)) = end.checked_sub(1).and_then(|i| names.get(i))
+            && p == *pair
+        {
+            *hint = name;
+        }
+    }
+    hinted
 }
 
 /// Two characters in one integer, ordered as the pairs are.
@@ -278,12 +301,12 @@ mod tests {
 
     fn page(shared: &str, own: &[Option<&str>]) -> PageTexts {
         PageTexts {
-            shared: Text::new(shared.to_owned()),
-            own: own.iter().map(|o| o.map(|t| Text::new(t.to_owned()))).collect(),
+            shared: Text::new(shared.to_owned(), 2),
+            own: own.iter().map(|o| o.map(|t| Text::new(t.to_owned(), 2))).collect(),
         }
     }
 
-    fn plain(lists: &BTreeMap<String, Cow<'_, Ids>>) -> BTreeMap<String, Vec<u32>> {
+    fn plain(lists: &BTreeMap<String, Cow<'_, Ids>>) -> BTreeMap<String, Vec<(u32, u8)>> {
         lists.iter().map(|(b, ids)| (b.clone(), ids.iter().collect())).collect()
     }
 
@@ -306,22 +329,41 @@ mod tests {
         }
         let english = together.lists(1);
         assert_eq!(english.get("くし"), None, "the shared text of a translated page is not found");
-        let ids = |bigram: &str| english.get(bigram).map(|ids| ids.iter().collect::<Vec<u32>>());
-        assert_eq!(ids("区政"), Some(vec![1]));
-        assert_eq!(ids("釧路"), Some(vec![0]));
+        let ids = |bigram: &str| english.get(bigram).map(|ids| ids.iter().collect::<Vec<_>>());
+        assert_eq!(ids("区政"), Some(vec![(1, rank::NAME)]));
+        // In the names of the translation (its second line), at the start of 釧路市.
+        assert_eq!(ids("釧路"), Some(vec![(0, rank::STARTS_3)]));
+        assert_eq!(ids("路市"), Some(vec![(0, rank::IN_NAMES)]));
+    }
+
+    /// The writer's hints are those of the plain definition (`rank::hints_of`).
+    #[test]
+    fn hinted_pairs_are_the_hints_of_the_definition() {
+        for (text, kind) in [
+            ("釧路市\nくしろし kushiroshi 012068\n北海道\n釧路市は釧路の市。路市路市", 2),
+            ("東京\n東京の東京 ｶﾞｶﾞ", 5),
+            ("", 0),
+            ("ab ab ba\nabab", 0),
+            ("大田区 おおたく\nota ota-ku ohta", 1),
+        ] {
+            let packed: BTreeMap<String, u8> =
+                hinted_pairs(text, kind).into_iter().map(|(p, h)| (unpack(p), h)).collect();
+            assert_eq!(packed, rank::hints_of(text, kind), "{text:?}");
+        }
     }
 
     #[test]
-    fn ids_keep_their_values_and_serialise_as_differences() {
+    fn ids_keep_their_values_and_serialise_as_the_files_say() {
         let values = [0, 1, 2, 127, 128, 300, 16_383, 16_384, 2_000_000, u32::MAX];
-        let ids: Ids = values.into_iter().collect();
-        assert_eq!(ids.iter().collect::<Vec<u32>>(), values);
-        let deltas: Vec<u32> =
-            values.iter().scan(0, |last, &v| Some(v - std::mem::replace(last, v))).collect();
-        assert_eq!(serde_json::to_string(&ids).ok(), serde_json::to_string(&deltas).ok());
+        let postings: Vec<(u32, u8)> = values.iter().map(|&v| (v, (v % 14) as u8)).collect();
+        let ids: Ids = postings.iter().copied().collect();
+        assert_eq!(ids.iter().collect::<Vec<_>>(), postings);
+        let written = serde_json::to_string(&ids).unwrap_or_default();
+        assert_eq!(written, format!("\"{}\"", rank::encode(postings.iter().copied())));
+        assert_eq!(rank::decode(written.trim_matches('"')), Some(postings));
         assert!(Ids::default().is_empty() && Ids::default().iter().next().is_none());
         // Close neighbours take one byte each.
-        let dense: Ids = (0..1000).collect();
+        let dense: Ids = (0..1000).map(|id| (id, 3)).collect();
         assert_eq!(dense.bytes.len(), 1000);
     }
 }

@@ -12,7 +12,10 @@
 //!    - a city in front of a ward (札幌市中央区): two terms, 札幌市 and 中央区.
 //!
 //!    A variant of one character is dropped: the index has no single characters.
-//! 2. Candidates: the documents that have every bigram of some variant of each term.
+//! 2. Candidates: the documents that have the looked-up bigrams (`looked_up`: all, at most 8 a
+//!    variant and 12 a query) of some variant of each term, each with an upper bound of its
+//!    score from the rank hints of its postings (`rank::bound`), less those that the filters
+//!    exclude (the kind by the kinds' ranges of meta.json, the prefecture by p.json).
 //! 3. Each candidate's text must contain a variant of every term (bigrams found apart do not
 //!    count).
 //! 4. Order: pages of the prefecture named in front first; then, summed over the terms, a name
@@ -20,16 +23,22 @@
 //!    to the term, then a name starting with it, then a name containing it, then the number
 //!    of matches in the text (up to 10); ties in index order (wards, prefectures,
 //!    municipalities by code, events, …). The two pages of a special ward are one result, the
-//!    other page in `Hit::also`. At most `LIMIT` results.
+//!    other page in `Hit::also`.
+//! 5. Only the texts of the best candidates are downloaded: in the order of their bounds, until
+//!    the first `count` results (`PAGE`, then `PAGE` more at a time) are settled, each ahead of
+//!    the next candidate's bound. A frequent word (す。, on nearly every page) thus downloads
+//!    the texts of a dozen pages, not of the whole site.
 
 use std::collections::BTreeSet;
 
-use super::{Index, TEXT_GROUP, bigrams, normalize, normalized, shard_of};
+use super::{Index, TEXT_GROUP, bigrams, normalize, normalized, rank, shard_of};
 use crate::html;
 use crate::japanese::kana::collapse_long_vowels;
 
-/// Results shown for one query.
-pub const LIMIT: usize = 50;
+/// Results shown at a time: the first ten, and ten more each time the reader asks.
+pub const PAGE: usize = 10;
+/// What a page named in front of the query (長野県伊那市) adds to the score of its pages.
+const IN_PREFECTURE: usize = 1000;
 /// Characters of context before the first match in a snippet, and the snippet's length.
 const BEFORE: usize = 30;
 const LENGTH: usize = 100;
@@ -229,54 +238,187 @@ fn fold_romaji(word: &str) -> String {
     collapse_long_vowels(&out)
 }
 
+/// The first `PAGE` results of a query.
 pub fn search(index: &Index, query: &str, filter: Filter) -> Vec<Hit> {
-    search_traced(index, query, filter).0
+    first(index, query, filter, PAGE).hits
 }
 
-/// `search`, and the files under the index's folder that search.js downloads for it:
-/// meta.json, the bigram shards it looks up, the groups of the candidates (their entries and
-/// texts) and those of the other pages of special wards among the results.
+/// `search`, and the files under the index's folder that search.js downloads for it.
 pub fn search_traced(index: &Index, query: &str, filter: Filter) -> (Vec<Hit>, BTreeSet<String>) {
+    let results = first(index, query, filter, PAGE);
+    (results.hits, results.files)
+}
+
+/// The first results of a query, and what finding them downloads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Results {
+    pub hits: Vec<Hit>,
+    /// Whether more results may follow (candidates not yet looked at, or more results found).
+    pub more: bool,
+    /// The files under the index's folder that search.js downloads for them: meta.json, the
+    /// bigram shards it looks up, p.json if the query or the filter names a prefecture, the
+    /// groups of the candidates it looks at (their entries and texts) and those of the other
+    /// pages of special wards among the results.
+    pub files: BTreeSet<String>,
+}
+
+/// The first `count` results of a query: the candidates in the order of their bounds, their
+/// texts looked at a batch at a time until the first `count` results are settled. A batch is
+/// as many candidates as results are missing (each adds one result at most), so that search.js
+/// downloads the texts of a batch together and no text that one at a time would not need.
+pub fn first(index: &Index, query: &str, filter: Filter, count: usize) -> Results {
     let mut files = BTreeSet::from(["meta.json".to_owned()]);
     let query = parse(index, query);
-    if query.terms.is_empty() {
-        return (Vec::new(), files);
-    }
-    let mut candidates: Option<Vec<usize>> = None;
-    for variants in &query.terms {
-        let mut union: Vec<usize> = variants
-            .iter()
-            .flat_map(|variant| with_all_bigrams(index, variant, &mut files))
-            .collect();
-        union.sort_unstable();
-        union.dedup();
-        candidates = Some(match candidates {
-            None => union,
-            Some(before) => {
-                before.into_iter().filter(|id| union.binary_search(id).is_ok()).collect()
-            }
-        });
-    }
+    let candidates = candidates(index, &query, filter, &mut files);
     let mut scored: Vec<(usize, usize)> = Vec::new();
-    for id in candidates.unwrap_or_default() {
-        let doc = &index.docs[id];
-        if filter.kind.is_some_and(|kind| doc.kind != kind)
-            || filter.prefecture.is_some_and(|p| !doc.prefectures.contains(&p))
-        {
-            continue;
+    let mut next = 0;
+    while !settled(index, &scored, candidates.get(next), count) {
+        let batch = count.saturating_sub(shown(index, &scored).count()).max(1);
+        for &(_, id) in candidates.iter().skip(next).take(batch) {
+            files.insert(format!("t/{}.json", id / TEXT_GROUP));
+            if let Some(score) = score(&index.docs[id], &query) {
+                scored.push((score, id));
+            }
         }
-        files.insert(format!("t/{}.json", id / TEXT_GROUP));
-        if let Some(score) = score(doc, &query) {
-            scored.push((score, id));
-        }
+        next = (next + batch).min(candidates.len());
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     }
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let hits = hits(index, &query, scored);
+    let more = next < candidates.len() || shown(index, &scored).nth(count).is_some();
+    let hits: Vec<Hit> = shown(index, &scored)
+        .take(count)
+        .map(|(id, also)| Hit {
+            doc: id,
+            snippet: snippet(&index.docs[id].text, &query.terms, head_lines(index.docs[id].kind)),
+            also,
+        })
+        .collect();
     // The entry of the other page of a special ward, for its link.
     files.extend(
         hits.iter().filter_map(|hit| hit.also).map(|id| format!("t/{}.json", id / TEXT_GROUP)),
     );
-    (hits, files)
+    Results { hits, more, files }
+}
+
+/// Every result of a query, every document's text looked at: what `first` must begin with (the
+/// tests compare them), without the bigrams and their hints.
+pub fn search_all(index: &Index, query: &str, filter: Filter) -> Vec<Hit> {
+    let query = parse(index, query);
+    if query.terms.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(usize, usize)> = (0..index.docs.len())
+        .filter(|&id| {
+            let doc = &index.docs[id];
+            filter.kind.is_none_or(|kind| doc.kind == kind)
+                && filter.prefecture.is_none_or(|p| doc.prefectures.contains(&p))
+        })
+        .filter_map(|id| Some((score(&index.docs[id], &query)?, id)))
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    shown(index, &scored)
+        .map(|(id, also)| Hit {
+            doc: id,
+            snippet: snippet(&index.docs[id].text, &query.terms, head_lines(index.docs[id].kind)),
+            also,
+        })
+        .collect()
+}
+
+/// The candidates of a query that the filter keeps, as `(bound, id)` in the order in which
+/// their texts are looked at: best bound first, then in index order. The bigram shards looked
+/// up (and p.json) go to `files`.
+fn candidates(
+    index: &Index,
+    query: &Query,
+    filter: Filter,
+    files: &mut BTreeSet<String>,
+) -> Vec<(usize, usize)> {
+    let mut bounds: Option<Vec<(usize, usize)>> = None;
+    let most = per_variant(query);
+    for variants in &query.terms {
+        let mut term: std::collections::BTreeMap<usize, usize> = Default::default();
+        for variant in variants {
+            for (id, bound) in with_all_bigrams(index, variant, most, files) {
+                let best = term.entry(id).or_default();
+                *best = (*best).max(bound);
+            }
+        }
+        let next: Vec<(usize, usize)> = match bounds {
+            None => term.into_iter().collect(),
+            Some(before) => before
+                .into_iter()
+                .filter_map(|(id, bound)| Some((id, bound + term.get(&id)?)))
+                .collect(),
+        };
+        let none = next.is_empty();
+        bounds = Some(next);
+        if none {
+            break; // no need to download the other terms' shards
+        }
+    }
+    let bounds = bounds.unwrap_or_default();
+    if !bounds.is_empty() && (query.prefecture.is_some() || filter.prefecture.is_some()) {
+        files.insert("p.json".to_owned());
+    }
+    let mut kept: Vec<(usize, usize)> = bounds
+        .into_iter()
+        .filter(|&(id, _)| {
+            let doc = &index.docs[id];
+            filter.kind.is_none_or(|kind| doc.kind == kind)
+                && filter.prefecture.is_none_or(|p| doc.prefectures.contains(&p))
+        })
+        .map(|(id, bound)| {
+            let named = query.prefecture.is_some_and(|p| index.docs[id].prefectures.contains(&p));
+            (bound + if named { IN_PREFECTURE } else { 0 }, id)
+        })
+        .collect();
+    kept.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    kept
+}
+
+/// Whether the first `count` results of `scored` (sorted) are final: there is no candidate
+/// left to look at, or they are all ahead of the `next` candidate's bound (and so of every
+/// candidate after it).
+fn settled(
+    index: &Index,
+    scored: &[(usize, usize)],
+    next: Option<&(usize, usize)>,
+    count: usize,
+) -> bool {
+    let Some(&(bound, next_id)) = next else { return true };
+    let ahead =
+        scored.partition_point(|&(score, id)| score > bound || (score == bound && id < next_id));
+    shown(index, &scored[..ahead]).nth(count.saturating_sub(1)).is_some()
+}
+
+/// The results of scored documents (sorted), the two pages of a special ward as one: `(id, the
+/// other page)`.
+fn shown<'a>(
+    index: &'a Index,
+    scored: &'a [(usize, usize)],
+) -> impl Iterator<Item = (usize, Option<usize>)> + 'a {
+    let mut seen: BTreeSet<usize> = BTreeSet::new();
+    scored.iter().filter_map(move |&(_, id)| {
+        let also = partner(index, id);
+        if also.is_some_and(|other| seen.contains(&other)) {
+            return None;
+        }
+        seen.insert(id);
+        Some((id, also))
+    })
+}
+
+/// The other page of a special ward.
+fn partner(index: &Index, id: usize) -> Option<usize> {
+    index.pairs.iter().find_map(|&(w, m)| {
+        if w == id {
+            Some(m)
+        } else if m == id {
+            Some(w)
+        } else {
+            None
+        }
+    })
 }
 
 /// How well a document answers the query, `None` if its text lacks a term.
@@ -296,56 +438,22 @@ fn score(doc: &super::Doc, query: &Query) -> Option<usize> {
             }
             // Pages named by the term come first, in index order; others by how often they use it.
             let rank = if title == variant.as_slice() || words.contains(&variant.as_slice()) {
-                400
+                rank::RANK_NAME
             } else if title.starts_with(variant) || words.iter().any(|w| w.starts_with(variant)) {
-                300
+                rank::RANK_NAME_START
             } else if !find_all(&name, variant).is_empty() {
-                100
+                rank::RANK_IN_NAMES
             } else {
-                count.min(10)
+                count.min(rank::MAX_COUNT)
             };
             best = best.max(Some(rank));
         }
         score += best?;
     }
     if query.prefecture.is_some_and(|p| doc.prefectures.contains(&p)) {
-        score += 1000;
+        score += IN_PREFECTURE;
     }
     Some(score)
-}
-
-/// The first `LIMIT` of the scored documents as results, the two pages of a special ward as one.
-fn hits(index: &Index, query: &Query, scored: Vec<(usize, usize)>) -> Vec<Hit> {
-    let partner = |id: usize| {
-        index.pairs.iter().find_map(|&(w, m)| {
-            if w == id {
-                Some(m)
-            } else if m == id {
-                Some(w)
-            } else {
-                None
-            }
-        })
-    };
-    let mut shown: BTreeSet<usize> = BTreeSet::new();
-    let mut hits = Vec::new();
-    for (_, id) in scored {
-        let also = partner(id);
-        if also.is_some_and(|other| shown.contains(&other)) {
-            continue;
-        }
-        shown.insert(id);
-        let doc = &index.docs[id];
-        hits.push(Hit {
-            doc: id,
-            snippet: snippet(&doc.text, &query.terms, head_lines(doc.kind)),
-            also,
-        });
-        if hits.len() == LIMIT {
-            break;
-        }
-    }
-    hits
 }
 
 /// The lines at the start of a document's text that are its names and place (see `doc_text`):
@@ -362,29 +470,69 @@ pub fn head_lines(kind: usize) -> usize {
 /// What a page is called: its title, and for places (whose text's second line is their names:
 /// reading in kana and romaji, code, aliases) also that line.
 pub fn name(doc: &super::Doc) -> &str {
-    let lines = if doc.kind <= 2 { 2 } else { 1 };
-    let end = doc.text.match_indices('\n').nth(lines - 1).map_or(doc.text.len(), |(i, _)| i);
-    &doc.text[..end]
+    rank::name_of(&doc.text, doc.kind)
 }
 
-/// The documents that contain every bigram of `term`; the bigram shards looked up go to `files`.
-fn with_all_bigrams(index: &Index, term: &[char], files: &mut BTreeSet<String>) -> Vec<usize> {
-    let mut result: Option<Vec<usize>> = None;
-    for bigram in bigrams(term) {
+/// Bigrams of a term looked up at most: each costs a bigram shard (2–3 KB).
+const LOOKED_UP: usize = 8;
+/// Bigrams of a query looked up at most, shared among the variants of its terms (one each at
+/// least): a pasted English sentence of 14 words looked up 29 and downloaded 157 KB.
+const LOOKED_UP_PER_QUERY: usize = 12;
+
+/// How many bigrams each variant of the query's terms looks up.
+fn per_variant(query: &Query) -> usize {
+    let variants: usize = query.terms.iter().map(Vec::len).sum();
+    (LOOKED_UP_PER_QUERY / variants.max(1)).clamp(1, LOOKED_UP)
+}
+
+/// The bigrams of a term that are looked up: all of them, or if they are more than `most` (at
+/// most `LOOKED_UP`), `most` of them spread evenly, the first among them (and the last, if
+/// `most` is two or more). A page that has them nearly always has the term, and its text
+/// confirms it. Every bigram of a sentence of 18 characters downloaded 120 KB; every second
+/// one (a cover of the characters) let ですます look up です and ます only, on nearly every page,
+/// and download 206 KB of texts to find that no page has it.
+pub fn looked_up(term: &[char], most: usize) -> Vec<String> {
+    let all: Vec<String> = bigrams(term).collect();
+    let most = most.clamp(1, LOOKED_UP);
+    if all.len() <= most {
+        return all;
+    }
+    let last = all.len() - 1;
+    (0..most).map(|i| all[i * last / (most - 1).max(1)].clone()).collect()
+}
+
+/// The documents that contain the looked-up bigrams of `term` (`looked_up`), each with the
+/// bound of its rank by their hints (`rank::bound`); the bigram shards go to `files`.
+fn with_all_bigrams(
+    index: &Index,
+    term: &[char],
+    most: usize,
+    files: &mut BTreeSet<String>,
+) -> Vec<(usize, usize)> {
+    let mut result: Option<Vec<(u32, Vec<u8>)>> = None;
+    for bigram in looked_up(term, most) {
         files.insert(format!("b/{}.json", shard_of(&bigram, index.shards)));
-        let ids = index.postings.get(&bigram).map_or(&[][..], Vec::as_slice);
+        let list = index.postings.get(&bigram).map_or(&[][..], Vec::as_slice);
         result = Some(match result {
-            None => ids.iter().map(|&id| id as usize).collect(),
+            None => list.iter().map(|&(id, hint)| (id, vec![hint])).collect(),
             Some(before) => before
                 .into_iter()
-                .filter(|&id| u32::try_from(id).is_ok_and(|id| ids.binary_search(&id).is_ok()))
+                .filter_map(|(id, mut hints)| {
+                    let at = list.binary_search_by_key(&id, |&(i, _)| i).ok()?;
+                    hints.push(list[at].1);
+                    Some((id, hints))
+                })
                 .collect(),
         });
         if result.as_ref().is_some_and(Vec::is_empty) {
             break;
         }
     }
-    result.unwrap_or_default()
+    result
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, hints)| (id as usize, rank::bound(&hints, term.len())))
+        .collect()
 }
 
 /// Start positions of `needle` in `haystack`.
@@ -482,9 +630,7 @@ fn piece(chars: &[char]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
-    use super::super::{Doc, Index, bigrams, normalize};
+    use super::super::{Doc, Index};
     use super::*;
 
     /// An index of `(title, kind, text after the title)`, every document in 北海道 (0) except
@@ -501,16 +647,7 @@ mod tests {
                 lang: None,
             })
             .collect();
-        let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-        for (id, doc) in (0u32..).zip(&docs) {
-            let (chars, _) = normalize(&doc.text);
-            let mut unique: Vec<String> = bigrams(&chars).collect();
-            unique.sort();
-            unique.dedup();
-            for bigram in unique {
-                postings.entry(bigram).or_default().push(id);
-            }
-        }
+        let postings = rank::postings_of(&docs);
         Index {
             docs,
             prefectures: vec![
@@ -683,5 +820,62 @@ mod tests {
             hits.iter().map(|h| (h.doc, h.also)).collect::<Vec<_>>(),
             [(1, Some(0)), (2, None)]
         );
+    }
+
+    /// The first results, found from the hints, are those of scoring every candidate; the texts
+    /// looked at are those of the best candidates only.
+    #[test]
+    fn the_first_results_are_those_of_every_candidate_scored() {
+        let mut docs: Vec<(String, usize, String)> = Vec::new();
+        for n in 0..40 {
+            let body = "東京の話です。".repeat(n % 7 + 1);
+            docs.push((format!("お知らせ{n}"), 5, format!("{body}東京都で。")));
+        }
+        docs.push(("東京都".to_owned(), 1, "とうきょうと tokyoto".to_owned()));
+        docs.push(("東京".to_owned(), 8, "東京のページ".to_owned()));
+        let docs: Vec<(&str, usize, &str)> =
+            docs.iter().map(|(t, k, x)| (t.as_str(), *k, x.as_str())).collect();
+        let index = index(&docs);
+        for query in ["東京", "です。", "話", "東京 話です", "tokyo", "東京都", "存在しない"]
+        {
+            let all = search_all(&index, query, Filter::default());
+            for count in [1, 3, PAGE, 25, 100] {
+                let results = first(&index, query, Filter::default(), count);
+                assert_eq!(results.hits, all[..all.len().min(count)], "{query} {count}");
+                assert_eq!(results.more, all.len() > count, "{query} {count}");
+            }
+        }
+        // 東京 is on every page: the first ten are the two named by it and the eight that say it
+        // most (8 and 7 times: documents 6, 13, 20, 27, 34, then 5, 12, 19); only their texts are
+        // downloaded, not those of the other 32 pages.
+        let results = first(&index, "東京", Filter::default(), PAGE);
+        let groups: BTreeSet<&String> =
+            results.files.iter().filter(|f| f.starts_with("t/")).collect();
+        let expected: Vec<String> = [40, 41, 6, 13, 20, 27, 34, 5, 12, 19]
+            .iter()
+            .map(|id| format!("t/{}.json", id / TEXT_GROUP))
+            .collect();
+        assert_eq!(groups, expected.iter().collect());
+        assert_eq!(index.docs[results.hits[0].doc].title, "東京");
+        assert_eq!(index.docs[results.hits[1].doc].title, "東京都");
+    }
+
+    #[test]
+    fn a_long_term_looks_up_some_of_its_bigrams() {
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        assert_eq!(looked_up(&chars("釧路"), 8), ["釧路"]);
+        assert_eq!(looked_up(&chars("釧路市"), 8), ["釧路", "路市"]);
+        assert_eq!(looked_up(&chars("ですます"), 8), ["です", "すま", "ます"]);
+        assert_eq!(looked_up(&chars("shibuya"), 3), ["sh", "ib", "ya"]);
+        assert_eq!(looked_up(&chars("shibuya"), 2), ["sh", "ya"]);
+        assert_eq!(looked_up(&chars("shibuya"), 1), ["sh"]);
+        let sentence = looked_up(&chars("特別区全国連携プロジェクトのイベント"), 12);
+        assert_eq!(sentence.len(), LOOKED_UP);
+        assert_eq!((sentence[0].as_str(), sentence[7].as_str()), ("特別", "ント"));
+        // Many words share the query's bigrams, one each at least.
+        let index = index(&[]);
+        assert_eq!(per_variant(&parse(&index, "釧路市")), LOOKED_UP);
+        assert_eq!(per_variant(&parse(&index, "東京 連携")), 6);
+        assert_eq!(per_variant(&parse(&index, &"word ".repeat(14))), 1);
     }
 }

@@ -409,7 +409,16 @@ try {
   // search.js answers exactly as the Rust implementation (src/search/query.rs) on the same index,
   // and ranks the pages of the table of what citizens type (tests/data/search-queries.tsv) as told.
   if (process.env.SEARCH_EXPECTED) {
-    const { answers, cases, normalized } = JSON.parse(await readFile(process.env.SEARCH_EXPECTED, 'utf8'));
+    const { answers, cases, normalized, filtered } = JSON.parse(await readFile(process.env.SEARCH_EXPECTED, 'utf8'));
+    // One query from an empty cache: its first `count` results, whether more follow, and the files it downloaded.
+    const ask = (args) => page.evaluate(async ([q, kind, pref, count]) => {
+      window.renkeiForget();
+      const { hits, more } = await window.renkeiSearch(q, kind, pref, count);
+      return { hits: hits.map((h) => [h.id, h.snippet, h.also, h.doc[0]]), more, files: window.renkeiDownloads().sort() };
+    }, args);
+    const same = (js, rust) => JSON.stringify(js.hits.map(([id, snippet, also]) => [id, snippet, also])) === JSON.stringify(rust.hits)
+      && js.more === rust.more && JSON.stringify(js.files) === JSON.stringify([...rust.files].sort());
+    const differs = (what, js, rust) => `search.js and Rust differ for ${what}:\n  js:   ${JSON.stringify(js).slice(0, 600)}\n  rust: ${JSON.stringify(rust).slice(0, 600)}`;
     let total = 0, count = 0;
     for (const [lang, expected] of Object.entries(answers)) {
       await page.goto(origin + (lang === 'ja' ? '/search/' : `/${lang}/search/`));
@@ -421,31 +430,47 @@ try {
         for (const [text, rust] of differ.slice(0, 5)) fail('search', `normalisation differs for ${JSON.stringify(text.slice(0, 80))}: rust ${JSON.stringify(rust.slice(0, 80))}`);
         console.log(`search.js normalises ${normalized.length} texts as Rust does (${differ.length} differ)`);
       }
-      const queries = Object.keys(expected);
-      const found = await page.evaluate(async (qs) => {
-        const out = {};
-        for (const q of qs) {
-          const { hits } = await window.renkeiSearch(q, null, null);
-          out[q] = hits.map((h) => [h.id, h.snippet, h.also, h.doc[0]]);
-        }
-        return out;
-      }, queries);
-      for (const [query, hitsRust] of Object.entries(expected)) {
-        const hitsJs = found[query].map(([id, snippet, also]) => [id, snippet, also]);
-        if (JSON.stringify(hitsJs) !== JSON.stringify(hitsRust)) {
-          fail('search', `search.js and Rust differ for ${lang} ${JSON.stringify(query)}:\n  js:   ${JSON.stringify(hitsJs).slice(0, 400)}\n  rust: ${JSON.stringify(hitsRust).slice(0, 400)}`);
-        }
-        total += hitsRust.length;
+      const found = {};
+      for (const [query, rust] of Object.entries(expected)) {
+        found[query] = await ask([query, null, null, 10]);
+        if (!same(found[query], rust)) fail('search', differs(`${lang} ${JSON.stringify(query)}`, found[query], rust));
+        total += rust.hits.length;
         count += 1;
+      }
+      if (lang === 'ja') {
+        // Filters and more results: the same results and the same downloads.
+        for (const [query, kind, pref, n, rust] of filtered) {
+          const js = await ask([query, kind, pref, n]);
+          if (!same(js, rust)) fail('search', differs(`${JSON.stringify(query)} kind ${kind} prefecture ${pref}, ${n} results`, js, rust));
+          count += 1;
+        }
       }
       for (const [caseLang, query, url, rank] of cases) {
         if (caseLang !== lang) continue;
-        const urls = found[query].map((h) => h[3]);
+        const urls = found[query].hits.map((h) => h[3]);
         if (!urls.slice(0, rank).includes(url)) fail('search', `search.js: ${lang} ${JSON.stringify(query)} does not rank ${url} in the first ${rank}: ${JSON.stringify(urls.slice(0, 5))}`);
       }
     }
-    console.log(`search.js answers as Rust does: ${count} queries, ${total} results; ${cases.length} queries of the table rank their page as told`);
+    console.log(`search.js answers as Rust does and downloads the same files: ${count} queries, ${total} results; ${cases.length} queries of the table rank their page as told`);
   }
+  // A frequent word shows its first ten results and a button for ten more, which keeps them and
+  // adds the next ten.
+  await page.goto(origin + '/search/?q=' + encodeURIComponent('す。'));
+  hits = await firstHit();
+  const moreVisible = () => page.locator('#search-more').isVisible();
+  if (hits.length !== 10 || !(await moreVisible())) fail('search', `す。: ${hits.length} results, more button ${await moreVisible()}`);
+  const statusText = await page.textContent('#search-status');
+  if (!statusText.includes('10')) fail('search', `す。: the status says ${statusText}`);
+  await page.click('#search-more');
+  await page.waitForFunction(() => document.querySelectorAll('#search-results .search-hit').length === 20);
+  const after = await firstHit();
+  if (JSON.stringify(after.slice(0, 10)) !== JSON.stringify(hits)) fail('search', 'more results change the first ten');
+  const focused = await page.evaluate(() => document.activeElement?.closest('.search-hit') === document.querySelectorAll('#search-results .search-hit')[10]);
+  if (!focused) fail('search', 'after "more", the focus is not on the first new result');
+  // A name found by a handful of pages shows them all, without the button.
+  await page.goto(origin + '/search/?q=' + encodeURIComponent('釧路町'));
+  hits = await firstHit();
+  if (!hits.length || hits.length >= 10 || (await moreVisible())) fail('search', `釧路町: ${hits.length} results, more button ${await moreVisible()}`);
   // A special ward is one result that links both of its pages, and the highlight adds no gap.
   await page.goto(origin + '/search/?q=' + encodeURIComponent('千代田区'));
   await page.waitForSelector('#search-results .search-hit');

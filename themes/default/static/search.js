@@ -1,18 +1,20 @@
 // Site search, in the browser, over the index that `renkei build` writes under search/.
 // The same algorithm as src/search/query.rs (which the Rust tests check on the real site):
-// character bigrams narrow the candidates, the texts confirm the match and give the snippet.
+// character bigrams narrow the candidates, their rank hints order them, and the texts of the
+// best ones only confirm the match and give the snippet, ten results at a time.
 // Progressive enhancement: the page works as a plain form; this script adds the results.
 (() => {
   'use strict';
   const script = document.currentScript;
   const base = script.dataset.index;
-  const LIMIT = 50, BEFORE = 30, LENGTH = 100;
+  const PAGE = 10, BEFORE = 30, LENGTH = 100, LOOKED_UP = 8, LOOKED_UP_PER_QUERY = 12, IN_PREFECTURE = 1000;
   const form = document.getElementById('search-form');
   const input = document.getElementById('search-q');
   const kindSelect = document.getElementById('search-kind');
   const prefSelect = document.getElementById('search-pref');
   const status = document.getElementById('search-status');
   const list = document.getElementById('search-results');
+  const moreButton = document.getElementById('search-more');
   if (!form || !input || !list) return;
   const text = (key) => status.dataset[key] || '';
 
@@ -224,69 +226,158 @@
     return html;
   };
 
-  // Decodes one bigram shard's delta-coded posting lists.
+  // Base-64 VLQ (src/search/rank.rs): five bits a digit, lowest first, 32 on all digits but a value's last.
+  const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const readVlq = (text) => {
+    const out = [];
+    let value = 0, scale = 1;
+    for (const c of text) {
+      const digit = DIGITS.indexOf(c);
+      if (digit < 0) throw new Error(`not an index: ${c}`);
+      value += (digit & 31) * scale;
+      if (digit & 32) scale *= 32;
+      else { out.push(value); value = 0; scale = 1; }
+    }
+    return out;
+  };
+  // Rank hints (rank.rs): 15 a name is the bigram; 14, 13, 12 a name of 3, 4, 5+ characters starts
+  // with it; 11 the names contain it; else how often the text has it (up to 10).
+  const rankOfHint = (h) => (h === 15 ? 400 : h >= 12 ? 300 : h === 11 ? 100 : h);
+  // The most that a term of `len` characters can rank in a page, by the hints of its looked-up bigrams.
+  const bound = (hints, len) => {
+    if (!hints.length) return 0;
+    if (hints.length === 1 && len <= 2) return rankOfHint(hints[0]);
+    if (hints.every((h) => h >= 11)) {
+      if (hints[0] === 11) return 100;
+      return 2 + 15 - hints[0] <= len ? 400 : 300;
+    }
+    return Math.min(...hints.filter((h) => h < 11));
+  };
+  // One bigram's postings: [document id, hint], from delta × 16 + hint.
   const postings = async (meta, bigram) => {
     const shard = await fetchJson(`b/${shardOf(bigram, meta.shards)}.json`);
-    const deltas = shard[bigram] || [];
     let last = 0;
-    return deltas.map((d) => (last += d));
+    return readVlq(shard[bigram] || '').map((v) => { last += Math.floor(v / 16); return [last, v % 16]; });
   };
-  const withAllBigrams = async (meta, term) => {
+  // How many bigrams each variant looks up (query.rs, per_variant): 12 a query, one a variant at least.
+  const perVariant = (q) => Math.min(Math.max(Math.floor(LOOKED_UP_PER_QUERY / Math.max(q.terms.flat().length, 1)), 1), LOOKED_UP);
+  // The bigrams of a term looked up (query.rs, looked_up): all, or `most` of them spread evenly.
+  const lookedUp = (term, most) => {
+    const all = bigrams(term);
+    most = Math.min(Math.max(most, 1), LOOKED_UP);
+    if (all.length <= most) return all;
+    const last = all.length - 1;
+    return Array.from({ length: most }, (_, i) => all[Math.floor((i * last) / Math.max(most - 1, 1))]);
+  };
+  // The documents that have the looked-up bigrams of a term: [id, bound].
+  const withAllBigrams = async (meta, term, most) => {
     let result = null;
-    for (const bigram of bigrams(term)) {
-      const ids = new Set(await postings(meta, bigram));
-      result = result === null ? [...ids] : result.filter((id) => ids.has(id));
+    for (const bigram of lookedUp(term, most)) {
+      const list = await postings(meta, bigram);
+      if (result === null) result = list.map(([id, hint]) => [id, [hint]]);
+      else {
+        const hintOf = new Map(list);
+        result = result.filter(([id]) => hintOf.has(id));
+        for (const [id, hints] of result) hints.push(hintOf.get(id));
+      }
       if (!result.length) break; // no need to download the other shards
     }
-    return result || [];
+    return (result || []).map(([id, hints]) => [id, bound(hints, term.length)]);
   };
   // A document's group holds its entry ([url, title, kind, [prefecture…], language?]) and its text.
   const group = (meta, id) => fetchJson(`t/${Math.floor(id / meta.text_group)}.json`);
   const docEntry = async (meta, id) => (await group(meta, id)).docs[id % meta.text_group];
   const docText = async (meta, id) => (await group(meta, id)).texts[id % meta.text_group];
+  // A document's kind by the kinds' ranges of meta.json (documents are in the kinds' order).
+  const kindOf = (meta, id) => meta.kind_starts.findIndex((start, k) => start <= id && id < meta.kind_starts[k + 1]);
 
   // The 異体字 table of meta.json: variant, standard, variant, standard, …
   const loadVariants = (meta) => {
     if (!variants.size) for (let i = 0, v = Array.from(meta.variants); i + 1 < v.length; i += 2) variants.set(v[i], v[i + 1]);
   };
 
-  async function search(query, kind, pref) {
+  // The candidates that the filters keep, [bound, id], best bound first (query.rs, candidates).
+  const candidates = async (meta, q, kind, pref) => {
+    let bounds = null;
+    const most = perVariant(q);
+    for (const variantsOfTerm of q.terms) {
+      const term = new Map();
+      for (const v of variantsOfTerm) for (const [id, b] of await withAllBigrams(meta, v, most)) term.set(id, Math.max(term.get(id) ?? 0, b));
+      if (bounds === null) bounds = term;
+      else {
+        const next = new Map();
+        for (const [id, b] of bounds) if (term.has(id)) next.set(id, b + term.get(id));
+        bounds = next;
+      }
+      if (!bounds.size) break; // no need to download the other terms' shards
+    }
+    bounds = bounds || new Map();
+    const prefs = bounds.size && (q.prefecture !== null || pref !== null) ? await fetchJson('p.json') : null;
+    const prefsOf = (id) => readVlq(prefs[id]);
+    const out = [];
+    for (const [id, b] of bounds) {
+      if (kind !== null && kindOf(meta, id) !== kind) continue;
+      if (pref !== null && !prefsOf(id).includes(pref)) continue;
+      const named = q.prefecture !== null && prefsOf(id).includes(q.prefecture);
+      out.push([b + (named ? IN_PREFECTURE : 0), id]);
+    }
+    return out.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  };
+
+  // A query's results, found `count` at a time (query.rs, first): the candidates' texts are looked
+  // at in the order of their bounds, a batch at a time (downloaded together), until the first
+  // `count` results are ahead of the next candidate's bound. `take(count)` gives the first `count`.
+  async function start(query, kind, pref) {
     const meta = await fetchJson('meta.json');
     loadVariants(meta);
-    const { terms: queryTerms, prefecture } = parse(meta, query);
-    if (!queryTerms.length) return { meta, hits: [], queryTerms };
-    let candidates = null;
-    for (const variantsOfTerm of queryTerms) {
-      const union = new Set();
-      for (const v of variantsOfTerm) for (const id of await withAllBigrams(meta, v)) union.add(id);
-      candidates = candidates === null ? [...union].sort((a, b) => a - b) : candidates.filter((id) => union.has(id));
-    }
-    const scored = [];
-    for (const id of candidates) {
-      const [, , docKind, prefs] = await docEntry(meta, id);
-      if (kind !== null && docKind !== kind) continue;
-      if (pref !== null && !prefs.includes(pref)) continue;
-      const body = await docText(meta, id);
-      const score = scoreOf(body, docKind, prefs, queryTerms, prefecture);
-      if (score !== null) scored.push({ score, id });
-    }
-    scored.sort((a, b) => b.score - a.score || a.id - b.id);
+    const q = parse(meta, query);
+    const cands = q.terms.length ? await candidates(meta, q, kind, pref) : [];
     // The two pages of a special ward are one result, the other page as `also`.
     const partner = (id) => {
       for (const [w, m] of meta.pairs) { if (w === id) return m; if (m === id) return w; }
       return null;
     };
-    const shown = new Set(), hits = [];
-    for (const { id } of scored) {
-      const also = partner(id);
-      if (also !== null && shown.has(also)) continue;
-      shown.add(id);
-      const doc = await docEntry(meta, id);
-      const alsoDoc = also === null ? null : await docEntry(meta, also);
-      hits.push({ id, doc, also, alsoDoc, snippet: snippet(await docText(meta, id), queryTerms, headLines(doc[2])) });
-      if (hits.length === LIMIT) break;
-    }
-    return { meta, hits, queryTerms };
+    const shown = (scoredList) => {
+      const seen = new Set(), out = [];
+      for (const [, id] of scoredList) {
+        const also = partner(id);
+        if (also !== null && seen.has(also)) continue;
+        seen.add(id);
+        out.push([id, also]);
+      }
+      return out;
+    };
+    const scored = [];
+    let next = 0;
+    const settled = (count) => {
+      if (next >= cands.length) return true;
+      const [b, nextId] = cands[next];
+      let ahead = 0;
+      while (ahead < scored.length && (scored[ahead][0] > b || (scored[ahead][0] === b && scored[ahead][1] < nextId))) ahead++;
+      return shown(scored.slice(0, ahead)).length >= count;
+    };
+    const take = async (count) => {
+      while (!settled(count)) {
+        const batch = cands.slice(next, next + Math.max(1, count - shown(scored).length));
+        await Promise.all(batch.map(([, id]) => group(meta, id)));
+        for (const [, id] of batch) {
+          const [, , docKind, prefs] = await docEntry(meta, id);
+          const score = scoreOf(await docText(meta, id), docKind, prefs, q.terms, q.prefecture);
+          if (score !== null) scored.push([score, id]);
+        }
+        next = Math.min(next + batch.length, cands.length);
+        scored.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+      }
+      const all = shown(scored);
+      const hits = [];
+      for (const [id, also] of all.slice(0, count)) {
+        const doc = await docEntry(meta, id);
+        const alsoDoc = also === null ? null : await docEntry(meta, also);
+        hits.push({ id, doc, also, alsoDoc, snippet: snippet(await docText(meta, id), q.terms, headLines(doc[2])) });
+      }
+      return { meta, hits, more: next < cands.length || all.length > count, queryTerms: q.terms };
+    };
+    return { take, queryTerms: q.terms };
   }
 
   // How well a document answers the query (query.rs, score), null if its text lacks a term.
@@ -319,12 +410,15 @@
       if (best === null) return null;
       score += best;
     }
-    if (prefecture !== null && prefs.includes(prefecture)) score += 1000;
+    if (prefecture !== null && prefs.includes(prefecture)) score += IN_PREFECTURE;
     return score;
   };
 
-  // For tests: the browser test compares this with the Rust implementation on the same index.
-  window.renkeiSearch = search;
+  // For tests: the browser test compares this with the Rust implementation on the same index
+  // (query::first), and the files it downloads with what Rust says it does.
+  window.renkeiSearch = async (query, kind, pref, count = PAGE) => (await start(query, kind, pref)).take(count);
+  window.renkeiDownloads = () => [...cache.keys()];
+  window.renkeiForget = () => cache.clear();
   window.renkeiNormalize = async (texts) => {
     loadVariants(await fetchJson('meta.json'));
     return texts.map((t) => normalize(t).chars.join(''));
@@ -348,7 +442,30 @@
     return `<p class="search-hit-also"><a href="${escapeHtml(url)}"${docLang ? ` hreflang="${escapeHtml(docLang)}" lang="${escapeHtml(docLang)}"` : ''}>${escapeHtml(label)}</a></p>`;
   };
 
+  const render = (meta, hit) => {
+    const [url, title, docKind, prefs, docLang] = hit.doc;
+    const li = document.createElement('li');
+    li.className = 'search-hit';
+    const places = prefs.map((p) => meta.prefectures[p][1]).join('・');
+    li.innerHTML = `<h2 class="search-hit-title"><a href="${escapeHtml(url)}"${docLang ? ` hreflang="${escapeHtml(docLang)}" lang="${escapeHtml(docLang)}"` : ''}>${escapeHtml(title)}</a></h2>`
+      + `<p class="search-hit-meta"><span class="badge">${escapeHtml(meta.kinds[docKind][1])}</span>${places ? `<span class="search-hit-place">${escapeHtml(places)}</span>` : ''}</p>`
+      + `<p class="search-hit-snippet">${hit.snippet}</p>`
+      + (hit.alsoDoc ? alsoLink(meta, hit.alsoDoc) : '');
+    return li;
+  };
+
   let latest = 0;
+  // The query being shown: its searcher and how many of its results are on the page.
+  let current = null;
+  // Shows the results up to `count` (those already shown stay), and the button for more.
+  const show = async (ticket, count) => {
+    const { meta, hits, more } = await current.searcher.take(count);
+    if (ticket !== latest) return; // a newer query is running
+    for (const hit of hits.slice(current.shown)) list.append(render(meta, hit));
+    current.shown = hits.length;
+    status.textContent = !hits.length ? text('none') : (more ? text('shown') : text('count')).replace('{n}', hits.length);
+    if (moreButton) moreButton.hidden = !more;
+  };
   async function run() {
     clearTimeout(timer);
     const ticket = ++latest;
@@ -358,27 +475,32 @@
     if (prefSelect && prefSelect.value) params.set('pref', prefSelect.value);
     history.replaceState(null, '', `${location.pathname}?${params}`);
     list.replaceChildren();
+    if (moreButton) moreButton.hidden = true;
+    current = null;
     if (!query) { status.textContent = ''; return; }
     status.textContent = text('searching');
     try {
       const meta = await fetchJson('meta.json');
       const kind = kindSelect && kindSelect.value ? meta.kinds.findIndex(([k]) => k === kindSelect.value) : null;
       const pref = prefSelect && prefSelect.value ? meta.prefectures.findIndex(([id]) => id === prefSelect.value) : null;
-      const { hits, queryTerms } = await search(query, kind, pref);
-      if (ticket !== latest) return; // a newer query is running
-      if (!queryTerms.length) { status.textContent = text('tooShort'); return; }
-      status.textContent = hits.length ? text('count').replace('{n}', hits.length) : text('none');
-      for (const hit of hits) {
-        const [url, title, docKind, prefs, docLang] = hit.doc;
-        const li = document.createElement('li');
-        li.className = 'search-hit';
-        const places = prefs.map((p) => meta.prefectures[p][1]).join('・');
-        li.innerHTML = `<h2 class="search-hit-title"><a href="${escapeHtml(url)}"${docLang ? ` hreflang="${escapeHtml(docLang)}" lang="${escapeHtml(docLang)}"` : ''}>${escapeHtml(title)}</a></h2>`
-          + `<p class="search-hit-meta"><span class="badge">${escapeHtml(meta.kinds[docKind][1])}</span>${places ? `<span class="search-hit-place">${escapeHtml(places)}</span>` : ''}</p>`
-          + `<p class="search-hit-snippet">${hit.snippet}</p>`
-          + (hit.alsoDoc ? alsoLink(meta, hit.alsoDoc) : '');
-        list.append(li);
-      }
+      const searcher = await start(query, kind, pref);
+      if (ticket !== latest) return;
+      if (!searcher.queryTerms.length) { status.textContent = text('tooShort'); return; }
+      current = { searcher, shown: 0 };
+      await show(ticket, PAGE);
+    } catch (error) {
+      status.textContent = text('failed');
+      console.warn(error);
+    }
+  }
+  // The next ten results, below those shown; the focus moves to the first of them.
+  async function more() {
+    if (!current) return;
+    const ticket = latest, before = current.shown;
+    status.textContent = text('searching');
+    try {
+      await show(ticket, current.shown + PAGE);
+      list.children[before]?.querySelector('a')?.focus();
     } catch (error) {
       status.textContent = text('failed');
       console.warn(error);
@@ -390,6 +512,7 @@
   if (filters) filters.hidden = false;
   fetchJson('meta.json').then((meta) => fillFilters(meta, params)).catch(() => { status.textContent = text('failed'); });
   form.addEventListener('submit', (event) => { event.preventDefault(); run(); });
+  if (moreButton) moreButton.addEventListener('click', more);
   for (const select of [kindSelect, prefSelect]) if (select) select.addEventListener('change', run);
   input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 250); });
   if (params.get('q')) {
