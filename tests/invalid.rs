@@ -130,7 +130,7 @@ fn yaml_syntax_error() {
         Expected {
             exit: CONTENT,
             at: &["content/events/kyoto-tourism-2026.md:2:10"],
-            says: &["mapping values are not allowed", "京都: 観光フェア"],
+            says: &["read as the start of a new field", "`title: '京都: 観光フェア'`"],
         },
     );
 }
@@ -554,7 +554,7 @@ fn several_front_matter_problems_are_all_reported() {
                 "content/facilities/kusei-kaikan.md:5:11",
                 "content/news/site-open.md:1:1",
             ],
-            says: &["\"many\"", "mapping values are not allowed", "no front matter"],
+            says: &["\"many\"", "read as the start of a new field", "no front matter"],
         },
     );
 }

@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 
 use super::Collection;
 use super::meta::{Date, Meta};
-use super::slips;
+use super::{slips, syntax};
 use crate::diag::{Location, nearest, quoted_list};
 use crate::messages::Text;
 use crate::msg;
@@ -102,37 +102,90 @@ fn yaml_error(split: &Split<'_>, error: &serde_yaml::Error) -> YamlError {
             location: Some(slip.location),
         };
     }
-    let raw = clean_message(&error.to_string());
-    let location = quoted_value_location(split, &raw).or_else(|| {
-        error.location().map(|at| {
-            let mut location = Location::from_offset(
-                split.yaml,
-                within_last_line(split.yaml, at.index()),
-                1,
-                split.yaml_line,
-            );
-            widen_to_token(&mut location);
-            location
-        })
-    });
-    let (message, mut help) = explain(&raw);
-    if raw.starts_with("mapping values are not allowed") {
-        help = location.as_ref().and_then(|l| quoted_value_help(&l.source_line)).or(help);
+    let full = error.to_string();
+    let raw = clean_message(&full);
+    if let Some(duplicate) = duplicate_field(split, &raw) {
+        return duplicate;
     }
-    YamlError { message, label: None, help, location }
+    let location = quoted_value_location(split, &raw).or_else(|| parser_location(split, error));
+    if let Some((message, help)) = explain(&raw) {
+        return YamlError { message, label: None, help, location };
+    }
+    let index = error.location().map(|at| at.index());
+    if let Some(explained) = syntax::explain(split.yaml, split.yaml_line, &full, index) {
+        return YamlError {
+            message: explained.message,
+            label: explained.label,
+            help: explained.help,
+            location: Some(explained.location),
+        };
+    }
+    // The last resort: a parser error none of the above knows, in the parser's English words.
+    YamlError {
+        message: msg!("front_matter.syntax", detail = raw),
+        label: None,
+        help: Some(msg!("front_matter.syntax_help")),
+        location,
+    }
 }
 
-/// `title: 京都: 観光フェア`: a second `: ` in a value, which YAML reads as a new field. The
-/// help gives the line with the value in quotes.
-fn quoted_value_help(line: &str) -> Option<Text> {
-    let indent = &line[..line.len() - line.trim_start().len()];
-    let (key, value) = line.trim_start().split_once(": ")?;
-    let value = value.trim();
-    if key.is_empty() || !value.contains(": ") || value.starts_with(['"', '\'']) {
-        return None;
+/// Where serde_yaml places its error, moved off the closing `---` and widened to a word.
+fn parser_location(split: &Split<'_>, error: &serde_yaml::Error) -> Option<Location> {
+    error.location().map(|at| {
+        let mut location = Location::from_offset(
+            split.yaml,
+            within_last_line(split.yaml, at.index()),
+            1,
+            split.yaml_line,
+        );
+        widen_to_token(&mut location);
+        location
+    })
+}
+
+/// `duplicate field `title``: serde names the field, not the place; the second time it is
+/// written (in the same mapping) is the place, the first one's line is the help.
+fn duplicate_field(split: &Split<'_>, raw: &str) -> Option<YamlError> {
+    let field = raw.strip_prefix("duplicate field `")?.strip_suffix('`')?;
+    let (first, second) = twice_written(split.yaml, field)?;
+    let first_line = split.yaml_line + split.yaml[..first].matches('\n').count();
+    Some(YamlError {
+        message: msg!("front_matter.duplicate_field", field = field),
+        label: None,
+        help: Some(msg!("front_matter.duplicate_field_help", line = first_line)),
+        location: Some(Location::from_offset(split.yaml, second, field.len(), split.yaml_line)),
+    })
+}
+
+/// The offsets of `key` written twice in one mapping: at the same indentation, the second not
+/// beginning a new list item, and no line between them outside that mapping.
+fn twice_written(yaml: &str, key: &str) -> Option<(usize, usize)> {
+    let mut first: Option<(usize, usize)> = None;
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_start_matches(' ');
+        let indent = line.len() - content.len();
+        let item = content.strip_prefix("- ");
+        let rest = item.unwrap_or(content).trim_start_matches(' ');
+        let key_at = line.len() - rest.len();
+        let is_key = rest.strip_prefix(key).is_some_and(|r| r.starts_with(':'));
+        if let Some((at, column)) = first {
+            if is_key && key_at == column && item.is_none() {
+                return Some((at, start + key_at));
+            }
+            let left = !content.trim().is_empty()
+                && (indent < column || item.is_some() && indent + 2 == column);
+            if left {
+                first = None;
+            }
+        }
+        if is_key && first.is_none() {
+            first = Some((start + key_at, key_at));
+        }
     }
-    let quoted = format!("{indent}{key}: '{}'", value.replace('\'', "''"));
-    Some(msg!("front_matter.colon_in_value_help", line = quoted))
+    None
 }
 
 /// An offset at or past the end of the front matter (serde_yaml's place for a problem of the
@@ -151,14 +204,14 @@ fn within_last_line(yaml: &str, index: usize) -> usize {
     last_start + indent
 }
 
-/// The parser's English (`missing field `title``, `invalid type: …`, `` `x` is not a date``)
-/// as a catalogue message and a help line.
-fn explain(raw: &str) -> (Text, Option<Text>) {
+/// The data errors of serde (`missing field `title``, `invalid type: …`, `` `x` is not a
+/// date``) as a catalogue message and a help line; `None` for a syntax error.
+fn explain(raw: &str) -> Option<(Text, Option<Text>)> {
     if let Some(field) = raw.strip_prefix("missing field `").and_then(|f| f.strip_suffix('`')) {
-        return (
+        return Some((
             msg!("front_matter.missing_field", field = field),
             Some(msg!("front_matter.missing_field_help", field = field)),
-        );
+        ));
     }
     if let Some(rest) = raw.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
@@ -167,10 +220,10 @@ fn explain(raw: &str) -> (Text, Option<Text>) {
             Some(best) => msg!("diag.did_you_mean", value = best),
             None => msg!("front_matter.fields_are", fields = quoted_list(&valid)),
         };
-        return (msg!("front_matter.unknown_field", field = field), Some(help));
+        return Some((msg!("front_matter.unknown_field", field = field), Some(help)));
     }
     if let Some(value) = raw.strip_prefix('`').and_then(|r| r.split_once("` is not a date")) {
-        return date_problem(value.0);
+        return Some(date_problem(value.0));
     }
     if let Some((field, rest)) = invalid_type(raw) {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
@@ -184,9 +237,9 @@ fn explain(raw: &str) -> (Text, Option<Text>) {
             ),
             None => msg!("front_matter.invalid_type", found = found, expected = expected),
         };
-        return (message, None);
+        return Some((message, None));
     }
-    (msg!("front_matter.syntax", detail = raw), Some(msg!("front_matter.syntax_help")))
+    None
 }
 
 /// `invalid type: …`, or `capacity: invalid type: …` as serde_yaml writes it for a field: the
@@ -263,12 +316,11 @@ fn quoted_value_location(split: &Split<'_>, message: &str) -> Option<Location> {
     Some(Location::from_offset(split.yaml, offset, value.len(), split.yaml_line))
 }
 
-/// serde_yaml appends " at line L column C" to its messages; the location is shown apart.
+/// serde_yaml appends " at line L column C" (" at position N") to its messages; the location
+/// is shown apart.
 fn clean_message(message: &str) -> String {
-    let message = match message.find(" at line ") {
-        Some(index) => &message[..index],
-        None => message,
-    };
+    let end = [" at line ", " at position "].iter().filter_map(|mark| message.find(mark)).min();
+    let message = &message[..end.unwrap_or(message.len())];
     message.trim_end_matches('.').to_owned()
 }
 
@@ -283,8 +335,8 @@ fn widen_to_token(location: &mut Location) {
 }
 
 /// Where `value` is written in the front matter, searched after the line of `key` when given.
-/// A code read with its leading zeros restored (`"01206"` read as `001206`) is searched as
-/// written too.
+/// A code written as a number and read with its leading zeros restored (`13101` read as
+/// `013101`) is searched as written too.
 pub fn locate_value(split: &Split<'_>, key: Option<&str>, value: &str) -> Option<Location> {
     let yaml = split.yaml;
     let from = key.and_then(|key| find_key(yaml, key)).unwrap_or(0);
@@ -401,10 +453,10 @@ mod tests {
 
     #[test]
     fn locates_a_padded_code_as_written() {
-        let text = "---\ntitle: x\nmunicipalities: [\"01206\"]\n---\n";
+        let text = "---\ntitle: x\nmunicipalities: [13101]\n---\n";
         let split = split(text).ok();
-        let location = split.and_then(|s| locate_value(&s, Some("municipalities"), "001206"));
-        assert_eq!(location.map(|l| (l.line, l.column, l.span.len())), Some((3, 19, 5)));
+        let location = split.and_then(|s| locate_value(&s, Some("municipalities"), "013101"));
+        assert_eq!(location.map(|l| (l.line, l.column, l.span.len())), Some((3, 18, 5)));
     }
 
     #[test]
@@ -416,7 +468,8 @@ mod tests {
 
     #[test]
     fn a_wrong_type_names_its_field_in_plain_words() {
-        let (message, help) = explain("capacity: invalid type: string \"many\", expected u32");
+        let explained = explain("capacity: invalid type: string \"many\", expected u32");
+        let Some((message, help)) = explained else { panic!("not explained") };
         assert_eq!(message.key_id(), Some("front_matter.invalid_type_of"));
         assert_eq!(
             message.render(crate::messages::Lang::En),
@@ -426,13 +479,16 @@ mod tests {
     }
 
     #[test]
-    fn a_colon_in_a_value_is_answered_with_the_value_in_quotes() {
-        let help = quoted_value_help("title: 京都: 観光フェア").map(|h| h.to_string());
-        assert_eq!(
-            help.as_deref(),
-            Some("the value has `: `, so put it in quotes: `title: '京都: 観光フェア'`")
-        );
-        assert!(quoted_value_help("title: '京都: 観光フェア'").is_none());
+    fn a_field_written_twice_is_shown_where_it_is_repeated() {
+        let text = "---\ntitle: x\nwards: [minato]\ntitle: y\n---\n";
+        let split = split(text).ok();
+        let error = split.and_then(|s| parse(&s, Collection::News, false).err());
+        let location = error.as_ref().and_then(|e| e.location.as_ref()).map(|l| (l.line, l.column));
+        assert_eq!(location, Some((4, 1)));
+        let help = error.and_then(|e| e.help).map(|h| h.to_string());
+        assert_eq!(help.as_deref(), Some("delete one of the two lines (the other is line 2)"));
+        assert_eq!(twice_written("partners:\n  - ward: a\n  - ward: b\n", "ward"), None);
+        assert_eq!(twice_written("p:\n  - ward: a\n    ward: b\n", "ward"), Some((7, 19)));
     }
 
     #[test]

@@ -304,36 +304,45 @@ impl JsonSchema for Since {
 
 /// A string that an editor may have written as a number (`code: 131016`, `since: 2015`,
 /// `date: 2016.12`).
-/// A visitor rather than an untagged enum, so that a YAML syntax error keeps its place.
 fn scalar_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    scalar(deserializer).map(|(text, _)| text)
+}
+
+/// A scalar as text, and whether YAML read it as a number.
+/// A visitor rather than an untagged enum, so that a YAML syntax error keeps its place.
+fn scalar<'de, D: Deserializer<'de>>(deserializer: D) -> Result<(String, bool), D::Error> {
     struct Scalar;
     impl serde::de::Visitor<'_> for Scalar {
-        type Value = String;
+        type Value = (String, bool);
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a text or a number")
         }
-        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
-            Ok(text.to_owned())
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<(String, bool), E> {
+            Ok((text.to_owned(), false))
         }
-        fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<String, E> {
-            Ok(number.to_string())
+        fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<(String, bool), E> {
+            Ok((number.to_string(), true))
         }
-        fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<String, E> {
-            Ok(number.to_string())
+        fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<(String, bool), E> {
+            Ok((number.to_string(), true))
         }
-        fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<String, E> {
-            Ok(number.to_string())
+        fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<(String, bool), E> {
+            Ok((number.to_string(), true))
         }
     }
     deserializer.deserialize_any(Scalar)
 }
 
-/// A code that loses its leading zeros when written unquoted (`01`, `012068`): padded back.
+/// A code written as a number, which lost its leading zeros (`code: 1` for `01`): padded back.
+/// A code written as a text stays as written (`"01206"`, a five-digit code without its check
+/// digit), so that a diagnostic names what the editor wrote.
 fn code<'de, D: Deserializer<'de>>(deserializer: D, width: usize) -> Result<String, D::Error> {
-    let text = scalar_string(deserializer)?;
-    // Only a number lost its zeros; anything else (a name written by mistake) stays as written,
-    // so that the diagnostic can name it.
-    if text.bytes().all(|b| b.is_ascii_digit()) { Ok(format!("{text:0>width$}")) } else { Ok(text) }
+    let (text, number) = scalar(deserializer)?;
+    if number && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(format!("{text:0>width$}"))
+    } else {
+        Ok(text)
+    }
 }
 
 fn prefecture_code<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {

@@ -53,6 +53,9 @@ pub fn find(yaml: &str, first_line: usize) -> Option<Slip> {
             return Some(slip);
         }
         if indent == 0 && key_seen && looks_like_body(trimmed) {
+            if forgot_colon(trimmed, &yaml[offset..]) {
+                continue;
+            }
             return Some(unclosed(yaml, start, first_line));
         }
         if key_of(item).is_some() {
@@ -162,6 +165,18 @@ fn looks_like_body(line: &str) -> bool {
         && !line.trim_end().ends_with(':')
 }
 
+/// `venue 荒川区` followed by another field (or by nothing): a field without its colon, not the
+/// body (which `syntax` explains); a heading or a sentence is followed by more text.
+fn forgot_colon(line: &str, after: &str) -> bool {
+    if super::syntax::missing_colon_fix(line).is_none() {
+        return false;
+    }
+    match after.lines().find(|l| !l.trim().is_empty()) {
+        None => true,
+        Some(next) => !next.starts_with([' ', '\t']) && key_of(next.trim_end()).is_some(),
+    }
+}
+
 /// The front matter runs into the body: its closing `---` is missing before the body line that
 /// starts at `start`. Points there, not at a later `---` of the body that closed it instead.
 fn unclosed(yaml: &str, start: usize, first_line: usize) -> Slip {
@@ -240,6 +255,14 @@ mod tests {
             let help = find(yaml, 2).map(|s| s.help.render(crate::messages::Lang::En));
             assert!(help.as_ref().is_some_and(|h| h.contains("`  - arakawa`")), "{help:?}");
         }
+    }
+
+    #[test]
+    fn a_field_without_its_colon_is_not_taken_for_the_body() {
+        assert_eq!(slip("title: x\nvenue 荒川区\nwards: [arakawa]\n"), None);
+        assert_eq!(slip("title: x\nvenue 荒川区\n"), None);
+        let body = slip("title: x\nPR イベントのお知らせ\n\n本文です。\n");
+        assert_eq!(body.map(|s| s.3), Some(Some("slip.unclosed")));
     }
 
     #[test]
