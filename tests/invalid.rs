@@ -495,7 +495,11 @@ fn unknown_key_in_site_toml() {
     case(
         "unknown_key_in_site_toml",
         |root| edit(root, "site.toml", "author = ", "titel = \"テスト\"\nauthor = "),
-        Expected { exit: SETUP, at: &["site.toml:5:1"], says: &["unknown field `titel`", "help:"] },
+        Expected {
+            exit: SETUP,
+            at: &["site.toml:5:1"],
+            says: &["unknown field `titel`", "help: did you mean `title`?"],
+        },
     );
 }
 

@@ -375,3 +375,28 @@ fn a_list_started_on_the_line_of_its_field() {
     let text = event("date: 2027-01-16\ncategory: 産業振興\nwards: - arakawa\n");
     slip("dash_after_key", &text, "5:8", "`wards: [arakawa]`", "`wards: [arakawa]`");
 }
+
+/// site.toml's wrong types and unknown settings in plain Japanese too (the same words as the
+/// front matter's), with the nearest setting.
+#[test]
+fn site_toml_problems_in_japanese() {
+    let site = fixture_copy("basic");
+    let config = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&config).unwrap_or_default();
+    for (edited, says) in [
+        (
+            text.replace("events_per_page = 2", "events_per_page = \"十\""),
+            "サイトの設定（site.toml）の誤り：ここには数を書きます。文字 \"十\" が書かれています",
+        ),
+        (text.replace("author = ", "titel = \"x\"\nauthor = "), "`title` のことですか？"),
+        (
+            text.replace("author = ", "events_per_page = 5\nauthor = "),
+            "この設定はもう上に書かれています",
+        ),
+    ] {
+        write(site.path(), "site.toml", edited);
+        let (code, stderr) = check(renkei_in("ja"), site.path());
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stderr.contains(says) && !stderr.contains("expected"), "{stderr}");
+    }
+}

@@ -7,8 +7,8 @@ use serde::de::DeserializeOwned;
 use super::Collection;
 use super::meta::{Date, Meta};
 use super::{slips, syntax};
-use crate::diag::{Location, nearest, quoted_list};
-use crate::messages::Text;
+use crate::diag::Location;
+use crate::messages::{Text, serde_words};
 use crate::msg;
 
 /// A file cut at its front matter fences.
@@ -207,50 +207,15 @@ fn within_last_line(yaml: &str, index: usize) -> usize {
 /// The data errors of serde (`missing field `title``, `invalid type: …`, `` `x` is not a
 /// date``) as a catalogue message and a help line; `None` for a syntax error.
 fn explain(raw: &str) -> Option<(Text, Option<Text>)> {
-    if let Some(field) = raw.strip_prefix("missing field `").and_then(|f| f.strip_suffix('`')) {
-        return Some((
-            msg!("front_matter.missing_field", field = field),
-            Some(msg!("front_matter.missing_field_help", field = field)),
-        ));
-    }
-    if let Some(rest) = raw.strip_prefix("unknown field `") {
-        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let help = match nearest(field, valid.iter().copied()) {
-            Some(best) => msg!("diag.did_you_mean", value = best),
-            None => msg!("front_matter.fields_are", fields = quoted_list(&valid)),
-        };
-        return Some((msg!("front_matter.unknown_field", field = field), Some(help)));
-    }
     if let Some(value) = raw.strip_prefix('`').and_then(|r| r.split_once("` is not a date")) {
         return Some(date_problem(value.0));
     }
-    if let Some((field, rest)) = invalid_type(raw) {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let (found, expected) = (found_words(found), expected_words(expected));
-        let message = match field {
-            Some(field) => msg!(
-                "front_matter.invalid_type_of",
-                field = field,
-                found = found,
-                expected = expected
-            ),
-            None => msg!("front_matter.invalid_type", found = found, expected = expected),
-        };
-        return Some((message, None));
-    }
-    None
-}
-
-/// `invalid type: …`, or `capacity: invalid type: …` as serde_yaml writes it for a field: the
-/// field (when named) and what follows `invalid type: `.
-fn invalid_type(raw: &str) -> Option<(Option<&str>, &str)> {
-    if let Some(rest) = raw.strip_prefix("invalid type: ") {
-        return Some((None, rest));
-    }
-    let (field, rest) = raw.split_once(": invalid type: ")?;
-    let is_path = field.chars().all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c));
-    is_path.then_some((Some(field), rest))
+    let (message, help) = serde_words::explain(raw)?;
+    let help = help.or_else(|| {
+        let field = raw.strip_prefix("missing field `")?.strip_suffix('`')?;
+        Some(msg!("front_matter.missing_field_help", field = field))
+    });
+    Some((message, help))
 }
 
 /// A date that could not be read: why, and the ISO date it most likely means (`令和9年1月16日`,
@@ -262,47 +227,6 @@ fn date_problem(value: &str) -> (Text, Option<Text>) {
     };
     let help = Date::nearest(value).map(|iso| msg!("date.did_you_mean", value = iso));
     (message, Some(help.unwrap_or_else(|| msg!("date.format_help"))))
-}
-
-/// serde's name of what was found (`a sequence`, `string "x"`) in plain words.
-fn found_words(found: &str) -> Text {
-    if let Some(text) = found.strip_prefix("string ") {
-        return msg!("front_matter.found_text", value = text.to_owned());
-    }
-    match found {
-        "sequence" => msg!("front_matter.a_list"),
-        "map" => msg!("front_matter.a_mapping"),
-        "unit value" => msg!("front_matter.nothing"),
-        _ => match found.split_once(' ') {
-            Some(("integer" | "floating", value)) => {
-                msg!("front_matter.found_number", value = value.to_owned())
-            }
-            Some(("boolean", value)) => msg!("front_matter.found_text", value = value.to_owned()),
-            _ => Text::from(found),
-        },
-    }
-}
-
-/// serde's name of what was expected (`a sequence`, `struct Event`) in plain words.
-fn expected_words(expected: &str) -> Text {
-    match expected {
-        "a sequence" => msg!("front_matter.a_list"),
-        "a string" | "a text or a number" => msg!("front_matter.a_text"),
-        "a boolean" => msg!("front_matter.a_boolean"),
-        _ if expected.starts_with("struct ") || expected == "a map" => {
-            msg!("front_matter.a_mapping")
-        }
-        _ if expected.contains("integer") || is_number_type(expected) => {
-            msg!("front_matter.a_number")
-        }
-        _ => Text::from(expected),
-    }
-}
-
-/// Rust's names of number types (`u32`, `i64`, `f64`), which serde gives as the expected type.
-fn is_number_type(name: &str) -> bool {
-    let digits = name.strip_prefix(['u', 'i', 'f']).unwrap_or_default();
-    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) || name == "usize"
 }
 
 /// serde_yaml places errors raised while converting a value (an impossible date) at the start
@@ -464,18 +388,6 @@ mod tests {
         let yaml = "title: x\ndate: [oops\n";
         let at = within_last_line(yaml, yaml.len());
         assert_eq!(&yaml[at..], "date: [oops\n");
-    }
-
-    #[test]
-    fn a_wrong_type_names_its_field_in_plain_words() {
-        let explained = explain("capacity: invalid type: string \"many\", expected u32");
-        let Some((message, help)) = explained else { panic!("not explained") };
-        assert_eq!(message.key_id(), Some("front_matter.invalid_type_of"));
-        assert_eq!(
-            message.render(crate::messages::Lang::En),
-            "`capacity` must be a number, not the text \"many\""
-        );
-        assert!(help.is_none());
     }
 
     #[test]

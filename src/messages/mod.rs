@@ -293,5 +293,7 @@ macro_rules! msg {
     };
 }
 
+pub mod serde_words;
+
 #[cfg(test)]
 mod tests;
