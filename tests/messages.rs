@@ -400,3 +400,23 @@ fn site_toml_problems_in_japanese() {
         assert!(stderr.contains(says) && !stderr.contains("expected"), "{stderr}");
     }
 }
+
+#[test]
+fn a_list_item_without_the_space_after_its_dash() {
+    let text = event("date: 2027-01-16\ncategory: 産業振興\nwards:\n  - arakawa\n  -chiyoda\n");
+    slip("dash_no_space", &text, "7:3", "`  - chiyoda`", "`  - chiyoda`");
+}
+
+#[test]
+fn the_text_of_a_block_at_the_left_margin() {
+    let text = event(
+        "date: 2027-01-16\ncategory: 産業振興\nsummary: |\n荒川区で釧路の物産展を開きます。\n",
+    );
+    slip(
+        "block_unindented",
+        &text,
+        "6:1",
+        "半角スペースを2つ入れてください：`  荒川区で釧路の物産展を開きます。`",
+        "two spaces: `  荒川区で釧路の物産展を開きます。`",
+    );
+}

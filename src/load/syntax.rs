@@ -174,10 +174,13 @@ fn with_value(line: &str, field: &Field<'_>, value: &str) -> String {
 /// character), or double quotes when the text has an apostrophe and no `"` or `\`.
 fn quoted(value: &str) -> String {
     let value = value.trim();
+    // `'It's'` meant the text It's; `"東京" "大阪"` is kept whole, quotes and all.
     let inner = ['"', '\'']
         .iter()
         .find(|q| value.len() >= 2 && value.starts_with(**q) && value.ends_with(**q))
-        .map_or(value, |_| &value[1..value.len() - 1]);
+        .map(|_| &value[1..value.len() - 1])
+        .filter(|inner| inner.matches(['"', '\'']).count() <= 1)
+        .unwrap_or(value);
     if inner.contains('\'') && !inner.contains(['"', '\\']) {
         format!("\"{inner}\"")
     } else {
@@ -425,6 +428,16 @@ fn missing_colon(yaml: &str, report: &Report<'_>) -> Option<Found> {
     let (start, line) = line_at(yaml, at);
     let content = line.trim_start_matches(' ');
     let indent = line.len() - content.len();
+    if let Some(item) = content.strip_prefix('-').filter(|rest| !rest.starts_with([' ', '-'])) {
+        let fixed = format!("{}- {}", &line[..indent], item.trim_end());
+        return Some(Found {
+            at: start + indent,
+            len: 1,
+            message: msg!("yaml.dash_no_space"),
+            label: Some(msg!("yaml.dash_no_space_label")),
+            help: Some(msg!("yaml.dash_no_space_help", line = fixed)),
+        });
+    }
     let help = missing_colon_fix(line).map_or_else(
         || msg!("yaml.missing_colon_help_plain"),
         |fixed| msg!("yaml.missing_colon_help", line = fixed),
@@ -650,6 +663,19 @@ mod tests {
         assert_eq!(missing_colon_fix("venue 福島県").as_deref(), Some("venue: 福島県"));
         assert_eq!(missing_colon_fix("  - ward　arakawa").as_deref(), Some("  - ward: arakawa"));
         assert_eq!(missing_colon_fix("本文です"), None);
+    }
+
+    #[test]
+    fn a_list_item_without_its_space() {
+        let yaml = "wards:\n  - minato\n  -chuo\n";
+        check(yaml, 3, 3, "-", "yaml.dash_no_space", "`  - chuo`");
+    }
+
+    #[test]
+    fn a_value_with_quotes_inside_is_quoted_whole() {
+        assert_eq!(quoted("'It's いわき'"), "\"It's いわき\"");
+        assert_eq!(quoted("\"いわき\" \"ツアー\""), "'\"いわき\" \"ツアー\"'");
+        assert_eq!(quoted("@港区"), "'@港区'");
     }
 
     #[test]
