@@ -420,3 +420,10 @@ fn the_text_of_a_block_at_the_left_margin() {
         "two spaces: `  荒川区で釧路の物産展を開きます。`",
     );
 }
+
+#[test]
+fn a_list_left_open_that_swallows_the_next_field() {
+    // serde reads `venue: …` as an item of the list and reports a wrong type on that line.
+    let text = event("date: 2027-01-16\ncategory: 産業振興\nwards: [arakawa,\nvenue: 荒川区役所\n");
+    slip("unclosed_list_swallowing", &text, "5:8", "`wards: [arakawa]`", "`wards: [arakawa]`");
+}

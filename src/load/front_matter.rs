@@ -102,6 +102,17 @@ fn yaml_error(split: &Split<'_>, error: &serde_yaml::Error) -> YamlError {
             location: Some(slip.location),
         };
     }
+    let index = error.location().map(|at| at.index());
+    if let Some(explained) =
+        index.and_then(|i| syntax::swallowed_by_list(split.yaml, split.yaml_line, i))
+    {
+        return YamlError {
+            message: explained.message,
+            label: explained.label,
+            help: explained.help,
+            location: Some(explained.location),
+        };
+    }
     let full = error.to_string();
     let raw = clean_message(&full);
     if let Some(duplicate) = duplicate_field(split, &raw) {
@@ -111,7 +122,6 @@ fn yaml_error(split: &Split<'_>, error: &serde_yaml::Error) -> YamlError {
     if let Some((message, help)) = explain(&raw) {
         return YamlError { message, label: None, help, location };
     }
-    let index = error.location().map(|at| at.index());
     if let Some(explained) = syntax::explain(split.yaml, split.yaml_line, &full, index) {
         return YamlError {
             message: explained.message,

@@ -56,6 +56,41 @@ pub(super) fn explain(
     })
 }
 
+/// `prefectures: [fukushima,` without its `]`: the list swallows the next fields
+/// (`summary: …` read as an item), which serde reports as a wrong type on another line. Found
+/// when a `[` that is not closed on its line runs into a field at the left margin before the
+/// error at byte `index`.
+pub(super) fn swallowed_by_list(yaml: &str, first_line: usize, index: usize) -> Option<Explained> {
+    // Up to the end of the line of the error, which is the swallowed field's.
+    let index = floor_boundary(yaml, index);
+    let index = yaml[index..].find('\n').map_or(yaml.len(), |i| index + i);
+    for (start, line) in lines(yaml).take_while(|(start, _)| *start <= index) {
+        let Some(field) = field_of(line).filter(|f| f.key.is_some() && f.value.starts_with('['))
+        else {
+            continue;
+        };
+        let open = start + field.value_at;
+        let after = &yaml[open..];
+        let close = after.find(']').map_or(yaml.len(), |i| open + i);
+        let rest = &yaml[open..close.min(index.max(open))];
+        let swallowed = rest
+            .lines()
+            .skip(1)
+            .any(|l| field_of(l).is_some_and(|f| f.key.is_some() && f.key_at == 0));
+        if line.contains(']') || !swallowed {
+            continue;
+        }
+        let found = unclosed_bracket_at(yaml, open)?;
+        return Some(Explained {
+            location: Location::from_offset(yaml, found.at, found.len, first_line),
+            message: found.message,
+            label: found.label,
+            help: found.help,
+        });
+    }
+    None
+}
+
 /// What the parser said, taken apart.
 struct Report<'a> {
     /// `did not find expected key`.
@@ -83,15 +118,18 @@ impl<'a> Report<'a> {
             .filter_map(|mark| head.find(mark))
             .min()
             .map_or(head, |end| &head[..end]);
-        let at = index.map(|i| {
-            let mut i = i.min(yaml.len());
-            while !yaml.is_char_boundary(i) {
-                i -= 1;
-            }
-            i
-        });
+        let at = index.map(|i| floor_boundary(yaml, i));
         Report { problem, context, at, context_at }
     }
+}
+
+/// `index` moved back to the start of its character, within `yaml`.
+fn floor_boundary(yaml: &str, index: usize) -> usize {
+    let mut index = index.min(yaml.len());
+    while !yaml.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
 }
 
 /// The byte offset of `L column C` (1-based, columns in characters) in `yaml`.
@@ -301,14 +339,18 @@ fn unclosed_bracket(yaml: &str, report: &Report<'_>) -> Option<Found> {
     {
         return None;
     }
-    let open_at = report.context_at?;
+    unclosed_bracket_at(yaml, report.context_at?)
+}
+
+fn unclosed_bracket_at(yaml: &str, open_at: usize) -> Option<Found> {
     let open = yaml[open_at..].chars().next().filter(|c| matches!(c, '[' | '{'))?;
     let close = if open == '[' { ']' } else { '}' };
     let (_, line) = line_at(yaml, open_at);
     let help = if line.contains(close) {
         msg!("yaml.unclosed_bracket_help_plain", close = close)
     } else {
-        msg!("yaml.unclosed_bracket_help", line = format!("{}{close}", line.trim_end()))
+        let fixed = line.trim_end().trim_end_matches(',').trim_end();
+        msg!("yaml.unclosed_bracket_help", line = format!("{fixed}{close}"))
     };
     Some(Found {
         at: open_at,
@@ -626,6 +668,18 @@ mod tests {
     fn an_unclosed_list_is_found_at_its_bracket() {
         let yaml = "wards: [minato\nprefectures: [fukushima]\n";
         check(yaml, 1, 8, "[", "yaml.unclosed_bracket", "`wards: [minato]`");
+    }
+
+    #[test]
+    fn a_list_that_swallows_the_next_field_is_found_at_its_bracket() {
+        let yaml = "prefectures: [fukushima,\nsummary: 港区民の親子向けツアー\n";
+        let found = swallowed_by_list(yaml, 1, yaml.len() - 3);
+        let help = found.as_ref().and_then(|e| e.help.as_ref()).map(|h| h.to_string());
+        assert!(help.is_some_and(|h| h.contains("`prefectures: [fukushima]`")));
+        let found = found.map(|e| (e.location.line, e.location.column, e.message.key_id()));
+        assert_eq!(found, Some((1, 14, Some("yaml.unclosed_bracket"))));
+        let valid = "wards: [\n  minato,\n  chuo\n]\ntitle: [x]\n";
+        assert!(swallowed_by_list(valid, 1, valid.len() - 2).is_none());
     }
 
     #[test]
