@@ -23,6 +23,9 @@ pub fn explain(raw: &str) -> Option<(Text, Option<Text>)> {
     }
     if let Some((field, rest)) = invalid_type(raw) {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        // A count (`capacity`): not negative, no decimal point.
+        let count = expected.starts_with('u') && is_number_type(expected);
+        let help = count.then(|| msg!("front_matter.whole_number_help"));
         let (found, expected) = (found_words(found), expected_words(expected));
         let message = match field {
             Some(field) => msg!(
@@ -33,7 +36,10 @@ pub fn explain(raw: &str) -> Option<(Text, Option<Text>)> {
             ),
             None => msg!("front_matter.invalid_type", found = found, expected = expected),
         };
-        return Some((message, None));
+        return Some((
+            message,
+            help.filter(|_| is_number_type(rest.rsplit(' ').next().unwrap_or_default())),
+        ));
     }
     None
 }
@@ -41,10 +47,14 @@ pub fn explain(raw: &str) -> Option<(Text, Option<Text>)> {
 /// `invalid type: …`, or `capacity: invalid type: …` as serde_yaml writes it for a field: the
 /// field (when named) and what follows `invalid type: `.
 fn invalid_type(raw: &str) -> Option<(Option<&str>, &str)> {
-    if let Some(rest) = raw.strip_prefix("invalid type: ") {
-        return Some((None, rest));
+    // `invalid value` is serde's word for a number out of range (`-5` for a count).
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = raw.strip_prefix(prefix) {
+            return Some((None, rest));
+        }
     }
-    let (field, rest) = raw.split_once(": invalid type: ")?;
+    let (field, rest) =
+        raw.split_once(": invalid type: ").or_else(|| raw.split_once(": invalid value: "))?;
     let is_path = field.chars().all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c));
     is_path.then_some((Some(field), rest))
 }
@@ -58,7 +68,10 @@ fn found_words(found: &str) -> Text {
         "sequence" => msg!("front_matter.a_list"),
         "map" => msg!("front_matter.a_mapping"),
         "unit value" => msg!("front_matter.nothing"),
-        _ => match found.split_once(' ') {
+        _ => match found
+            .strip_prefix("floating point ")
+            .map_or(found.split_once(' '), |v| Some(("floating", v)))
+        {
             Some(("integer" | "floating", value)) => {
                 msg!("front_matter.found_number", value = value.to_owned())
             }
@@ -101,7 +114,29 @@ mod tests {
         let Some((message, help)) = explained else { panic!("not explained") };
         assert_eq!(message.key_id(), Some("front_matter.invalid_type_of"));
         assert_eq!(message.render(Lang::En), "`capacity` must be a number, not the text \"many\"");
-        assert!(help.is_none());
+        assert!(help.is_some_and(|h| h.key_id() == Some("front_matter.whole_number_help")));
+        let negative = explain("capacity: invalid value: integer `-5`, expected u32");
+        let negative = negative.map(|(m, h)| (m.render(Lang::Ja), h.map(|h| h.render(Lang::Ja))));
+        assert_eq!(
+            negative,
+            Some((
+                "`capacity` には数を書きます。数 `-5` が書かれています".to_owned(),
+                Some("0 以上の整数（小数点なし）で書いてください".to_owned())
+            ))
+        );
+        let decimal = explain("capacity: invalid type: floating point `1.5`, expected u32");
+        let decimal = decimal.map(|(m, _)| m.render(Lang::En));
+        assert_eq!(decimal.as_deref(), Some("`capacity` must be a number, not the number `1.5`"));
+        let listed = explain("draft: invalid type: string \"はい\", expected a boolean");
+        let listed = listed.map(|(m, h)| (m.render(Lang::Ja), h.is_none()));
+        assert_eq!(
+            listed,
+            Some((
+                "`draft` には「true」か「false」を書きます。文字 \"はい\" が書かれています"
+                    .to_owned(),
+                true
+            ))
+        );
     }
 
     #[test]
