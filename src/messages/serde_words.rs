@@ -9,6 +9,10 @@ use crate::messages::Text;
 /// `invalid type: string "many", expected u32`) as a catalogue message, and the nearest valid
 /// field name as help for an unknown one; `None` for any other message.
 pub fn explain(raw: &str) -> Option<(Text, Option<Text>)> {
+    if let Some((field, rest)) = invalid_type(raw) {
+        return Some(wrong_type(field, rest));
+    }
+    let raw = without_path(raw);
     if let Some(field) = raw.strip_prefix("missing field `").and_then(|f| f.strip_suffix('`')) {
         return Some((msg!("front_matter.missing_field", field = field), None));
     }
@@ -21,27 +25,36 @@ pub fn explain(raw: &str) -> Option<(Text, Option<Text>)> {
         };
         return Some((msg!("front_matter.unknown_field", field = field), Some(help)));
     }
-    if let Some((field, rest)) = invalid_type(raw) {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        // A count (`capacity`): not negative, no decimal point.
-        let count = expected.starts_with('u') && is_number_type(expected);
-        let help = count.then(|| msg!("front_matter.whole_number_help"));
-        let (found, expected) = (found_words(found), expected_words(expected));
-        let message = match field {
-            Some(field) => msg!(
-                "front_matter.invalid_type_of",
-                field = field,
-                found = found,
-                expected = expected
-            ),
-            None => msg!("front_matter.invalid_type", found = found, expected = expected),
-        };
-        return Some((
-            message,
-            help.filter(|_| is_number_type(rest.rsplit(' ').next().unwrap_or_default())),
-        ));
-    }
     None
+}
+
+/// `invalid type: …` of `field` (when named): what was expected and what was found.
+fn wrong_type(field: Option<&str>, rest: &str) -> (Text, Option<Text>) {
+    let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+    // A count (`capacity`): not negative, no decimal point.
+    let count = expected.starts_with('u') && is_number_type(expected);
+    let help = count.then(|| msg!("front_matter.whole_number_help"));
+    let (found, expected) = (found_words(found), expected_words(expected));
+    let message = match field {
+        Some(field) => {
+            msg!("front_matter.invalid_type_of", field = field, found = found, expected = expected)
+        }
+        None => msg!("front_matter.invalid_type", found = found, expected = expected),
+    };
+    (message, help)
+}
+
+/// `partners[0]: missing field `ward``: serde_yaml names the place of a nested field before its
+/// message; the place is shown apart (the caret), so the message alone is explained.
+pub fn without_path(raw: &str) -> &str {
+    match raw.split_once(": ") {
+        Some((path, rest)) if is_path(path) => rest,
+        _ => raw,
+    }
+}
+
+fn is_path(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c))
 }
 
 /// `invalid type: …`, or `capacity: invalid type: …` as serde_yaml writes it for a field: the
@@ -55,8 +68,7 @@ fn invalid_type(raw: &str) -> Option<(Option<&str>, &str)> {
     }
     let (field, rest) =
         raw.split_once(": invalid type: ").or_else(|| raw.split_once(": invalid value: "))?;
-    let is_path = field.chars().all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c));
-    is_path.then_some((Some(field), rest))
+    is_path(field).then_some((Some(field), rest))
 }
 
 /// serde's name of what was found (`a sequence`, `string "x"`) in plain words.
@@ -137,6 +149,15 @@ mod tests {
                 true
             ))
         );
+    }
+
+    #[test]
+    fn a_nested_field_is_explained_without_its_path() {
+        let missing = explain("partners[0]: missing field `ward`").map(|(m, _)| m.render(Lang::Ja));
+        assert_eq!(missing.as_deref(), Some("項目 `ward` がありません"));
+        let unknown = explain("partners[0]: unknown field `wrd`, expected `ward` or `since`");
+        let help = unknown.and_then(|(_, help)| help).map(|h| h.render(Lang::En));
+        assert_eq!(help.as_deref(), Some("did you mean `ward`?"));
     }
 
     #[test]
