@@ -374,10 +374,16 @@ fn check_language_code(code: &str, default: &str) -> Result<(), Text> {
 
 fn toml_diagnostic(text: &str, error: &toml::de::Error) -> Diagnostic {
     let message = error.message().trim_end().to_owned();
-    let diagnostic = Diagnostic::new(CONFIG_FILE, msg!("config.invalid", detail = message));
+    // A wrong type or an unknown setting in plain words; a TOML syntax error as the parser says.
+    let (detail, help) = match crate::messages::serde_words::explain(&message) {
+        Some((detail, help)) => (detail, help),
+        None if message == "duplicate key" => (msg!("config.duplicate_key"), None),
+        None => (Text::from(message), None),
+    };
+    let diagnostic = Diagnostic::new(CONFIG_FILE, msg!("config.invalid", detail = detail));
     let Some(span) = error.span() else { return diagnostic };
     let location = Location::from_offset(text, span.start, span.len().max(1), 1);
-    diagnostic.at(location).with_help(msg!("config.invalid_help"))
+    diagnostic.at(location).with_help(help.unwrap_or_else(|| msg!("config.invalid_help")))
 }
 
 /// An error about the setting `key`, pointing at its line when it is written in the file.
@@ -504,9 +510,11 @@ mod tests {
         assert_eq!(set.as_ref().map(|check| (check.timeout, check.cache_hours)), Some((3, 24)));
         let zero = parse("[check]\ntimeout = 0\n").err().map(|d| d.message);
         assert_eq!(zero.as_deref(), Some("a request needs at least one second"));
-        let unknown =
-            parse("[check]\ntimout = 3\n").err().map(|d| d.to_string()).unwrap_or_default();
-        assert!(unknown.contains("site.toml:4:1") && unknown.contains("`timeout`"), "{unknown}");
+        let unknown = parse("[check]\ntimout = 3\n").err();
+        let help = unknown.as_ref().and_then(|d| d.help.as_ref()).map(|h| h.to_string());
+        let unknown = unknown.map(|d| d.to_string()).unwrap_or_default();
+        assert!(unknown.contains("site.toml:4:1") && unknown.contains("`timout`"), "{unknown}");
+        assert_eq!(help.as_deref(), Some("did you mean `timeout`?"));
     }
 
     #[test]

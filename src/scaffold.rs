@@ -128,9 +128,9 @@ fn check_id(collection: Collection, id: &str) -> Result<(), Diagnostic> {
 }
 
 /// The front matter of a new file: every field of the collection, the required ones with a
-/// value to replace (`要記入: …`, which the build refuses until it is replaced) or a valid
-/// default (today's date, empty lists), the optional ones commented out; and `draft: true`, so
-/// that the site keeps building until the editor is done.
+/// value to replace (`要記入: …`, which the build refuses until it is replaced, dates too) or a
+/// valid default (empty lists), the optional ones commented out; and `draft: true`, so that the
+/// site keeps building until the editor is done.
 fn template(collection: Collection, today: &str, form: Form, lang: Lang) -> String {
     let fields = fields(collection, today, lang).join("\n");
     let image = if form == Form::Folder {
@@ -152,6 +152,9 @@ fn todo(hint: &str) -> String {
 /// The lines of the front matter of `collection`, one per field.
 fn fields(collection: Collection, today: &str, lang: Lang) -> Vec<String> {
     let h = |key: &'static str| text(lang, key, &[]);
+    // A date is a placeholder too: today, or any day written for the editor, would be published
+    // as the date if forgotten. The hint gives today's date to copy when it is the one.
+    let day = |key: &'static str| todo(&text(lang, key, &[("today", today)]));
     let categories: Vec<&str> = CATEGORIES.iter().map(|(name, _)| *name).collect();
     let regions = REGIONS.join(" / ");
     let links = [
@@ -170,7 +173,7 @@ fn fields(collection: Collection, today: &str, lang: Lang) -> Vec<String> {
         "#   source: https://".to_owned(),
     ];
     let author = format!("# author: \"\"       # {}", h("new.hint.author"));
-    let updated = format!("# updated: {today}");
+    let updated = format!("# updated: {}", day("new.hint.updated_day"));
     let mut lines: Vec<String> = match collection {
         Collection::Wards => vec![
             format!("name: {}", todo(&h("new.hint.ward_name"))),
@@ -196,7 +199,7 @@ fn fields(collection: Collection, today: &str, lang: Lang) -> Vec<String> {
             format!("# partners:          # {}", h("new.hint.partners")),
             "#   - ward: chiyoda".to_owned(),
             "#     relation: 友好都市".to_owned(),
-            "#     since: 2020-04".to_owned(),
+            format!("#     since: {}", day("new.hint.since_day")),
             "#     source: https://".to_owned(),
             format!("# districts:         # {}", h("new.hint.districts")),
             "#   - code: \"011011\"".to_owned(),
@@ -210,8 +213,8 @@ fn fields(collection: Collection, today: &str, lang: Lang) -> Vec<String> {
         Collection::Events => [
             vec![
                 format!("title: {}", todo(&h("new.hint.event_title"))),
-                format!("date: {today}   # {}", h("new.hint.first_day_month")),
-                format!("# end: {today}  # {}", h("new.hint.last_day")),
+                format!("date: {}", day("new.hint.first_day_month")),
+                format!("# end: {}", day("new.hint.last_day")),
                 format!(
                     "category: {}",
                     todo(&text(lang, "new.hint.one_of", &[("values", &categories.join(" / "))]))
@@ -231,8 +234,8 @@ fn fields(collection: Collection, today: &str, lang: Lang) -> Vec<String> {
         Collection::Exhibits => [
             vec![
                 format!("title: {}", todo(&h("new.hint.exhibit_title"))),
-                format!("date: {today}   # {}", h("new.hint.first_day")),
-                format!("end: {today}    # {}", h("new.hint.last_day")),
+                format!("date: {}", day("new.hint.first_day")),
+                format!("end: {}", day("new.hint.last_day")),
                 "# location: 東京区政会館 1階".to_owned(),
             ],
             links.to_vec(),
@@ -243,7 +246,7 @@ fn fields(collection: Collection, today: &str, lang: Lang) -> Vec<String> {
         Collection::News => [
             vec![
                 format!("title: {}", todo(&h("new.hint.news_title"))),
-                format!("date: {today}"),
+                format!("date: {}", day("new.hint.news_day")),
                 format!("category: お知らせ  # {}", h("new.hint.news_category")),
                 format!("# disaster: \"\"     # {}", h("new.hint.disaster")),
             ],
@@ -263,7 +266,7 @@ fn fields(collection: Collection, today: &str, lang: Lang) -> Vec<String> {
         ],
         Collection::Agreements => vec![
             format!("title: {}", todo(&h("new.hint.agreement_title"))),
-            format!("# date: {today}  # {}", h("new.hint.signing_day")),
+            format!("# date: {}", day("new.hint.signing_day")),
             format!("# date_note: \"\"    # {}", h("new.hint.date_note")),
             format!("parties: []        # {}", h("new.hint.parties")),
             format!("prefectures: []    # {}", h("new.hint.prefecture_ids_short")),
@@ -274,7 +277,7 @@ fn fields(collection: Collection, today: &str, lang: Lang) -> Vec<String> {
             vec![
                 format!("title: {}", todo(&h("new.hint.meeting_title"))),
                 format!("body: {}", todo(&h("new.hint.meeting_body"))),
-                format!("date: {today}   # {}", h("new.hint.meeting_date")),
+                format!("date: {}", day("new.hint.meeting_date")),
                 format!("# nendo: 平成28年度  # {}", h("new.hint.nendo")),
                 format!("# count: 3          # {}", h("new.hint.count")),
                 "# frequency: 毎月1回".to_owned(),
@@ -354,6 +357,20 @@ mod tests {
         }
         let events = template(Collection::Events, "2026-12-01", Form::File, Lang::En);
         assert!(events.contains("category: \"要記入: one of 産業振興 / 観光振興"), "{events}");
+        // Every date is a placeholder, with today's date in the hint to copy.
+        let news = template(Collection::News, "2026-12-01", Form::File, Lang::Ja);
+        assert!(
+            news.contains("\ndate: \"要記入: お知らせの日付：YYYY-MM-DD（今日なら 2026-12-01）\""),
+            "{news}"
+        );
+        for spec in crate::schema::COLLECTIONS {
+            let text = template(spec.collection, "2026-12-01", Form::File, Lang::En);
+            for line in text.lines().map(|l| l.trim_start_matches(['#', ' '])) {
+                let is_date =
+                    ["date:", "end:", "updated:", "since:"].iter().any(|f| line.starts_with(f));
+                assert!(!is_date || line.contains(": \"要記入: "), "{}: {line}", spec.name);
+            }
+        }
         let ward = template(Collection::Wards, "2026-12-01", Form::File, Lang::Ja);
         assert!(ward.contains("code: \"要記入: 6桁のコード。例：\\\"131016\\\"\""), "{ward}");
         assert!(

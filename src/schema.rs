@@ -23,7 +23,9 @@ use crate::load::meta::{
     AgreementMeta, EventMeta, ExhibitMeta, FacilityMeta, MeetingMeta, MunicipalityMeta, NewsMeta,
     PageMeta, PartnerOrgMeta, PrefectureMeta, WardMeta,
 };
+use crate::messages::{self, Lang};
 use crate::model::{CATEGORIES, PARTNER_KINDS, PREFECTURES, REGIONS, SUPPORT_KINDS, WARDS};
+use crate::msg;
 
 /// The folder the schemas are written to, under the site's root.
 pub const FOLDER: &str = "schemas";
@@ -71,11 +73,14 @@ impl Spec {
         if let Some(object) = schema.as_object_mut() {
             object.insert("$id".into(), json!(format!("renkei:{}", self.name)));
             let title = match self.collection {
-                Collection::Pages => "Front matter of a page or a list's text (_index.md)".into(),
-                c => format!("Front matter of content/{}/", c.folder()),
+                Collection::Pages => msg!("schema.page_title"),
+                c => msg!("schema.collection_title", folder = c.folder()),
             };
+            let title = format!("{} / {}", title.render(Lang::Ja), title.as_str());
             object.insert("title".into(), json!(title));
+            object.remove("description");
             constrain(self.collection, object, true);
+            describe(self.name, object, None);
         }
         schema
     }
@@ -144,6 +149,53 @@ fn closed_set(collection: Collection, field: &str, top: bool) -> Option<Restrict
     })
 }
 
+/// Gives every field its description from the catalogue (`schema.*`), in Japanese and in
+/// English: VS Code shows it on hover and beside a completion. What serde's types say of
+/// themselves (the doc comments of `load::meta`, written for programmers) is dropped.
+fn describe(name: &str, schema: &mut Map<String, Value>, list: Option<&str>) {
+    let Some(Value::Object(properties)) = schema.get_mut("properties") else { return };
+    for (field, property) in properties.iter_mut() {
+        let Some(property) = property.as_object_mut() else { continue };
+        forget_descriptions(property);
+        if let Some(text) = description(name, list, field) {
+            property.insert("description".into(), json!(text));
+        }
+        if let Some(Value::Object(items)) = property.get_mut("items") {
+            describe(name, items, Some(field));
+        }
+    }
+}
+
+/// The description of `field` of the schema `name` (of an item of the list `list`): the
+/// collection's own text, else the one every collection shares.
+fn description(name: &str, list: Option<&str>, field: &str) -> Option<String> {
+    let keys = match list {
+        Some(list) => vec![format!("schema.{list}.{field}")],
+        None => vec![format!("schema.{name}.{field}"), format!("schema.field.{field}")],
+    };
+    let find = |lang| keys.iter().find_map(|key| messages::lookup(lang, key));
+    Some(both(find(Lang::Ja)?, find(Lang::En)?))
+}
+
+/// Japanese first (the editors' language, whatever `--lang` says: the files are committed, one
+/// for everyone), then English for the others who edit the site or the code.
+fn both(japanese: &str, english: &str) -> String {
+    format!("{japanese}\n\n{english}")
+}
+
+fn forget_descriptions(schema: &mut Map<String, Value>) {
+    schema.remove("description");
+    for value in schema.values_mut() {
+        match value {
+            Value::Object(object) => forget_descriptions(object),
+            Value::Array(values) => {
+                values.iter_mut().filter_map(Value::as_object_mut).for_each(forget_descriptions)
+            }
+            _ => {}
+        }
+    }
+}
+
 enum Restriction {
     OneOf(Vec<&'static str>),
     EachOneOf(Vec<&'static str>),
@@ -187,14 +239,13 @@ pub fn files() -> Vec<(String, String)> {
 pub fn write(root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let folder = PathBuf::from(FOLDER);
     std::fs::create_dir_all(root.join(&folder)).map_err(|e| {
-        Diagnostic::new(&folder, crate::msg!("new.cannot_create_folder", error = e.to_string()))
+        Diagnostic::new(&folder, msg!("new.cannot_create_folder", error = e.to_string()))
     })?;
     let mut written = Vec::new();
     for (name, text) in files() {
         let path = folder.join(name);
-        std::fs::write(root.join(&path), text).map_err(|e| {
-            Diagnostic::new(&path, crate::msg!("new.cannot_write", error = e.to_string()))
-        })?;
+        std::fs::write(root.join(&path), text)
+            .map_err(|e| Diagnostic::new(&path, msg!("new.cannot_write", error = e.to_string())))?;
         written.push(path);
     }
     Ok(written)

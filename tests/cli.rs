@@ -133,8 +133,12 @@ fn new_creates_a_draft_that_builds() {
     let created = read(&root.join("content/events/my-event.md"));
     assert!(created.starts_with("---\n"), "{created}");
     assert!(created.contains("draft: true"), "the new entry is a draft:\n{created}");
-    // The date is today (SOURCE_DATE_EPOCH: 2026-01-01 in Japan).
-    assert!(created.contains("date: 2026-01-01"), "{created}");
+    // The date is a placeholder the build refuses, with today (SOURCE_DATE_EPOCH: 2026-01-01 in
+    // Japan) in its hint: a forgotten date is never published as today.
+    assert!(
+        created.contains("\ndate: \"要記入: the first day: YYYY-MM-DD (today is 2026-01-01)"),
+        "{created}"
+    );
 
     let public = root.join("public");
     let build = renkei().arg("build").arg("--root").arg(root).arg("--output").arg(&public).output();
@@ -168,7 +172,7 @@ fn new_creates_a_draft_that_builds() {
     let refused = build_drafts();
     assert_eq!(refused.status.code(), Some(CONTENT), "{}", stderr_of(&refused));
     let stderr = stderr_of(&refused);
-    for field in ["title", "category", "kind", "venue"] {
+    for field in ["title", "date", "category", "kind", "venue"] {
         let message = format!("`{field}` still holds the value `renkei new` wrote");
         assert!(stderr.contains(&message), "{field}:\n{stderr}");
     }
@@ -182,6 +186,7 @@ fn new_creates_a_draft_that_builds() {
         .filter(|line| !line.starts_with("venue:"))
         .map(|line| match line.split_once(':') {
             Some(("title", _)) => "title: 釧路の味覚市".to_owned(),
+            Some(("date", _)) => "date: 2026-02-14".to_owned(),
             Some(("category", _)) => "category: 産業振興".to_owned(),
             Some(("kind", _)) => "kind: 物産展".to_owned(),
             _ => line.to_owned(),
@@ -233,6 +238,15 @@ fn a_new_entry_published_unfilled_fails_at_each_placeholder() {
     assert!(stderr.contains(&format!("--> {file}:{line}:")), "at the title's line:\n{stderr}");
     assert!(
         stderr.contains("`title` still holds the value `renkei new` wrote: `要記入"),
+        "{stderr}"
+    );
+    // The date too, at its line, with the format to write.
+    let line = text.lines().position(|l| l.starts_with("date:")).unwrap_or_default() + 1;
+    assert!(stderr.contains(&format!("--> {file}:{line}:8")), "at the date's value:\n{stderr}");
+    assert!(
+        stderr.contains(
+            "`date` still holds the value `renkei new` wrote: `要記入: the date of the item: YYYY-MM-DD (today is 2026-01-01)`"
+        ) && stderr.contains("write the date as YYYY-MM-DD"),
         "{stderr}"
     );
 }
@@ -514,7 +528,7 @@ fn today_is_the_date_in_japan_whatever_the_machines_time_zone() {
     let after = japan();
     assert!(output.status.success(), "{}", stderr_of(&output));
     let created = read(&site.path().join("content/news/zone-test.md"));
-    let dated = |day: &str| created.contains(&format!("date: {day}\n"));
+    let dated = |day: &str| created.contains(&format!("(today is {day})"));
     assert!(dated(&before) || dated(&after), "dated {before} (Japan), not local:\n{created}");
 }
 

@@ -45,6 +45,11 @@ fn slip(name: &str, text: &str, at: &str, ja: &str, en: &str) {
         assert!(stderr.contains(&place), "{name} ({lang}) is reported at {at}:\n{stderr}");
         assert!(stderr.contains(says), "{name} ({lang}) says `{says}`:\n{stderr}");
         assert_eq!(stderr.matches("--> ").count(), 1, "{name} ({lang}): one problem\n{stderr}");
+        if lang == "ja" {
+            let english = ["expected", "found", "not allowed", "duplicate", "control"];
+            let left = english.iter().find(|word| stderr.contains(*word));
+            assert!(left.is_none(), "{name}: the parser's English {left:?} in Japanese:\n{stderr}");
+        }
         insta::with_settings!({
             snapshot_path => "snapshots/messages",
             prepend_module_to_snapshot => false,
@@ -127,9 +132,31 @@ fn a_slashed_date_is_answered_with_the_iso_date() {
 }
 
 #[test]
-fn a_short_municipality_code_is_pointed_at_as_written() {
+fn a_short_municipality_code_is_named_as_written() {
     let text = event("date: 2027-01-16\ncategory: 産業振興\nmunicipalities: [\"01206\"]\n");
-    slip("short_code", &text, "5:19", "市町村 `001206` はありません", "unknown municipality");
+    slip(
+        "short_code",
+        &text,
+        "5:19",
+        "市町村コード `01206` は5桁です",
+        "the municipality code `01206` has five digits",
+    );
+    let (_, stderr) = check_with("ja", &text);
+    assert!(
+        stderr.contains("6桁で `012068` と書いてください") && !stderr.contains("001206"),
+        "{stderr}"
+    );
+    // Unquoted, in a block list, and a code of a municipality the site has no page of.
+    for (written, at, says) in [
+        ("municipalities: [01206]\n", "5:18", "6桁で `012068`"),
+        ("municipalities:\n  - \"01206\"\n", "6:6", "6桁で `012068`"),
+        ("municipalities: [13101]\n", "5:18", "6桁では `131016` ですが"),
+    ] {
+        let text = event(&format!("date: 2027-01-16\ncategory: 産業振興\n{written}"));
+        let (_, stderr) = check_with("ja", &text);
+        let place = format!("slip.md:{at}\n");
+        assert!(stderr.contains(&place) && stderr.contains(says), "{written}: {stderr}");
+    }
 }
 
 #[test]
@@ -245,4 +272,158 @@ fn link_and_address_problems_in_japanese() {
             && stderr.contains("`/wards/arakawa/` のことですか？"),
         "{stderr}"
     );
+}
+
+/// The YAML mistakes of real front matter, each explained in the editor's words at the place
+/// where it was made (not where the parser stopped), with the line to type instead.
+#[test]
+fn a_quote_left_open() {
+    // The parser reads on to the next `"` (two lines below) and stops there.
+    let text = event(
+        "date: 2027-01-16\ncategory: 産業振興\nvenue: \"荒川区役所\nwards: [arakawa]\nmunicipalities: [\"012068\"]\n",
+    );
+    slip(
+        "unclosed_quote",
+        &text,
+        "5:8",
+        "値の終わりにも \" を書いてください：`venue: \"荒川区役所\"`",
+        "end the value with \" too: `venue: \"荒川区役所\"`",
+    );
+}
+
+#[test]
+fn text_after_a_closing_quote() {
+    let text = event("date: 2027-01-16\ncategory: 産業振興\nvenue: \"荒川\"区役所\n");
+    slip(
+        "text_after_quote",
+        &text,
+        "5:12",
+        "別の種類の引用符で囲んでください：`venue: '\"荒川\"区役所'`",
+        "quotes of the other kind: `venue: '\"荒川\"区役所'`",
+    );
+}
+
+#[test]
+fn a_list_left_open() {
+    let text = event("date: 2027-01-16\ncategory: 産業振興\nwards: [arakawa\nvenue: 荒川区役所\n");
+    slip("unclosed_list", &text, "5:8", "`wards: [arakawa]`", "`wards: [arakawa]`");
+}
+
+#[test]
+fn markdown_at_the_start_of_a_value() {
+    let text = event("date: 2027-01-16\ncategory: 産業振興\nsummary: *雨天中止* 荒川区の物産展\n");
+    slip(
+        "reserved_sign",
+        &text,
+        "5:10",
+        "値全体を引用符で囲むと、そのまま文字として読まれます：`summary: '*雨天中止* 荒川区の物産展'`",
+        "`summary: '*雨天中止* 荒川区の物産展'`",
+    );
+}
+
+#[test]
+fn a_colon_and_space_inside_a_value() {
+    let text = event("date: 2027-01-16\ncategory: 産業振興\nvenue: 荒川区役所: 1階ホール\n");
+    slip(
+        "colon_in_value",
+        &text,
+        "5:13",
+        "`venue: '荒川区役所: 1階ホール'`",
+        "`venue: '荒川区役所: 1階ホール'`",
+    );
+}
+
+#[test]
+fn a_field_without_its_colon() {
+    let text = event("date: 2027-01-16\ncategory: 産業振興\nvenue 荒川区役所\nwards: [arakawa]\n");
+    slip("missing_colon", &text, "5:1", "`venue: 荒川区役所`", "`venue: 荒川区役所`");
+}
+
+#[test]
+fn a_field_indented_under_the_one_before() {
+    let text =
+        event("date: 2027-01-16\ncategory: 産業振興\nvenue: 荒川区役所\n  wards: [arakawa]\n");
+    slip(
+        "indentation",
+        &text,
+        "6:1",
+        "上の項目名と同じ位置から書いてください：`wards: [arakawa]`",
+        "`wards: [arakawa]`",
+    );
+}
+
+#[test]
+fn a_field_written_twice() {
+    let text = event("date: 2027-01-16\ncategory: 産業振興\nvenue: 荒川区役所\nvenue: 区民会館\n");
+    slip("duplicate_field", &text, "6:1", "もう一方は 5 行目", "the other is line 5");
+}
+
+#[test]
+fn a_yen_sign_inside_double_quotes() {
+    let text = event("date: 2027-01-16\ncategory: 産業振興\nvenue: \"荒川区\\区民会館\"\n");
+    slip("bad_escape", &text, "5:12", "`venue: '荒川区\\区民会館'`", "`venue: '荒川区\\区民会館'`");
+}
+
+#[test]
+fn an_invisible_character_pasted_from_a_word_processor() {
+    let text = event("date: 2027-01-16\ncategory: 産業振興\nvenue: 荒川区\u{b}区民会館\n");
+    slip("control_character", &text, "5:11", "制御文字（U+000B）", "control character (U+000B)");
+}
+
+#[test]
+fn a_list_started_on_the_line_of_its_field() {
+    let text = event("date: 2027-01-16\ncategory: 産業振興\nwards: - arakawa\n");
+    slip("dash_after_key", &text, "5:8", "`wards: [arakawa]`", "`wards: [arakawa]`");
+}
+
+/// site.toml's wrong types and unknown settings in plain Japanese too (the same words as the
+/// front matter's), with the nearest setting.
+#[test]
+fn site_toml_problems_in_japanese() {
+    let site = fixture_copy("basic");
+    let config = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&config).unwrap_or_default();
+    for (edited, says) in [
+        (
+            text.replace("events_per_page = 2", "events_per_page = \"十\""),
+            "サイトの設定（site.toml）の誤り：ここには数を書きます。文字 \"十\" が書かれています",
+        ),
+        (text.replace("author = ", "titel = \"x\"\nauthor = "), "`title` のことですか？"),
+        (
+            text.replace("author = ", "events_per_page = 5\nauthor = "),
+            "この設定はもう上に書かれています",
+        ),
+    ] {
+        write(site.path(), "site.toml", edited);
+        let (code, stderr) = check(renkei_in("ja"), site.path());
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stderr.contains(says) && !stderr.contains("expected"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_list_item_without_the_space_after_its_dash() {
+    let text = event("date: 2027-01-16\ncategory: 産業振興\nwards:\n  - arakawa\n  -chiyoda\n");
+    slip("dash_no_space", &text, "7:3", "`  - chiyoda`", "`  - chiyoda`");
+}
+
+#[test]
+fn the_text_of_a_block_at_the_left_margin() {
+    let text = event(
+        "date: 2027-01-16\ncategory: 産業振興\nsummary: |\n荒川区で釧路の物産展を開きます。\n",
+    );
+    slip(
+        "block_unindented",
+        &text,
+        "6:1",
+        "半角スペースを2つ入れてください：`  荒川区で釧路の物産展を開きます。`",
+        "two spaces: `  荒川区で釧路の物産展を開きます。`",
+    );
+}
+
+#[test]
+fn a_list_left_open_that_swallows_the_next_field() {
+    // serde reads `venue: …` as an item of the list and reports a wrong type on that line.
+    let text = event("date: 2027-01-16\ncategory: 産業振興\nwards: [arakawa,\nvenue: 荒川区役所\n");
+    slip("unclosed_list_swallowing", &text, "5:8", "`wards: [arakawa]`", "`wards: [arakawa]`");
 }

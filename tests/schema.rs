@@ -57,6 +57,53 @@ fn committed_schemas_are_what_the_code_generates() {
     assert_eq!(on_disk, names, "schemas/ holds exactly the generated files");
 }
 
+/// Every field (and every field of a list's items) of every schema, with its description.
+fn descriptions(schema: &Value, path: &str, into: &mut Vec<(String, Option<String>)>) {
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else { return };
+    for (field, property) in properties {
+        let place = format!("{path}{field}");
+        let description = property.get("description").and_then(Value::as_str);
+        into.push((place.clone(), description.map(str::to_owned)));
+        if let Some(items) = property.get("items") {
+            descriptions(items, &format!("{place}[]."), into);
+        }
+    }
+}
+
+/// The editors read Japanese: every field says what it is in Japanese first, then in English
+/// (one file serves everyone, whatever the language of the command line).
+#[test]
+fn every_field_is_described_in_japanese_then_english() {
+    let is_japanese = |c: char| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}');
+    let mut problems = Vec::new();
+    for spec in COLLECTIONS {
+        let schema = spec.schema();
+        let mut fields = Vec::new();
+        descriptions(&schema, "", &mut fields);
+        assert!(fields.len() >= 6, "{}: {} fields", spec.name, fields.len());
+        for (field, description) in fields {
+            let Some(description) = description else {
+                problems.push(format!("{}: `{field}` has no description", spec.name));
+                continue;
+            };
+            let (japanese, english) = description.split_once("\n\n").unwrap_or(("", ""));
+            if !japanese.chars().any(is_japanese) || !english.starts_with(|c: char| c.is_ascii()) {
+                problems.push(format!("{}: `{field}`: {description:?}", spec.name));
+            }
+        }
+        let title = schema["title"].as_str().unwrap_or_default();
+        assert!(title.contains("のフロントマター / Front matter of"), "{title}");
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let events = spec("events").schema();
+    let date = events["properties"]["date"]["description"].as_str().unwrap_or_default();
+    assert!(date.starts_with("始まる日：YYYY-MM-DD"), "{date}");
+    assert!(date.contains("\n\nThe first day, YYYY-MM-DD"), "{date}");
+    // What the Rust types say of themselves is not left inside (`end`'s inner date schema).
+    let end = events["properties"]["end"].to_string();
+    assert_eq!(end.matches("\"description\"").count(), 1, "{end}");
+}
+
 #[test]
 fn the_schema_command_writes_the_schemas() {
     let dir = tempdir();

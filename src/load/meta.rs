@@ -22,11 +22,17 @@ use crate::msg;
 /// Order: by the first day of the period, and a period before the dates within it (`2016`
 /// < `2016-01` < `2016-01-01` < `2016-01-01T10:00`), as their ISO texts sort. Lists newest
 /// first therefore show an entry known only by its month after the dated entries of that month.
+///
+/// A date field that `renkei new` wrote and the editor has not filled in yet
+/// (`date: "要記入: …"`) reads as a placeholder (`is_placeholder`), so that a draft still loads;
+/// it prints as `要記入`, and the model refuses to build an entry that holds one
+/// (`model::placeholders`): a forgotten date is never published as today or as a made-up day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     first: NaiveDate,
     precision: Precision,
     time: Option<NaiveTime>,
+    placeholder: bool,
 }
 
 /// How much of a date its source gives.
@@ -40,7 +46,19 @@ pub enum Precision {
 impl Date {
     /// A known day, with a time when one is given.
     pub fn from_day(day: NaiveDate, time: Option<NaiveTime>) -> Date {
-        Date { first: day, precision: Precision::Day, time }
+        Date { first: day, precision: Precision::Day, time, placeholder: false }
+    }
+
+    /// The date of a field still holding `renkei new`'s placeholder: after every real date (the
+    /// last year the schema allows), printed as `要記入`.
+    pub fn placeholder() -> Date {
+        let first = NaiveDate::from_ymd_opt(9999, 1, 1).unwrap_or(NaiveDate::MAX);
+        Date { first, precision: Precision::Year, time: None, placeholder: true }
+    }
+
+    /// Whether the field still holds `renkei new`'s placeholder (see `placeholder`).
+    pub fn is_placeholder(&self) -> bool {
+        self.placeholder
     }
 
     /// `2016`, `2016-12`, `2016-12-03`, `2016-12-03T10:00` (or `…T10:00:00`, `… 10:00`).
@@ -109,6 +127,9 @@ impl Date {
     /// Whether this date is surely before `other`: every day it may be comes before every day
     /// `other` may be (for known days and times, the plain order).
     pub fn is_before(&self, other: &Date) -> bool {
+        if self.placeholder || other.placeholder {
+            return false;
+        }
         if self.is_partial() || other.is_partial() {
             self.last_day() < other.first_day()
         } else {
@@ -118,6 +139,9 @@ impl Date {
 
     /// `2016`, `2016-12`, `2016-12-03` or `2016-12-03T10:00`.
     pub fn iso(&self) -> String {
+        if self.placeholder {
+            return PLACEHOLDER.to_owned();
+        }
         match self.time {
             Some(time) => format!("{}T{}", self.iso_date(), time.format("%H:%M")),
             None => self.iso_date(),
@@ -126,6 +150,9 @@ impl Date {
 
     /// The date without its time: `2016`, `2016-12` or `2016-12-03`.
     pub fn iso_date(&self) -> String {
+        if self.placeholder {
+            return PLACEHOLDER.to_owned();
+        }
         let (year, month, day) = (self.first.year(), self.first.month(), self.first.day());
         match self.precision {
             Precision::Year => format!("{year:04}"),
@@ -161,7 +188,8 @@ impl Date {
         let month = month.clamp(1, 12);
         let Some(day) = numbers.next() else { return Some(format!("{year}-{month:02}")) };
         let first = NaiveDate::from_ymd_opt(year, month, 1)?;
-        let last = Date { first, precision: Precision::Month, time: None }.last_day().day();
+        let period = Date { first, precision: Precision::Month, time: None, placeholder: false };
+        let last = period.last_day().day();
         let day = day.clamp(1, last);
         let time = time_part
             .and_then(|t| NaiveTime::parse_from_str(t.trim(), "%H:%M").ok())
@@ -200,7 +228,7 @@ fn parse_day_part(text: &str, day_part: &str) -> Result<Date, DateError> {
     };
     let first = NaiveDate::from_ymd_opt(year, month, number(2).unwrap_or(1))
         .ok_or_else(|| DateError::NoSuchDay { value: text.to_owned() })?;
-    Ok(Date { first, precision, time: None })
+    Ok(Date { first, precision, time: None, placeholder: false })
 }
 
 /// Why a text is not a [`Date`] (each with the whole value, for the message).
@@ -277,6 +305,9 @@ impl<'de> Deserialize<'de> for Date {
     /// A text, or a number: YAML reads `date: 2016` as one.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
         let text = scalar_string(deserializer)?;
+        if is_placeholder(&text) {
+            return Ok(Date::placeholder());
+        }
         Date::parse(&text).map_err(serde::de::Error::custom)
     }
 }
@@ -322,6 +353,9 @@ pub struct Since(pub String);
 impl<'de> Deserialize<'de> for Since {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Since, D::Error> {
         let text = scalar_string(deserializer)?;
+        if is_placeholder(&text) {
+            return Ok(Since(PLACEHOLDER.to_owned()));
+        }
         match Date::parse(&text) {
             Ok(date) if date.time().is_none() => Ok(Since(date.iso())),
             Ok(_) => Err(serde::de::Error::custom(msg!("date.since_no_time", value = text))),
@@ -342,36 +376,45 @@ impl JsonSchema for Since {
 
 /// A string that an editor may have written as a number (`code: 131016`, `since: 2015`,
 /// `date: 2016.12`).
-/// A visitor rather than an untagged enum, so that a YAML syntax error keeps its place.
 fn scalar_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    scalar(deserializer).map(|(text, _)| text)
+}
+
+/// A scalar as text, and whether YAML read it as a number.
+/// A visitor rather than an untagged enum, so that a YAML syntax error keeps its place.
+fn scalar<'de, D: Deserializer<'de>>(deserializer: D) -> Result<(String, bool), D::Error> {
     struct Scalar;
     impl serde::de::Visitor<'_> for Scalar {
-        type Value = String;
+        type Value = (String, bool);
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a text or a number")
         }
-        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
-            Ok(text.to_owned())
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<(String, bool), E> {
+            Ok((text.to_owned(), false))
         }
-        fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<String, E> {
-            Ok(number.to_string())
+        fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<(String, bool), E> {
+            Ok((number.to_string(), true))
         }
-        fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<String, E> {
-            Ok(number.to_string())
+        fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<(String, bool), E> {
+            Ok((number.to_string(), true))
         }
-        fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<String, E> {
-            Ok(number.to_string())
+        fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<(String, bool), E> {
+            Ok((number.to_string(), true))
         }
     }
     deserializer.deserialize_any(Scalar)
 }
 
-/// A code that loses its leading zeros when written unquoted (`01`, `012068`): padded back.
+/// A code written as a number, which lost its leading zeros (`code: 1` for `01`): padded back.
+/// A code written as a text stays as written (`"01206"`, a five-digit code without its check
+/// digit), so that a diagnostic names what the editor wrote.
 fn code<'de, D: Deserializer<'de>>(deserializer: D, width: usize) -> Result<String, D::Error> {
-    let text = scalar_string(deserializer)?;
-    // Only a number lost its zeros; anything else (a name written by mistake) stays as written,
-    // so that the diagnostic can name it.
-    if text.bytes().all(|b| b.is_ascii_digit()) { Ok(format!("{text:0>width$}")) } else { Ok(text) }
+    let (text, number) = scalar(deserializer)?;
+    if number && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(format!("{text:0>width$}"))
+    } else {
+        Ok(text)
+    }
 }
 
 fn prefecture_code<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
@@ -965,6 +1008,20 @@ mod tests {
         assert!(error("2016-12T10:00").contains("a time needs a day"));
         assert!(error("16-12").contains("YYYY-MM when the source"));
         assert!(error("2016-12-03T25:00").contains("HH:MM"));
+    }
+
+    #[test]
+    fn a_placeholder_of_renkei_new_reads_as_a_date_that_prints_as_the_mark() {
+        let read: Result<Date, _> = serde_yaml::from_str("\"要記入: the first day: YYYY-MM-DD\"");
+        let date = read.ok();
+        assert!(date.is_some_and(|d| d.is_placeholder()), "{date:?}");
+        let date = date.unwrap_or_else(Date::placeholder);
+        assert_eq!((date.iso(), date.iso_date()), ("要記入".to_owned(), "要記入".to_owned()));
+        assert!(!date.is_before(&Date::placeholder()));
+        let day = Date::parse("2027-01-16").ok().unwrap_or(date);
+        assert!(!day.is_before(&date) && !date.is_before(&day) && !day.is_placeholder());
+        let since: Result<Since, _> = serde_yaml::from_str("\"要記入: since when\"");
+        assert_eq!(since.ok().map(|s| s.0), Some("要記入".to_owned()));
     }
 
     #[test]

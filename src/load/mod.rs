@@ -8,6 +8,7 @@ pub mod front_matter;
 mod ids;
 pub mod meta;
 pub mod slips;
+mod syntax;
 mod walk;
 
 use std::collections::{BTreeSet, HashMap};
@@ -640,6 +641,12 @@ pub fn check_municipality_code(code: &str) -> Result<(), CodeError> {
     } else {
         Err(CodeError::CheckDigit { five: code[..5].to_owned(), digit: expected })
     }
+}
+
+/// The six-digit code of the five digits `five` (`01206` → `012068`), when they are digits.
+pub fn with_check_digit(five: &str) -> Option<String> {
+    let digits: Vec<u32> = five.chars().map(|c| c.to_digit(10)).collect::<Option<_>>()?;
+    (digits.len() == 5).then(|| format!("{five}{}", check_digit(&digits)))
 }
 
 fn check_digit(five: &[u32]) -> u32 {

@@ -27,6 +27,7 @@ const FULL_WIDTH_COLON: char = '：';
 pub fn find(yaml: &str, first_line: usize) -> Option<Slip> {
     let mut offset = 0;
     let mut block_indent: Option<usize> = None;
+    let mut block_text = false;
     let mut key_seen = false;
     for line in yaml.split_inclusive('\n') {
         let start = offset;
@@ -36,9 +37,13 @@ pub fn find(yaml: &str, first_line: usize) -> Option<Slip> {
         // The lines of a block text (`description: |`) are text, not fields.
         if let Some(block) = block_indent {
             if line.trim().is_empty() || indent > block {
+                block_text |= !line.trim().is_empty();
                 continue;
             }
             block_indent = None;
+            if !block_text && looks_like_body(line.trim_start_matches(' ')) {
+                return Some(unindented_block(yaml, start, line, block, first_line));
+            }
         }
         if let Some(slip) = indentation_slip(yaml, start, line, first_line) {
             return Some(slip);
@@ -53,6 +58,9 @@ pub fn find(yaml: &str, first_line: usize) -> Option<Slip> {
             return Some(slip);
         }
         if indent == 0 && key_seen && looks_like_body(trimmed) {
+            if forgot_colon(trimmed, &yaml[offset..]) {
+                continue;
+            }
             return Some(unclosed(yaml, start, first_line));
         }
         if key_of(item).is_some() {
@@ -61,9 +69,23 @@ pub fn find(yaml: &str, first_line: usize) -> Option<Slip> {
         let value = item.split_once(':').map(|(_, v)| v.trim());
         if value.is_some_and(|v| v.starts_with(['|', '>'])) {
             block_indent = Some(indent);
+            block_text = false;
         }
     }
     None
+}
+
+/// `summary: |` followed by its text at the left margin: the text of a block is indented.
+fn unindented_block(yaml: &str, start: usize, line: &str, block: usize, first_line: usize) -> Slip {
+    let mut location = Location::from_offset(yaml, start, line.len(), first_line);
+    location.span = 0..location.source_line.len();
+    let fixed = format!("{}{}", " ".repeat(block + 2), line.trim());
+    Slip {
+        location,
+        message: msg!("slip.block_unindented"),
+        label: msg!("slip.block_unindented_label"),
+        help: msg!("slip.block_unindented_help", line = fixed),
+    }
 }
 
 /// A tab or a full-width space among the spaces that begin `line`.
@@ -162,6 +184,18 @@ fn looks_like_body(line: &str) -> bool {
         && !line.trim_end().ends_with(':')
 }
 
+/// `venue 荒川区` followed by another field (or by nothing): a field without its colon, not the
+/// body (which `syntax` explains); a heading or a sentence is followed by more text.
+fn forgot_colon(line: &str, after: &str) -> bool {
+    if super::syntax::missing_colon_fix(line).is_none() {
+        return false;
+    }
+    match after.lines().find(|l| !l.trim().is_empty()) {
+        None => true,
+        Some(next) => !next.starts_with([' ', '\t']) && key_of(next.trim_end()).is_some(),
+    }
+}
+
 /// The front matter runs into the body: its closing `---` is missing before the body line that
 /// starts at `start`. Points there, not at a later `---` of the body that closed it instead.
 fn unclosed(yaml: &str, start: usize, first_line: usize) -> Slip {
@@ -240,6 +274,25 @@ mod tests {
             let help = find(yaml, 2).map(|s| s.help.render(crate::messages::Lang::En));
             assert!(help.as_ref().is_some_and(|h| h.contains("`  - arakawa`")), "{help:?}");
         }
+    }
+
+    #[test]
+    fn the_text_of_a_block_at_the_left_margin() {
+        let found = slip("title: x\nsummary: |\n港区民限定のツアー\n");
+        assert_eq!(
+            found,
+            Some((4, 1, "港区民限定のツアー".to_owned(), Some("slip.block_unindented")))
+        );
+        assert_eq!(slip("summary: |\n  港区民限定\ntitle: x\n"), None);
+        assert_eq!(slip("summary: >\ntitle: x\n"), None);
+    }
+
+    #[test]
+    fn a_field_without_its_colon_is_not_taken_for_the_body() {
+        assert_eq!(slip("title: x\nvenue 荒川区\nwards: [arakawa]\n"), None);
+        assert_eq!(slip("title: x\nvenue 荒川区\n"), None);
+        let body = slip("title: x\nPR イベントのお知らせ\n\n本文です。\n");
+        assert_eq!(body.map(|s| s.3), Some(Some("slip.unclosed")));
     }
 
     #[test]

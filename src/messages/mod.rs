@@ -205,6 +205,12 @@ pub fn has_key(key: &str) -> bool {
     catalogue(Lang::Ja).contains_key(key) && catalogue(Lang::En).contains_key(key)
 }
 
+/// The text of a key made at run time (`schema.events.title`), as written in the catalogue of
+/// `lang`; `None` when that catalogue lacks it.
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    catalogue(lang).get(key).map(String::as_str)
+}
+
 /// A plain text in `lang` (command-line lines, overlay texts): `text(lang, "cli.built", &[…])`.
 pub fn text(lang: Lang, id: &'static str, args: &[(&'static str, &str)]) -> String {
     let args = args.iter().map(|(n, v)| (*n, Text::from(*v))).collect();
@@ -286,6 +292,8 @@ macro_rules! msg {
         $crate::messages::Text::key($id, vec![$((stringify!($name), $crate::messages::Text::from($value))),*])
     };
 }
+
+pub mod serde_words;
 
 #[cfg(test)]
 mod tests;

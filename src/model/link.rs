@@ -281,12 +281,47 @@ impl Resolver<'_> {
                 .error_at_value(key, target, msg!("link.draft", noun = noun, target = target))
                 .with_help(msg!("link.draft_help"))
         } else {
-            entry
-                .error_at_value(key, target, msg!("link.unknown", noun = noun, target = target))
-                .with_optional_help(self.nearest(collection, target))
+            let mut diagnostic = entry
+                .error_at_value(
+                    key,
+                    target,
+                    msg!("link.unknown", noun = noun.clone(), target = target),
+                )
+                .with_optional_help(self.nearest(collection, target));
+            // A code written as a number was padded (`13101` read as `013101`): name it as written.
+            let written = written_at(&diagnostic).filter(|w| *w != target && target.ends_with(w));
+            let written = written.unwrap_or(target).to_owned();
+            if let Some((code, exists)) = self.short_code(collection, &written) {
+                diagnostic.message = msg!("link.short_code", written = &written);
+                diagnostic.help = Some(if exists {
+                    msg!("link.short_code_help", code = code)
+                } else {
+                    msg!("link.short_code_no_page", code = code)
+                });
+            } else if written != target {
+                diagnostic.message = msg!("link.unknown", noun = noun, target = written);
+            }
+            diagnostic
         };
         diagnostics.push(diagnostic);
         None
+    }
+
+    /// The six-digit code that a five-digit municipality code stands for: with its check digit
+    /// (`01206` → `012068`), or with the leading zero it lost (`12068` → `012068`) when only that
+    /// one is a page of the site; and whether the site has a page of it.
+    fn short_code(&self, collection: Collection, target: &str) -> Option<(String, bool)> {
+        if collection != Collection::Municipalities {
+            return None;
+        }
+        let full = crate::load::with_check_digit(target)?;
+        let padded = format!("0{target}");
+        let exists = |code: &str| self.site.node(collection, code).is_some();
+        if !exists(&full) && exists(&padded) {
+            return Some((padded, true));
+        }
+        let page = exists(&full);
+        Some((full, page))
     }
 
     /// The nearest id by spelling, or the id of an entity whose name was written instead.
@@ -315,6 +350,13 @@ impl Site {
     fn list_unsorted(&self, collection: Collection) -> impl Iterator<Item = &Node> {
         self.nodes.iter().filter(move |n| n.collection() == collection)
     }
+}
+
+/// The value under a diagnostic's caret, without its quotes.
+fn written_at(diagnostic: &Diagnostic) -> Option<&str> {
+    let location = diagnostic.location.as_ref()?;
+    let text = location.source_line.get(location.span.clone())?;
+    Some(text.trim_matches(['"', '\'']))
 }
 
 /// What an entry of `collection` is called: 区, 市町村…
