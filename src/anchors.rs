@@ -580,6 +580,22 @@ fn in_a_link(before: &str) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_page_of_an_entry_that_failed_to_load_is_known_by_its_path() {
+        let unavailable: BTreeSet<(Collection, String)> =
+            [(Collection::Events, "kouryu".to_owned()), (Collection::Pages, "about".to_owned())]
+                .into();
+        let failed = |path: &str| is_unavailable_page(path, &["en"], &unavailable);
+        assert!(failed("events/kouryu/"));
+        assert!(failed("en/events/kouryu/"));
+        assert!(failed("events/kouryu/index.html"));
+        assert!(failed("about/"));
+        assert!(!failed("events/other/"));
+        assert!(!failed("news/kouryu/"), "the same id in another collection");
+        assert!(!failed("events/kouryu/photo.jpg/x"));
+        assert!(!is_unavailable_page("events/kouryu/", &["en"], &BTreeSet::new()));
+    }
+
     fn files(paths: &[&str]) -> HashSet<String> {
         paths.iter().map(|path| path.to_string()).collect()
     }
