@@ -117,6 +117,8 @@ rm -rf "$documents"
 mkdir -p "$site"
 cp -r site.toml content themes "$site/"
 [ ! -d static ] || cp -r static "$site/"
+# data/: the plan of the 推進方針 (data/plan.toml), which the /plan/ page is made from.
+[ ! -d data ] || cp -r data "$site/"
 winsite='C:\Users\山田\Documents\renkei'
 started=$(date +%s.%N)
 run build build --root "$winsite"
