@@ -178,6 +178,8 @@ fn the_vscode_settings_map_every_schema_to_its_files() {
         let globs: Vec<String> = spec.globs().iter().map(|g| format!("content/{g}")).collect();
         assert_eq!(settings["yaml.schemas"][&key], json!(globs), "{key}");
     }
+    // The remark extension also formats Markdown (other list markers, escapes): not on saving.
+    assert_eq!(settings["[markdown]"]["editor.formatOnSave"], json!(false));
     let extensions = read(&repo_root().join(".vscode/extensions.json"));
     assert!(extensions.contains("redhat.vscode-yaml"), "{extensions}");
     assert!(extensions.contains("unifiedjs.vscode-remark"), "{extensions}");
