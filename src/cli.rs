@@ -65,7 +65,7 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Create a content file with the front matter its collection needs (never overwrites)
     New(NewArgs),
-    /// Write the JSON Schemas of the front matter to schemas/ (completion and underlines in VS Code)
+    /// Write the JSON Schemas of the front matter to schemas/ and .remarkrc.mjs (completion and underlines in VS Code)
     Schema(RootArg),
     /// Build the site, serve it, rebuild after every change and reload open pages
     #[cfg(feature = "serve")]

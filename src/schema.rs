@@ -10,6 +10,11 @@
 //! model checks them against. A test compares the committed files with this module's output.
 //!
 //! One line of `COLLECTIONS` per collection: a new collection adds its line.
+//!
+//! The YAML extension of VS Code reads YAML files only, not the front matter of `.md` files; the
+//! remark extension (`unifiedjs.vscode-remark`) does, through `remark-lint-frontmatter-schema`
+//! and the site's `.remarkrc.mjs`, which this module writes too, from the same globs as the
+//! committed `.vscode/settings.json` (a test compares both with `Spec::globs`).
 
 use std::path::{Path, PathBuf};
 
@@ -235,7 +240,84 @@ pub fn files() -> Vec<(String, String)> {
         .collect()
 }
 
-/// Writes every schema into `<root>/schemas/`; returns the files written (relative to `root`).
+/// The file the remark extension of VS Code and `npx remark` read, at the site's root.
+pub const REMARKRC: &str = ".remarkrc.mjs";
+
+/// The text of `.remarkrc.mjs`: `remark-frontmatter` finds the front matter, and
+/// `remark-lint-frontmatter-schema` checks it against the schema of each file's collection, as an
+/// error (a red underline in VS Code). No other rule and no preset: Markdown style is not the
+/// editors' concern. The rule places a wrong value at its line but an unknown field (a misspelt
+/// name) nowhere; `placeUnknownFields` puts it at the field's line, and a missing field at the
+/// opening `---`.
+pub fn remarkrc() -> String {
+    let mut schemas = String::new();
+    for spec in COLLECTIONS {
+        let globs: Vec<String> =
+            spec.globs().iter().map(|g| js_string(&format!("content/{g}"))).collect();
+        let schema = js_string(&format!("./{FOLDER}/{}.json", spec.name));
+        schemas.push_str(&format!("  {schema}: [{}],\n", globs.join(", ")));
+    }
+    REMARKRC_TEMPLATE.replace("{schemas}", &schemas)
+}
+
+fn js_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+const REMARKRC_TEMPLATE: &str = r#"// Written by `renkei schema` (src/schema.rs) beside schemas/: do not edit, run it again.
+// Checks the front matter of content/**/*.md against schemas/*.json, in VS Code (the remark
+// extension, unifiedjs.vscode-remark) and on the command line (npx remark content --quiet).
+// Needs, once, in this folder: npm ci (package.json).
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkLintFrontmatterSchema from 'remark-lint-frontmatter-schema';
+
+const schemas = {
+{schemas}};
+
+// The schemas' integers say "uint32" as their format, which the validator does not know.
+const formats = {
+  uint32: { type: 'number', validate: (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32 },
+};
+
+// The rule places a wrong value at its line, but an unknown field of the top level (a misspelt
+// name) nowhere and without its name, and a missing field nowhere: this names the first and puts
+// it at the field's line, and puts the second at the opening `---`.
+function placeUnknownFields() {
+  return (tree, file) => {
+    const yaml = tree.children.find((node) => node.type === 'yaml');
+    if (!yaml || !yaml.position) return;
+    const first = yaml.position.start.line;
+    const lines = yaml.value.split(/\r?\n/);
+    for (const message of file.messages) {
+      if (message.ruleId !== 'frontmatter-schema' || message.place || message.position) continue;
+      const field = message.schema && message.schema.params && message.schema.params.additionalProperty;
+      if (typeof field === 'string') {
+        message.reason = message.reason.replace(' • ', `: \`${field}\` • `);
+        message.message = message.reason;
+      }
+      const index = typeof field === 'string'
+        ? lines.findIndex((line) => line.split(':')[0].trim().replace(/^["']|["']$/g, '') === field && !/^[\s-]/.test(line))
+        : -1;
+      const line = index >= 0 ? first + 1 + index : first;
+      const length = index >= 0 ? lines[index].indexOf(':') : 3;
+      message.place = { start: { line, column: 1 }, end: { line, column: length + 1 } };
+      message.line = line;
+      message.column = 1;
+    }
+  };
+}
+
+export default {
+  plugins: [
+    remarkFrontmatter,
+    [remarkLintFrontmatterSchema, ['error', { schemas, ajvOptions: { formats } }]],
+    placeUnknownFields,
+  ],
+};
+"#;
+
+/// Writes every schema into `<root>/schemas/` and `<root>/.remarkrc.mjs`; returns the files
+/// written (relative to `root`).
 pub fn write(root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let folder = PathBuf::from(FOLDER);
     std::fs::create_dir_all(root.join(&folder)).map_err(|e| {
@@ -248,5 +330,9 @@ pub fn write(root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
             .map_err(|e| Diagnostic::new(&path, msg!("new.cannot_write", error = e.to_string())))?;
         written.push(path);
     }
+    let path = PathBuf::from(REMARKRC);
+    std::fs::write(root.join(&path), remarkrc())
+        .map_err(|e| Diagnostic::new(&path, msg!("new.cannot_write", error = e.to_string())))?;
+    written.push(path);
     Ok(written)
 }

@@ -26,6 +26,8 @@ mod photos;
 mod plan;
 mod properties;
 mod raw_html;
+#[cfg(unix)]
+mod remark;
 mod schema;
 mod search;
 mod serve;

@@ -1,7 +1,7 @@
 //! The JSON Schemas of the front matter (`renkei schema`, `schemas/*.json`): the committed files
 //! are what the code generates, every content file of the site matches its schema, a schema
 //! refuses what the build refuses (a wrong ward id, an unknown field, a missing title), and
-//! `.vscode/settings.json` maps every schema to its files.
+//! `.vscode/settings.json` and `.remarkrc.mjs` map every schema to its files.
 //!
 //! Validated with the `jsonschema` crate (already the validator of the open data's schemas, in
 //! `opendata.rs`): a maintained draft-7 / 2020-12 validator whose errors name the path and the
@@ -112,6 +112,8 @@ fn the_schema_command_writes_the_schemas() {
     let events = read(&dir.path().join("schemas/events.json"));
     assert_eq!(events, read(&repo_root().join("schemas/events.json")));
     assert!(String::from_utf8_lossy(&output.stdout).contains("schemas/events.json"));
+    let remarkrc = read(&dir.path().join(".remarkrc.mjs"));
+    assert_eq!(remarkrc, read(&repo_root().join(".remarkrc.mjs")));
 }
 
 #[test]
@@ -176,8 +178,27 @@ fn the_vscode_settings_map_every_schema_to_its_files() {
         let globs: Vec<String> = spec.globs().iter().map(|g| format!("content/{g}")).collect();
         assert_eq!(settings["yaml.schemas"][&key], json!(globs), "{key}");
     }
+    // The remark extension also formats Markdown (other list markers, escapes): not on saving.
+    assert_eq!(settings["[markdown]"]["editor.formatOnSave"], json!(false));
     let extensions = read(&repo_root().join(".vscode/extensions.json"));
     assert!(extensions.contains("redhat.vscode-yaml"), "{extensions}");
+    assert!(extensions.contains("unifiedjs.vscode-remark"), "{extensions}");
+}
+
+/// `.remarkrc.mjs` (the remark extension's configuration, run in `remark.rs`) is what `renkei
+/// schema` writes, with the same globs as `.vscode/settings.json`.
+#[test]
+fn the_remark_configuration_is_what_the_code_generates() {
+    let committed = read(&repo_root().join(renkei::schema::REMARKRC));
+    assert!(
+        committed == renkei::schema::remarkrc(),
+        ".remarkrc.mjs differs from what the code generates: run `cargo run -- schema` and commit it"
+    );
+    for spec in COLLECTIONS {
+        let globs: Vec<String> = spec.globs().iter().map(|g| format!("\"content/{g}\"")).collect();
+        let line = format!("\"./schemas/{}.json\": [{}],", spec.name, globs.join(", "));
+        assert!(committed.contains(&line), "{line}");
+    }
 }
 
 #[test]
