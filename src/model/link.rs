@@ -158,6 +158,15 @@ impl Resolver<'_> {
             }
             resolved
         };
+        // The wards, municipalities and prefectures the entry names.
+        let places = |links: &mut Links, d: &mut Diagnostics| {
+            let written = entry.meta.references();
+            links.wards = refs("wards", Collection::Wards, written.wards, d);
+            links.municipalities =
+                refs("municipalities", Collection::Municipalities, written.municipalities, d);
+            links.prefectures =
+                refs("prefectures", Collection::Prefectures, written.prefectures, d);
+        };
         match &entry.meta {
             Meta::Municipality(m) => {
                 links.parent = self.resolve(
@@ -217,31 +226,13 @@ impl Resolver<'_> {
                 let absent = [self.drafts, self.unavailable];
                 links.author =
                     super::members::resolve_author(self.site, entry, &absent, diagnostics);
-                let written = entry.meta.references();
-                links.wards = refs("wards", Collection::Wards, written.wards, diagnostics);
-                links.municipalities = refs(
-                    "municipalities",
-                    Collection::Municipalities,
-                    written.municipalities,
-                    diagnostics,
-                );
-                links.prefectures =
-                    refs("prefectures", Collection::Prefectures, written.prefectures, diagnostics);
+                places(&mut links, diagnostics);
             }
             Meta::Facility(m) => {
                 links.parent = self.resolve(entry, "ward", Collection::Wards, &m.ward, diagnostics);
             }
             Meta::Meeting(m) => {
-                let written = entry.meta.references();
-                links.wards = refs("wards", Collection::Wards, written.wards, diagnostics);
-                links.municipalities = refs(
-                    "municipalities",
-                    Collection::Municipalities,
-                    written.municipalities,
-                    diagnostics,
-                );
-                links.prefectures =
-                    refs("prefectures", Collection::Prefectures, written.prefectures, diagnostics);
+                places(&mut links, diagnostics);
                 links.agreements =
                     refs("agreements", Collection::Agreements, &m.agreements, diagnostics);
             }
