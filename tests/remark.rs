@@ -5,22 +5,35 @@
 //! configuration, over the project's content (no problem) and over a copy with two slips (each
 //! reported at its file and line, as the extension underlines them).
 //!
-//! Needs Node.js and `npm ci` at the repository root (`.ci/run` does both); without them the tests
-//! fail and say so, rather than pass without having checked anything.
+//! Needs Node.js and the packages of the root's `package-lock.json`: `.ci/run` installs both;
+//! where it has not run, the first test runs `npm ci` at the root, once for the run (as the
+//! browser tests do). Without Node.js, or when the install fails, the tests fail and say so,
+//! rather than pass without having checked anything.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::support::{copy_dir, edit, place_in, read, repo_root, tempdir, write};
 
-/// The command line of remark, from the root's `node_modules` (`npm ci`).
+/// The command line of remark, from the root's `node_modules`, installed by `npm ci` once for all
+/// tests of the run when `.ci/run` has not (two `npm ci` in one folder at once break each other).
 fn remark_cli() -> PathBuf {
+    static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
     let cli = repo_root().join("node_modules/remark-cli/cli.js");
     let node = Command::new("node").arg("--version").output();
     assert!(
         node.is_ok_and(|o| o.status.success()),
         "Node.js is needed to check the front matter as VS Code's remark extension does: install it (.ci/run does)"
     );
+    INSTALLED.get_or_init(|| {
+        if !cli.is_file() {
+            let installed = Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(repo_root())
+                .status();
+            assert!(installed.is_ok_and(|s| s.success()), "npm ci at the repository root failed");
+        }
+    });
     for package in ["remark-cli", "remark-frontmatter", "remark-lint-frontmatter-schema"] {
         assert!(
             repo_root().join("node_modules").join(package).is_dir(),
