@@ -520,12 +520,15 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, Text> {
     use std::io::Read;
     let cannot_read = |error: std::io::Error| msg!("load.cannot_read", error = error.to_string());
     let file = std::fs::File::open(path).map_err(cannot_read)?;
-    let mut bytes = Vec::new();
+    // Room for the size the metadata gives, and one byte to see the end: read in one call
+    // rather than in growing steps (`take` hides the size from `read_to_end`).
+    let expected = file.metadata().map_or(0, |m| m.len()).min(MAX_FILE_SIZE) as usize;
+    let mut bytes = Vec::with_capacity(expected + 1);
     file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes).map_err(cannot_read)?;
     if bytes.len() as u64 > MAX_FILE_SIZE {
         return Err(msg!("load.too_large", mib = MAX_FILE_SIZE / 1024 / 1024));
     }
-    // The text is kept for the whole build; reading grew the buffer past the file's size.
+    // The text is kept for the whole build; a file that grew meanwhile grew the buffer past it.
     bytes.shrink_to_fit();
     Ok(bytes)
 }

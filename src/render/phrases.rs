@@ -7,8 +7,11 @@
 //! only between phrases (and at spaces), or anywhere only when one phrase is wider than the line.
 //! It runs at build time: no script, and the same breaks in every browser.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use ahash::AHashMap;
 
 use tera::{Kwargs, State, StringInput, Tera, Value};
 
@@ -17,7 +20,8 @@ const GROUPS: [&str; 13] =
     ["UW1", "UW2", "UW3", "UW4", "UW5", "UW6", "BW1", "BW2", "BW3", "TW1", "TW2", "TW3", "TW4"];
 
 struct Model {
-    groups: [HashMap<String, i64>; 13],
+    /// Each group's features (one to three characters, packed by `packed`) and their scores.
+    groups: [AHashMap<u64, i64>; 13],
     /// The sum of every score of the model: a boundary is where the scores of a position sum
     /// to more than half of it (BudouX's base score is minus half the total).
     total: i64,
@@ -29,8 +33,11 @@ fn model() -> &'static Model {
         // Compiled in; the tests check that it parses and is not empty.
         let mut parsed: HashMap<String, HashMap<String, i64>> =
             serde_json::from_str(include_str!("budoux/ja.json")).unwrap_or_default();
-        let groups = GROUPS.map(|name| parsed.remove(name).unwrap_or_default());
-        let total = groups.iter().flat_map(HashMap::values).sum();
+        let groups: [AHashMap<u64, i64>; 13] = GROUPS.map(|name| {
+            let features = parsed.remove(name).unwrap_or_default();
+            features.into_iter().map(|(text, score)| (packed(text.chars()), score)).collect()
+        });
+        let total = groups.iter().flat_map(|group| group.values()).sum();
         Model { groups, total }
     })
 }
@@ -39,14 +46,38 @@ pub(super) fn register(tera: &mut Tera) {
     tera.register_filter("phrases", filter);
 }
 
+/// A feature's characters (at most three, each below 2²¹) as one number: the model's keys are
+/// looked up thirteen times per character, and a number hashes far faster than a `String`.
+fn packed(chars: impl IntoIterator<Item = char>) -> u64 {
+    chars.into_iter().fold(0, |key, c| key << 21 | u64::from(c))
+}
+
 /// `{{ title | phrases }}`: the text, escaped, with `<wbr>` between its Japanese phrases. Text
 /// already marked safe (HTML) keeps its tags and entities; only its text is divided.
 fn filter(value: StringInput, _: Kwargs, _: &State) -> Value {
-    if value.is_safe() {
-        Value::safe_string(&divide_html(value.as_str()))
-    } else {
-        Value::safe_string(&divide_text(value.as_str()))
-    }
+    let (text, safe) = (value.as_str(), value.is_safe());
+    DIVIDED.with_borrow_mut(|divided| {
+        let divided = &mut divided[usize::from(safe)];
+        if let Some(done) = divided.get(text) {
+            return Value::safe_string(done);
+        }
+        let done = if safe { divide_html(text) } else { divide_text(text) };
+        if divided.len() >= DIVIDED_MAX {
+            divided.clear();
+        }
+        let value = Value::safe_string(&done);
+        divided.insert(text.to_owned(), done);
+        value
+    })
+}
+
+/// The same titles are divided on many pages (the site's name on every page, an entry's title
+/// on every list that shows its card): each rendering thread keeps what it divided, text and
+/// HTML apart.
+const DIVIDED_MAX: usize = 4096;
+
+thread_local! {
+    static DIVIDED: RefCell<[HashMap<String, String>; 2]> = RefCell::default();
 }
 
 /// Plain text → escaped HTML with `<wbr>` at phrase boundaries.
@@ -151,11 +182,9 @@ fn is_japanese(c: char) -> bool {
 /// Indices of the characters that begin a phrase (never 0): BudouX's `Parser.parse`.
 fn boundaries(chars: &[char]) -> Vec<usize> {
     let model = model();
-    let mut key = String::new();
-    let mut score_of = |group: usize, from: usize, to: usize| -> i64 {
-        key.clear();
-        key.extend(&chars[from..to]);
-        model.groups[group].get(key.as_str()).copied().unwrap_or(0)
+    let score_of = |group: usize, from: usize, to: usize| -> i64 {
+        let key = packed(chars[from..to].iter().copied());
+        model.groups[group].get(&key).copied().unwrap_or(0)
     };
     let n = chars.len();
     let mut out = Vec::new();
@@ -201,7 +230,7 @@ mod tests {
     fn the_model_is_read_whole() {
         let model = model();
         assert!(model.groups.iter().all(|g| !g.is_empty()));
-        assert_eq!(model.groups.iter().map(HashMap::len).sum::<usize>(), 2850);
+        assert_eq!(model.groups.iter().map(|group| group.len()).sum::<usize>(), 2850);
     }
 
     /// Expected values from the Python package budoux 0.10.1 (`parser.parse`) on the same model.
