@@ -7,7 +7,6 @@
 //! used to find every bigram twice; the search index was a fifth of the build.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use super::{BIGRAMS_PER_SHARD, normalize, rank, shard_of};
 
@@ -177,37 +176,53 @@ impl Languages {
         }
     }
 
-    /// The bigram lists of the `language`-th language: bigram → ids, in the bigrams' order.
-    /// Lists that no translation touches are borrowed from the shared postings.
-    pub(super) fn lists(&self, language: usize) -> BTreeMap<String, Cow<'_, Ids>> {
+    /// The bigram lists of the `language`-th language: (packed bigram, ids), in the bigrams'
+    /// order. Lists that no translation touches are borrowed from the shared postings.
+    pub(super) fn lists(&self, language: usize) -> Lists<'_> {
         let differences = &self.differences[language];
         let touched = |pair: &u64| {
             differences.removed.lists.contains_key(pair)
                 || differences.added.lists.contains_key(pair)
         };
-        let mut lists: BTreeMap<String, Cow<'_, Ids>> = BTreeMap::new();
-        for (&pair, ids) in &self.shared.lists {
-            if !touched(&pair) {
-                lists.insert(unpack(pair), Cow::Borrowed(ids));
-            }
-        }
-        let pairs = differences.removed.lists.keys().chain(differences.added.lists.keys());
-        for &pair in pairs {
+        let mut lists: Lists<'_> = self
+            .shared
+            .lists
+            .iter()
+            .filter(|(pair, _)| !touched(pair))
+            .map(|(&pair, ids)| (pair, Cow::Borrowed(ids)))
+            .collect();
+        let mut pairs: Vec<u64> = differences
+            .removed
+            .lists
+            .keys()
+            .chain(differences.added.lists.keys())
+            .copied()
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        for pair in pairs {
             let merged = merge(
                 self.shared.get(pair),
                 differences.removed.get(pair),
                 differences.added.get(pair),
             );
             if !merged.is_empty() {
-                lists.insert(unpack(pair), Cow::Owned(merged));
+                lists.push((pair, Cow::Owned(merged)));
             }
         }
+        lists.sort_unstable_by_key(|&(pair, _)| pair);
         lists
     }
 }
 
+/// A language's bigram lists: each bigram packed (`pack`) with the ids of its documents, in the
+/// order of the bigrams' text. Two characters each, so the packed numbers sort as the text does
+/// (UTF-8 keeps the order of code points): no string per bigram, of which a large site has
+/// hundreds of thousands, while the pages render beside.
+pub(super) type Lists<'a> = Vec<(u64, Cow<'a, Ids>)>;
+
 /// How many bigram files a language's lists take.
-pub(super) fn shard_count(lists: &BTreeMap<String, Cow<'_, Ids>>) -> usize {
+pub(super) fn shard_count(lists: &Lists<'_>) -> usize {
     lists.len().div_ceil(BIGRAMS_PER_SHARD).next_power_of_two().clamp(1, 256)
 }
 
@@ -228,21 +243,35 @@ fn merge(shared: Option<&Ids>, removed: Option<&Ids>, added: Option<&Ids>) -> Id
 }
 
 /// The shard files of one language's lists: `(n, JSON)`, each made when the iterator reaches
-/// it. Each shard is serialised straight from the lists (sorted keys, as a JSON object of
-/// serde_json would have them), without a tree of JSON values: that tree took four times the
-/// memory of the postings themselves.
+/// it. Each shard is serialised straight from the lists (in the bigrams' order, as a JSON object
+/// of serde_json would have its keys), without a tree of JSON values: that tree took four times
+/// the memory of the postings themselves.
 pub(super) fn shard_files<'a>(
-    lists: &'a BTreeMap<String, Cow<'a, Ids>>,
+    lists: &'a Lists<'a>,
     shards: usize,
 ) -> impl Iterator<Item = (usize, String)> + 'a {
-    let mut split: Vec<BTreeMap<&str, &Ids>> = vec![BTreeMap::new(); shards];
-    for (bigram, ids) in lists {
-        split[shard_of(bigram, shards)].insert(bigram.as_str(), ids.as_ref());
+    let mut split: Vec<Vec<(u64, &Ids)>> = vec![Vec::new(); shards];
+    for (pair, ids) in lists {
+        split[shard_of(&unpack(*pair), shards)].push((*pair, ids.as_ref()));
     }
     split
         .into_iter()
         .enumerate()
-        .map(|(n, shard)| (n, serde_json::to_string(&shard).unwrap_or_default()))
+        .map(|(n, shard)| (n, serde_json::to_string(&Shard(&shard)).unwrap_or_default()))
+}
+
+/// One shard's lists as a JSON object: bigram → ids.
+struct Shard<'a>(&'a [(u64, &'a Ids)]);
+
+impl serde::Serialize for Shard<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (pair, ids) in self.0 {
+            map.serialize_entry(&unpack(*pair), ids)?;
+        }
+        map.end()
+    }
 }
 
 /// The distinct bigrams of a document's text with their hints (see `rank`): the pairs of
@@ -297,6 +326,8 @@ fn doc_id(position: usize) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     fn page(shared: &str, own: &[Option<&str>]) -> PageTexts {
@@ -306,8 +337,11 @@ mod tests {
         }
     }
 
-    fn plain(lists: &BTreeMap<String, Cow<'_, Ids>>) -> BTreeMap<String, Vec<(u32, u8)>> {
-        lists.iter().map(|(b, ids)| (b.clone(), ids.iter().collect())).collect()
+    /// The lists by bigram text; checks that they come in the text's order.
+    fn plain(lists: &Lists<'_>) -> BTreeMap<String, Vec<(u32, u8)>> {
+        let texts: Vec<String> = lists.iter().map(|(pair, _)| unpack(*pair)).collect();
+        assert!(texts.is_sorted(), "{texts:?}");
+        lists.iter().map(|(pair, ids)| (unpack(*pair), ids.iter().collect())).collect()
     }
 
     /// Each language's lists are those of its own texts indexed alone.
@@ -327,9 +361,9 @@ mod tests {
             alone.add(&texts);
             assert_eq!(plain(&together.lists(language)), plain(&alone.lists(0)), "{language}");
         }
-        let english = together.lists(1);
+        let english = plain(&together.lists(1));
         assert_eq!(english.get("くし"), None, "the shared text of a translated page is not found");
-        let ids = |bigram: &str| english.get(bigram).map(|ids| ids.iter().collect::<Vec<_>>());
+        let ids = |bigram: &str| english.get(bigram).cloned();
         assert_eq!(ids("区政"), Some(vec![(1, rank::NAME)]));
         // In the names of the translation (its second line), at the start of 釧路市.
         assert_eq!(ids("釧路"), Some(vec![(0, rank::STARTS_3)]));
