@@ -48,6 +48,7 @@ pub(super) fn register(tera: &mut Tera) {
 
 /// A feature's characters (at most three, each below 2²¹) as one number: the model's keys are
 /// looked up thirteen times per character, and a number hashes far faster than a `String`.
+/// Every feature of a group has the same number of characters, so no two keys of a group meet.
 fn packed(chars: impl IntoIterator<Item = char>) -> u64 {
     chars.into_iter().fold(0, |key, c| key << 21 | u64::from(c))
 }
@@ -77,7 +78,7 @@ fn filter(value: StringInput, _: Kwargs, _: &State) -> Value {
 const DIVIDED_MAX: usize = 4096;
 
 thread_local! {
-    static DIVIDED: RefCell<[HashMap<String, String>; 2]> = RefCell::default();
+    static DIVIDED: RefCell<[AHashMap<String, String>; 2]> = RefCell::default();
 }
 
 /// Plain text → escaped HTML with `<wbr>` at phrase boundaries.
