@@ -198,6 +198,13 @@ fn the_english_site_has_its_own_search_index_data_page_and_feeds() {
         "{arakawa_partner:?}"
     );
     assert!(found("存在しない言葉").is_empty());
+    // The English index has its own text groups only where a page is translated; the others
+    // it reads from the Japanese index's folder (the same bytes, written once).
+    let groups = |folder: &str| std::fs::read_dir(public.join(folder)).map_or(0, |d| d.count());
+    let (english, japanese) = (groups("en/search/t"), groups("search/t"));
+    let translated = index.docs.iter().filter(|d| d.url.starts_with("/en/")).count();
+    assert!(english > 0 && english <= translated, "{english} English groups");
+    assert!(japanese > 10 * translated, "{japanese} Japanese groups");
     // The Japanese index is unchanged: Japanese labels, Japanese pages.
     let japanese = Index::from_files(|path| read(path)).unwrap_or_else(|e| panic!("no index: {e}"));
     assert_eq!(japanese.labels[2], "自治体");

@@ -32,8 +32,6 @@ pub struct DiskOutput {
     first: Option<Found>,
     /// The previous build's files and hashes (empty for a first build or `--clean`).
     manifest: Manifest,
-    /// Every file the folder held before the build (its own files aside), relative.
-    existing: Vec<String>,
     /// Output file → what this build made of it.
     written: Mutex<HashMap<String, Written>>,
     /// Folders this build made sure exist (a first build creates each once).
@@ -64,14 +62,14 @@ impl DiskOutput {
         guard::restore_interrupted_swap(target, parent, &name);
         let found = guard::check_replaceable(target)?;
         guard::remove_stale_siblings(parent, &name);
-        let existing = match found {
+        let holds_files = match found {
             Found::Ours => {
                 recover(target)?;
-                list_files(target).map_err(|e| cannot_use(target, &e))?
+                holds_files(target).map_err(|e| cannot_use(target, &e))?
             }
-            Found::Missing | Found::Empty => Vec::new(),
+            Found::Missing | Found::Empty => false,
         };
-        let first = existing.is_empty().then_some(found);
+        let first = (!holds_files).then_some(found);
         if first.is_some() {
             fs::create_dir_all(target).map_err(|e| cannot_use(target, &e))?;
         }
@@ -84,7 +82,6 @@ impl DiskOutput {
             target: target.to_path_buf(),
             first,
             manifest,
-            existing,
             written: Mutex::default(),
             folders: Mutex::default(),
             pending: OnceLock::new(),
@@ -109,8 +106,11 @@ impl DiskOutput {
             return manifest::replace_file(&target, MANIFEST, &manifest_text)
                 .map_err(manifest_error);
         }
+        // Listed now rather than before the build, so that the build does not hold the list:
+        // until the commit, a rebuild writes nothing but `.renkei-pending/`.
+        let existing = list_files(&target).map_err(|e| cannot_use(&target, &e))?;
         let mut deletions: Vec<String> =
-            self.existing.into_iter().filter(|path| !written.contains_key(path)).collect();
+            existing.into_iter().filter(|path| !written.contains_key(path)).collect();
         deletions.sort_unstable();
         let mut renames: Vec<(u64, String)> = written
             .iter()
@@ -118,9 +118,8 @@ impl DiskOutput {
             .collect();
         renames.sort_unstable_by(|a, b| a.1.cmp(&b.1));
         let journal = Journal { deletions, renames };
-        let same_manifest = self.manifest.written.is_some()
-            && written.len() == self.manifest.files.len()
-            && written.iter().all(|(p, w)| self.manifest.files.get(p) == Some(&w.recorded));
+        let same_manifest =
+            self.manifest.lists_exactly(written.iter().map(|(p, w)| (p.as_str(), w.recorded)));
         if journal.is_empty() && same_manifest {
             return journal::remove_unfinished(&target).map_err(|e| cannot_use(&target, &e));
         }
@@ -256,6 +255,24 @@ fn recover(target: &Path) -> Result<(), Diagnostic> {
 
 /// The files in the output folder (relative, `/`-separated), Renkei's own files aside.
 fn list_files(target: &Path) -> io::Result<Vec<String>> {
+    let mut files = Vec::new();
+    for entry in site_files(target) {
+        let entry = entry?;
+        let relative = entry.path().strip_prefix(target).map_err(io::Error::other)?;
+        let parts: Vec<String> =
+            relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        files.push(parts.join("/"));
+    }
+    Ok(files)
+}
+
+/// Whether the output folder holds a file of a site (Renkei's own files aside).
+fn holds_files(target: &Path) -> io::Result<bool> {
+    site_files(target).next().transpose().map(|first| first.is_some())
+}
+
+/// The files under `target`, its folders and Renkei's own files (at its top) left out.
+fn site_files(target: &Path) -> impl Iterator<Item = io::Result<walkdir::DirEntry>> {
     let own = |name: &str| {
         name == MARKER
             || name == MANIFEST
@@ -263,22 +280,15 @@ fn list_files(target: &Path) -> io::Result<Vec<String>> {
             || name == PENDING
             || name.starts_with(".renkei-")
     };
-    let mut files = Vec::new();
-    let walk = walkdir::WalkDir::new(target)
+    walkdir::WalkDir::new(target)
         .min_depth(1)
         .into_iter()
-        .filter_entry(|entry| entry.depth() > 1 || !own(&entry.file_name().to_string_lossy()));
-    for entry in walk {
-        let entry = entry.map_err(io::Error::other)?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let relative = entry.path().strip_prefix(target).map_err(io::Error::other)?;
-        let parts: Vec<String> =
-            relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-        files.push(parts.join("/"));
-    }
-    Ok(files)
+        .filter_entry(move |entry| entry.depth() > 1 || !own(&entry.file_name().to_string_lossy()))
+        .filter_map(|entry| match entry {
+            Ok(entry) if entry.file_type().is_dir() => None,
+            Ok(entry) => Some(Ok(entry)),
+            Err(error) => Some(Err(io::Error::other(error))),
+        })
 }
 
 fn cannot_use(target: &Path, error: &io::Error) -> Diagnostic {

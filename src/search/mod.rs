@@ -20,7 +20,9 @@
 //!   and a prefecture named in front of a place, without the documents' groups;
 //! - `search/t/<n>.json`: documents `n*G .. n*G+G`: their entries `[url, title, kind,
 //!   [prefecture…]]` and their texts, to confirm a match (the bigrams of a query may all occur
-//!   apart), to rank it and to cut a snippet.
+//!   apart), to rank it and to cut a snippet. An index in another language than the site's
+//!   default has only the groups with a translated page; it reads the others from the default
+//!   language's folder (`meta.json`'s `shared_texts`, see `SharedTexts`).
 //!
 //! A query downloads meta.json once, the bigram shards of the query's bigrams (it stops at the
 //! first bigram that no candidate has), p.json if it needs prefectures, and the groups of its
@@ -102,6 +104,60 @@ pub struct Index {
     pub shards: usize,
     /// The label of each of `KINDS` in the index's language (the theme's `kind_<key>` strings).
     pub labels: Vec<String>,
+    /// Where the text groups are that this index shares with the default language's index.
+    pub shared_texts: Option<SharedTexts>,
+}
+
+/// The text groups that an index in another language than the site's default shares with the
+/// default language's index: every group in which no page is translated holds the same bytes in
+/// both (the same pages, texts and links), so it is written once, in the default language's
+/// folder. On a site of 50,000 pages in two languages that is 25,000 files fewer to write and
+/// upload.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharedTexts {
+    /// The default language's `search/` folder, relative to this index's (`../../search/`).
+    pub at: String,
+    /// The default language: the shared files mark the pages in other languages only.
+    pub lang: String,
+    /// The index's own language: a page in it is not marked in the index.
+    pub index_lang: String,
+    /// The groups that this index has in its own folder (those with a translated page), as
+    /// half-open ranges of group numbers.
+    pub own: Vec<(usize, usize)>,
+}
+
+impl SharedTexts {
+    fn owns(&self, group: usize) -> bool {
+        self.own.iter().any(|&(start, end)| start <= group && group < end)
+    }
+
+    /// The language mark of a page of a shared group as this index shows it.
+    fn mark(&self, mark: Option<String>) -> Option<String> {
+        let lang = mark.unwrap_or_else(|| self.lang.clone());
+        (lang != self.index_lang).then_some(lang)
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "at": self.at,
+            "lang": self.lang,
+            "index_lang": self.index_lang,
+            "own": self.own.iter().map(|&(s, e)| json!([s, e])).collect::<Vec<_>>(),
+        })
+    }
+
+    fn from_json(value: &Value) -> Option<SharedTexts> {
+        let own = value["own"]
+            .as_array()?
+            .iter()
+            .map(|range| Some((range[0].as_u64()? as usize, range[1].as_u64()? as usize)));
+        Some(SharedTexts {
+            at: value["at"].as_str()?.to_owned(),
+            lang: value["lang"].as_str()?.to_owned(),
+            index_lang: value["index_lang"].as_str()?.to_owned(),
+            own: own.collect::<Option<_>>()?,
+        })
+    }
 }
 
 /// The bigrams of a normalised text: pairs of neighbouring characters, neither of them whitespace.
@@ -142,18 +198,18 @@ impl Index {
         cancelled: &(dyn Fn() -> bool + Sync),
         write: &mut dyn FnMut(usize, String, String),
     ) -> Result<(), Cancelled> {
-        let mut first_group = 0;
+        let mut groups = TextGroups::new(site, langs);
         let (outlines, languages) =
             make(site, bodies, langs, cancelled, &mut |outlines, pages| {
                 for group in pages.chunks(TEXT_GROUP) {
-                    write_text_group(outlines, group, first_group, write);
-                    first_group += 1;
+                    groups.write(outlines, group, write);
                 }
             })?;
         for (language, (outline, lang)) in outlines.into_iter().zip(langs).enumerate() {
             let lists = languages.lists(language);
             let shards = postings::shard_count(&lists);
-            let index = outline.into_index(site, lang, shards);
+            let mut index = outline.into_index(site, lang, shards);
+            index.shared_texts = groups.shared(language);
             write(language, "search/meta.json".to_owned(), index.meta().to_string());
             write(language, "search/p.json".to_owned(), index.prefectures_json());
             for (n, json) in postings::shard_files(&lists, shards) {
@@ -167,8 +223,8 @@ impl Index {
     }
 
     fn meta(&self) -> Value {
-        json!({
-            "version": 3,
+        let mut meta = json!({
+            "version": 4,
             "documents": self.docs.len(),
             "kind_starts": self.kind_starts(),
             "shards": self.shards,
@@ -178,7 +234,19 @@ impl Index {
             "places": self.place_names,
             "pairs": self.pairs.iter().map(|&(w, m)| json!([w, m])).collect::<Vec<_>>(),
             "variants": normalize::variants_string(),
-        })
+        });
+        if let Some(shared) = &self.shared_texts {
+            meta["shared_texts"] = shared.json();
+        }
+        meta
+    }
+
+    /// The file of text group `n`, relative to the index's folder (what a query downloads).
+    pub fn group_file(&self, n: usize) -> String {
+        match &self.shared_texts {
+            Some(shared) if !shared.owns(n) => format!("{}t/{n}.json", shared.at),
+            _ => format!("t/{n}.json"),
+        }
     }
 
     /// The first document of each of `KINDS`, and the number of documents last: the documents
@@ -209,10 +277,29 @@ impl Index {
         let shards = meta.number("shards")?;
         let group = meta.number("text_group")?;
         let documents = meta.number("documents")?;
+        let shared_texts = match meta.value.get("shared_texts") {
+            None => None,
+            Some(value) => {
+                Some(SharedTexts::from_json(value).ok_or_else(|| meta.malformed("shared_texts"))?)
+            }
+        };
         let mut docs: Vec<Doc> = Vec::with_capacity(documents);
         for n in 0..documents.div_ceil(group.max(1)) {
-            let shard = Json::read(&read, &format!("search/t/{n}.json"))?;
-            docs.extend(shard.docs()?);
+            let path = match &shared_texts {
+                Some(shared) if !shared.owns(n) => {
+                    let docs_of =
+                        Json::read(&read, &under_root(&format!("search/{}t/{n}.json", shared.at)))?
+                            .docs()?;
+                    docs.extend(
+                        docs_of
+                            .into_iter()
+                            .map(|doc| Doc { lang: shared.mark(doc.lang.clone()), ..doc }),
+                    );
+                    continue;
+                }
+                _ => format!("search/t/{n}.json"),
+            };
+            docs.extend(Json::read(&read, &path)?.docs()?);
         }
         if docs.len() != documents {
             return Err(ReadError::Count { expected: documents, found: docs.len() });
@@ -252,6 +339,7 @@ impl Index {
             shards,
             labels: meta.array("kinds")?.iter().map(|k| string_of(&k[1])).collect(),
             pairs: pairs.collect(),
+            shared_texts,
         })
     }
 }
@@ -339,6 +427,22 @@ impl Json {
         });
         Ok(docs.collect())
     }
+}
+
+/// A path with its `..` folded into the folders before them; the `..` that go above the start
+/// stay in front (`search/../../search/t/0.json` → `../search/t/0.json`).
+fn under_root(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            "." | "" => {}
+            part => parts.push(part),
+        }
+    }
+    parts.join("/")
 }
 
 fn read_text(read: &impl Fn(&str) -> Option<String>, path: &str) -> Result<String, ReadError> {
@@ -458,6 +562,7 @@ impl Outline {
             shards,
             labels,
             pairs: ward_pairs(site, &self.nodes),
+            shared_texts: None,
         }
     }
 }
@@ -530,44 +635,122 @@ fn texts_json(texts: &[&str]) -> String {
     serde_json::to_string(texts).unwrap_or_default()
 }
 
-/// Writes one group of documents (`search/t/<n>.json`) for each language: their entries
-/// (`[url, title, kind, [prefecture…]]`, and the page's language fifth where it is not the
-/// index's) and their texts. A query downloads the groups of its candidates only, so the list of
-/// all documents is in no file that every query loads (it was most of meta.json, 95 KB at 1,860
-/// documents). Texts that no language shows translated are serialised once.
-fn write_text_group(
-    outlines: &[Outline],
-    group: &[PageTexts],
-    n: usize,
-    write: &mut dyn FnMut(usize, String, String),
-) {
-    let path = format!("search/t/{n}.json");
-    let mut shared: Option<String> = None;
-    for (language, outline) in outlines.iter().enumerate() {
-        let translated = group.iter().any(|page| matches!(page.own.get(language), Some(Some(_))));
-        let texts_of = || group.iter().map(|page| page.text(language)).collect::<Vec<&str>>();
-        let texts = if translated {
-            texts_json(&texts_of())
-        } else {
-            shared.get_or_insert_with(|| texts_json(&texts_of())).clone()
-        };
-        let first = n * TEXT_GROUP;
-        let entries: Vec<Value> = outline
-            .docs
-            .get(first..(first + group.len()).min(outline.docs.len()))
-            .unwrap_or_default()
+/// Writes the text groups (`search/t/<n>.json`) of every language, one group at a time: the
+/// documents' entries (`[url, title, kind, [prefecture…]]`, and the page's language fifth where
+/// it is not the file's) and their texts. A query downloads the groups of its candidates only,
+/// so the list of all documents is in no file that every query loads (it was most of meta.json,
+/// 95 KB at 1,860 documents). A language other than the default writes only the groups that
+/// differ from the default language's (see `SharedTexts`).
+struct TextGroups<'a> {
+    langs: &'a [&'a str],
+    /// The default language's position in `langs`, when it has an index.
+    default: Option<usize>,
+    /// Per language, what it shares with the default language's index (`None`: nothing).
+    shared: Vec<Option<SharedTexts>>,
+    next: usize,
+}
+
+impl<'a> TextGroups<'a> {
+    fn new(site: &Site, langs: &'a [&'a str]) -> TextGroups<'a> {
+        let default = langs.iter().position(|lang| *lang == site.config.default_language);
+        let shared = langs
             .iter()
-            .map(|d| match &d.lang {
-                Some(lang) => json!([d.url, d.title, d.kind, d.prefectures, lang]),
-                None => json!([d.url, d.title, d.kind, d.prefectures]),
+            .enumerate()
+            .map(|(language, lang)| {
+                let default = default.filter(|&d| d != language)?;
+                // From `<prefix>search/` up to the site's root, then into the default's folder.
+                let depth = site.lang_prefix(lang).matches('/').count() + 1;
+                Some(SharedTexts {
+                    at: format!("{}search/", "../".repeat(depth)),
+                    lang: langs[default].to_owned(),
+                    index_lang: (*lang).to_owned(),
+                    own: Vec::new(),
+                })
             })
             .collect();
-        write(
-            language,
-            path.clone(),
-            format!("{{\"docs\":{},\"texts\":{texts}}}", Value::from(entries)),
-        );
+        TextGroups { langs, default, shared, next: 0 }
     }
+
+    /// Writes the next group in each language that does not share it. Texts that no language
+    /// shows translated are serialised once.
+    fn write(
+        &mut self,
+        outlines: &[Outline],
+        group: &[PageTexts],
+        write: &mut dyn FnMut(usize, String, String),
+    ) {
+        let n = self.next;
+        self.next += 1;
+        let documents = n * TEXT_GROUP..n * TEXT_GROUP + group.len();
+        let mut untranslated: Option<String> = None;
+        let mut texts = |language: usize| {
+            let translated =
+                group.iter().any(|page| matches!(page.own.get(language), Some(Some(_))));
+            let texts_of = || group.iter().map(|page| page.text(language)).collect::<Vec<&str>>();
+            if translated {
+                texts_json(&texts_of())
+            } else {
+                untranslated.get_or_insert_with(|| texts_json(&texts_of())).clone()
+            }
+        };
+        let file = |language: usize, file_lang: &str, texts: &str| {
+            group_json(
+                &outlines[language],
+                documents.clone(),
+                file_lang,
+                self.langs[language],
+                texts,
+            )
+        };
+        let default_file = self.default.map(|d| file(d, self.langs[d], &texts(d)));
+        let path = format!("search/t/{n}.json");
+        for (language, lang) in self.langs.iter().enumerate() {
+            if Some(language) == self.default {
+                write(language, path.clone(), default_file.clone().unwrap_or_default());
+                continue;
+            }
+            let texts = texts(language);
+            if let (Some(shared), Some(default_file)) = (&mut self.shared[language], &default_file)
+            {
+                if file(language, &shared.lang, &texts) == *default_file {
+                    continue;
+                }
+                match shared.own.last_mut() {
+                    Some((_, end)) if *end == n => *end = n + 1,
+                    _ => shared.own.push((n, n + 1)),
+                }
+            }
+            write(language, path.clone(), file(language, lang, &texts));
+        }
+    }
+
+    /// What language `language`'s index shares, once every group is written.
+    fn shared(&self, language: usize) -> Option<SharedTexts> {
+        self.shared.get(language).cloned().flatten()
+    }
+}
+
+/// A text group's file: the entries of `outline`'s `documents` (an index in `index_lang`), each
+/// marked with its page's language where that is not `file_lang`, and `texts` (a JSON array).
+fn group_json(
+    outline: &Outline,
+    documents: std::ops::Range<usize>,
+    file_lang: &str,
+    index_lang: &str,
+    texts: &str,
+) -> String {
+    let end = documents.end.min(outline.docs.len());
+    let entries: Vec<Value> = outline
+        .docs
+        .get(documents.start..end)
+        .unwrap_or_default()
+        .iter()
+        .map(|d| match d.lang.as_deref().unwrap_or(index_lang) {
+            lang if lang != file_lang => json!([d.url, d.title, d.kind, d.prefectures, lang]),
+            _ => json!([d.url, d.title, d.kind, d.prefectures]),
+        })
+        .collect();
+    format!("{{\"docs\":{},\"texts\":{texts}}}", Value::from(entries))
 }
 
 fn place_name(site: &Site, id: NodeId, lang: &str) -> String {
@@ -757,5 +940,53 @@ mod read_tests {
             text.as_deref(),
             Some("検索インデックスのファイル search/meta.json を JSON として読めません")
         );
+    }
+
+    #[test]
+    fn an_index_reads_the_groups_it_shares_from_the_default_languages_folder() {
+        // An English index of 5 documents in groups of 2: group 1 is its own (a translated
+        // page), groups 0 and 2 are the Japanese index's, whose marks are relative to Japanese.
+        let meta = META.replace("\"documents\": 1", "\"documents\": 5").replace(
+            "\"text_group\": 4,",
+            r#""text_group": 2, "shared_texts": {"at": "../../search/", "lang": "ja",
+                "index_lang": "en", "own": [[1, 2]]},"#,
+        );
+        let doc = |url: &str, mark: &str| format!(r#"["{url}", "t", 0, [0]{mark}]"#);
+        let group =
+            |docs: &[String]| format!(r#"{{"docs": [{}], "texts": ["a", "b"]}}"#, docs.join(","));
+        let shared_0 = group(&[doc("/a/", ""), doc("/en/b/", r#", "en""#)]);
+        let own_1 = group(&[doc("/en/c/", ""), doc("/d/", r#", "ja""#)]);
+        let shared_2 = group(&[doc("/e/", "")]);
+        let meta = meta.replace("\"shards\": 1,", "\"shards\": 1, \"kind_starts\": [0, 5],");
+        let mut prefecture = String::new();
+        rank::push_vlq(&mut prefecture, 0);
+        let p_json = serde_json::to_string(&[&prefecture; 5]).unwrap_or_default();
+        let files = reader(&[
+            ("en/search/meta.json", &meta),
+            ("en/search/p.json", &p_json),
+            ("en/search/b/0.json", "{}"),
+            ("search/t/0.json", &shared_0),
+            ("en/search/t/1.json", &own_1),
+            ("search/t/2.json", &shared_2),
+            ("en/search/t/0.json", "not read"),
+        ]);
+        let index = Index::from_files(|path| files(&under_root(&format!("en/{path}"))));
+        let index = index.unwrap_or_else(|e| panic!("{e}"));
+        let marks: Vec<(&str, Option<&str>)> =
+            index.docs.iter().map(|d| (d.url.as_str(), d.lang.as_deref())).collect();
+        assert_eq!(
+            marks,
+            [
+                ("/a/", Some("ja")),
+                ("/en/b/", None),
+                ("/en/c/", None),
+                ("/d/", Some("ja")),
+                ("/e/", Some("ja"))
+            ]
+        );
+        assert_eq!(index.group_file(0), "../../search/t/0.json");
+        assert_eq!(index.group_file(1), "t/1.json");
+        assert_eq!(under_root("search/../../search/t/0.json"), "../search/t/0.json");
+        assert_eq!(under_root("en/search/../../search/t/0.json"), "search/t/0.json");
     }
 }

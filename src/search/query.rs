@@ -275,7 +275,7 @@ pub fn first(index: &Index, query: &str, filter: Filter, count: usize) -> Result
     while !settled(index, &scored, candidates.get(next), count) {
         let batch = count.saturating_sub(shown(index, &scored).count()).max(1);
         for &(_, id) in candidates.iter().skip(next).take(batch) {
-            files.insert(format!("t/{}.json", id / TEXT_GROUP));
+            files.insert(index.group_file(id / TEXT_GROUP));
             if let Some(score) = score(&index.docs[id], &query) {
                 scored.push((score, id));
             }
@@ -293,9 +293,8 @@ pub fn first(index: &Index, query: &str, filter: Filter, count: usize) -> Result
         })
         .collect();
     // The entry of the other page of a special ward, for its link.
-    files.extend(
-        hits.iter().filter_map(|hit| hit.also).map(|id| format!("t/{}.json", id / TEXT_GROUP)),
-    );
+    files
+        .extend(hits.iter().filter_map(|hit| hit.also).map(|id| index.group_file(id / TEXT_GROUP)));
     Results { hits, more, files }
 }
 
@@ -659,6 +658,7 @@ mod tests {
             shards: 1,
             labels: Vec::new(),
             pairs: Vec::new(),
+            shared_texts: None,
         }
     }
 

@@ -285,8 +285,18 @@
     return (result || []).map(([id, hints]) => [id, bound(hints, term.length)]);
   };
   // A document's group holds its entry ([url, title, kind, [prefecture…], language?]) and its text.
-  const group = (meta, id) => fetchJson(`t/${Math.floor(id / meta.text_group)}.json`);
-  const docEntry = async (meta, id) => (await group(meta, id)).docs[id % meta.text_group];
+  // An index in another language than the site's default reads the groups without a translated
+  // page from the default language's folder (meta.shared_texts, src/search/mod.rs SharedTexts),
+  // where the language mark is relative to that language.
+  const sharedGroup = (meta, n) => meta.shared_texts && !meta.shared_texts.own.some(([start, end]) => start <= n && n < end);
+  const groupFile = (meta, n) => (sharedGroup(meta, n) ? meta.shared_texts.at : '') + `t/${n}.json`;
+  const group = (meta, id) => fetchJson(groupFile(meta, Math.floor(id / meta.text_group)));
+  const docEntry = async (meta, id) => {
+    const entry = (await group(meta, id)).docs[id % meta.text_group];
+    if (!sharedGroup(meta, Math.floor(id / meta.text_group))) return entry;
+    const lang = entry[4] || meta.shared_texts.lang;
+    return lang === meta.shared_texts.index_lang ? entry.slice(0, 4) : [...entry.slice(0, 4), lang];
+  };
   const docText = async (meta, id) => (await group(meta, id)).texts[id % meta.text_group];
   // A document's kind by the kinds' ranges of meta.json (documents are in the kinds' order).
   const kindOf = (meta, id) => meta.kind_starts.findIndex((start, k) => start <= id && id < meta.kind_starts[k + 1]);
