@@ -285,21 +285,17 @@ impl Index {
         };
         let mut docs: Vec<Doc> = Vec::with_capacity(documents);
         for n in 0..documents.div_ceil(group.max(1)) {
-            let path = match &shared_texts {
-                Some(shared) if !shared.owns(n) => {
-                    let docs_of =
-                        Json::read(&read, &under_root(&format!("search/{}t/{n}.json", shared.at)))?
-                            .docs()?;
-                    docs.extend(
-                        docs_of
-                            .into_iter()
-                            .map(|doc| Doc { lang: shared.mark(doc.lang.clone()), ..doc }),
-                    );
-                    continue;
-                }
-                _ => format!("search/t/{n}.json"),
+            let shared = shared_texts.as_ref().filter(|shared| !shared.owns(n));
+            let path = match shared {
+                Some(shared) => under_root(&format!("search/{}t/{n}.json", shared.at)),
+                None => format!("search/t/{n}.json"),
             };
-            docs.extend(Json::read(&read, &path)?.docs()?);
+            let group_docs = Json::read(&read, &path)?.docs()?.into_iter();
+            // The marks of a shared group are relative to the default language.
+            docs.extend(group_docs.map(|doc| match shared {
+                Some(shared) => Doc { lang: shared.mark(doc.lang.clone()), ..doc },
+                None => doc,
+            }));
         }
         if docs.len() != documents {
             return Err(ReadError::Count { expected: documents, found: docs.len() });
