@@ -2,15 +2,18 @@
 """Renkei against Hugo on the real disk and on tmpfs: rebuilds as an editor runs them.
 
     python3 benches/rebuild.py --sizes 10000 50000 --runs 5 \\
-        [--disk /var/tmp/renkei-rebuild] [--tmpfs /dev/shm/renkei-rebuild] [--hugo PATH]
+        [--disk /var/tmp/renkei-rebuild [/mnt/other-disk/…]] [--tmpfs /dev/shm/renkei-rebuild]
+        [--hugo PATH]
 
 benches/compare.py measures builds into an empty folder on tmpfs, which shows the CPU's share.
 What an editor waits for happens on the ordinary disk, into the output of the previous build;
 there, creating and deleting tens of thousands of files per build costs more than rendering
-them (ext4 skips inodes freed in the last minute when it allocates new ones, so a build that
-replaces the whole tree gets slower with every rebuild). For each size and each folder (one on
-the disk, one on tmpfs; `df --output=fstype` names the file system), examples/gen-corpus.rs
-writes the site in both formats, and the two generators run alternately (Renkei, Hugo, …):
+them (an ext4 without a journal, like this machine's disk, skips inodes freed in the last minute
+when it allocates new ones, so a build that replaces the whole tree gets slower with every
+rebuild; see `filesystem`). For each size and each folder (one or more on disks, one on tmpfs;
+`df` and /sys/fs/ext4 name the file system and say whether an ext4 keeps a journal),
+examples/gen-corpus.rs writes the site in both formats, and the two generators run alternately
+(Renkei, Hugo, …):
 
   empty    a build into an empty output folder (deleting the previous one is not timed);
   (warm)   three rebuilds into the same folder, not counted (the slowdown above builds up);
@@ -50,8 +53,19 @@ def timed(command):
 
 
 def filesystem(path):
-    out = subprocess.run(["df", "--output=fstype", path], capture_output=True, text=True, check=True).stdout
-    return out.split()[-1]
+    """The file system's type, and for ext4 whether it keeps a journal: without one, ext4 checks
+    every free inode it might reuse for a deletion in the last minute (`recently_deleted` in
+    fs/ext4/ialloc.c, only when the file system has no journal), which makes a build right after
+    a large deletion slow; mkfs.ext4 makes a journal unless told not to."""
+    out = subprocess.run(["df", "--output=fstype,source", path], capture_output=True, text=True, check=True)
+    fstype, source = out.stdout.splitlines()[-1].split()[:2]
+    if fstype != "ext4":
+        return fstype
+    try:
+        with open(f"/sys/fs/ext4/{os.path.basename(os.path.realpath(source))}/journal_task") as f:
+            return "ext4, no journal" if f.read().strip() == "<none>" else "ext4, journal"
+    except OSError:
+        return fstype
 
 
 class Site:
@@ -141,7 +155,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--disk", default="/var/tmp/renkei-rebuild")
+    parser.add_argument("--disk", nargs="+", default=["/var/tmp/renkei-rebuild"],
+                        help="folders on real disks (one or more)")
     parser.add_argument("--tmpfs", default="/dev/shm/renkei-rebuild")
     parser.add_argument("--only", choices=["disk", "tmpfs"], help="measure one of the two folders only")
     parser.add_argument("--hugo")
@@ -155,7 +170,7 @@ def main():
     gen = args.gen or os.path.join(REPO, "target/release/examples/gen-corpus")
     renkei = args.renkei or os.path.join(REPO, "target/release/renkei")
     hugo_version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split(" ")[1]
-    folders = [("disk", args.disk), ("tmpfs", args.tmpfs)]
+    folders = [("disk", disk) for disk in args.disk] + [("tmpfs", args.tmpfs)]
     if args.only:
         folders = [f for f in folders if f[0] == args.only]
 

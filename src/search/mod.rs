@@ -198,20 +198,19 @@ impl Index {
         cancelled: &(dyn Fn() -> bool + Sync),
         write: &mut dyn FnMut(usize, String, String),
     ) -> Result<(), Cancelled> {
-        let mut groups = TextGroups::new(site, langs);
-        let (outlines, languages) =
-            make(site, bodies, langs, cancelled, &mut |outlines, pages| {
-                for group in pages.chunks(TEXT_GROUP) {
-                    groups.write(outlines, group, write);
-                }
-            })?;
-        for (language, (outline, lang)) in outlines.into_iter().zip(langs).enumerate() {
+        let outline = Outline::new(site, cancelled)?;
+        let mut groups = TextGroups::new(site, &outline, langs);
+        let languages = make(site, bodies, langs, &outline, cancelled, &mut |pages| {
+            for group in pages.chunks(TEXT_GROUP) {
+                groups.write(group, write);
+            }
+        })?;
+        for (language, lang) in langs.iter().enumerate() {
             let lists = languages.lists(language);
             let shards = postings::shard_count(&lists);
-            let mut index = outline.into_index(site, lang, shards);
-            index.shared_texts = groups.shared(language);
-            write(language, "search/meta.json".to_owned(), index.meta().to_string());
-            write(language, "search/p.json".to_owned(), index.prefectures_json());
+            let meta = outline.meta(site, lang, shards, groups.shared(language));
+            write(language, "search/meta.json".to_owned(), meta.to_string());
+            write(language, "search/p.json".to_owned(), outline.prefectures_json());
             for (n, json) in postings::shard_files(&lists, shards) {
                 if cancelled() {
                     return Err(Cancelled);
@@ -222,52 +221,12 @@ impl Index {
         Ok(())
     }
 
-    fn meta(&self) -> Value {
-        let mut meta = json!({
-            "version": 4,
-            "documents": self.docs.len(),
-            "kind_starts": self.kind_starts(),
-            "shards": self.shards,
-            "text_group": TEXT_GROUP,
-            "kinds": KINDS.iter().zip(&self.labels).map(|((key, _), label)| json!([key, label])).collect::<Vec<_>>(),
-            "prefectures": self.prefectures.iter().map(|(id, name)| json!([id, name])).collect::<Vec<_>>(),
-            "places": self.place_names,
-            "pairs": self.pairs.iter().map(|&(w, m)| json!([w, m])).collect::<Vec<_>>(),
-            "variants": normalize::variants_string(),
-        });
-        if let Some(shared) = &self.shared_texts {
-            meta["shared_texts"] = shared.json();
-        }
-        meta
-    }
-
     /// The file of text group `n`, relative to the index's folder (what a query downloads).
     pub fn group_file(&self, n: usize) -> String {
         match &self.shared_texts {
             Some(shared) if !shared.owns(n) => format!("{}t/{n}.json", shared.at),
             _ => format!("t/{n}.json"),
         }
-    }
-
-    /// The first document of each of `KINDS`, and the number of documents last: the documents
-    /// of kind k are `kind_starts[k] .. kind_starts[k + 1]` (documents are in the kinds' order).
-    pub fn kind_starts(&self) -> Vec<usize> {
-        (0..=KINDS.len()).map(|k| self.docs.partition_point(|d| d.kind < k)).collect()
-    }
-
-    /// `search/p.json`: the prefectures of each document, as base-64 VLQ (one or two characters
-    /// each).
-    fn prefectures_json(&self) -> String {
-        let lists: Vec<String> = self
-            .docs
-            .iter()
-            .map(|d| {
-                let mut text = String::new();
-                d.prefectures.iter().for_each(|&p| rank::push_vlq(&mut text, p as u64));
-                text
-            })
-            .collect();
-        serde_json::to_string(&lists).unwrap_or_default()
     }
 
     /// Reads the index back from its files (`read` gives the text of a path under the root,
@@ -464,27 +423,21 @@ fn string_of(value: &Value) -> String {
     value.as_str().unwrap_or_default().to_owned()
 }
 
-/// A prefecture's name for the filter: its translation's title, else its `name_en` in a language
-/// other than the default, else its name.
-/// The documents of an index in their order, without their texts, and the node of each.
+/// The documents of the indexes in their order: the same pages in every language (a page not
+/// translated into a language is found there in its own). A document's link, title and
+/// language are made from its node when a file needs them, in that file's language; holding
+/// them for every document in every language took 30 MB at 50,000 pages, through the build.
 struct Outline {
-    docs: Vec<Doc>,
+    /// The node of each document.
     nodes: Vec<NodeId>,
+    /// The prefectures of each document, as positions in `prefectures`.
+    doc_prefectures: Vec<Vec<usize>>,
     /// The prefectures that documents refer to, in code order.
     prefectures: Vec<NodeId>,
 }
 
 impl Outline {
-    /// Every page in `lang`, or in the default language where it is not translated (so that an
-    /// English reader still finds every municipality, by its romaji).
-    fn new(
-        site: &Site,
-        lang: &str,
-        cancelled: &(dyn Fn() -> bool + Sync),
-    ) -> Result<Outline, Cancelled> {
-        let mut prefecture_ids: BTreeSet<NodeId> = BTreeSet::new();
-        let mut raw: Vec<(Doc, Vec<NodeId>)> = Vec::new();
-        let mut nodes = Vec::new();
+    fn new(site: &Site, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<Outline, Cancelled> {
         // In the order of the kinds, each collection in its list order (municipalities by code,
         // wards in their official order): the order of ties among results.
         let mut in_list = vec![0; site.nodes.len()];
@@ -493,94 +446,119 @@ impl Outline {
                 in_list[id] = position;
             }
         }
-        let mut ids: Vec<NodeId> = (0..site.nodes.len()).collect();
-        ids.sort_by_key(|&id| (kind_of(site.nodes[id].collection()), in_list[id]));
-        for id in ids {
+        let mut nodes: Vec<NodeId> = (0..site.nodes.len())
+            .filter(|&id| kind_of(site.nodes[id].collection()).is_some())
+            .collect();
+        nodes.sort_by_key(|&id| (kind_of(site.nodes[id].collection()), in_list[id]));
+        let mut of_docs = Vec::with_capacity(nodes.len());
+        let mut referred: BTreeSet<NodeId> = BTreeSet::new();
+        for &id in &nodes {
             if cancelled() {
                 return Err(Cancelled);
             }
-            let node = &site.nodes[id];
-            let Some(kind) = kind_of(node.collection()) else { continue };
-            let prefectures = prefectures_of(site, id);
-            prefecture_ids.extend(prefectures.iter().copied());
-            let entry = node.entry_in(lang);
-            let url = site.url(&site.path_of(id, &entry.lang));
-            let title = entry.meta.title().to_owned();
-            let doc_lang = (entry.lang != lang).then(|| entry.lang.clone());
-            let doc = Doc {
-                url,
-                title,
-                kind,
-                prefectures: Vec::new(),
-                text: String::new(),
-                lang: doc_lang,
-            };
-            raw.push((doc, prefectures));
-            nodes.push(id);
+            let of = prefectures_of(site, id);
+            referred.extend(of.iter().copied());
+            of_docs.push(of);
         }
         // Prefectures in code order (the list order of the collection).
         let prefectures: Vec<NodeId> = site
             .list(Collection::Prefectures)
             .iter()
             .copied()
-            .filter(|p| prefecture_ids.contains(p))
+            .filter(|p| referred.contains(p))
             .collect();
-        let docs = raw
+        let doc_prefectures = of_docs
             .into_iter()
-            .map(|(mut doc, of)| {
-                doc.prefectures =
+            .map(|of| {
+                let mut positions: Vec<usize> =
                     of.iter().filter_map(|p| prefectures.iter().position(|q| q == p)).collect();
-                doc.prefectures.sort_unstable();
-                doc
+                positions.sort_unstable();
+                positions
             })
             .collect();
-        Ok(Outline { docs, nodes, prefectures })
+        Ok(Outline { nodes, doc_prefectures, prefectures })
     }
 
-    /// The index's documents and filters: what `search/meta.json` holds.
-    fn into_index(self, site: &Site, lang: &str, shards: usize) -> Index {
+    /// Document `position` in an index in `lang`, without its text: its translation into `lang`
+    /// where it has one, else its own entry (marked with its language).
+    fn doc(&self, site: &Site, lang: &str, position: usize) -> Doc {
+        let id = self.nodes[position];
+        let node = &site.nodes[id];
+        let entry = node.entry_in(lang);
+        Doc {
+            url: site.url(&site.path_of(id, &entry.lang)),
+            title: entry.meta.title().to_owned(),
+            kind: kind_of(node.collection()).unwrap_or(KINDS.len()),
+            prefectures: self.doc_prefectures[position].clone(),
+            text: String::new(),
+            lang: (entry.lang != lang).then(|| entry.lang.clone()),
+        }
+    }
+
+    /// The first document of each of `KINDS`, and the number of documents last: the documents
+    /// of kind k are `kind_starts[k] .. kind_starts[k + 1]` (documents are in the kinds' order).
+    fn kind_starts(&self, site: &Site) -> Vec<usize> {
+        let kind = |id: &NodeId| kind_of(site.nodes[*id].collection()).unwrap_or(KINDS.len());
+        (0..=KINDS.len()).map(|k| self.nodes.partition_point(|id| kind(id) < k)).collect()
+    }
+
+    /// `search/meta.json` of the index in `lang`.
+    fn meta(&self, site: &Site, lang: &str, shards: usize, shared: Option<SharedTexts>) -> Value {
+        let labels =
+            KINDS.iter().map(|(key, _)| site.config.strings.text(lang, &format!("kind_{key}")));
         let prefectures = self
             .prefectures
             .iter()
-            .map(|&p| (site.nodes[p].id().to_owned(), place_name(site, p, lang)))
-            .collect();
-        let labels = KINDS
-            .iter()
-            .map(|(key, _)| site.config.strings.text(lang, &format!("kind_{key}")))
-            .collect();
-        let place_names =
-            self.prefectures.iter().map(|&p| site.nodes[p].title().to_owned()).collect();
-        Index {
-            docs: self.docs,
-            prefectures,
-            place_names,
-            postings: BTreeMap::new(),
-            shards,
-            labels,
-            pairs: ward_pairs(site, &self.nodes),
-            shared_texts: None,
+            .map(|&p| json!([site.nodes[p].id(), place_name(site, p, lang)]));
+        let places: Vec<&str> = self.prefectures.iter().map(|&p| site.nodes[p].title()).collect();
+        let pairs = ward_pairs(site, &self.nodes);
+        let mut meta = json!({
+            "version": 4,
+            "documents": self.nodes.len(),
+            "kind_starts": self.kind_starts(site),
+            "shards": shards,
+            "text_group": TEXT_GROUP,
+            "kinds": KINDS.iter().zip(labels).map(|((key, _), label)| json!([key, label])).collect::<Vec<_>>(),
+            "prefectures": prefectures.collect::<Vec<_>>(),
+            "places": places,
+            "pairs": pairs.iter().map(|&(w, m)| json!([w, m])).collect::<Vec<_>>(),
+            "variants": normalize::variants_string(),
+        });
+        if let Some(shared) = shared {
+            meta["shared_texts"] = shared.json();
         }
+        meta
+    }
+
+    /// `search/p.json`: the prefectures of each document, as base-64 VLQ (one or two characters
+    /// each). The same in every language.
+    fn prefectures_json(&self) -> String {
+        let lists: Vec<String> = self
+            .doc_prefectures
+            .iter()
+            .map(|of| {
+                let mut text = String::new();
+                of.iter().for_each(|&p| rank::push_vlq(&mut text, p as u64));
+                text
+            })
+            .collect();
+        serde_json::to_string(&lists).unwrap_or_default()
     }
 }
 
-/// The outlines and postings of the indexes of `langs`, made in batches of pages: each
-/// batch's texts in every language go to `on_batch` once their bigrams are counted.
+/// The postings of the indexes of `langs`, made in batches of `outline`'s pages: each batch's
+/// texts in every language go to `on_batch` once their bigrams are counted.
 fn make(
     site: &Site,
     bodies: &Bodies,
     langs: &[&str],
+    outline: &Outline,
     cancelled: &(dyn Fn() -> bool + Sync),
-    on_batch: &mut dyn FnMut(&[Outline], &[PageTexts]),
-) -> Result<(Vec<Outline>, Languages), Cancelled> {
+    on_batch: &mut dyn FnMut(&[PageTexts]),
+) -> Result<Languages, Cancelled> {
     use rayon::prelude::*;
-    let outlines: Vec<Outline> = langs
-        .iter()
-        .map(|lang| Outline::new(site, lang, cancelled))
-        .collect::<Result<_, Cancelled>>()?;
     let mut languages = Languages::new(langs.len());
-    // Every language's index lists the same pages in the same order; only their texts differ.
-    let nodes = outlines.first().map_or(&[][..], |o| o.nodes.as_slice());
-    for batch in nodes.chunks(BATCH) {
+    for batch in outline.nodes.chunks(BATCH) {
         let pages: Vec<PageTexts> =
             batch
                 .par_iter()
@@ -596,9 +574,9 @@ fn make(
             return Err(Cancelled);
         }
         languages.add(&pages);
-        on_batch(&outlines, &pages);
+        on_batch(&pages);
     }
-    Ok((outlines, languages))
+    Ok(languages)
 }
 
 /// What a page is found by in each of `langs` (see `doc_text`): the text of its own entry,
@@ -638,6 +616,8 @@ fn texts_json(texts: &[&str]) -> String {
 /// 95 KB at 1,860 documents). A language other than the default writes only the groups that
 /// differ from the default language's (see `SharedTexts`).
 struct TextGroups<'a> {
+    site: &'a Site,
+    outline: &'a Outline,
     langs: &'a [&'a str],
     /// The default language's position in `langs`, when it has an index.
     default: Option<usize>,
@@ -647,7 +627,7 @@ struct TextGroups<'a> {
 }
 
 impl<'a> TextGroups<'a> {
-    fn new(site: &Site, langs: &'a [&'a str]) -> TextGroups<'a> {
+    fn new(site: &'a Site, outline: &'a Outline, langs: &'a [&'a str]) -> TextGroups<'a> {
         let default = langs.iter().position(|lang| *lang == site.config.default_language);
         let shared = langs
             .iter()
@@ -664,17 +644,12 @@ impl<'a> TextGroups<'a> {
                 })
             })
             .collect();
-        TextGroups { langs, default, shared, next: 0 }
+        TextGroups { site, outline, langs, default, shared, next: 0 }
     }
 
     /// Writes the next group in each language that does not share it. Texts that no language
     /// shows translated are serialised once.
-    fn write(
-        &mut self,
-        outlines: &[Outline],
-        group: &[PageTexts],
-        write: &mut dyn FnMut(usize, String, String),
-    ) {
+    fn write(&mut self, group: &[PageTexts], write: &mut dyn FnMut(usize, String, String)) {
         let n = self.next;
         self.next += 1;
         let documents = n * TEXT_GROUP..n * TEXT_GROUP + group.len();
@@ -690,13 +665,9 @@ impl<'a> TextGroups<'a> {
             }
         };
         let file = |language: usize, file_lang: &str, texts: &str| {
-            group_json(
-                &outlines[language],
-                documents.clone(),
-                file_lang,
-                self.langs[language],
-                texts,
-            )
+            let index_lang = self.langs[language];
+            let docs = documents.clone().map(|d| self.outline.doc(self.site, index_lang, d));
+            group_json(docs, file_lang, index_lang, texts)
         };
         let default_file = self.default.map(|d| file(d, self.langs[d], &texts(d)));
         let path = format!("search/t/{n}.json");
@@ -726,21 +697,16 @@ impl<'a> TextGroups<'a> {
     }
 }
 
-/// A text group's file: the entries of `outline`'s `documents` (an index in `index_lang`), each
-/// marked with its page's language where that is not `file_lang`, and `texts` (a JSON array).
+/// A text group's file: the entries of its documents (without their texts) in an index in
+/// `index_lang`, each marked with its page's language where that is not `file_lang`, and
+/// `texts` (a JSON array).
 fn group_json(
-    outline: &Outline,
-    documents: std::ops::Range<usize>,
+    docs: impl Iterator<Item = Doc>,
     file_lang: &str,
     index_lang: &str,
     texts: &str,
 ) -> String {
-    let end = documents.end.min(outline.docs.len());
-    let entries: Vec<Value> = outline
-        .docs
-        .get(documents.start..end)
-        .unwrap_or_default()
-        .iter()
+    let entries: Vec<Value> = docs
         .map(|d| match d.lang.as_deref().unwrap_or(index_lang) {
             lang if lang != file_lang => json!([d.url, d.title, d.kind, d.prefectures, lang]),
             _ => json!([d.url, d.title, d.kind, d.prefectures]),
@@ -749,6 +715,8 @@ fn group_json(
     format!("{{\"docs\":{},\"texts\":{texts}}}", Value::from(entries))
 }
 
+/// A prefecture's name for the filter: its translation's title, else its `name_en` in a language
+/// other than the default, else its name.
 fn place_name(site: &Site, id: NodeId, lang: &str) -> String {
     let node = &site.nodes[id];
     if let Some(entry) = node.translations.get(lang) {
