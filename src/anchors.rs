@@ -272,6 +272,23 @@ impl Output for Published<'_> {
         self.record(path);
         self.output.write_shared(path, bytes)
     }
+
+    fn keeps_pages(&self) -> bool {
+        self.output.keeps_pages()
+    }
+
+    fn write_page(&self, path: &str, bytes: &[u8], made_from: u64) -> std::io::Result<()> {
+        self.record(path);
+        self.output.write_page(path, bytes, made_from)
+    }
+
+    fn keep_page(&self, path: &str, made_from: u64) -> bool {
+        let kept = self.output.keep_page(path, made_from);
+        if kept {
+            self.record(path);
+        }
+        kept
+    }
 }
 
 /// The site's own address, for telling its links from those to other sites.

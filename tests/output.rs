@@ -183,3 +183,109 @@ fn a_file_that_cannot_be_written_is_an_output_error_not_a_content_error() {
         }
     }
 }
+
+/// Builds with the library, which tells how many pages it rendered rather than kept.
+fn build_counting(root: &Path, output: &Path) -> renkei::build::BuildReport {
+    renkei::build::build(root, output, &renkei::Options::default())
+        .unwrap_or_else(|e| panic!("the build failed: {e}"))
+}
+
+#[test]
+fn a_rebuild_with_no_change_renders_no_page_and_gives_a_fresh_builds_tree() {
+    let site = fixture_copy("basic");
+    let out = tempdir();
+    let public = out.path().join("public");
+    let first = build_counting(site.path(), &public);
+    assert_eq!(first.rendered, first.pages, "a first build renders every page");
+    let again = build_counting(site.path(), &public);
+    assert_eq!(again.rendered, 0, "pages rendered again with nothing changed");
+    assert_eq!(again.pages, first.pages);
+    let fresh = out.path().join("fresh");
+    build_counting(site.path(), &fresh);
+    assert_same_tree(&read_tree(&fresh), &read_tree(&public), "kept pages differ from fresh ones");
+
+    // One body edited: its page and the pages that show it, not the site.
+    edit(site.path(), "content/news/kushiro-report.md", "交流の報告です。", "交流の報告です！");
+    let edited = build_counting(site.path(), &public);
+    assert!(edited.rendered > 0 && edited.rendered * 4 < edited.pages, "{edited:?}");
+}
+
+/// What an editor changes between two builds, one kind at a time: after each, the folder built
+/// in place (pages kept where their inputs did not change) holds exactly what a build into a
+/// new folder writes.
+#[test]
+fn after_each_kind_of_edit_a_rebuild_in_place_gives_a_fresh_builds_tree() {
+    let site = fixture_copy("basic");
+    let root = site.path();
+    let out = tempdir();
+    let public = out.path().join("public");
+    build_ok(root, &public, &[]);
+    type Change = (&'static str, fn(&Path, &Path));
+    let changes: [Change; 9] = [
+        ("a body", |root, _| {
+            edit(root, "content/news/kushiro-report.md", "交流の報告です。", "交流の報告です！")
+        }),
+        ("a name that other pages show", |root, _| {
+            edit(root, "content/municipalities/012068.md", "name: 釧路市", "name: 釧路市役所")
+        }),
+        ("a relation", |root, _| {
+            edit(root, "content/municipalities/012068.md", "  - ward: arakawa", "  - ward: chiyoda")
+        }),
+        ("a new entry", |root, _| {
+            let text =
+                "---\ntitle: 新しいお知らせ\ndate: 2025-12-01\ncategory: 報告\n---\n\n本文。\n";
+            write(root, "content/news/new-entry.md", text)
+        }),
+        ("an entry removed", |root, _| {
+            let _ = std::fs::remove_file(root.join("content/news/support-2025.md"));
+        }),
+        ("a template", |root, _| {
+            edit(root, "themes/plain/templates/base.html", "<head>", "<head><!-- edited -->")
+        }),
+        ("the stylesheet", |root, _| {
+            let css = crate::support::read(&root.join("themes/plain/static/style.css"));
+            write(
+                root,
+                "themes/plain/static/style.css",
+                format!("{css}\nmain {{ color: #111; }}\n"),
+            )
+        }),
+        ("the site's title", |root, _| edit(root, "site.toml", "連携テスト", "連携テスト版")),
+        ("a page of the output edited by hand", |_, public| {
+            write(public, "about/index.html", "<p>edited on the server</p>")
+        }),
+    ];
+    for (round, (what, change)) in changes.into_iter().enumerate() {
+        tick();
+        change(root, &public);
+        build_ok(root, &public, &[]);
+        let fresh = out.path().join(format!("fresh-{round}"));
+        build_ok(root, &fresh, &[]);
+        let message = format!("after an edit of {what}, the rebuilt folder differs");
+        assert_same_tree(&read_tree(&fresh), &read_tree(&public), &message);
+    }
+}
+
+/// A page kept from the last build is not read again: when a new link points into it, it is
+/// rendered for its ids, so that a link to one of them passes and a link to a missing one fails.
+#[test]
+fn links_into_an_unchanged_page_are_checked_against_its_ids() {
+    let site = fixture_copy("basic");
+    let out = tempdir();
+    let public = out.path().join("public");
+    let report = "content/news/kushiro-report.md";
+    let text = crate::support::read(&site.path().join(report));
+    write(site.path(), report, format!("{text}\n## 交流の経緯\n\n経緯です。\n"));
+    build_ok(site.path(), &public, &[]);
+    let about = crate::support::read(&site.path().join("content/about.md"));
+    let link = "[経緯](@/news/kushiro-report.md#交流の経緯)";
+    write(site.path(), "content/about.md", format!("{about}\n{link}\n"));
+    build_ok(site.path(), &public, &[]);
+
+    let link = "[報告](@/news/kushiro-report.md#存在しない見出し)";
+    write(site.path(), "content/about.md", format!("{about}\n{link}\n"));
+    let failed = build(site.path(), &public, &[]);
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("存在しない見出し"), "{stderr}");
+}

@@ -267,3 +267,30 @@ fn the_default_theme_gives_a_page_with_a_photo_its_own_open_graph_image() {
         "the site-wide image"
     );
 }
+
+/// A page whose templates ask for photo variants (`resize_image`: the default theme's cards and
+/// its Open Graph image) is rendered by every build, so that a rebuild in place still writes the
+/// variants it asks for: only rendering tells which.
+#[test]
+fn a_rebuild_in_place_keeps_the_variants_that_unchanged_pages_ask_for() {
+    let site = site_with_photos(BODY);
+    crate::support::copy_dir(
+        &crate::support::repo_root().join("themes/default"),
+        &site.path().join("themes/default"),
+    );
+    let config =
+        fs::read_to_string(site.path().join("site.toml")).unwrap_or_else(|e| panic!("{e}"));
+    fs::write(
+        site.path().join("site.toml"),
+        config.replace("theme = \"plain\"", "theme = \"default\""),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (_, out) = build_site(site.path());
+    let public = out.path().join("public");
+    let fresh = read_tree(&public);
+    assert!(fresh.contains_key("events/2016-12-asakusa/photo-320x180.webp"));
+    let again = build(site.path(), &public, &Options::default())
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostics()));
+    assert!(again.rendered < again.pages, "{again:?}");
+    crate::support::assert_same_tree(&fresh, &read_tree(&public), "the rebuild lost a variant");
+}

@@ -168,19 +168,52 @@ impl PagesJob<'_> {
         };
         let written = |e: std::io::Error| PageFailed::Write(write_error(&file, &e));
         if !staged.keep_pages {
-            // A one-off build renders every page and keeps nothing for a next build.
-            images::take_asked();
-            let bytes = staged.renderer.render(&staged.site, shared, &staged.bodies, route);
-            let bytes = bytes.map_err(|d| PageFailed::Render(file.clone(), d))?;
-            output.write(&file, &bytes).map_err(written)?;
-            let asked = images::take_asked();
-            return Ok(PageDone { fresh: true, asked, kept: None, ids: ids_of(&bytes) });
+            return self.one_off(shared, route, &file);
         }
         let PageOutcome { fresh, page } =
             staged.render_route(route, shared).map_err(|d| PageFailed::Render(file.clone(), d))?;
         output.write_shared(&file, page.bytes.clone()).map_err(written)?;
         let (asked, ids) = (page.asked.to_vec(), ids_of(&page.bytes));
         Ok(PageDone { fresh, asked, kept: Some((file.clone(), page)), ids })
+    }
+}
+
+impl PagesJob<'_> {
+    /// The page of `route` in a one-off build (`renkei build`), which keeps nothing in memory
+    /// for a next build: when the output folder holds the page as the last build made it from
+    /// the same context, templates and program (`Output::keep_page`), it stays as it is; else it
+    /// is rendered and written with what it was made from. A page whose ids a link needs is
+    /// always rendered, and so is one whose templates asked for photo variants, which only
+    /// rendering tells (`images::take_asked`).
+    fn one_off(
+        &self,
+        shared: &CommonContext,
+        route: &Route,
+        file: &str,
+    ) -> Result<PageDone, PageFailed> {
+        let PagesJob { staged, output, anchors: anchor_links, .. } = *self;
+        let (site, renderer) = (&staged.site, &staged.renderer);
+        let failed = |d| PageFailed::Render(file.to_owned(), d);
+        let written = |e: std::io::Error| PageFailed::Write(write_error(file, &e));
+        let wants_ids = anchor_links.wants(file);
+        images::take_asked();
+        let Some(key) = staged.pages_key.filter(|_| output.keeps_pages()) else {
+            let bytes = renderer.render(site, shared, &staged.bodies, route).map_err(failed)?;
+            output.write(file, &bytes).map_err(written)?;
+            let ids = wants_ids.then(|| (file.to_owned(), anchors::ids_in(&bytes)));
+            return Ok(PageDone { fresh: true, asked: images::take_asked(), kept: None, ids });
+        };
+        let prepared = renderer.prepare(site, shared, &staged.bodies, route);
+        let made_from = hash_of(&(key, prepared.fingerprint)).max(1);
+        if !wants_ids && output.keep_page(file, made_from) {
+            return Ok(PageDone { fresh: false, asked: Vec::new(), kept: None, ids: None });
+        }
+        let bytes = renderer.render_prepared(site, shared, route, prepared).map_err(failed)?;
+        let asked = images::take_asked();
+        let made_from = if asked.is_empty() { made_from } else { 0 };
+        output.write_page(file, &bytes, made_from).map_err(written)?;
+        let ids = wants_ids.then(|| (file.to_owned(), anchors::ids_in(&bytes)));
+        Ok(PageDone { fresh: true, asked, kept: None, ids })
     }
 }
 

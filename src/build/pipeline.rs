@@ -49,6 +49,9 @@ pub struct Staged {
     /// The generated files of the cached build, when they are made from the same.
     pub(super) generated: Option<Arc<Generated>>,
     pub(super) keep_pages: bool,
+    /// What every page's `made_from` starts from, for a one-off build into a folder that keeps
+    /// pages from the last build (`reuse::pages_key`).
+    pub(super) pages_key: Option<u64>,
     /// Output file → index in `site.routes`.
     pub(super) files: Arc<HashMap<String, usize>>,
     /// The entries as loaded, texts and all, when the cache keeps them (serve, check).
@@ -104,7 +107,7 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
     clock.lap("sources");
     let (images, problems) = scan_images(&site, &mut reuse);
     pending.extend(problems);
-    let renderer = ready_renderer(config, &mut reuse, templates, &assets, &images)
+    let (renderer, pages_key) = ready_renderer(config, &mut reuse, templates, &assets, &images)
         .map_err(|error| with_pending(error, &pending))?;
     clock.lap("images");
     let links = reuse
@@ -141,6 +144,7 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
         generated: reuse.generated(site_key),
         old: reuse.pages(),
         keep_pages: reuse.keeps(),
+        pages_key,
         entries,
         images_hash,
         site_key,
@@ -294,20 +298,22 @@ fn scan_images(site: &Site, reuse: &mut Reuse<'_>) -> (Arc<Images>, Diagnostics)
     (Arc::new(images), problems)
 }
 
-/// The templates given the static files' names and the photos (kept for the next build).
+/// The templates given the static files' names and the photos (kept for the next build), and
+/// the part of the pages' `made_from` they give (`reuse::pages_key`).
 fn ready_renderer(
     config: &Config,
     reuse: &mut Reuse<'_>,
     templates: Templates,
     assets: &Assets,
     images: &Arc<Images>,
-) -> Result<Arc<Renderer>, Error> {
+) -> Result<(Arc<Renderer>, Option<u64>), Error> {
     let kept: KeptRenderer =
         reuse::ready_renderer(config, reuse.config_hash(), templates, assets, images)
             .map_err(Error::Content)?;
     let renderer = Arc::clone(&kept.renderer);
+    let pages_key = reuse::pages_key(config, &kept, assets);
     reuse.keep_renderer(kept);
-    Ok(renderer)
+    Ok((renderer, pages_key))
 }
 
 /// Step "markdown": every body rendered (only the edited ones after body edits), and the

@@ -362,6 +362,41 @@ pub(super) fn templates_and_assets(
     (templates, assets)
 }
 
+/// The part of every page's `made_from` (recorded in the output's manifest, see
+/// `Output::keep_page`) that is not in its fingerprint: the program, the configuration, the
+/// templates, the static files' names and the photos. Within one `renkei serve` these are
+/// compared by `KeptRenderer`; across two runs of `renkei build` the program may have changed
+/// too (its filters, its Markdown), so it is part of the key. `None` when the program cannot
+/// be read: pages are then always rendered.
+pub(super) fn pages_key(config: &Config, renderer: &KeptRenderer, assets: &Assets) -> Option<u64> {
+    // Where the site's folder is does not change its pages: the same site built from another
+    // folder (a fresh checkout) gives the same manifest.
+    let config = Config { root: PathBuf::new(), ..config.clone() };
+    let templates =
+        renderer_key(hash_of(&format!("{config:?}")), renderer.renderer.sources_hash(), assets);
+    program_identity().map(|program| hash_of(&(program, templates, renderer.images)))
+}
+
+/// A hash of the running program's bytes, read once per process in small pieces (the program
+/// is 16 MB, which a build need not hold).
+fn program_identity() -> Option<u64> {
+    use std::io::Read;
+    static IDENTITY: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+    *IDENTITY.get_or_init(|| {
+        let mut file = std::fs::File::open(std::env::current_exe().ok()?).ok()?;
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut buffer = vec![0; 256 * 1024];
+        loop {
+            match file.read(&mut buffer) {
+                Ok(0) => return Some(hasher.digest()),
+                Ok(read) => hasher.update(&buffer[..read]),
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+    })
+}
+
 /// The renderer of this build: the kept one when the photos are the same too, else one parsed
 /// (again) and given the static files' names and the photos. A kept renderer is never changed,
 /// since the pages of the last build may still be rendering with it.

@@ -212,6 +212,27 @@ impl DiskOutput {
 
 impl Output for DiskOutput {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.write_page(path, bytes, 0)
+    }
+
+    fn keeps_pages(&self) -> bool {
+        true
+    }
+
+    fn keep_page(&self, path: &str, made_from: u64) -> bool {
+        if self.first.is_some() {
+            return false;
+        }
+        let Some(recorded) = self.manifest.page_made_from(path, &self.target.join(path), made_from)
+        else {
+            return false;
+        };
+        let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        written.insert(path.to_owned(), Written { recorded, pending: None });
+        true
+    }
+
+    fn write_page(&self, path: &str, bytes: &[u8], made_from: u64) -> io::Result<()> {
         if path.starts_with(".renkei-") {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -220,7 +241,8 @@ impl Output for DiskOutput {
                 ),
             ));
         }
-        let recorded = Recorded { hash: manifest::hash(bytes), size: bytes.len() as u64 };
+        let recorded =
+            Recorded { hash: manifest::hash(bytes), size: bytes.len() as u64, made_from };
         let file = self.target.join(path);
         let pending = if self.first.is_some() {
             self.write_in_place(&file, bytes)?;

@@ -4,7 +4,9 @@
 //! modification time (mirroring tools such as `rsync` then upload only what changed).
 //!
 //! The manifest is kept in the output folder (`.renkei-manifest`, beside the marker) and holds
-//! no time, so two builds of the same input give byte-identical folders. A file is trusted to
+//! no time, so two builds of the same input give byte-identical folders. For a page it also
+//! records what the page was made from (`Recorded::made_from`, a fingerprint of its context,
+//! templates and the program), so that the next build can keep the page without rendering it. A file is trusted to
 //! still hold the recorded bytes only when its size matches and it was not modified after the
 //! manifest was written; anything else (a file edited or deleted by hand) is written again.
 
@@ -18,9 +20,11 @@ use xxhash_rust::xxh3::xxh3_128;
 
 /// The manifest's file name inside the output folder.
 pub(crate) const MANIFEST: &str = ".renkei-manifest";
-/// The format's first line. Version 2 hashes with XXH3 (version 1, SipHash, is read as no
-/// manifest: the next build writes every file once again).
-const HEADER: &str = "renkei-manifest 2";
+/// The format's first line. Version 3 adds what each page was made from; version 2 (XXH3, no
+/// such column) is still read, its pages as made from something unknown. Version 1 (SipHash)
+/// is read as no manifest: the next build writes every file once again.
+const HEADER: &str = "renkei-manifest 3";
+const HEADER_2: &str = "renkei-manifest 2";
 
 /// A hash of a file's bytes: XXH3 with 128 bits, a fixed function (stable across versions and
 /// machines, unlike the standard library's hasher). Every byte of the site goes through it, so
@@ -35,6 +39,9 @@ pub(crate) fn hash(bytes: &[u8]) -> u128 {
 pub(crate) struct Recorded {
     pub(crate) hash: u128,
     pub(crate) size: u64,
+    /// For a page: a fingerprint of everything its bytes were made from (`Output::keep_page`);
+    /// 0 for the other files, which a build makes again and compares by their bytes.
+    pub(crate) made_from: u64,
 }
 
 /// The files of the last finished build, and when that list was written.
@@ -66,14 +73,30 @@ impl Manifest {
         let (Some(old), Some(written)) = (self.get(path), self.written) else {
             return false;
         };
-        if *old != recorded {
-            return false;
-        }
-        let Ok(metadata) = fs::symlink_metadata(file) else { return false };
-        metadata.is_file()
-            && metadata.len() == recorded.size
-            && metadata.modified().is_ok_and(|modified| modified <= written)
+        old.hash == recorded.hash && old.size == recorded.size && untouched(file, old, written)
     }
+
+    /// What the manifest says of the page at `path` when it was made from `made_from` and the
+    /// file still holds it: the next build keeps it as it is, without rendering it.
+    pub(crate) fn page_made_from(
+        &self,
+        path: &str,
+        file: &Path,
+        made_from: u64,
+    ) -> Option<Recorded> {
+        let (old, written) = (self.get(path)?, self.written?);
+        (made_from != 0 && old.made_from == made_from && untouched(file, old, written))
+            .then_some(*old)
+    }
+}
+
+/// Whether `file` still holds what `recorded` says, as far as its metadata tells: its size, and
+/// no modification since the manifest was written.
+fn untouched(file: &Path, recorded: &Recorded, manifest_written: SystemTime) -> bool {
+    let Ok(metadata) = fs::symlink_metadata(file) else { return false };
+    metadata.is_file()
+        && metadata.len() == recorded.size
+        && metadata.modified().is_ok_and(|modified| modified <= manifest_written)
 }
 
 impl Manifest {
@@ -108,7 +131,8 @@ pub(crate) fn render<'a>(files: impl IntoIterator<Item = (&'a str, Recorded)>) -
     text.push_str(HEADER);
     text.push('\n');
     for (path, recorded) in files {
-        let line = format!("{:032x} {} {}\n", recorded.hash, recorded.size, escape(path));
+        let (hash, size, made_from) = (recorded.hash, recorded.size, recorded.made_from);
+        let line = format!("{hash:032x} {size} {made_from:016x} {}\n", escape(path));
         text.push_str(&line);
     }
     text
@@ -118,15 +142,24 @@ pub(crate) fn render<'a>(files: impl IntoIterator<Item = (&'a str, Recorded)>) -
 /// share a key): the build then writes every file again.
 fn parse(text: &str) -> Option<HashMap<u128, Recorded>> {
     let mut lines = text.lines();
-    if lines.next()? != HEADER {
-        return None;
-    }
+    let with_made_from = match lines.next()? {
+        HEADER => true,
+        HEADER_2 => false,
+        _ => return None,
+    };
     let mut files = HashMap::with_capacity(text.len() / 80);
     for line in lines {
         let (hash, rest) = line.split_once(' ')?;
-        let (size, path) = rest.split_once(' ')?;
-        let recorded =
-            Recorded { hash: u128::from_str_radix(hash, 16).ok()?, size: size.parse().ok()? };
+        let (size, rest) = rest.split_once(' ')?;
+        let (made_from, path) = match with_made_from {
+            true => rest.split_once(' ')?,
+            false => ("0", rest),
+        };
+        let recorded = Recorded {
+            hash: u128::from_str_radix(hash, 16).ok()?,
+            size: size.parse().ok()?,
+            made_from: u64::from_str_radix(made_from, 16).ok()?,
+        };
         let key = if path.contains('\\') { path_key(&unescape(path)?) } else { path_key(path) };
         if files.insert(key, recorded).is_some() {
             return None;
@@ -179,10 +212,10 @@ mod tests {
 
     #[test]
     fn the_text_round_trips_odd_paths_and_is_sorted() {
-        let a = Recorded { hash: 1, size: 2 };
-        let b = Recorded { hash: u128::MAX, size: 0 };
+        let a = Recorded { hash: 1, size: 2, made_from: 0 };
+        let b = Recorded { hash: u128::MAX, size: 0, made_from: u64::MAX };
         let text = render([("z/index.html", a), ("a\\b\nc", b)]);
-        assert!(text.starts_with("renkei-manifest 2\n"));
+        assert!(text.starts_with("renkei-manifest 3\n"));
         assert!(text.find("a\\\\b\\nc").is_some_and(|i| i < text.find("z/index").unwrap_or(0)));
         let parsed = Manifest { files: parse(&text).unwrap_or_default(), written: None };
         assert_eq!(parsed.get("z/index.html"), Some(&a));
@@ -192,10 +225,18 @@ mod tests {
     }
 
     #[test]
+    fn a_version_2_manifest_is_read_without_what_its_pages_were_made_from() {
+        let text = format!("{HEADER_2}\n{:032x} 5 a b.html\n", 7);
+        let parsed = Manifest { files: parse(&text).unwrap_or_default(), written: None };
+        assert_eq!(parsed.get("a b.html"), Some(&Recorded { hash: 7, size: 5, made_from: 0 }));
+    }
+
+    #[test]
     fn a_damaged_manifest_is_no_manifest() {
-        assert!(parse("renkei-manifest 2\nnot hex 3 a.html\n").is_none());
+        assert!(parse("renkei-manifest 3\nnot hex 3 0 a.html\n").is_none());
+        assert!(parse("renkei-manifest 3\n00 3 not-hex a.html\n").is_none());
         assert!(parse("renkei-manifest 1\n").is_none());
-        let twice = format!("{HEADER}\n{:032x} 1 a.html\n{:032x} 2 a.html\n", 1, 2);
+        let twice = format!("{HEADER}\n{:032x} 1 0 a.html\n{:032x} 2 0 a.html\n", 1, 2);
         assert!(parse(&twice).is_none(), "a path listed twice");
         assert!(parse("something else\n").is_none());
         assert!(unescape("bad\\x").is_none());

@@ -29,6 +29,28 @@ pub trait Output: Sync {
     fn write_shared(&self, path: &str, bytes: Arc<[u8]>) -> io::Result<()> {
         self.write(path, &bytes)
     }
+
+    /// Whether pages are worth fingerprinting for this sink: a later build can keep a page
+    /// written with `write_page` (`DiskOutput`); a sink that keeps nothing says no, and its
+    /// pages are rendered without a fingerprint.
+    fn keeps_pages(&self) -> bool {
+        false
+    }
+
+    /// Writes a page with a fingerprint of everything it was made from (its context, its
+    /// templates, the program), which the sink records for `keep_page`.
+    fn write_page(&self, path: &str, bytes: &[u8], made_from: u64) -> io::Result<()> {
+        let _ = made_from;
+        self.write(path, bytes)
+    }
+
+    /// Keeps the page at `path` as the last build wrote it, when that build recorded it as made
+    /// from `made_from` and the file is untouched since; `false`: the page must be rendered and
+    /// written.
+    fn keep_page(&self, path: &str, made_from: u64) -> bool {
+        let _ = (path, made_from);
+        false
+    }
 }
 
 /// Keeps every file in memory.
@@ -185,6 +207,38 @@ mod tests {
         assert!(
             !target.join(".renkei-pending").exists() && !target.join(".renkei-journal").exists()
         );
+    }
+
+    #[test]
+    fn a_page_is_kept_only_when_made_from_the_same_and_untouched() {
+        let dir = ok(tempfile::tempdir());
+        let target = dir.path().join("public");
+        let first = ok(DiskOutput::prepare(&target, false));
+        assert!(!first.keep_page("a.html", 7), "a first build has nothing to keep");
+        ok(first.write_page("a.html", b"A", 7));
+        ok(first.write_page("b.html", b"B", 8));
+        ok(first.write("c.html", b"C"));
+        ok(first.commit());
+        age(&target);
+        let before = times(&target);
+        let second = ok(DiskOutput::prepare(&target, false));
+        assert!(second.keep_page("a.html", 7));
+        assert!(!second.keep_page("b.html", 9), "made from something else");
+        assert!(!second.keep_page("c.html", 0), "not a page");
+        ok(second.write_page("b.html", b"B", 9));
+        ok(second.write("c.html", b"C"));
+        ok(second.commit());
+        let after = times(&target);
+        for file in ["a.html", "b.html", "c.html"] {
+            assert_eq!(after.get(file), before.get(file), "{file} was written again");
+        }
+        ok(fs::write(target.join("a.html"), "by hand"));
+        let third = ok(DiskOutput::prepare(&target, false));
+        assert!(!third.keep_page("a.html", 7), "a page edited by hand is not kept");
+        third.abandon();
+        let clean = ok(DiskOutput::prepare(&target, true));
+        assert!(!clean.keep_page("b.html", 9), "--clean keeps nothing");
+        clean.abandon();
     }
 
     #[test]
