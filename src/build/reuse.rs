@@ -1,7 +1,8 @@
 //! What a rebuild keeps from the builds before it: the description of incremental rebuilds.
 //!
 //! `renkei serve` keeps one [`Cache`] for its lifetime; `renkei build` starts from an empty one
-//! that keeps no pages. At the start of a build, [`Reuse`] compares what the cache holds with the
+//! that keeps no pages in memory (it keeps the pages of its output folder instead, by what the
+//! manifest records they were made from: [`pages_key`], `PagesJob::one_off`). At the start of a build, [`Reuse`] compares what the cache holds with the
 //! configuration and the files loaded now, decides once what may be taken over, and the steps of
 //! the pipeline (`pipeline.rs`) ask it rather than testing the cache themselves. The rules, from
 //! the cheapest change to the dearest:
