@@ -214,8 +214,9 @@ fn a_file_and_a_folder_with_the_same_id_are_an_error() {
     assert!(stderr.contains("`2016-12-asakusa` is written twice"), "{stderr}");
 }
 
-#[test]
-fn the_default_theme_gives_a_page_with_a_photo_its_own_open_graph_image() {
+/// `site_with_photos(BODY)` in the default theme, whose cards and Open Graph image ask for
+/// photo variants.
+fn site_with_photos_in_the_default_theme() -> tempfile::TempDir {
     let site = site_with_photos(BODY);
     crate::support::copy_dir(
         &crate::support::repo_root().join("themes/default"),
@@ -228,6 +229,12 @@ fn the_default_theme_gives_a_page_with_a_photo_its_own_open_graph_image() {
         config.replace("theme = \"plain\"", "theme = \"default\""),
     )
     .unwrap_or_else(|e| panic!("{e}"));
+    site
+}
+
+#[test]
+fn the_default_theme_gives_a_page_with_a_photo_its_own_open_graph_image() {
+    let site = site_with_photos_in_the_default_theme();
     let (_, out) = build_site(site.path());
     let files = read_tree(&out.path().join("public"));
     let html = text(&files, "events/2016-12-asakusa/index.html");
@@ -273,18 +280,7 @@ fn the_default_theme_gives_a_page_with_a_photo_its_own_open_graph_image() {
 /// variants it asks for: only rendering tells which.
 #[test]
 fn a_rebuild_in_place_keeps_the_variants_that_unchanged_pages_ask_for() {
-    let site = site_with_photos(BODY);
-    crate::support::copy_dir(
-        &crate::support::repo_root().join("themes/default"),
-        &site.path().join("themes/default"),
-    );
-    let config =
-        fs::read_to_string(site.path().join("site.toml")).unwrap_or_else(|e| panic!("{e}"));
-    fs::write(
-        site.path().join("site.toml"),
-        config.replace("theme = \"plain\"", "theme = \"default\""),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let site = site_with_photos_in_the_default_theme();
     let (_, out) = build_site(site.path());
     let public = out.path().join("public");
     let fresh = read_tree(&public);
