@@ -3,29 +3,29 @@
 //! unchanged fingerprint means unchanged bytes, which is what keeps `renkei serve`'s site equal
 //! to a fresh build's.
 
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io;
+
+use xxhash_rust::xxh3::xxh3_64;
 
 /// The hash of a JSON value as serialized (serde_json's maps are sorted, so this is stable).
+///
+/// Every page's context passes through here on every build. serde_json writes in fragments of a few bytes, which cost a streaming hasher a call
+/// each; serialized into a buffer and hashed at once with XXH3, this function took 2.6 % of an
+/// empty-folder build's CPU samples rather than 3.9 % with SipHash. These hashes only decide what
+/// a rebuild may keep, so they need no keyed hash.
 pub(crate) fn of_json(value: &impl serde::Serialize) -> u64 {
-    let mut writer = HashWriter(DefaultHasher::new());
-    // Writing into a hasher cannot fail; a value that cannot be serialized hashes as what was written.
-    let _ = serde_json::to_writer(&mut writer, value);
-    writer.0.finish()
-}
-
-struct HashWriter(DefaultHasher);
-
-impl io::Write for HashWriter {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.write(bytes);
-        Ok(bytes.len())
+    thread_local! {
+        static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        // Writing into a Vec cannot fail; a value that cannot be serialized hashes as what was
+        // written.
+        let _ = serde_json::to_writer(&mut *buffer, value);
+        xxh3_64(buffer)
+    })
 }
 
 /// A hash of every template's name and text.
