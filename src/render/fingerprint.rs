@@ -24,9 +24,18 @@ pub(crate) fn of_json(value: &impl serde::Serialize) -> u64 {
         // Writing into a Vec cannot fail; a value that cannot be serialized hashes as what was
         // written.
         let _ = serde_json::to_writer(&mut *buffer, value);
-        xxh3_64(buffer)
+        let hash = xxh3_64(buffer);
+        // A list page of every municipality has a context of megabytes: not kept for the rest
+        // of the build (or of `renkei serve`).
+        if buffer.capacity() > KEPT_BUFFER {
+            *buffer = Vec::new();
+        }
+        hash
     })
 }
+
+/// The largest buffer `of_json` keeps between calls: most pages' contexts are far smaller.
+const KEPT_BUFFER: usize = 1 << 20;
 
 /// A hash of every template's name and text.
 pub(crate) fn of_sources(sources: &[(String, String)]) -> u64 {
