@@ -11,10 +11,11 @@ use xxhash_rust::xxh3::xxh3_64;
 
 /// The hash of a JSON value as serialized (serde_json's maps are sorted, so this is stable).
 ///
-/// Every page's context passes through here on every build. serde_json writes in fragments of a few bytes, which cost a streaming hasher a call
-/// each; serialized into a buffer and hashed at once with XXH3, this function took 2.6 % of an
-/// empty-folder build's CPU samples rather than 3.9 % with SipHash. These hashes only decide what
-/// a rebuild may keep, so they need no keyed hash.
+/// Every page's context passes through here on every build. serde_json writes in fragments of a
+/// few bytes, which cost a streaming hasher a call each; serialized into a buffer and hashed at
+/// once with XXH3, this function took 2.6 % of an empty-folder build's CPU samples rather than
+/// 3.9 % with SipHash. These hashes only decide what a rebuild may keep, so they need no keyed
+/// hash.
 pub(crate) fn of_json(value: &impl serde::Serialize) -> u64 {
     thread_local! {
         static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
