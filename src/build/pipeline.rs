@@ -102,17 +102,23 @@ pub fn stage(config: &Config, cache: &mut Cache) -> Result<Staged, Error> {
         all_or_every_problem(&site, &unavailable_files, &problems, templates, assets, goes_on)?;
     let mut pending = problems;
     let renames = reuse.renames(&assets);
-    // Before the Markdown: a one-off build drops each text once its body is rendered.
-    let warnings = crate::sources::warnings(config, site.entries()).into_iter().collect();
-    clock.lap("sources");
+    // Before the Markdown: a one-off build drops each text once its body is rendered. Side by
+    // side, since each is one thread's work.
+    let kept_links = reuse.links();
+    let (warnings, links) = rayon::join(
+        || crate::sources::warnings(config, site.entries()).into_iter().collect(),
+        || {
+            kept_links.unwrap_or_else(|| {
+                Arc::new(ContentLinks::new(&site).with_unavailable(&unavailable_files))
+            })
+        },
+    );
+    clock.lap("sources, content links");
     let (images, problems) = scan_images(&site, &mut reuse);
     pending.extend(problems);
     let (renderer, pages_key) = ready_renderer(config, &mut reuse, templates, &assets, &images)
         .map_err(|error| with_pending(error, &pending))?;
     clock.lap("images");
-    let links = reuse
-        .links()
-        .unwrap_or_else(|| Arc::new(ContentLinks::new(&site).with_unavailable(&unavailable_files)));
     let (site, bodies, problems) = markdown(site, &mut reuse, &links, &images);
     clock.lap("markdown");
     pending.extend(problems);
@@ -233,8 +239,8 @@ pub fn finish(
 }
 
 /// Step "load, templates, assets": the content files, and beside them (they need no content)
-/// the templates and the minified static files, which a small site's build would otherwise
-/// wait for.
+/// the templates, the minified static files and the program's hash (`reuse::pages_key`), which
+/// a build would otherwise wait for.
 fn load_with_templates(
     config: &Config,
     reuse: &mut Reuse<'_>,
@@ -244,7 +250,10 @@ fn load_with_templates(
     let entries = reuse.entries();
     let (loaded, (templates, assets)) = rayon::join(
         || load::load_cached(config, entries),
-        || reuse::templates_and_assets(config, config_hash, kept),
+        || {
+            reuse::program_identity();
+            reuse::templates_and_assets(config, config_hash, kept)
+        },
     );
     (loaded, templates, assets)
 }

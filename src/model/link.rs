@@ -56,9 +56,9 @@ pub(super) fn link(
     );
     attach_translations(&mut site, translations, &[&drafts, unavailable], &mut diagnostics);
     let resolver = Resolver { site: &site, drafts: &drafts, unavailable };
-    let resolved: Vec<(Links, Vec<Partner>)> =
-        (0..site.nodes.len()).map(|id| resolver.links_of(id, &mut diagnostics)).collect();
-    for (id, (mut links, partners)) in resolved.into_iter().enumerate() {
+    let resolved = resolver.links_of_all();
+    for (id, (mut links, partners, problems)) in resolved.into_iter().enumerate() {
+        diagnostics.extend(problems);
         links.partners = (site.partners.len()..site.partners.len() + partners.len()).collect();
         site.partners.extend(partners);
         site.nodes[id].links = links;
@@ -135,6 +135,20 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
+    /// The links of every node, in parallel (a nearest id for a typo compares it with every
+    /// id of the collection), with each node's problems apart, in the nodes' order.
+    fn links_of_all(&self) -> Vec<(Links, Vec<Partner>, Diagnostics)> {
+        use rayon::prelude::*;
+        (0..self.site.nodes.len())
+            .into_par_iter()
+            .map(|id| {
+                let mut problems = Diagnostics::default();
+                let (links, partners) = self.links_of(id, &mut problems);
+                (links, partners, problems)
+            })
+            .collect()
+    }
+
     fn links_of(&self, id: NodeId, diagnostics: &mut Diagnostics) -> (Links, Vec<Partner>) {
         let entry = &self.site.nodes[id].entry;
         let mut links = Links::default();
