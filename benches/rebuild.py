@@ -15,7 +15,12 @@ rebuild; see `filesystem`). For each size and each folder (one or more on disks,
 examples/gen-corpus.rs writes the site in both formats, and the two generators run alternately
 (Renkei, Hugo, …):
 
-  empty    a build into an empty output folder (deleting the previous one is not timed);
+  empty    a build into a new, empty output folder (a fresh checkout's first build), before
+           anything was deleted (on an ext4 without a journal, after a minute without
+           deletions: the corpus just written replaced the last one);
+  deleted  a build into the output folder right after deleting the previous build's output
+           (the deletion is not timed): on an ext4 without a journal it pays for what was
+           deleted in the minutes before (see `filesystem`), the other runs' deletions included;
   (warm)   three rebuilds into the same folder, not counted (the slowdown above builds up);
   nochange a rebuild with no change, previous output present;
   edit     a rebuild after a one-line edit of one news entry (a line appended to its body,
@@ -35,6 +40,7 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLS = ("renkei", "hugo")
+CASES = ("empty", "deleted", "nochange", "edit")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare import find_hugo  # noqa: E402  (the same search for Hugo as the build benchmark)
@@ -73,6 +79,7 @@ class Site:
 
     def __init__(self, base, size, renkei, hugo, gen):
         self.base, self.size, self.renkei, self.hugo = base, size, renkei, hugo
+        self.quiet_disk_needed = filesystem(base) == "ext4, no journal"
         self.corpus = os.path.join(base, f"corpus-{size}")
         shutil.rmtree(base, ignore_errors=True)
         os.makedirs(base)
@@ -87,13 +94,15 @@ class Site:
         names = sorted(n for n in os.listdir(folder) if n.endswith(".md") and not n.startswith("_"))
         return os.path.join(folder, names[len(names) // 2])
 
-    def out(self, tool):
-        return os.path.join(self.base, f"out-{tool}")
+    def out(self, tool, run=None):
+        """The output folder of the rebuilds, or with `run` a new one for that run of *empty*."""
+        return os.path.join(self.base, f"out-{tool}" if run is None else f"new-{run}-{tool}")
 
-    def command(self, tool):
+    def command(self, tool, out=None):
+        out = out or self.out(tool)
         if tool == "renkei":
-            return [self.renkei, "build", "--root", os.path.join(self.corpus, "renkei"), "--output", self.out(tool)]
-        return [self.hugo, "--quiet", "-s", os.path.join(self.corpus, "hugo"), "-d", self.out(tool)]
+            return [self.renkei, "build", "--root", os.path.join(self.corpus, "renkei"), "--output", out]
+        return [self.hugo, "--quiet", "-s", os.path.join(self.corpus, "hugo"), "-d", out]
 
     def edit(self, tool):
         """Appends one line, different each time, to the body of the news entry."""
@@ -111,19 +120,31 @@ class Site:
 
 
 def measure(site, runs, log):
-    results = {case: {tool: [] for tool in TOOLS} for case in ("empty", "nochange", "edit")}
+    results = {case: {tool: [] for tool in TOOLS} for case in CASES}
 
-    def run(case, tool, before=None):
+    def run(case, tool, before=None, out=None):
         if before:
             before()
-        took = timed(site.command(tool))
+        took = timed(site.command(tool, out))
         if case:
             results[case][tool].append(took)
         log(f"  {case or 'warm-up'} {tool}: {took[0]:.2f} s (sys {took[1]:.2f} s, {took[2]:.0f} MiB)")
 
+    # New folders first; they stay until the end. On an ext4 without a journal, what was deleted
+    # in the last minute (the previous corpus, the last folder's outputs) slows the creation of
+    # files: written back, and a minute later, it no longer does.
+    if site.quiet_disk_needed:
+        log("  (sync, then a minute without deletions)")
+        os.sync()
+        time.sleep(61)
+    for n in range(runs):
+        for tool in TOOLS:
+            run("empty", tool, out=site.out(tool, n))
+    for tool in TOOLS:
+        run(None, tool)
     for _ in range(runs):
         for tool in TOOLS:
-            run("empty", tool, lambda: shutil.rmtree(site.out(tool), ignore_errors=True))
+            run("deleted", tool, lambda: shutil.rmtree(site.out(tool)))
     for _ in range(3):
         for tool in TOOLS:
             run(None, tool)
@@ -187,7 +208,7 @@ def main():
             log(f"{size} content files on {fs}, load {load_before:.2f}")
             results = measure(site, args.runs, log)
             loads.append(f"{size} on {fs}: load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
-            for case in ("edit", "nochange", "empty"):
+            for case in CASES[::-1]:
                 rows.append(row(fs, size, case, results[case]))
             shutil.rmtree(base, ignore_errors=True)
 
