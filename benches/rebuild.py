@@ -130,9 +130,9 @@ def measure(site, runs, log):
             results[case][tool].append(took)
         log(f"  {case or 'warm-up'} {tool}: {took[0]:.2f} s (sys {took[1]:.2f} s, {took[2]:.0f} MiB)")
 
-    # New folders first; they stay until the end. On an ext4 without a journal, what was deleted
-    # in the last minute (the previous corpus, the last folder's outputs) slows the creation of
-    # files: written back, and a minute later, it no longer does.
+    # New folders first. On an ext4 without a journal, what was deleted in the last minute (the
+    # previous corpus, the last folder's outputs) slows the creation of files; written back, and
+    # a minute later, it no longer does: the script waits, and keeps these outputs to the end.
     if site.quiet_disk_needed:
         log("  (sync, then a minute without deletions)")
         os.sync()
@@ -140,6 +140,10 @@ def measure(site, runs, log):
     for n in range(runs):
         for tool in TOOLS:
             run("empty", tool, out=site.out(tool, n))
+            # Elsewhere deleting costs the next build nothing, and keeping every run's output
+            # can fill a small file system's inodes (150,000 a Renkei build at 50,000 files).
+            if not site.quiet_disk_needed:
+                shutil.rmtree(site.out(tool, n))
     for tool in TOOLS:
         run(None, tool)
     for _ in range(runs):
