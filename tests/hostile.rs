@@ -233,6 +233,24 @@ fn a_static_file_named_in_nfd_is_published_under_its_nfc_name() {
 }
 
 #[test]
+fn an_at_link_finds_a_file_named_in_nfd_whichever_form_the_link_is_typed_in() {
+    let site = accepted(|root| {
+        write(
+            root,
+            &format!("content/news/{GA_NFD}.md"),
+            "---\ntitle: 濁点\ndate: 2025-01-01\n---\n",
+        );
+        let about = read(&root.join("content/about.md"));
+        let links = format!("[NFC](@/news/{GA_NFC}.md) [NFD](@/news/{GA_NFD}.md)");
+        write(root, "content/about.md", &format!("{about}\n{links}\n"));
+    });
+    let about = read(&site.path().join("public/about/index.html"));
+    // `が` in NFC, percent-encoded.
+    let href = "href=\"/news/%E3%81%8C/\"";
+    assert_eq!(about.matches(href).count(), 2, "both links lead to the page:\n{about}");
+}
+
+#[test]
 fn the_same_name_in_nfd_and_nfc_is_reported_as_a_duplicate() {
     rejected(
         |root| {
