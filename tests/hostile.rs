@@ -242,7 +242,7 @@ fn an_at_link_finds_a_file_named_in_nfd_whichever_form_the_link_is_typed_in() {
         );
         let about = read(&root.join("content/about.md"));
         let links = format!("[NFC](@/news/{GA_NFC}.md) [NFD](@/news/{GA_NFD}.md)");
-        write(root, "content/about.md", &format!("{about}\n{links}\n"));
+        write(root, "content/about.md", format!("{about}\n{links}\n"));
     });
     let about = read(&site.path().join("public/about/index.html"));
     // `が` in NFC, percent-encoded.
