@@ -16,7 +16,7 @@ examples/gen-corpus.rs writes the site in both formats, and the two generators r
 (Renkei, Hugo, …):
 
   empty    a build into a new, empty output folder (a fresh checkout's first build), before
-           anything was deleted (on an ext4 without a journal, after a minute without
+           anything was deleted (on an ext4 without a journal, after six minutes without
            deletions: the corpus just written replaced the last one);
   deleted  a build into the output folder right after deleting the previous build's output
            (the deletion is not timed): on an ext4 without a journal it pays for what was
@@ -131,12 +131,14 @@ def measure(site, runs, log):
         log(f"  {case or 'warm-up'} {tool}: {took[0]:.2f} s (sys {took[1]:.2f} s, {took[2]:.0f} MiB)")
 
     # New folders first. On an ext4 without a journal, what was deleted in the last minute (the
-    # previous corpus, the last folder's outputs) slows the creation of files; written back, and
-    # a minute later, it no longer does: the script waits, and keeps these outputs to the end.
+    # previous corpus, the last folder's outputs) slows the creation of files, and in the last
+    # six minutes while its block is not written back, which creating files next to it undoes
+    # (RECENTCY_MIN and RECENTCY_DIRTY in fs/ext4/ialloc.c): the script waits six minutes, and
+    # keeps these outputs to the end.
     if site.quiet_disk_needed:
-        log("  (sync, then a minute without deletions)")
+        log("  (six minutes without deletions)")
         os.sync()
-        time.sleep(61)
+        time.sleep(365)
     for n in range(runs):
         for tool in TOOLS:
             run("empty", tool, out=site.out(tool, n))
