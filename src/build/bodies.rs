@@ -225,22 +225,13 @@ pub(super) struct ContentLinks {
     raw_html: markdown::RawHtml,
 }
 
-/// `text` in NFC. Most paths are ASCII, which is already NFC: they skip the normalizer, which
-/// goes a character at a time (15 ms for the 10,000 keys of `ContentLinks::new`).
-fn nfc(text: String) -> String {
-    if text.is_ascii() {
-        return text;
-    }
-    unicode_normalization::UnicodeNormalization::nfc(text.as_str()).collect()
-}
-
 impl ContentLinks {
     /// The key of a content file as `@/` links name it: `news/x.md` for `content/news/x.md`. A
     /// link to a Japanese file name is matched in NFC, whatever form the file system or the
     /// editor's keyboard gave it.
     fn key_of(path: &Path) -> String {
         let key = path.strip_prefix("content").unwrap_or(path).to_string_lossy().replace('\\', "/");
-        nfc(key)
+        crate::japanese::nfc(&key)
     }
 
     pub(super) fn new(site: &Site) -> ContentLinks {
@@ -265,7 +256,7 @@ impl ContentLinks {
 
 impl LinkResolver for ContentLinks {
     fn resolve(&self, path: &str) -> Option<String> {
-        self.urls.get(&nfc(path.trim_start_matches('/').to_owned())).cloned()
+        self.urls.get(&crate::japanese::nfc(path.trim_start_matches('/'))).cloned()
     }
 
     fn candidates(&self) -> Vec<String> {

@@ -559,7 +559,7 @@ fn place_of(relative: &Path, languages: &[&str]) -> Result<Place, Diagnostic> {
             None => Collection::Pages,
         };
         let lang = language_of(relative, file.trim_end_matches(".md"), languages)?.1;
-        let id = nfc(id);
+        let id = crate::japanese::nfc(id);
         check_id(relative, collection, &id)?;
         return Ok(Place { collection, id, lang, section: false, folder: true });
     }
@@ -573,18 +573,12 @@ fn place_of(relative: &Path, languages: &[&str]) -> Result<Place, Diagnostic> {
     };
     let stem = file.strip_suffix(".md").unwrap_or(file);
     let (id, lang) = language_of(relative, stem, languages)?;
-    let id = nfc(id);
+    let id = crate::japanese::nfc(id);
     let section = id == "_index";
     if !section {
         check_id(relative, collection, &id)?;
     }
     Ok(Place { collection, id, lang, section, folder: false })
-}
-
-/// Japanese file names may come decomposed (macOS writes NFD): the id, and so the output folder
-/// and the URL, is always NFC.
-fn nfc(id: &str) -> String {
-    unicode_normalization::UnicodeNormalization::nfc(id).collect()
 }
 
 /// `index.md` or `index.<lang>.md`: the text of a folder entry.
